@@ -1,0 +1,64 @@
+/* A feature is one area of the console (health, alerts, logs, activity,
+ * readiness): it creates its sources from the config, owns its part of
+ * the model, draws its pane and renders itself for --once.  Adding an
+ * area is one file and one row in features.c. */
+#ifndef CERES_FEATURE_H
+#define CERES_FEATURE_H
+
+#include <stdbool.h>
+#include "util.h"
+
+struct app;
+struct cJSON;
+struct pane_ops;
+
+/* The monitoring-plugins verdict, accumulated over every feature. */
+enum status_code {
+	STATUS_OK = 0,
+	STATUS_WARNING = 1,
+	STATUS_CRITICAL = 2,
+	STATUS_UNKNOWN = 3,
+};
+struct status {
+	enum status_code	 code;
+	struct strbuf		 summary;	/* "1 down, 2 critical alerts" */
+	struct strbuf		 perf;		/* "services_up=11;;;0;12 ..." */
+};
+void status_init(struct status *st);
+void status_free(struct status *st);
+/* Raise to code (never lowers). */
+void status_raise(struct status *st, enum status_code code);
+/* Add a ", "-separated phrase to the summary. */
+void status_note(struct status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void status_perf(struct status *st, const char *label, double value, double max);
+const char *status_name(enum status_code c);	/* "ok", "warning", ... */
+
+struct feature {
+	const char		*name;		/* --panes name, JSON key */
+	/* Create sources from app->config; *data is the feature's state. */
+	int			(*init)(struct app *app, void **data, char **cause);
+	void			(*free)(void *data);
+	/* --once renderers: add this feature's key to the JSON root, or its
+	 * section to the text output. */
+	void			(*json)(struct app *app, void *data, struct cJSON *root);
+	void			(*text)(struct app *app, void *data, struct strbuf *out);
+	/* Contribute to the exit code and nagios line. */
+	void			(*status)(struct app *app, void *data, struct status *st);
+	const struct pane_ops	*pane;
+};
+
+extern const struct feature *const features[];
+#define FEATURE_COUNT 5
+enum {
+	FEATURE_HEALTH = 0,
+	FEATURE_ALERTS,
+	FEATURE_LOGS,
+	FEATURE_ACTIVITY,
+	FEATURE_READINESS,
+};
+int feature_index(const char *name);
+
+/* The data of a feature (NULL when it is not enabled). */
+void *app_feature(struct app *app, int index);
+
+#endif

@@ -1,0 +1,75 @@
+/* The one event loop: curl_multi_poll() with extra descriptors (the
+ * terminal, libpq and plain sockets, the signal self-pipe, child pipes)
+ * and timers.  Nothing in here blocks except the poll itself. */
+#ifndef CERES_LOOP_H
+#define CERES_LOOP_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+struct loop;
+struct loop_timer;
+struct http_handle;
+
+#define LOOP_READ	0x1
+#define LOOP_WRITE	0x2
+#define LOOP_ERROR	0x4
+
+typedef void (*loop_fd_cb)(int fd, int events, void *arg);
+typedef void (*loop_timer_cb)(void *arg);
+
+struct loop *loop_new(char **cause);
+void loop_free(struct loop *l);
+
+/* Watch fd for events (LOOP_READ|LOOP_WRITE); one watcher per fd. */
+void loop_fd_set(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg);
+void loop_fd_del(struct loop *l, int fd);
+
+/* One-shot timer after delay seconds; the handle is invalid once it fired. */
+struct loop_timer *loop_timer_add(struct loop *l, double delay, loop_timer_cb cb, void *arg);
+void loop_timer_cancel(struct loop *l, struct loop_timer *t);
+
+/* Run one pass: wait at most max_wait seconds for any event, dispatch. */
+void loop_run_once(struct loop *l, double max_wait);
+/* Wake a loop_run_once() that is waiting (safe from signal handlers). */
+void loop_wakeup(struct loop *l);
+/* Number of transfers in progress. */
+int loop_http_running(const struct loop *l);
+
+/* An HTTP request.  Every field is copied by loop_http(). */
+struct http_request {
+	const char	 *url;
+	const char	 *method;	/* NULL: GET, or POST when body is set */
+	const char	**headers;	/* NULL-terminated "Name: value" list */
+	const char	 *body;
+	size_t		  body_len;
+	double		  timeout;	/* seconds, whole transfer */
+	size_t		  max_bytes;	/* response body cap; 0: 8 MiB */
+	bool		  insecure;	/* accept bad TLS certificates */
+	bool		  follow;	/* follow redirects (same host only when authenticated) */
+	bool		  authenticated;/* carries a secret: never sent to another host */
+	const char	 *userpwd;	/* HTTP basic "user:password" */
+	bool		  certinfo;	/* collect the peer certificate expiry */
+};
+
+struct http_response {
+	long		 status;	/* 0 when no HTTP answer */
+	const char	*error;		/* NULL on transport success */
+	char		*body;		/* NUL-terminated, may contain NULs */
+	size_t		 len;
+	double		 latency_ms;
+	const char	*content_type;	/* may be NULL */
+	double		 retry_after;	/* seconds from Retry-After, 0 if none */
+	double		 cert_expiry;	/* epoch seconds of the leaf cert, 0 if unknown */
+	bool		 truncated;	/* body hit max_bytes */
+	const char	*primary_ip;
+};
+
+typedef void (*http_cb)(const struct http_response *r, void *arg);
+
+/* Start a transfer; cb runs exactly once from the loop (even on error),
+ * unless the transfer is cancelled first. */
+struct http_handle *loop_http(struct loop *l, const struct http_request *req, http_cb cb, void *arg);
+void loop_http_cancel(struct loop *l, struct http_handle *h);
+
+#endif

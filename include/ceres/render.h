@@ -1,0 +1,15 @@
+/* --once renderers: the same model as the console, as text, JSON or one
+ * nagios status line. */
+#ifndef CERES_RENDER_H
+#define CERES_RENDER_H
+
+struct app;
+struct status;
+
+/* Fill st from every enabled feature and from the sources. */
+void render_status(struct app *app, struct status *st);
+char *render_json(struct app *app, const struct status *st);
+char *render_text(struct app *app, const struct status *st);
+char *render_nagios(struct app *app, const struct status *st);
+
+#endif

@@ -1,0 +1,89 @@
+/* The curses user interface: layout, focus, header, status line, modal
+ * prompts and overlays.  Panes draw from the model and their own view
+ * state; keys go to the overlay, else the prompt, else the focused pane,
+ * else the global bindings. */
+#ifndef CERES_UI_H
+#define CERES_UI_H
+
+#include <stdbool.h>
+#include <curses.h>
+
+struct app;
+
+/* Colour roles (semantic slots), mapped by the theme to curses pairs. */
+enum color_role {
+	COLOR_ROLE_NORMAL = 0,
+	COLOR_ROLE_OK,
+	COLOR_ROLE_WARN,
+	COLOR_ROLE_CRIT,
+	COLOR_ROLE_UNKNOWN,
+	COLOR_ROLE_DIM,
+	COLOR_ROLE_HEADER,
+	COLOR_ROLE_SELECTION,
+	COLOR_ROLE_HIGHLIGHT,
+	COLOR_ROLE_TITLE,
+	COLOR_ROLE_BORDER,
+	COLOR_ROLE_LOG_ERROR,
+	COLOR_ROLE_LOG_WARN,
+	COLOR_ROLE_LOG_INFO,
+	COLOR_ROLE_LOG_DEBUG,
+	COLOR_ROLE_SPARKLINE,
+	COLOR_ROLE_COUNT
+};
+/* The attributes (colour pair | A_BOLD ...) of a role in the current theme. */
+attr_t ui_attr(enum color_role role);
+
+/* Returned by key handlers. */
+#define KEY_UNHANDLED	0
+#define KEY_HANDLED	1
+
+struct pane_ops {
+	const char	*name;
+	const char	*title;		/* N_() */
+	void		(*draw)(struct app *app, void *data, WINDOW *win, bool focused);
+	int		(*key)(struct app *app, void *data, int key);
+	/* NULL-terminated pairs: key, description (N_()). */
+	const char *const *help;
+	/* Optional: called once when the console starts (register ':'
+	 * commands, SIGCHLD listeners ...). */
+	void		(*attach)(struct app *app, void *data);
+};
+
+/* Keys are KEY_* codes for function keys and characters otherwise; a
+ * character whose value collides with the KEY_* range carries this bit. */
+#define UI_KEY_CHAR	0x1000000
+
+/* A modal window above the panes (details, menus, silence list, backup
+ * output).  key returns true to close it; free runs on close. */
+struct overlay_ops {
+	void		(*draw)(struct app *app, void *data, WINDOW *win);
+	bool		(*key)(struct app *app, void *data, int key);
+	void		(*free)(void *data);
+};
+void ui_overlay_open(struct app *app, const char *title, const struct overlay_ops *ops, void *data);
+void ui_overlay_close(struct app *app);
+bool ui_overlay_active(const struct app *app);
+
+/* A one-line text prompt at the bottom; cb gets the answer, or NULL when
+ * cancelled with Esc. */
+typedef void (*ui_prompt_cb)(struct app *app, const char *answer, void *arg);
+void ui_prompt(struct app *app, const char *label, const char *initial, ui_prompt_cb cb, void *arg);
+/* y/n confirmation; cb gets true only on an explicit yes. */
+typedef void (*ui_confirm_cb)(struct app *app, bool yes, void *arg);
+void ui_confirm(struct app *app, const char *question, ui_confirm_cb cb, void *arg);
+
+/* A message in the status line for a few seconds. */
+enum ui_msg_level { UI_MSG_INFO, UI_MSG_WARN, UI_MSG_ERROR };
+void ui_message(struct app *app, enum ui_msg_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Draw helpers: a sanitized UTF-8 string clipped to width columns
+ * starting at column x; returns columns used. */
+int ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr);
+/* A scrolling text viewer overlay over owned lines (details views). */
+void ui_text_overlay(struct app *app, const char *title, char *text);
+
+/* ':' command hooks: features register handlers for their verbs. */
+typedef bool (*ui_command_cb)(struct app *app, const char *args, void *arg);
+void ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *arg);
+
+#endif

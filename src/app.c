@@ -1,0 +1,204 @@
+/* struct app: creation from the options and config, the source list, and
+ * the --once run (same sources and model as the console, a renderer
+ * instead of curses). */
+#include "ceres/app.h"
+#include "ceres/i18n.h"
+#include "ceres/render.h"
+#include "ceres/ui.h"
+#include "ceres/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *
+make_user_host(void)
+{
+	const char *user = getenv("USER");
+	char host[256];
+
+	if (user == NULL || *user == '\0')
+		user = getenv("LOGNAME");
+	if (user == NULL || *user == '\0')
+		user = "unknown";
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	return xasprintf("%s@%s", user, host);
+}
+
+/* Features needed in this run: the requested panes, plus health when the
+ * readiness score is asked for (it reads the health rows). */
+static bool
+feature_needed(const struct app *app, int i)
+{
+	if (app_feature_enabled(app, i))
+		return true;
+	return i == FEATURE_HEALTH && app_feature_enabled(app, FEATURE_READINESS);
+}
+
+struct app *
+app_new(const struct options *opt, char **cause)
+{
+	struct app *app = xcalloc(1, sizeof *app);
+	const char *v;
+
+	app->opt = *opt;
+	model_init(&app->model);
+	app->config = config_load(opt->config_path, opt->site, cause);
+	if (app->config == NULL) {
+		free(app);
+		return NULL;
+	}
+	app->loop = loop_new(cause);
+	if (app->loop == NULL) {
+		config_free(app->config);
+		free(app);
+		return NULL;
+	}
+	app->interval = config_get_double(app->config, "ceres", NULL, "interval", 5);
+	app->timeout = config_get_double(app->config, "ceres", NULL, "timeout", 3);
+	app->read_only = opt->read_only ||
+	    config_get_bool(app->config, "ceres", NULL, "read_only", false);
+	if (opt->site != NULL)
+		app->site = xstrdup(opt->site);
+	else if ((v = config_get(app->config, "ceres", NULL, "site")) != NULL)
+		app->site = xstrdup(v);
+	else
+		app->site = xstrdup(app->config->defaults ? "local" : "ceres");
+	app->user_host = make_user_host();
+	app->started = now_wall();
+	if (signals_init(app, cause) != 0) {
+		app_free(app);
+		return NULL;
+	}
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		if (!feature_needed(app, i) || features[i]->init == NULL)
+			continue;
+		if (features[i]->init(app, &app->feature_data[i], cause) != 0) {
+			app_free(app);
+			return NULL;
+		}
+	}
+	return app;
+}
+
+void
+app_free(struct app *app)
+{
+	if (app == NULL)
+		return;
+	/* Sources first: they may reference feature data. */
+	for (size_t i = 0; i < app->nsources; i++)
+		source_free(app->sources[i]);
+	free(app->sources);
+	for (int i = FEATURE_COUNT - 1; i >= 0; i--)
+		if (app->feature_data[i] != NULL && features[i]->free != NULL)
+			features[i]->free(app->feature_data[i]);
+	signals_fini(app);
+	free(app->child_cbs);
+	loop_free(app->loop);
+	model_free(&app->model);
+	config_free(app->config);
+	free(app->site);
+	free(app->user_host);
+	free(app);
+}
+
+void
+app_add_source(struct app *app, struct source *s)
+{
+	app->sources = xreallocarray(app->sources, app->nsources + 1, sizeof *app->sources);
+	app->sources[app->nsources++] = s;
+}
+
+bool
+app_feature_enabled(const struct app *app, int index)
+{
+	return (app->opt.panes & (1u << index)) != 0;
+}
+
+void *
+app_feature(struct app *app, int index)
+{
+	return app->feature_data[index];
+}
+
+void
+app_dirty(struct app *app)
+{
+	app->model.dirty = true;
+}
+
+bool
+app_action_allowed(struct app *app)
+{
+	if (!app->read_only)
+		return true;
+	if (app->ui != NULL)
+		ui_message(app, UI_MSG_WARN, "%s", _("read-only: actions are disabled"));
+	return false;
+}
+
+static bool
+all_polled(const struct app *app)
+{
+	for (size_t i = 0; i < app->nsources; i++)
+		if (!app->sources[i]->polled)
+			return false;
+	return true;
+}
+
+int
+app_run_once(struct app *app)
+{
+	double deadline = now_mono() + app->opt.timeout;
+	struct status st;
+	int code;
+	char *out;
+
+	for (size_t i = 0; i < app->nsources; i++) {
+		app->sources[i]->once_only = true;
+		/* The per-request timeout never outlives the overall deadline. */
+		if (app->sources[i]->timeout > app->opt.timeout)
+			app->sources[i]->timeout = app->opt.timeout;
+		source_poll_now(app->sources[i]);
+	}
+	while (!all_polled(app) && !app->quit) {
+		double left = deadline - now_mono();
+
+		if (left <= 0)
+			break;
+		loop_run_once(app->loop, left < 0.5 ? left : 0.5);
+	}
+	/* Sources that did not finish in time count as unreachable. */
+	for (size_t i = 0; i < app->nsources; i++) {
+		struct source *s = app->sources[i];
+
+		if (!s->polled) {
+			free(s->error);
+			s->error = xstrdup(_("no answer before the --timeout deadline"));
+			s->ok = false;
+		}
+	}
+	status_init(&st);
+	render_status(app, &st);
+	switch (app->opt.format) {
+	case FORMAT_JSON:
+		out = render_json(app, &st);
+		break;
+	case FORMAT_NAGIOS:
+		out = render_nagios(app, &st);
+		break;
+	default:
+		out = render_text(app, &st);
+		break;
+	}
+	fputs(out, stdout);
+	fflush(stdout);
+	free(out);
+	code = (int)st.code;
+	status_free(&st);
+	return code;
+}

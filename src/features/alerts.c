@@ -1,0 +1,37 @@
+/* The alerts feature.  Placeholder until the alerts pane lands: it takes no
+ * sources and its pane says it is not built yet. */
+#include "ceres/app.h"
+#include "ceres/i18n.h"
+#include "ceres/ui.h"
+
+#include <cJSON.h>
+
+static int
+alerts_init(struct app *app, void **data, char **cause)
+{
+	(void)app;
+	(void)cause;
+	*data = NULL;
+	return 0;
+}
+
+static void
+alerts_draw(struct app *app, void *data, WINDOW *win, bool focused)
+{
+	(void)app;
+	(void)data;
+	(void)focused;
+	ui_put(win, 1, 1, _("not built yet"), getmaxx(win) - 2, ui_attr(COLOR_ROLE_DIM));
+}
+
+static const struct pane_ops alerts_pane = {
+	.name = "alerts",
+	.title = N_("Alerts"),
+	.draw = alerts_draw,
+};
+
+const struct feature alerts_feature = {
+	.name = "alerts",
+	.init = alerts_init,
+	.pane = &alerts_pane,
+};

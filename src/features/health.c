@@ -1,0 +1,326 @@
+/* The health feature: one source per configured service (or, with no
+ * config file, the Ceres standard local layout), and its --once output:
+ * services worst first, the exit code and the nagios perfdata. */
+#include "ceres/app.h"
+#include "ceres/health.h"
+#include "ceres/i18n.h"
+#include "ceres/sanitize.h"
+#include "ceres/ui.h"
+#include "ceres/util.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct pane_ops health_pane;
+
+static void
+tune(struct app *app, struct source *s, const char *section, const char *name)
+{
+	s->interval = config_get_double(app->config, section, name, "interval", app->interval);
+	s->timeout = config_get_double(app->config, section, name, "timeout", app->timeout);
+	app_add_source(app, s);
+}
+
+static int
+add_http(struct app *app, const char *section, const char *sname, const char *rowname,
+    struct http_check_opts *o, char **cause)
+{
+	struct source *s = http_check_source_new(app, rowname, o, cause);
+
+	if (s == NULL)
+		return -1;
+	tune(app, s, section, sname);
+	return 0;
+}
+
+/* The built-in layout: every Ceres service on localhost, default port. */
+static int
+health_defaults(struct app *app, char **cause)
+{
+	for (const struct health_kind *k = health_kinds; k->kind != NULL; k++) {
+		struct http_check_opts o;
+		struct source *s;
+
+		if (strcmp(k->kind, "http") == 0)
+			continue;
+		if (strcmp(k->kind, "prometheus") == 0)
+			s = prometheus_source_new(app, k->kind, k->default_url);
+		else if (strcmp(k->kind, "postgres") == 0)
+			s = postgres_source_new(app, k->kind, k->default_url);
+		else if (strcmp(k->kind, "redis") == 0)
+			s = redis_source_new(app, k->kind, k->default_url, NULL);
+		else {
+			memset(&o, 0, sizeof o);
+			o.kind = k->kind;
+			o.url = k->default_url;
+			s = http_check_source_new(app, k->kind, &o, cause);
+			if (s == NULL)
+				return -1;
+		}
+		app_add_source(app, s);
+	}
+	return 0;
+}
+
+static char *
+auth_header(const char *name, const char *prefix, const char *secret)
+{
+	return secret != NULL ? xasprintf("%s: %s%s", name, prefix, secret) : NULL;
+}
+
+/* Sections that name a single built-in service. */
+static const struct {
+	const char	*section;
+	const char	*url_key;
+} simple_sections[] = {
+	{ "loki", "url" },
+	{ "tempo", "url" },
+	{ "caddy", "admin_url" },
+	{ "gitea", "url" },
+	{ "redmine", "url" },
+	{ "keycloak", "url" },
+	{ "uptime_kuma", "url" },
+};
+
+static int
+health_from_config(struct app *app, char **cause)
+{
+	struct config *c = app->config;
+	const char *v, **names = NULL;
+	size_t n;
+
+	if ((v = config_get(c, "prometheus", NULL, "url")) != NULL) {
+		char *first = xstrndup(v, strcspn(v, " \t"));
+
+		tune(app, prometheus_source_new(app, "prometheus", first), "prometheus", NULL);
+		free(first);
+	}
+	if ((v = config_get(c, "alertmanager", NULL, "url")) != NULL) {
+		/* HA peers: one health row each. */
+		char *list = xstrdup(v), *save = NULL, *tok;
+		int many = strchr(str_trim(list), ' ') != NULL;
+
+		for (tok = strtok_r(list, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+			struct http_check_opts o = { .kind = "alertmanager", .url = tok };
+			char *rn = many ? xasprintf("alertmanager %s", tok + strcspn(tok, "/") + 2) :
+			    xstrdup("alertmanager");
+
+			o.insecure = config_get_bool(c, "alertmanager", NULL, "insecure", false);
+			if (add_http(app, "alertmanager", NULL, rn, &o, cause) != 0) {
+				free(rn);
+				free(list);
+				return -1;
+			}
+			free(rn);
+		}
+		free(list);
+	}
+	for (size_t i = 0; i < sizeof simple_sections / sizeof simple_sections[0]; i++) {
+		const char *sec = simple_sections[i].section;
+		struct http_check_opts o;
+		char *hdr = NULL;
+		int rc;
+
+		if ((v = config_get(c, sec, NULL, simple_sections[i].url_key)) == NULL)
+			continue;
+		memset(&o, 0, sizeof o);
+		o.kind = sec;
+		o.url = v;
+		o.insecure = config_get_bool(c, sec, NULL, "insecure", false);
+		if (strcmp(sec, "redmine") == 0)
+			hdr = auth_header("X-Redmine-API-Key", "", config_get(c, sec, NULL, "api_key"));
+		else if (strcmp(sec, "loki") == 0)
+			hdr = auth_header("Authorization", "Bearer ", config_get(c, sec, NULL, "token"));
+		o.auth_header = hdr;
+		o.realm = config_get(c, sec, NULL, "realm");
+		o.health_url = config_get(c, sec, NULL, "health_url");
+		o.slug = config_get(c, sec, NULL, "status_page");
+		rc = add_http(app, sec, NULL, sec, &o, cause);
+		if (hdr != NULL) {
+			memset(hdr, 0, strlen(hdr));
+			free(hdr);
+		}
+		if (rc != 0)
+			return -1;
+	}
+	if ((v = config_get(c, "postgres", NULL, "conninfo")) != NULL)
+		tune(app, postgres_source_new(app, "postgres", v), "postgres", NULL);
+	if ((v = config_get(c, "redis", NULL, "address")) != NULL)
+		tune(app, redis_source_new(app, "redis", v, config_get(c, "redis", NULL, "password")),
+		    "redis", NULL);
+	n = config_names(c, "service", &names);
+	for (size_t i = 0; i < n; i++) {
+		const char *kind = config_get_default(c, "service", names[i], "kind", "http");
+		const char *url = config_get(c, "service", names[i], "url");
+		const char *tok = config_get(c, "service", names[i], "token");
+		const char *hdrv = config_get(c, "service", names[i], "header");
+		const struct health_kind *hk = health_kind_find(kind);
+		struct http_check_opts o;
+		char *hdr = NULL;
+		int rc;
+
+		if (hk == NULL) {
+			*cause = xasprintf(_("service %s: unknown kind \"%s\""), names[i], kind);
+			free(names);
+			return -1;
+		}
+		if (strcmp(hk->kind, "prometheus") == 0) {
+			tune(app, prometheus_source_new(app, names[i], url ? url : hk->default_url),
+			    "service", names[i]);
+			continue;
+		}
+		if (strcmp(hk->kind, "postgres") == 0 || strcmp(hk->kind, "redis") == 0) {
+			*cause = xasprintf(_("service %s: kind %s is configured in its own [%s] section"),
+			    names[i], hk->kind, hk->kind);
+			free(names);
+			return -1;
+		}
+		if (url == NULL && strcmp(hk->kind, "http") == 0) {
+			*cause = xasprintf(_("service %s: url is required"), names[i]);
+			free(names);
+			return -1;
+		}
+		memset(&o, 0, sizeof o);
+		o.kind = hk->kind;
+		o.url = url;
+		o.expect = config_get_int(c, "service", names[i], "expect", 0);
+		o.match = config_get(c, "service", names[i], "match");
+		o.insecure = config_get_bool(c, "service", names[i], "insecure", false);
+		/* token goes in "header: token", by default as a bearer token. */
+		if (tok != NULL && hdrv != NULL)
+			hdr = xasprintf("%s: %s", hdrv, tok);
+		else if (tok != NULL)
+			hdr = xasprintf("Authorization: Bearer %s", tok);
+		o.auth_header = hdr;
+		rc = add_http(app, "service", names[i], names[i], &o, cause);
+		if (hdr != NULL) {
+			memset(hdr, 0, strlen(hdr));
+			free(hdr);
+		}
+		if (rc != 0) {
+			free(names);
+			return -1;
+		}
+	}
+	free(names);
+	return 0;
+}
+
+static int
+health_init(struct app *app, void **data, char **cause)
+{
+	*data = xcalloc(1, sizeof(struct health_view));
+	if (app->config->defaults)
+		return health_defaults(app, cause);
+	return health_from_config(app, cause);
+}
+
+static void
+health_free(void *data)
+{
+	struct health_view *v = data;
+
+	if (v != NULL)
+		free(v->sel_name);
+	free(v);
+}
+
+static void
+health_json(struct app *app, void *data, cJSON *root)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "services");
+	struct service **v;
+	size_t n;
+
+	(void)data;
+	v = model_services_sorted(&app->model, &n);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", v[i]->name);
+		cJSON_AddStringToObject(o, "kind", v[i]->kind);
+		cJSON_AddStringToObject(o, "status", svc_state_name(v[i]->state));
+		if (v[i]->latency_ms >= 0)
+			cJSON_AddNumberToObject(o, "latency_ms", (double)(long)(v[i]->latency_ms * 10) / 10);
+		else
+			cJSON_AddNullToObject(o, "latency_ms");
+		cJSON_AddStringToObject(o, "detail", v[i]->detail);
+		if (v[i]->parent != NULL)
+			cJSON_AddStringToObject(o, "parent", v[i]->parent);
+		cJSON_AddItemToArray(arr, o);
+	}
+	free(v);
+}
+
+static void
+health_text(struct app *app, void *data, struct strbuf *out)
+{
+	struct service **v;
+	size_t n;
+	int w = 8;
+
+	(void)data;
+	v = model_services_sorted(&app->model, &n);
+	for (size_t i = 0; i < n; i++) {
+		int tw = text_width(v[i]->name);
+
+		if (tw > w)
+			w = tw;
+	}
+	if (w > 60)
+		w = 60;
+	strbuf_addf(out, "%s\n", _("SERVICES"));
+	for (size_t i = 0; i < n; i++) {
+		char lat[32];
+		int pad = w - text_width(v[i]->name);
+
+		if (v[i]->latency_ms >= 0)
+			snprintf(lat, sizeof lat, "%.1fms", v[i]->latency_ms);
+		else
+			snprintf(lat, sizeof lat, "-");
+		strbuf_addf(out, "  %-8s %s%*s  %9s  %s\n", svc_state_name(v[i]->state), v[i]->name,
+		    pad > 0 ? pad : 0, "", lat, v[i]->detail);
+	}
+	if (n == 0)
+		strbuf_addf(out, "  %s\n", _("(no services configured)"));
+	free(v);
+}
+
+static void
+health_status(struct app *app, void *data, struct status *st)
+{
+	size_t up = 0, down = 0, degraded = 0, total = app->model.nservices;
+
+	(void)data;
+	for (size_t i = 0; i < total; i++) {
+		switch (app->model.services[i]->state) {
+		case SVC_UP: up++; break;
+		case SVC_DOWN: down++; break;
+		case SVC_DEGRADED: degraded++; break;
+		default: break;
+		}
+	}
+	if (down > 0) {
+		status_raise(st, STATUS_CRITICAL);
+		status_note(st, "%zu down", down);
+	}
+	if (degraded > 0) {
+		status_raise(st, STATUS_WARNING);
+		status_note(st, "%zu degraded", degraded);
+	}
+	status_perf(st, "services_up", (double)up, (double)total);
+	status_perf(st, "services_down", (double)down, (double)total);
+	status_perf(st, "services_degraded", (double)degraded, (double)total);
+}
+
+const struct feature health_feature = {
+	.name = "health",
+	.init = health_init,
+	.free = health_free,
+	.json = health_json,
+	.text = health_text,
+	.status = health_status,
+	.pane = &health_pane,
+};

@@ -1,0 +1,196 @@
+/* ceres-top: command line, locale and text domain, then the console or
+ * one --once poll.  Usage errors exit 64 (EX_USAGE). */
+#include "ceres/app.h"
+#include "ceres/i18n.h"
+#include "ceres/util.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EX_USAGE_CODE	64
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, _(
+"Usage: ceres-top [OPTIONS]           interactive console\n"
+"       ceres-top --once [OPTIONS]    one poll of every source, print, exit\n"
+"\n"
+"  -c, --config FILE      config file (default: $CERES_TOP_CONFIG, else\n"
+"                         $XDG_CONFIG_HOME/ceres-top/config, else\n"
+"                         /etc/ceres-top/config, else built-in defaults)\n"
+"  -s, --site NAME        use the [site \"NAME\"] overrides of the config\n"
+"      --once             poll once, print a snapshot, exit 0/1/2/3\n"
+"      --format FORMAT    text, json or nagios (with --once; default text)\n"
+"      --panes LIST       comma list of health,alerts,logs,activity,readiness\n"
+"      --timeout SECONDS  overall deadline for --once (default 10)\n"
+"  -r, --read-only        no action can be taken\n"
+"      --theme NAME       colour theme (default \"default\")\n"
+"      --no-color         no colours (also: NO_COLOR environment variable)\n"
+"      --rotate SECONDS   cycle the focused pane (NOC wall screen)\n"
+"      --check-config     validate the config, print it with secrets redacted\n"
+"  -V, --version          print the version\n"
+"  -h, --help             print this help\n"));
+}
+
+static int
+parse_panes(const char *list, unsigned *mask)
+{
+	char *copy = xstrdup(list), *save = NULL, *tok;
+
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		int i = feature_index(str_trim(tok));
+
+		if (i < 0) {
+			fprintf(stderr, _("ceres-top: unknown pane \"%s\" (health, alerts, logs, activity, readiness)\n"), tok);
+			free(copy);
+			return -1;
+		}
+		*mask |= 1u << i;
+	}
+	free(copy);
+	return *mask != 0 ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_ONCE = 256, OPT_FORMAT, OPT_PANES, OPT_TIMEOUT, OPT_THEME, OPT_NO_COLOR,
+	    OPT_CHECK, OPT_ROTATE };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "site", required_argument, NULL, 's' },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "panes", required_argument, NULL, OPT_PANES },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "read-only", no_argument, NULL, 'r' },
+		{ "theme", required_argument, NULL, OPT_THEME },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "rotate", required_argument, NULL, OPT_ROTATE },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options opt;
+	struct app *app;
+	char *cause = NULL;
+	int c, code;
+	const char *nc;
+
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+#endif
+	memset(&opt, 0, sizeof opt);
+	opt.format = FORMAT_TEXT;
+	opt.panes = (1u << FEATURE_COUNT) - 1;
+	opt.timeout = 10;
+	opt.theme = "default";
+	nc = getenv("NO_COLOR");
+	opt.no_color = nc != NULL && *nc != '\0';
+
+	while ((c = getopt_long(argc, argv, "c:s:rVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt.config_path = optarg;
+			break;
+		case 's':
+			opt.site = optarg;
+			break;
+		case OPT_ONCE:
+			opt.once = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				opt.format = FORMAT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				opt.format = FORMAT_JSON;
+			else if (strcmp(optarg, "nagios") == 0)
+				opt.format = FORMAT_NAGIOS;
+			else {
+				fprintf(stderr, _("ceres-top: --format must be text, json or nagios\n"));
+				return EX_USAGE_CODE;
+			}
+			break;
+		case OPT_PANES:
+			if (parse_panes(optarg, &opt.panes) != 0)
+				return EX_USAGE_CODE;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_double(optarg, &opt.timeout) != 0 || opt.timeout <= 0 || opt.timeout > 3600) {
+				fprintf(stderr, _("ceres-top: --timeout must be a number of seconds (0-3600]\n"));
+				return EX_USAGE_CODE;
+			}
+			break;
+		case OPT_ROTATE:
+			if (parse_double(optarg, &opt.rotate) != 0 || opt.rotate < 1) {
+				fprintf(stderr, _("ceres-top: --rotate must be at least 1 second\n"));
+				return EX_USAGE_CODE;
+			}
+			break;
+		case 'r':
+			opt.read_only = true;
+			break;
+		case OPT_THEME:
+			opt.theme = optarg;
+			break;
+		case OPT_NO_COLOR:
+			opt.no_color = true;
+			break;
+		case OPT_CHECK:
+			opt.check_config = true;
+			break;
+		case 'V':
+			printf("ceres-top %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE_CODE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, _("ceres-top: unexpected argument \"%s\"\n"), argv[optind]);
+		usage(stderr);
+		return EX_USAGE_CODE;
+	}
+	if (opt.check_config) {
+		struct config *cfg = config_load(opt.config_path, opt.site, &cause);
+		char *dump;
+
+		if (cfg == NULL) {
+			fprintf(stderr, "ceres-top: %s\n", cause);
+			free(cause);
+			return 1;
+		}
+		dump = config_dump(cfg);
+		fputs(dump, stdout);
+		free(dump);
+		config_free(cfg);
+		return 0;
+	}
+	if (!opt.once && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, _("ceres-top: the console needs a terminal; use --once for scripts\n"));
+		return EX_USAGE_CODE;
+	}
+	app = app_new(&opt, &cause);
+	if (app == NULL) {
+		fprintf(stderr, "ceres-top: %s\n", cause);
+		free(cause);
+		return opt.once ? 3 : 1;
+	}
+	code = opt.once ? app_run_once(app) : app_run_tui(app);
+	app_free(app);
+	return code;
+}

@@ -1,0 +1,129 @@
+/* --once output.  JSON keys are stable and never translated; the text
+ * form carries the same content as aligned plain text (no escape codes:
+ * every backend string in the model is already sanitized). */
+#include "ceres/app.h"
+#include "ceres/i18n.h"
+#include "ceres/render.h"
+#include "ceres/util.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+render_status(struct app *app, struct status *st)
+{
+	size_t failed = 0;
+
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		if (!app_feature_enabled(app, i) || features[i]->status == NULL)
+			continue;
+		features[i]->status(app, app->feature_data[i], st);
+	}
+	for (size_t i = 0; i < app->nsources; i++)
+		if (!app->sources[i]->ok)
+			failed++;
+	if (failed > 0) {
+		status_raise(st, STATUS_WARNING);
+		status_note(st, "%zu source%s unreachable", failed, failed == 1 ? "" : "s");
+	}
+	if (app->nsources > 0 && failed == app->nsources) {
+		/* Nothing could be asked: the verdict is unknown, whatever the
+		 * rows say (they are all "down" for want of an answer). */
+		st->code = STATUS_UNKNOWN;
+	}
+	status_perf(st, "sources_failed", (double)failed, (double)app->nsources);
+}
+
+static void
+sources_json(struct app *app, cJSON *root)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "sources");
+
+	for (size_t i = 0; i < app->nsources; i++) {
+		struct source *s = app->sources[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", s->name);
+		cJSON_AddStringToObject(o, "kind", s->ops->kind);
+		cJSON_AddBoolToObject(o, "ok", s->ok);
+		if (s->error != NULL)
+			cJSON_AddStringToObject(o, "error", s->error);
+		else
+			cJSON_AddNullToObject(o, "error");
+		if (s->latency_ms >= 0)
+			cJSON_AddNumberToObject(o, "latency_ms", (double)(long)(s->latency_ms * 10) / 10);
+		else
+			cJSON_AddNullToObject(o, "latency_ms");
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
+char *
+render_json(struct app *app, const struct status *st)
+{
+	cJSON *root = cJSON_CreateObject();
+	char ts[40], *s, *out;
+
+	cJSON_AddStringToObject(root, "site", app->site);
+	cJSON_AddStringToObject(root, "generated_at", fmt_rfc3339(now_wall(), ts, sizeof ts));
+	cJSON_AddStringToObject(root, "status", status_name(st->code));
+	cJSON_AddNumberToObject(root, "exit_code", (double)st->code);
+	cJSON_AddStringToObject(root, "summary", st->summary.buf);
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		if (!app_feature_enabled(app, i) || features[i]->json == NULL)
+			continue;
+		features[i]->json(app, app->feature_data[i], root);
+	}
+	sources_json(app, root);
+	s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (s == NULL)
+		abort();
+	out = xasprintf("%s\n", s);
+	cJSON_free(s);
+	return out;
+}
+
+char *
+render_text(struct app *app, const struct status *st)
+{
+	struct strbuf sb;
+	char ts[40];
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "ceres-top %s  %s  %s: %s%s%s\n", app->site,
+	    fmt_rfc3339(now_wall(), ts, sizeof ts), _("status"), status_name(st->code),
+	    st->summary.len > 0 ? " - " : "", st->summary.buf);
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		if (!app_feature_enabled(app, i) || features[i]->text == NULL)
+			continue;
+		strbuf_addc(&sb, '\n');
+		features[i]->text(app, app->feature_data[i], &sb);
+	}
+	strbuf_addf(&sb, "\n%s\n", _("SOURCES"));
+	for (size_t i = 0; i < app->nsources; i++) {
+		struct source *s = app->sources[i];
+		char lat[32];
+
+		if (s->latency_ms >= 0)
+			snprintf(lat, sizeof lat, "%.1fms", s->latency_ms);
+		else
+			snprintf(lat, sizeof lat, "-");
+		strbuf_addf(&sb, "  %-5s %-28s %9s  %s\n", s->ok ? "ok" : "FAIL", s->name, lat,
+		    s->error != NULL ? s->error : "");
+	}
+	return strbuf_detach(&sb);
+}
+
+char *
+render_nagios(struct app *app, const struct status *st)
+{
+	static const char *const words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+	(void)app;
+	/* Plugin output: "CERES CRITICAL - 1 down, 2 critical alerts | perf". */
+	return xasprintf("CERES %s - %s | %s\n", words[st->code],
+	    st->summary.len > 0 ? st->summary.buf : "all services up", st->perf.buf);
+}

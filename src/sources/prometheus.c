@@ -1,0 +1,154 @@
+/* Prometheus health: /-/ready for the server itself, /api/v1/targets for
+ * one row per scrape target (up/down with the last scrape error). */
+#include "ceres/app.h"
+#include "ceres/health.h"
+#include "ceres/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct prom {
+	char			*name;
+	char			*url;
+	struct health_result	 ready;
+	bool			 have_ready;
+	double			 latency;
+	struct prom_target	*targets;
+	size_t			 ntargets;
+	bool			 have_targets;
+};
+
+static void
+ready_done(const struct http_response *r, void *arg)
+{
+	struct source *s = arg;
+	struct prom *p = s->data;
+
+	if (r->status == 0) {
+		p->ready.state = SVC_DOWN;
+		snprintf(p->ready.detail, sizeof p->ready.detail, "%s", r->error ? r->error : "no answer");
+		source_error(s, "%s", p->ready.detail);
+	} else
+		health_judge_ready(r->status, r->body, r->len, &p->ready);
+	p->have_ready = true;
+	p->latency = r->latency_ms;
+}
+
+static void
+targets_done(const struct http_response *r, void *arg)
+{
+	struct source *s = arg;
+	struct prom *p = s->data;
+	char *cause = NULL;
+
+	prom_targets_free(p->targets, p->ntargets);
+	p->targets = NULL;
+	p->ntargets = 0;
+	p->have_targets = false;
+	if (r->status == 0)
+		return;		/* ready_done reports the transport error */
+	if (r->status != 200 && r->len == 0) {
+		source_error(s, "targets: HTTP %ld", r->status);
+		return;
+	}
+	if (prom_targets_parse(r->body, r->len, &p->targets, &p->ntargets, &cause) != 0) {
+		source_error(s, "%s", cause);
+		free(cause);
+		return;
+	}
+	p->have_targets = true;
+}
+
+static void
+prom_start(struct source *s)
+{
+	struct prom *p = s->data;
+	struct http_request req;
+	char *u;
+
+	memset(&req, 0, sizeof req);
+	p->have_ready = false;
+	u = xasprintf("%s/-/ready", p->url);
+	req.url = u;
+	source_http(s, &req, ready_done, s);
+	free(u);
+	u = xasprintf("%s/api/v1/targets?state=active", p->url);
+	req.url = u;
+	source_http(s, &req, targets_done, s);
+	free(u);
+}
+
+static void
+prom_round_end(struct source *s)
+{
+	struct prom *p = s->data;
+	struct model *m = &s->app->model;
+	struct service *sv = model_service(m, p->name, "prometheus");
+	size_t up = 0;
+	char detail[256], fact[32];
+
+	if (!p->have_ready)
+		return;
+	if (p->have_targets) {
+		for (size_t i = 0; i < p->ntargets; i++) {
+			struct prom_target *t = &p->targets[i];
+			char *rname = xasprintf("%s target %s %s", p->name, t->job, t->instance);
+			struct service *row = model_service(m, rname, "target");
+			enum svc_state st = SVC_UNKNOWN;
+
+			if (strcmp(t->health, "up") == 0) {
+				st = SVC_UP;
+				up++;
+			} else if (strcmp(t->health, "down") == 0)
+				st = SVC_DOWN;
+			str_set(&row->parent, p->name);
+			model_service_update(m, row, st,
+			    t->last_scrape_duration >= 0 ? t->last_scrape_duration * 1000 : -1,
+			    st == SVC_DOWN && t->last_error[0] != '\0' ? t->last_error : t->health);
+			model_service_set_fact(m, row, "job", t->job);
+			free(rname);
+		}
+		model_service_prune(m, p->name);
+		snprintf(fact, sizeof fact, "%zu", p->ntargets);
+		model_service_set_fact(m, sv, "prometheus.targets", fact);
+		snprintf(fact, sizeof fact, "%zu", up);
+		model_service_set_fact(m, sv, "prometheus.targets_up", fact);
+	}
+	if (p->ready.state == SVC_UP && p->have_targets)
+		snprintf(detail, sizeof detail, "ready, %zu/%zu targets up", up, p->ntargets);
+	else
+		snprintf(detail, sizeof detail, "%s", p->ready.detail);
+	model_service_update(m, sv, p->ready.state, p->latency, detail);
+}
+
+static void
+prom_free(struct source *s)
+{
+	struct prom *p = s->data;
+
+	prom_targets_free(p->targets, p->ntargets);
+	free(p->name);
+	free(p->url);
+	free(p);
+}
+
+static const struct source_ops prom_ops = {
+	.kind = "prometheus",
+	.start = prom_start,
+	.round_end = prom_round_end,
+	.free = prom_free,
+};
+
+struct source *
+prometheus_source_new(struct app *app, const char *name, const char *url)
+{
+	struct prom *p = xcalloc(1, sizeof *p);
+	size_t n = strlen(url);
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	p->name = xstrdup(name);
+	p->url = xstrndup(url, n);
+	return source_new(app, &prom_ops, name, p);
+}

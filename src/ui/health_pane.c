@@ -1,0 +1,228 @@
+/* The health pane: every service worst first, with state, latency, a
+ * latency sparkline and the detail line; Enter shows everything known
+ * about the selected row. */
+#include "ceres/app.h"
+#include "ceres/health.h"
+#include "ceres/i18n.h"
+#include "ceres/sanitize.h"
+#include "ceres/ui.h"
+#include "ceres/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const health_help[] = {
+	"j k ↑ ↓", N_("select a service"),
+	"Enter", N_("details of the selected service"),
+	"r", N_("poll every source now"),
+	NULL,
+};
+
+static enum color_role
+state_role(enum svc_state s)
+{
+	switch (s) {
+	case SVC_UP: return COLOR_ROLE_OK;
+	case SVC_DEGRADED: return COLOR_ROLE_WARN;
+	case SVC_DOWN: return COLOR_ROLE_CRIT;
+	default: return COLOR_ROLE_UNKNOWN;
+	}
+}
+
+static const char *
+state_label(enum svc_state s)
+{
+	switch (s) {
+	case SVC_UP: return _("up");
+	case SVC_DEGRADED: return _("degraded");
+	case SVC_DOWN: return _("down");
+	default: return _("unknown");
+	}
+}
+
+/* Eight-level block sparkline of the latency history, scaled to its max. */
+static void
+sparkline(const struct service *sv, char *buf, size_t n, int width)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	double max = 0;
+	int start = sv->nspark > width ? sv->nspark - width : 0;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = start; i < sv->nspark; i++)
+		if (sv->spark[i] > max)
+			max = sv->spark[i];
+	for (int i = start; i < sv->nspark && off + 4 < n; i++) {
+		int lvl = max > 0 ? (int)(sv->spark[i] / max * 7.0 + 0.5) : 0;
+
+		off += (size_t)snprintf(buf + off, n - off, "%s", blocks[lvl < 0 ? 0 : lvl > 7 ? 7 : lvl]);
+	}
+}
+
+static void
+fix_selection(struct health_view *v, struct service **list, size_t n)
+{
+	if (v->sel_name != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(list[i]->name, v->sel_name) == 0) {
+				v->sel = i;
+				return;
+			}
+		}
+	}
+	if (v->sel >= n)
+		v->sel = n > 0 ? n - 1 : 0;
+}
+
+static void
+health_draw(struct app *app, void *data, WINDOW *win, bool focused)
+{
+	struct health_view *v = data;
+	size_t n;
+	struct service **list;
+	int h = getmaxy(win), w = getmaxx(win), namew, sparkw;
+
+	if (v == NULL)
+		return;
+	list = model_services_sorted(&app->model, &n);
+	fix_selection(v, list, n);
+	if (n == 0) {
+		ui_put(win, 0, 0, _("no services configured"), w, ui_attr(COLOR_ROLE_DIM));
+		free(list);
+		return;
+	}
+	if (v->sel < v->top)
+		v->top = v->sel;
+	if (h > 0 && v->sel >= v->top + (size_t)h)
+		v->top = v->sel - (size_t)h + 1;
+	namew = w / 3 > 14 ? w / 3 : 14;
+	sparkw = w >= 100 ? 12 : w >= 70 ? 8 : 0;
+	for (int row = 0; row < h && v->top + (size_t)row < n; row++) {
+		size_t i = v->top + (size_t)row;
+		struct service *sv = list[i];
+		bool sel = focused && i == v->sel;
+		attr_t base = sel ? ui_attr(COLOR_ROLE_SELECTION) : A_NORMAL;
+		char lat[16], spark[128];
+		int x = 0;
+
+		if (sel) {
+			wattr_on(win, base, NULL);
+			mvwhline(win, row, 0, ' ', w);
+			wattr_off(win, base, NULL);
+		}
+		x += ui_put(win, row, x, state_label(sv->state), 9, sel ? base : ui_attr(state_role(sv->state)));
+		x = 10;
+		ui_put(win, row, x, sv->parent != NULL ? "  " : "", 2, base);
+		x += sv->parent != NULL ? 2 : 0;
+		ui_put(win, row, x, sv->name, namew - (sv->parent != NULL ? 2 : 0), base);
+		x = 10 + namew + 1;
+		if (sv->latency_ms >= 0)
+			snprintf(lat, sizeof lat, "%6.0fms", sv->latency_ms);
+		else
+			snprintf(lat, sizeof lat, "%8s", "-");
+		x += ui_put(win, row, x, lat, 8, base) + 1;
+		if (sparkw > 0) {
+			sparkline(sv, spark, sizeof spark, sparkw);
+			ui_put(win, row, x, spark, sparkw, sel ? base : ui_attr(COLOR_ROLE_SPARKLINE));
+			x += sparkw + 1;
+		}
+		if (x < w)
+			ui_put(win, row, x, sv->detail, w - x, sel ? base : ui_attr(COLOR_ROLE_DIM));
+	}
+	free(list);
+}
+
+static void
+health_details(struct app *app, struct service *sv)
+{
+	struct strbuf sb;
+	char ts[40];
+	struct source *src = NULL;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s: %s\n", _("Service"), sv->name);
+	strbuf_addf(&sb, "%s: %s\n", _("Kind"), sv->kind);
+	strbuf_addf(&sb, "%s: %s\n", _("State"), state_label(sv->state));
+	if (sv->latency_ms >= 0)
+		strbuf_addf(&sb, "%s: %.1f ms\n", _("Latency"), sv->latency_ms);
+	strbuf_addf(&sb, "%s: %s\n", _("Detail"), sv->detail);
+	if (sv->updated > 0)
+		strbuf_addf(&sb, "%s: %s\n", _("Updated"), fmt_rfc3339(sv->updated, ts, sizeof ts));
+	for (size_t i = 0; i < app->nsources; i++)
+		if (strcmp(app->sources[i]->name, sv->parent != NULL ? sv->parent : sv->name) == 0)
+			src = app->sources[i];
+	if (src != NULL) {
+		char age[16];
+
+		strbuf_addf(&sb, "\n%s: %s\n", _("Source"), src->name);
+		strbuf_addf(&sb, "  %s: %.0fs, %s: %.0fs\n", _("interval"), src->interval,
+		    _("timeout"), src->timeout);
+		strbuf_addf(&sb, "  %s: %s\n", _("last error"), src->error != NULL ? src->error : "-");
+		strbuf_addf(&sb, "  %s: %u, %s: %d\n", _("rounds"), src->rounds,
+		    _("consecutive failures"), src->failures);
+		if (source_age(src) >= 0)
+			strbuf_addf(&sb, "  %s: %s\n", _("data age"), fmt_age(source_age(src), age, sizeof age));
+	}
+	if (sv->facts != NULL && sv->facts[0] != '\0')
+		strbuf_addf(&sb, "\n%s:\n%s", _("Facts"), sv->facts);
+	if (sv->info != NULL)
+		strbuf_addf(&sb, "\n%s\n", sv->info);
+	ui_text_overlay(app, sv->name, strbuf_detach(&sb));
+}
+
+static int
+health_key(struct app *app, void *data, int key)
+{
+	struct health_view *v = data;
+	size_t n;
+	struct service **list;
+	int rc = KEY_HANDLED;
+
+	if (v == NULL)
+		return KEY_UNHANDLED;
+	list = model_services_sorted(&app->model, &n);
+	fix_selection(v, list, n);
+	switch (key) {
+	case 'j': case KEY_DOWN:
+		if (v->sel + 1 < n)
+			v->sel++;
+		break;
+	case 'k': case KEY_UP:
+		if (v->sel > 0)
+			v->sel--;
+		break;
+	case KEY_NPAGE:
+		v->sel = v->sel + 10 < n ? v->sel + 10 : (n > 0 ? n - 1 : 0);
+		break;
+	case KEY_PPAGE:
+		v->sel = v->sel > 10 ? v->sel - 10 : 0;
+		break;
+	case 'g': case KEY_HOME:
+		v->sel = 0;
+		break;
+	case 'G': case KEY_END:
+		v->sel = n > 0 ? n - 1 : 0;
+		break;
+	case '\r': case '\n': case KEY_ENTER:
+		if (v->sel < n)
+			health_details(app, list[v->sel]);
+		break;
+	default:
+		rc = KEY_UNHANDLED;
+		break;
+	}
+	if (v->sel < n)
+		str_set(&v->sel_name, list[v->sel]->name);
+	free(list);
+	return rc;
+}
+
+const struct pane_ops health_pane = {
+	.name = "health",
+	.title = N_("Health"),
+	.draw = health_draw,
+	.key = health_key,
+	.help = health_help,
+};

@@ -1,0 +1,195 @@
+/* Overlays: modal windows above the panes (details, menus, lists), and
+ * the scrolling text viewer most details views use. */
+#include "ceres/app.h"
+#include "ceres/i18n.h"
+#include "ceres/sanitize.h"
+#include "ceres/ui_internal.h"
+#include "ceres/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+ui_overlay_open(struct app *app, const char *title, const struct overlay_ops *ops, void *data)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL || ui->noverlays == UI_MAX_OVERLAYS) {
+		if (ops->free != NULL)
+			ops->free(data);
+		return;
+	}
+	ui->overlays[ui->noverlays].title = sanitize_str(title);
+	ui->overlays[ui->noverlays].ops = ops;
+	ui->overlays[ui->noverlays].data = data;
+	ui->noverlays++;
+	app_dirty(app);
+}
+
+void
+ui_overlay_close(struct app *app)
+{
+	struct ui *ui = app->ui;
+	struct ui_overlay *o;
+
+	if (ui == NULL || ui->noverlays == 0)
+		return;
+	o = &ui->overlays[--ui->noverlays];
+	if (o->ops->free != NULL)
+		o->ops->free(o->data);
+	free(o->title);
+	memset(o, 0, sizeof *o);
+	app_dirty(app);
+}
+
+bool
+ui_overlay_active(const struct app *app)
+{
+	return app->ui != NULL && app->ui->noverlays > 0;
+}
+
+void
+overlay_draw(struct app *app)
+{
+	struct ui *ui = app->ui;
+	struct ui_overlay *o;
+	int h, w, y, x;
+	WINDOW *win, *inner;
+	char title[256];
+
+	if (ui->noverlays == 0)
+		return;
+	o = &ui->overlays[ui->noverlays - 1];
+	h = LINES - 4 > 6 ? LINES - 4 : LINES;
+	w = COLS - 8 > 40 ? COLS - 8 : COLS;
+	y = (LINES - h) / 2;
+	x = (COLS - w) / 2;
+	win = newwin(h, w, y, x);
+	if (win == NULL)
+		return;
+	werase(win);
+	wattr_on(win, ui_attr(COLOR_ROLE_TITLE), NULL);
+	box(win, 0, 0);
+	wattr_off(win, ui_attr(COLOR_ROLE_TITLE), NULL);
+	snprintf(title, sizeof title, " %s ", o->title);
+	ui_put(win, 0, 2, title, w - 4, ui_attr(COLOR_ROLE_TITLE) | A_REVERSE);
+	ui_put(win, h - 1, 2, _(" Esc close "), w - 4, ui_attr(COLOR_ROLE_DIM));
+	inner = derwin(win, h - 2, w - 4, 1, 2);
+	if (inner != NULL) {
+		o->ops->draw(app, o->data, inner);
+		delwin(inner);
+	}
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+bool
+overlay_key(struct app *app, int key)
+{
+	struct ui *ui = app->ui;
+	struct ui_overlay *o;
+
+	if (ui->noverlays == 0)
+		return false;
+	o = &ui->overlays[ui->noverlays - 1];
+	if (o->ops->key(app, o->data, key))
+		ui_overlay_close(app);
+	app_dirty(app);
+	return true;
+}
+
+/* The text viewer: lines of an owned string, scrolled with the usual keys. */
+struct text_view {
+	char	*text;
+	char	**lines;
+	size_t	 nlines;
+	size_t	 top;
+	int	 height;
+};
+
+static void
+text_draw(struct app *app, void *data, WINDOW *win)
+{
+	struct text_view *tv = data;
+	int h = getmaxy(win), w = getmaxx(win);
+
+	(void)app;
+	tv->height = h;
+	for (int i = 0; i < h && tv->top + (size_t)i < tv->nlines; i++)
+		ui_put(win, i, 0, tv->lines[tv->top + (size_t)i], w, A_NORMAL);
+}
+
+static bool
+text_key(struct app *app, void *data, int key)
+{
+	struct text_view *tv = data;
+	size_t page = tv->height > 1 ? (size_t)tv->height - 1 : 1;
+	size_t max = tv->nlines > page ? tv->nlines - page : 0;
+
+	(void)app;
+	switch (key) {
+	case 27: case 'q': case '\r': case '\n': case KEY_ENTER:
+		return true;
+	case 'j': case KEY_DOWN:
+		if (tv->top < max)
+			tv->top++;
+		break;
+	case 'k': case KEY_UP:
+		if (tv->top > 0)
+			tv->top--;
+		break;
+	case KEY_NPAGE: case ' ':
+		tv->top = tv->top + page < max ? tv->top + page : max;
+		break;
+	case KEY_PPAGE:
+		tv->top = tv->top > page ? tv->top - page : 0;
+		break;
+	case 'g': case KEY_HOME:
+		tv->top = 0;
+		break;
+	case 'G': case KEY_END:
+		tv->top = max;
+		break;
+	default:
+		break;
+	}
+	return false;
+}
+
+static void
+text_free(void *data)
+{
+	struct text_view *tv = data;
+
+	free(tv->lines);
+	free(tv->text);
+	free(tv);
+}
+
+static const struct overlay_ops text_ops = {
+	.draw = text_draw,
+	.key = text_key,
+	.free = text_free,
+};
+
+void
+ui_text_overlay(struct app *app, const char *title, char *text)
+{
+	struct text_view *tv = xcalloc(1, sizeof *tv);
+	char *p;
+
+	/* Make the text safe once, keeping its line structure. */
+	tv->text = sanitize_multiline(text, strlen(text));
+	free(text);
+	for (p = tv->text;;) {
+		char *nl = strchr(p, '\n');
+
+		tv->lines = xreallocarray(tv->lines, tv->nlines + 1, sizeof *tv->lines);
+		tv->lines[tv->nlines++] = p;
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	ui_overlay_open(app, title, &text_ops, tv);
+}

@@ -1,0 +1,544 @@
+/* The console: curses set-up and teardown, the layout of the five panes,
+ * header and status line, key dispatch (overlay, prompt, focused pane,
+ * global keys), and the main loop with one redraw per pass. */
+#include "ceres/app.h"
+#include "ceres/i18n.h"
+#include "ceres/sanitize.h"
+#include "ceres/theme.h"
+#include "ceres/ui.h"
+#include "ceres/ui_internal.h"
+#include "ceres/util.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wchar.h>
+
+static const char *const global_help[] = {
+	"q", N_("quit"),
+	"?", N_("this help"),
+	"Tab / 1-5", N_("move focus between panes"),
+	"z", N_("zoom the focused pane"),
+	"j k ↑ ↓", N_("move the selection"),
+	"PgUp PgDn g G", N_("page, top, bottom"),
+	"Enter", N_("details"),
+	"Esc", N_("back"),
+	"r", N_("refresh now"),
+	":", N_("command line"),
+	NULL,
+};
+
+struct ui *
+ui_get(struct app *app)
+{
+	return app->ui;
+}
+
+void
+ui_message(struct app *app, enum ui_msg_level level, const char *fmt, ...)
+{
+	struct ui *ui = app->ui;
+	va_list ap;
+	char *msg;
+
+	if (ui == NULL)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(ui->msg);
+	ui->msg = sanitize_str(msg);
+	free(msg);
+	ui->msg_level = level;
+	ui->msg_until = now_mono() + (level == UI_MSG_ERROR ? 10 : 5);
+	app_dirty(app);
+}
+
+/* Put a sanitized string, clipped to width columns; wide and combining
+ * characters are measured with wcwidth so columns stay aligned. */
+int
+ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
+{
+	mbstate_t st;
+	size_t len = strlen(s);
+	int used = 0;
+
+	if (width <= 0 || y < 0 || y >= getmaxy(win))
+		return 0;
+	memset(&st, 0, sizeof st);
+	wattr_on(win, attr, NULL);
+	wmove(win, y, x);
+	while (len > 0) {
+		wchar_t wc[2] = { 0, 0 };
+		size_t n = mbrtowc(&wc[0], s, len, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			wc[0] = L'?';
+			n = 1;
+		}
+		cw = wcwidth(wc[0]);
+		if (cw < 0) {
+			wc[0] = L'?';
+			cw = 1;
+		}
+		if (used + cw > width)
+			break;
+		if (wc[0] < 0x20 || wc[0] == 0x7f)
+			wc[0] = L'?';	/* never reached: input is sanitized */
+		waddnwstr(win, wc, 1);
+		used += cw;
+		s += n;
+		len -= n;
+	}
+	wattr_off(win, attr, NULL);
+	return used;
+}
+
+void
+ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *arg)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL)
+		return;
+	ui->cmds = xreallocarray(ui->cmds, ui->ncmds + 1, sizeof *ui->cmds);
+	ui->cmds[ui->ncmds].verb = xstrdup(verb);
+	ui->cmds[ui->ncmds].cb = cb;
+	ui->cmds[ui->ncmds].arg = arg;
+	ui->ncmds++;
+}
+
+static void
+run_command(struct app *app, const char *line, void *arg)
+{
+	struct ui *ui = app->ui;
+	char *copy, *verb, *args;
+
+	(void)arg;
+	if (line == NULL)
+		return;
+	copy = xstrdup(line);
+	verb = str_trim(copy);
+	if (*verb == '\0') {
+		free(copy);
+		return;
+	}
+	ui_history_add(ui, verb);
+	args = verb + strcspn(verb, " \t");
+	if (*args != '\0')
+		*args++ = '\0';
+	args = str_trim(args);
+	if (strcmp(verb, "q") == 0 || strcmp(verb, "quit") == 0)
+		app->quit = true;
+	else if (strcmp(verb, "refresh") == 0) {
+		for (size_t i = 0; i < app->nsources; i++)
+			source_poll_now(app->sources[i]);
+	} else {
+		size_t i;
+
+		for (i = 0; i < ui->ncmds; i++) {
+			if (strcmp(ui->cmds[i].verb, verb) == 0) {
+				ui->cmds[i].cb(app, args, ui->cmds[i].arg);
+				break;
+			}
+		}
+		if (i == ui->ncmds)
+			ui_message(app, UI_MSG_ERROR, _("unknown command: %s"), verb);
+	}
+	free(copy);
+}
+
+/* Panes shown in this layout, and where. */
+static void
+layout(struct app *app)
+{
+	struct ui *ui = app->ui;
+	int h = LINES, w = COLS, body = h - 2;
+	bool small = w < 80 || h < 24;
+
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		if (ui->win[i] != NULL)
+			delwin(ui->win[i]);
+		ui->win[i] = NULL;
+	}
+	ui->single = small || ui->zoom;
+	if (body < 3)
+		return;
+	if (ui->single) {
+		ui->win[ui->focus] = newwin(body, w, 1, 0);
+		return;
+	}
+	{
+		int top = body * 2 / 5, mid = body * 3 / 10, bot = body - top - mid;
+		int left = w / 2;
+
+		ui->win[FEATURE_HEALTH] = newwin(top, left, 1, 0);
+		ui->win[FEATURE_ALERTS] = newwin(top, w - left, 1, left);
+		ui->win[FEATURE_LOGS] = newwin(mid, w, 1 + top, 0);
+		ui->win[FEATURE_ACTIVITY] = newwin(bot, left, 1 + top + mid, 0);
+		ui->win[FEATURE_READINESS] = newwin(bot, w - left, 1 + top + mid, left);
+	}
+	for (int i = 0; i < FEATURE_COUNT; i++)
+		if (ui->win[i] != NULL)
+			keypad(ui->win[i], TRUE);
+}
+
+static void
+draw_header(struct app *app)
+{
+	struct status st;
+	char clock[16], age[16], line[512];
+	time_t t = time(NULL);
+	struct tm tm;
+	double oldest = -1;
+	attr_t a;
+	int x;
+
+	localtime_r(&t, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	for (size_t i = 0; i < app->nsources; i++) {
+		double ag = source_age(app->sources[i]);
+
+		if (ag > oldest)
+			oldest = ag;
+	}
+	if (oldest >= 0)
+		fmt_age(oldest, age, sizeof age);
+	else
+		snprintf(age, sizeof age, "-");
+	status_init(&st);
+	for (int i = 0; i < FEATURE_COUNT; i++)
+		if (features[i]->status != NULL)
+			features[i]->status(app, app->feature_data[i], &st);
+	a = ui_attr(COLOR_ROLE_HEADER);
+	wattr_on(stdscr, a, NULL);
+	mvhline(0, 0, ' ', COLS);
+	wattr_off(stdscr, a, NULL);
+	snprintf(line, sizeof line, " ceres-top │ %s │ ", app->site);
+	x = ui_put(stdscr, 0, 0, line, COLS, a | A_BOLD);
+	{
+		static const char *const words[] = { N_("OK"), N_("WARNING"), N_("CRITICAL"), N_("UNKNOWN") };
+		enum color_role r = st.code == STATUS_OK ? COLOR_ROLE_OK : st.code == STATUS_WARNING ?
+		    COLOR_ROLE_WARN : st.code == STATUS_CRITICAL ? COLOR_ROLE_CRIT : COLOR_ROLE_UNKNOWN;
+
+		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr(r) | A_REVERSE | A_BOLD);
+	}
+	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s", st.summary.len ? st.summary.buf : "",
+	    clock, _("data age"), age, app->read_only ? " │ " : "",
+	    app->read_only ? _("READ-ONLY") : "");
+	ui_put(stdscr, 0, x, line, COLS - x, a);
+	status_free(&st);
+}
+
+static void
+draw_statusline(struct app *app)
+{
+	struct ui *ui = app->ui;
+	int y = LINES - 1;
+
+	move(y, 0);
+	clrtoeol();
+	if (ui->prompt.active) {
+		prompt_draw(app, y);
+		return;
+	}
+	if (ui->msg != NULL && now_mono() < ui->msg_until) {
+		enum color_role r = ui->msg_level == UI_MSG_ERROR ? COLOR_ROLE_CRIT :
+		    ui->msg_level == UI_MSG_WARN ? COLOR_ROLE_WARN : COLOR_ROLE_OK;
+
+		ui_put(stdscr, y, 0, ui->msg, COLS, ui_attr(r));
+		return;
+	}
+	ui_put(stdscr, y, 0, _("q quit  ? help  Tab focus  Enter details  r refresh  : command"),
+	    COLS, ui_attr(COLOR_ROLE_DIM));
+}
+
+static void
+draw_pane(struct app *app, int i)
+{
+	struct ui *ui = app->ui;
+	WINDOW *w = ui->win[i];
+	const struct pane_ops *p = features[i]->pane;
+	bool focused = ui->focus == i;
+	char title[128];
+	attr_t ba = focused ? ui_attr(COLOR_ROLE_TITLE) : ui_attr(COLOR_ROLE_BORDER);
+	WINDOW *inner;
+
+	if (w == NULL)
+		return;
+	werase(w);
+	wattr_on(w, ba, NULL);
+	box(w, 0, 0);
+	wattr_off(w, ba, NULL);
+	snprintf(title, sizeof title, " %d %s ", i + 1, _(p->title));
+	ui_put(w, 0, 2, title, getmaxx(w) - 4, focused ? ui_attr(COLOR_ROLE_TITLE) | A_REVERSE :
+	    ui_attr(COLOR_ROLE_TITLE));
+	/* Panes draw inside the border. */
+	if (getmaxy(w) > 2 && getmaxx(w) > 2) {
+		inner = derwin(w, getmaxy(w) - 2, getmaxx(w) - 2, 1, 1);
+		if (inner != NULL) {
+			if (p->draw != NULL)
+				p->draw(app, app->feature_data[i], inner, focused);
+			delwin(inner);
+		}
+	}
+	wnoutrefresh(w);
+}
+
+static void
+redraw(struct app *app)
+{
+	struct ui *ui = app->ui;
+
+	if (ui->need_layout) {
+		layout(app);
+		ui->need_layout = false;
+		clearok(curscr, TRUE);
+	}
+	erase();
+	draw_header(app);
+	draw_statusline(app);
+	wnoutrefresh(stdscr);
+	for (int i = 0; i < FEATURE_COUNT; i++)
+		draw_pane(app, i);
+	overlay_draw(app);
+	if (ui->prompt.active) {
+		curs_set(1);
+		move(LINES - 1, ui->prompt.cursor_x);
+		wnoutrefresh(stdscr);
+	} else
+		curs_set(0);
+	doupdate();
+	app->model.dirty = false;
+}
+
+void
+ui_on_signal(struct app *app, int signo)
+{
+	struct ui *ui = app->ui;
+
+	if (signo == SIGWINCH) {
+		struct winsize ws;
+
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+			resizeterm(ws.ws_row, ws.ws_col);
+		ui->need_layout = true;
+		app_dirty(app);
+	}
+}
+
+static void
+focus_set(struct app *app, int i)
+{
+	struct ui *ui = app->ui;
+
+	if (i < 0 || i >= FEATURE_COUNT)
+		return;
+	if (ui->focus != i && ui->single)
+		ui->need_layout = true;
+	ui->focus = i;
+	app_dirty(app);
+}
+
+static void
+help_open(struct app *app)
+{
+	struct strbuf sb;
+	const struct pane_ops *p = features[app->ui->focus]->pane;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s\n\n", _("Keys"));
+	for (const char *const *h = global_help; *h != NULL; h += 2)
+		strbuf_addf(&sb, "  %-16s %s\n", h[0], _(h[1]));
+	if (p->help != NULL) {
+		strbuf_addf(&sb, "\n%s: %s\n\n", _("Pane"), _(p->title));
+		for (const char *const *h = p->help; *h != NULL; h += 2)
+			strbuf_addf(&sb, "  %-16s %s\n", h[0], _(h[1]));
+	}
+	ui_text_overlay(app, _("Help"), strbuf_detach(&sb));
+}
+
+static void
+handle_key(struct app *app, int key)
+{
+	struct ui *ui = app->ui;
+	const struct pane_ops *p;
+
+	if (ui->prompt.active) {
+		prompt_key(app, key);
+		return;
+	}
+	if (overlay_key(app, key))
+		return;
+	p = features[ui->focus]->pane;
+	if (p->key != NULL && p->key(app, app->feature_data[ui->focus], key) == KEY_HANDLED) {
+		app_dirty(app);
+		return;
+	}
+	switch (key) {
+	case 'q':
+		app->quit = true;
+		break;
+	case '?':
+		help_open(app);
+		break;
+	case '\t':
+		focus_set(app, (ui->focus + 1) % FEATURE_COUNT);
+		break;
+	case KEY_BTAB:
+		focus_set(app, (ui->focus + FEATURE_COUNT - 1) % FEATURE_COUNT);
+		break;
+	case '1': case '2': case '3': case '4': case '5':
+		focus_set(app, key - '1');
+		break;
+	case 'z':
+		ui->zoom = !ui->zoom;
+		ui->need_layout = true;
+		break;
+	case 'r':
+		for (size_t i = 0; i < app->nsources; i++)
+			source_poll_now(app->sources[i]);
+		ui_message(app, UI_MSG_INFO, "%s", _("refreshing"));
+		break;
+	case ':':
+		ui_prompt(app, ":", "", run_command, NULL);
+		ui->prompt.history = true;
+		break;
+	case KEY_RESIZE:
+		ui->need_layout = true;
+		break;
+	default:
+		break;
+	}
+	app_dirty(app);
+}
+
+static void
+on_tty(int fd, int events, void *arg)
+{
+	struct app *app = arg;
+	wint_t wch;
+	int rc;
+
+	(void)fd;
+	(void)events;
+	/* Drain every pending key after a wake-up. */
+	while ((rc = get_wch(&wch)) != ERR) {
+		int key;
+
+		if (rc == KEY_CODE_YES)
+			key = (int)wch;
+		else if (wch >= KEY_MIN)
+			key = (int)wch | UI_KEY_CHAR;	/* a character, not a KEY_* code */
+		else
+			key = (int)wch;
+		handle_key(app, key);
+		if (app->quit)
+			break;
+	}
+}
+
+static void
+rotate_tick(void *arg)
+{
+	struct app *app = arg;
+
+	app->ui->rotate_timer = NULL;
+	if (!ui_overlay_active(app) && !app->ui->prompt.active)
+		focus_set(app, (app->ui->focus + 1) % FEATURE_COUNT);
+	app->ui->rotate_timer = loop_timer_add(app->loop, app->opt.rotate, rotate_tick, app);
+}
+
+static void
+ui_free(struct app *app)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL)
+		return;
+	while (ui_overlay_active(app))
+		ui_overlay_close(app);
+	for (int i = 0; i < FEATURE_COUNT; i++)
+		if (ui->win[i] != NULL)
+			delwin(ui->win[i]);
+	for (size_t i = 0; i < ui->ncmds; i++)
+		free(ui->cmds[i].verb);
+	free(ui->cmds);
+	for (size_t i = 0; i < ui->nhist; i++)
+		free(ui->hist[i]);
+	free(ui->hist);
+	prompt_reset(ui);
+	free(ui->msg);
+	if (ui->rotate_timer != NULL)
+		loop_timer_cancel(app->loop, ui->rotate_timer);
+	free(ui);
+	app->ui = NULL;
+}
+
+int
+app_run_tui(struct app *app)
+{
+	struct ui *ui = xcalloc(1, sizeof *ui);
+	char *cause = NULL;
+
+	app->ui = ui;
+	ui->need_layout = true;
+	ui->focus = FEATURE_HEALTH;
+	if (initscr() == NULL) {
+		fprintf(stderr, "ceres-top: %s\n", _("cannot initialise the terminal"));
+		ui_free(app);
+		return 1;
+	}
+	signals_set_tty_restore(true);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (theme_apply(app, app->opt.theme, &cause) != 0) {
+		endwin();
+		signals_set_tty_restore(false);
+		fprintf(stderr, "ceres-top: %s\n", cause);
+		free(cause);
+		ui_free(app);
+		return 1;
+	}
+	loop_fd_set(app->loop, STDIN_FILENO, LOOP_READ, on_tty, app);
+	for (int i = 0; i < FEATURE_COUNT; i++)
+		if (features[i]->pane->attach != NULL)
+			features[i]->pane->attach(app, app->feature_data[i]);
+	for (size_t i = 0; i < app->nsources; i++)
+		source_poll_now(app->sources[i]);
+	if (app->opt.rotate > 0)
+		ui->rotate_timer = loop_timer_add(app->loop, app->opt.rotate, rotate_tick, app);
+	app->model.dirty = true;
+	while (!app->quit) {
+		double now = now_wall();
+		long second = (long)now;
+
+		if (app->model.dirty || ui->need_layout)
+			redraw(app);
+		/* Wake at the next second for the clock and message expiry. */
+		loop_run_once(app->loop, 1.0 - (now - (double)second));
+		if (ui->msg != NULL && now_mono() >= ui->msg_until) {
+			free(ui->msg);
+			ui->msg = NULL;
+			app->model.dirty = true;
+		}
+		if ((long)now_wall() != second)
+			app->model.dirty = true;
+	}
+	loop_fd_del(app->loop, STDIN_FILENO);
+	endwin();
+	signals_set_tty_restore(false);
+	ui_free(app);
+	return 0;
+}

@@ -1,0 +1,429 @@
+/* Checked allocation, the string buffer, time and number parsing used by
+ * every module.  Allocation failure aborts: a console without memory
+ * cannot do anything useful, and partial states are worse. */
+#include "ceres/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+static void
+oom(void)
+{
+	fputs("ceres-top: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t m)
+{
+	if (m != 0 && n > SIZE_MAX / m)
+		oom();
+	return xrealloc(p, n * m);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		oom();
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+str_set(char **slot, const char *s)
+{
+	char *old = *slot;
+
+	*slot = s != NULL ? xstrdup(s) : NULL;
+	free(old);
+}
+
+void
+strbuf_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+}
+
+void
+strbuf_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	strbuf_init(sb);
+}
+
+static void
+strbuf_grow(struct strbuf *sb, size_t more)
+{
+	size_t need;
+
+	if (more > SIZE_MAX - sb->len - 1)
+		oom();
+	need = sb->len + more + 1;
+	if (need <= sb->cap)
+		return;
+	if (sb->cap == 0)
+		sb->cap = 64;
+	while (sb->cap < need)
+		sb->cap = sb->cap > SIZE_MAX / 2 ? need : sb->cap * 2;
+	sb->buf = xrealloc(sb->buf, sb->cap);
+}
+
+void
+strbuf_add(struct strbuf *sb, const char *s, size_t n)
+{
+	strbuf_grow(sb, n);
+	if (n > 0)
+		memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void
+strbuf_addc(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void
+strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	strbuf_adds(sb, p);
+	free(p);
+}
+
+char *
+strbuf_detach(struct strbuf *sb)
+{
+	char *p = sb->buf != NULL ? sb->buf : xstrdup("");
+
+	strbuf_init(sb);
+	return p;
+}
+
+double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+now_wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *
+fmt_rfc3339(double t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, n, "1970-01-01T00:00:00Z");
+	return buf;
+}
+
+static int
+digits(const char **sp, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*sp)[i]))
+			return -1;
+		v = v * 10 + ((*sp)[i] - '0');
+	}
+	*sp += n;
+	*out = v;
+	return 0;
+}
+
+/* Days since the epoch for a civil date (Howard Hinnant's algorithm), so
+ * that parsing does not depend on the TZ environment (no timegm games). */
+static long long
+days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+int
+parse_rfc3339(const char *s, double *out)
+{
+	int Y, M, D, h = 0, m = 0, sec = 0, oh, om;
+	double frac = 0, off = 0;
+
+	if (s == NULL || digits(&s, 4, &Y) || *s++ != '-' || digits(&s, 2, &M) ||
+	    *s++ != '-' || digits(&s, 2, &D))
+		return -1;
+	if (M < 1 || M > 12 || D < 1 || D > 31)
+		return -1;
+	if (*s == 'T' || *s == 't' || *s == ' ') {
+		s++;
+		if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &m))
+			return -1;
+		if (*s == ':') {
+			s++;
+			if (digits(&s, 2, &sec))
+				return -1;
+		}
+		if (*s == '.' || *s == ',') {
+			double scale = 0.1;
+
+			s++;
+			if (!isdigit((unsigned char)*s))
+				return -1;
+			while (isdigit((unsigned char)*s)) {
+				frac += (*s - '0') * scale;
+				scale /= 10;
+				s++;
+			}
+		}
+		if (h > 23 || m > 59 || sec > 60)
+			return -1;
+	}
+	if (*s == 'Z' || *s == 'z')
+		s++;
+	else if (*s == '+' || *s == '-') {
+		int sign = *s++ == '-' ? -1 : 1;
+
+		if (digits(&s, 2, &oh))
+			return -1;
+		if (*s == ':')
+			s++;
+		if (digits(&s, 2, &om))
+			return -1;
+		off = sign * (oh * 3600.0 + om * 60.0);
+	}
+	if (*s != '\0')
+		return -1;
+	*out = (double)days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400.0 +
+	    h * 3600.0 + m * 60.0 + sec + frac - off;
+	return 0;
+}
+
+char *
+fmt_age(double seconds, char *buf, size_t n)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds < 60)
+		snprintf(buf, n, "%ds", (int)seconds);
+	else if (seconds < 3600)
+		snprintf(buf, n, "%dm", (int)(seconds / 60));
+	else if (seconds < 86400)
+		snprintf(buf, n, "%dh%02dm", (int)(seconds / 3600), (int)(seconds / 60) % 60);
+	else
+		snprintf(buf, n, "%dd%02dh", (int)(seconds / 86400), (int)(seconds / 3600) % 24);
+	return buf;
+}
+
+int
+parse_duration(const char *s, double *out)
+{
+	double total = 0;
+	bool any = false;
+
+	if (s == NULL)
+		return -1;
+	while (isspace((unsigned char)*s))
+		s++;
+	while (*s != '\0' && !isspace((unsigned char)*s)) {
+		char *end;
+		double v;
+
+		errno = 0;
+		v = strtod(s, &end);
+		if (end == s || errno != 0 || v < 0 || !isfinite(v))
+			return -1;
+		s = end;
+		switch (*s) {
+		case 's': s++; break;
+		case 'm': v *= 60; s++; break;
+		case 'h': v *= 3600; s++; break;
+		case 'd': v *= 86400; s++; break;
+		case 'w': v *= 7 * 86400; s++; break;
+		case '\0': v *= 60; break;	/* a bare number is minutes */
+		default: return -1;
+		}
+		total += v;
+		any = true;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!any || *s != '\0' || total <= 0 || total > 366 * 86400.0)
+		return -1;
+	*out = total;
+	return 0;
+}
+
+int
+parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *
+url_redact(const char *url)
+{
+	const char *p, *host, *end;
+	const char *at;
+
+	if (url == NULL)
+		return xstrdup("");
+	p = strstr(url, "://");
+	if (p == NULL)
+		return xstrdup("…");
+	host = p + 3;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at != NULL)
+		host = at + 1;
+	return xasprintf("%.*s://%.*s%s", (int)(p - url), url, (int)(end - host), host,
+	    *end != '\0' ? "/…" : "");
+}
+
+bool
+str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+char *
+str_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
