@@ -27,6 +27,7 @@ if [[ -n ${SANDBOX_DIR:-} && -f $SANDBOX_DIR/ports.env ]]; then
   DIR=$SANDBOX_DIR
   echo "# using the running sandbox in $DIR"
 else
+  # shellcheck disable=SC2034  # owned_dir is read by the EXIT trap
   if [[ -n ${SANDBOX_DIR:-} ]]; then DIR=$SANDBOX_DIR; else DIR=$(mktemp -d /tmp/ceres-smoke.XXXXXX); owned_dir=1; fi
   echo "# starting a sandbox in $DIR (SANDBOX_PORT_BASE=$SANDBOX_PORT_BASE)"
   trap '"$SANDBOX" stop "$DIR" >/dev/null 2>&1; ((owned_dir)) && rm -rf "$DIR"' EXIT

@@ -561,7 +561,6 @@ DIR=$2; shift 2
 
 case $cmd in
   start)
-    setup_dir
     services=()
     if (($# == 0)); then
       for s in "${ALL_SERVICES[@]}"; do [[ $OPT_IN == *" $s "* ]] || services+=("$s"); done
@@ -575,6 +574,7 @@ case $cmd in
     # dedupe, canonical order
     uniq=()
     for s in "${ALL_SERVICES[@]}"; do [[ " ${services[*]} " == *" $s "* ]] && uniq+=("$s"); done
+    setup_dir
     do_start "${uniq[@]}"
     ;;
   stop)
