@@ -422,6 +422,10 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 	}
 	if (h->truncated)
 		snprintf(errmsg, sizeof errmsg, "response larger than %zu bytes", h->max);
+	else if (rc == CURLE_OUT_OF_MEMORY && h->errbuf[0] == '\0')
+		/* What libcurl 7.x reports for a header line over its 100 KB
+		 * limit; a real out-of-memory would have aborted in xmalloc. */
+		snprintf(errmsg, sizeof errmsg, "response headers too large");
 	else if (rc != CURLE_OK)
 		snprintf(errmsg, sizeof errmsg, "%s", h->errbuf[0] != '\0' ? h->errbuf :
 		    curl_easy_strerror(rc));

@@ -91,6 +91,15 @@ next_delay(struct source *s)
 	return d;
 }
 
+/* Seconds until the server lets us ask again (Retry-After), else 0. */
+static double
+retry_wait(const struct source *s)
+{
+	double left = s->retry_until - now_mono();
+
+	return left > 0 ? left : 0;
+}
+
 static void
 source_round_end(struct source *s)
 {
@@ -110,7 +119,10 @@ source_round_end(struct source *s)
 		s->failures++;
 	if (s->ops->round_end != NULL)
 		s->ops->round_end(s);
-	s->retry_after = s->ok ? 0 : s->retry_after;
+	/* Retry-After binds every next request, even a manual refresh, and
+	 * also after a round that was otherwise fine (a 503 with it). */
+	if (s->retry_after > 0)
+		s->retry_until = now_mono() + (s->retry_after > BACKOFF_MAX ? BACKOFF_MAX : s->retry_after);
 	app_dirty(s->app);
 	if (!s->once_only)
 		s->timer = loop_timer_add(s->app->loop, next_delay(s), source_round_start, s);
@@ -128,6 +140,7 @@ source_round_start(void *arg)
 	s->pending = 1;		/* held by start() itself */
 	s->round_started = now_mono();
 	s->round_latency_ms = -1;
+	s->retry_after = 0;
 	free(s->round_error);
 	s->round_error = NULL;
 	s->ops->start(s);
@@ -143,8 +156,9 @@ source_poll_now(struct source *s)
 		loop_timer_cancel(s->app->loop, s->timer);
 		s->timer = NULL;
 	}
-	/* Start from the loop, not from inside a key handler or callback. */
-	s->timer = loop_timer_add(s->app->loop, 0, source_round_start, s);
+	/* Start from the loop, not from inside a key handler or callback;
+	 * a server that asked us to wait is not asked before its time. */
+	s->timer = loop_timer_add(s->app->loop, retry_wait(s), source_round_start, s);
 }
 
 void
@@ -171,6 +185,14 @@ source_http_done(const struct http_response *r, void *arg)
 	if (r->status == 429 || r->status == 503) {
 		if (r->retry_after > s->retry_after)
 			s->retry_after = r->retry_after;
+	}
+	/* Rate limited: no data this round, whatever the module makes of the
+	 * body.  Said first, so this is the error the user sees. */
+	if (r->status == 429) {
+		if (r->retry_after > 0)
+			source_error(s, "rate limited (HTTP 429), retry after %.0fs", r->retry_after);
+		else
+			source_error(s, "rate limited (HTTP 429)");
 	}
 	inflight_remove(s, sr);
 	sr->cb(r, sr->arg);

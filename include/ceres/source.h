@@ -47,7 +47,8 @@ struct source {
 	double			 last_ok;	/* wall clock, 0 never */
 	double			 last_round;	/* wall clock */
 	int			 failures;	/* consecutive failed rounds */
-	double			 retry_after;	/* server asked us to wait */
+	double			 retry_after;	/* server asked us to wait (this round) */
+	double			 retry_until;	/* monotonic: no request before this */
 	unsigned		 rounds;
 	struct loop_timer	*timer;
 	bool			 once_only;	/* --once: do not reschedule */

@@ -45,14 +45,48 @@ join_url(const char *base, const char *path)
 	return xasprintf("%.*s%s", (int)n, base, path);
 }
 
+/* The service row of this check.  A source that does not verify TLS
+ * says so on every verdict: nobody should mistake it for a checked one. */
+static void
+service_set(struct source *s, struct service *sv, enum svc_state st, double latency,
+    const char *detail)
+{
+	struct http_check *c = s->data;
+	struct model *m = &s->app->model;
+
+	if (c->insecure && str_has_prefix(c->url, "https://")) {
+		char *marked = xasprintf("[insecure TLS] %s", detail);
+
+		model_service_update(m, sv, st, latency, marked);
+		free(marked);
+	} else
+		model_service_update(m, sv, st, latency, detail);
+}
+
 static void
 report(struct source *s, const struct health_result *hr, double latency)
 {
 	struct http_check *c = s->data;
-	struct model *m = &s->app->model;
-	struct service *sv = model_service(m, c->name, c->kind);
 
-	model_service_update(m, sv, hr->state, latency, hr->detail);
+	service_set(s, model_service(&s->app->model, c->name, c->kind), hr->state, latency, hr->detail);
+}
+
+/* Judges that read a JSON body (the others look at the status only). */
+static bool
+judge_reads_json(const struct health_kind *hk)
+{
+	return hk != NULL && hk->judge != NULL && hk->judge != health_judge_status200 &&
+	    hk->judge != health_judge_ready;
+}
+
+static bool
+is_json(const char *body, size_t len)
+{
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	bool ok = j != NULL;
+
+	cJSON_Delete(j);
+	return ok;
 }
 
 static void
@@ -80,6 +114,10 @@ plain_done(const struct http_response *r, void *arg)
 	if (r->error != NULL) {
 		hr.state = SVC_DOWN;
 		snprintf(hr.detail, sizeof hr.detail, "HTTP %ld: %s", r->status, r->error);
+	} else if (r->status == 429) {
+		/* The server is there but will not tell us how it is. */
+		hr.state = SVC_UNKNOWN;
+		snprintf(hr.detail, sizeof hr.detail, "rate limited (HTTP 429)");
 	} else if (c->hk != NULL && c->hk->judge != NULL && strcmp(c->kind, "http") != 0)
 		c->hk->judge(r->status, r->body, r->len, &hr);
 	else {
@@ -104,6 +142,12 @@ plain_done(const struct http_response *r, void *arg)
 	report(s, &hr, r->latency_ms);
 	if (hr.state == SVC_DOWN)
 		source_error(s, "%s", hr.detail);
+	else if (r->error == NULL && (r->status == 401 || r->status == 403))
+		source_error(s, "%s", hr.detail);
+	else if (r->error == NULL && r->status >= 200 && r->status < 300 &&
+	    judge_reads_json(c->hk) && hr.state != SVC_UP && !is_json(r->body, r->len))
+		source_error(s, "HTTP %ld: malformed answer, not JSON (Content-Type: %s)", r->status,
+		    r->content_type != NULL ? r->content_type : "none");
 }
 
 static void
@@ -270,11 +314,11 @@ kuma_round_end(struct source *s, struct http_check *c)
 	struct service *sv = model_service(m, c->name, c->kind);
 
 	if (c->beats == NULL) {
-		model_service_update(m, sv, SVC_DOWN, -1, s->error ? s->error : "no answer");
+		service_set(s, sv, SVC_DOWN, -1, s->error ? s->error : "no answer");
 		return;
 	}
 	if (kuma_parse(c->page, c->page_len, c->beats, c->beats_len, &mons, &n, &cause) != 0) {
-		model_service_update(m, sv, SVC_DEGRADED, c->latency, cause);
+		service_set(s, sv, SVC_DEGRADED, c->latency, cause);
 		free(cause);
 		return;
 	}
@@ -300,7 +344,7 @@ kuma_round_end(struct source *s, struct http_check *c)
 		char detail[128];
 
 		snprintf(detail, sizeof detail, "%zu monitors: %zu up, %zu down", n, up, down);
-		model_service_update(m, sv, down > 0 ? SVC_DEGRADED : SVC_UP, c->latency, detail);
+		service_set(s, sv, down > 0 ? SVC_DEGRADED : SVC_UP, c->latency, detail);
 	}
 	kuma_monitors_free(mons, n);
 }
@@ -325,7 +369,7 @@ http_check_round_end(struct source *s)
 			snprintf(hr.detail, sizeof hr.detail, "health UP, realm %s discovery failed", c->realm);
 		} else if (hr.state == SVC_UP)
 			snprintf(hr.detail, sizeof hr.detail, "health UP, realm %s", c->realm);
-		model_service_update(m, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
+		service_set(s, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
 	} else if (strcmp(c->kind, "alertmanager") == 0) {
 		struct health_result hr = c->first;
 
@@ -339,7 +383,7 @@ http_check_round_end(struct source *s)
 				snprintf(hr.detail, sizeof hr.detail, "ready, cluster %s (%d peers)", st, peers);
 			}
 		}
-		model_service_update(m, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
+		service_set(s, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
 	}
 }
 
