@@ -402,7 +402,9 @@ url_redact(const char *url)
 		return xstrdup("…");
 	host = p + 3;
 	end = host + strcspn(host, "/?#");
-	at = memchr(host, '@', (size_t)(end - host));
+	/* The last '@' ends the user information: a password may hold an
+	 * unencoded '@', and nothing of it may show. */
+	at = memrchr(host, '@', (size_t)(end - host));
 	if (at != NULL)
 		host = at + 1;
 	return xasprintf("%.*s://%.*s%s", (int)(p - url), url, (int)(end - host), host,
