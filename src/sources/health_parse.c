@@ -82,8 +82,10 @@ health_judge_gitea(long status, const char *body, size_t len, struct health_resu
 	cJSON *j = parse_object(body, len);
 	const char *st = j != NULL ? jstr(j, "status") : NULL;
 
-	if (st != NULL && strcmp(st, "pass") == 0)
+	if (st != NULL && strcmp(st, "pass") == 0 && status >= 200 && status < 300)
 		SET(out, SVC_UP, "healthz pass");
+	else if (st != NULL && strcmp(st, "pass") == 0)
+		SET(out, SVC_DEGRADED, "healthz pass, but HTTP %ld", status);
 	else if (st != NULL && strcmp(st, "warn") == 0)
 		SET(out, SVC_DEGRADED, "healthz warn");
 	else if (st != NULL && strcmp(st, "fail") == 0)
@@ -161,10 +163,10 @@ health_judge_mattermost(long status, const char *body, size_t len, struct health
 	cJSON *j = parse_object(body, len);
 	const char *st = j != NULL ? jstr(j, "status") : NULL;
 
-	if (st != NULL && strcmp(st, "OK") == 0)
+	if (st != NULL && strcmp(st, "OK") == 0 && status >= 200 && status < 300)
 		SET(out, SVC_UP, "ping OK");
 	else if (st != NULL)
-		SET(out, SVC_DEGRADED, "ping %s", st);
+		SET(out, SVC_DEGRADED, "ping %s (HTTP %ld)", st, status);
 	else
 		SET(out, status >= 500 || status == 0 ? SVC_DOWN : SVC_DEGRADED, "HTTP %ld", status);
 	cJSON_Delete(j);

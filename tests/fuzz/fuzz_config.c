@@ -25,8 +25,8 @@ FUZZ_TARGET(config)
 		FUZZ_ASSERT(cause == NULL);
 		dump = config_dump(c);
 		FUZZ_ASSERT(dump != NULL);
-		/* Every secret is redacted in the dump: "key = <secret>" never
-		 * appears (the value alone may, as some other key's value). */
+		/* Every secret is redacted in the dump: no line is "key =
+		 * <secret>" (the text may appear inside some other value). */
 		for (size_t e = 0; e < c->nentries; e++) {
 			const struct config_entry *ce = &c->entries[e];
 			size_t kl, vl;
@@ -36,11 +36,16 @@ FUZZ_TARGET(config)
 				continue;
 			kl = strlen(ce->key);
 			vl = strlen(ce->value);
-			needle = malloc(kl + vl + 4);
+			/* "\nkey = value" then "\n" or " ;" (a comment). */
+			needle = malloc(kl + vl + 7);
 			FUZZ_ASSERT(needle != NULL);
-			memcpy(needle, ce->key, kl);
-			memcpy(needle + kl, " = ", 3);
-			memcpy(needle + kl + 3, ce->value, vl + 1);
+			needle[0] = '\n';
+			memcpy(needle + 1, ce->key, kl);
+			memcpy(needle + 1 + kl, " = ", 3);
+			memcpy(needle + 4 + kl, ce->value, vl);
+			memcpy(needle + 4 + kl + vl, "\n", 2);
+			FUZZ_ASSERT(strstr(dump, needle) == NULL);
+			memcpy(needle + 4 + kl + vl, " ;", 3);
 			FUZZ_ASSERT(strstr(dump, needle) == NULL);
 			free(needle);
 		}

@@ -29,8 +29,11 @@ FUZZ_TARGET(util)
 		for (size_t i = 0; i < alen; i++)
 			if (host[i] == '@')
 				last = host + i;
-		if (last != NULL && last > host)
-			FUZZ_ASSERT(strchr(r, '@') == NULL);
+		if (last != NULL && last > host) {
+			const char *rs = strstr(r, "://");
+
+			FUZZ_ASSERT(rs != NULL && strchr(rs, '@') == NULL);
+		}
 	}
 	free(r);
 	free(s);
