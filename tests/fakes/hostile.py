@@ -36,6 +36,12 @@ they can be as broken as real networks and servers get:
     /echo-auth/...       503 whose body repeats the request's credentials
                          (a backend that reflects secrets)
 
+With --print-config, nothing is served: the [service] sections of a
+ceres-top config with one service per case are printed (append them to a
+sandbox config), and with --print-expect one line per case,
+"name<TAB>source error regex" (or "name<TAB>ok<TAB>detail regex"), for a
+test to check `--once --format json` against.
+
 Control (any listener): GET /__hostile/ping, GET /__hostile/requests
 (JSON list of {"t", "listener", "path", "headers"}), POST
 /__hostile/clear.  The "other" listeners answer every path with a healthy
@@ -294,6 +300,70 @@ class Handler(socketserver.BaseRequestHandler):
         self.answer(503, ("echo " + seen + "\n").encode("latin-1", "replace"), "text/plain")
 
 
+# The cases a ceres-top config points at: service name, path, kind, extra
+# config lines, and what --once must say (a source error regex, or "ok:"
+# and a regex for the service detail).  %(o)d is the other port.
+CASES = [
+    ("h-malformed", "/malformed", "grafana", [], r"malformed answer, not JSON"),
+    ("h-truncated", "/truncated", "grafana", [], r"transfer closed|remaining to read"),
+    ("h-huge", "/huge", "grafana", [], r"response larger than \d+ bytes"),
+    ("h-huge-nolen", "/huge-nolen", "grafana", [], r"response larger than \d+ bytes"),
+    ("h-drip", "/drip", "grafana", [], r"[Tt]imed out"),
+    ("h-drip-headers", "/drip-headers", "grafana", [], r"[Tt]imed out"),
+    ("h-redirect-loop", "/redirect-loop", "grafana", [], r"too many redirects"),
+    ("h-redir-auth", "/redirect-other/a", "http", ["token = HOSTILE-REDIRECT-TOKEN-1"],
+     r"refused redirect to another host"),
+    ("h-redir-key", "/redirect-other2/b", "http",
+     ["token = HOSTILE-REDIRECT-KEY-2", "header = X-Redmine-API-Key"],
+     r"refused redirect to another host"),
+    ("h-redir-noauth", "/redirect-other/c", "http", [], r"ok:HTTP 200"),
+    ("h-gzip-bomb", "/gzip-bomb", "grafana", [], r"response larger than \d+ bytes"),
+    ("h-wrong-type", "/wrong-type", "grafana", [], r"not JSON \(Content-Type: text/html"),
+    ("h-binary", "/binary", "grafana", [], r"malformed answer, not JSON"),
+    ("h-escape", "/escape", "grafana", [], r"ok:database \u241b\]0;pwned\u2407"),
+    ("h-ratelimit", "/ratelimit/30", "grafana", [], r"rate limited \(HTTP 429\), retry after 30s"),
+    ("h-status-500", "/status/500", "grafana", [], r"HTTP 500"),
+    ("h-status-502", "/status/502", "grafana", [], r"HTTP 502"),
+    ("h-status-503", "/status/503", "grafana", [], r"HTTP 503"),
+    ("h-reset", "/reset", "grafana", [], r"[Rr]eset"),
+    ("h-close", "/close", "grafana", [], r"Empty reply"),
+    ("h-not-http", "/not-http", "grafana", [], r"HTTP/0\.9"),
+    ("h-huge-header", "/huge-header", "grafana", [], r"headers too large"),
+]
+TLS_CASES = [
+    # name, listener ("self" or "expired"), insecure, expectation
+    ("h-tls-selfsigned", "self", False, r"SSL certificate problem"),
+    ("h-tls-expired", "expired", False, r"SSL certificate problem|certificate has expired"),
+    ("h-tls-insecure", "self", True, r"ok:^\[insecure TLS\] database ok"),
+]
+
+
+def print_config(a):
+    out = []
+    for name, path, kind, extra, _ in CASES:
+        out += ['[service "%s"]' % name, "kind = " + kind,
+                "url = http://127.0.0.1:%d%s" % (a.port, path)] + extra + [""]
+    tls = {"self": a.tls_self_port, "expired": a.tls_expired_port}
+    for name, which, insecure, _ in TLS_CASES:
+        if tls[which]:
+            out += ['[service "%s"]' % name, "kind = grafana",
+                    "url = https://127.0.0.1:%d/ok" % tls[which]]
+            out += ["insecure = true"] if insecure else []
+            out += [""]
+    print("\n".join(out))
+
+
+def print_expect(a):
+    tls = {"self": a.tls_self_port, "expired": a.tls_expired_port}
+    rows = [(c[0], c[4]) for c in CASES]
+    rows += [(c[0], c[3]) for c in TLS_CASES if tls[c[1]]]
+    for name, exp in rows:
+        if exp.startswith("ok:"):
+            print("%s\tok\t%s" % (name, exp[3:]))
+        else:
+            print("%s\t%s" % (name, exp))
+
+
 class OtherHandler(Handler):
     listener = "other"
 
@@ -322,7 +392,17 @@ def main():
     p.add_argument("--other-host", default="127.0.0.2")
     p.add_argument("--tls", action="append", default=[], metavar="PORT:CERT:KEY")
     p.add_argument("--ready-file")
+    p.add_argument("--print-config", action="store_true")
+    p.add_argument("--print-expect", action="store_true")
+    p.add_argument("--tls-self-port", type=int, default=0, help="with --print-*")
+    p.add_argument("--tls-expired-port", type=int, default=0, help="with --print-*")
     ARGS = p.parse_args()
+    if ARGS.print_config:
+        print_config(ARGS)
+        return
+    if ARGS.print_expect:
+        print_expect(ARGS)
+        return
 
     servers = [Server(("127.0.0.1", ARGS.port), Handler)]
     if ARGS.other_port:

@@ -3,6 +3,39 @@
 #include "ceres/config.h"
 #include "fuzz.h"
 
+/* Lines of the dump that read "key = value" (maybe with a ; comment). */
+static size_t
+count_lines(const char *dump, const char *key, const char *value)
+{
+	size_t kl = strlen(key), vl = strlen(value), n = 0;
+
+	const char *p = dump;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, kl) == 0 && strncmp(p + kl, " = ", 3) == 0 &&
+		    strncmp(p + kl + 3, value, vl) == 0 &&
+		    (p[kl + 3 + vl] == '\n' || p[kl + 3 + vl] == '\0' ||
+		    strncmp(p + kl + 3 + vl, " ;", 2) == 0))
+			n++;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return n;
+}
+
+static size_t
+plain_entries(const struct config *c, const char *key, const char *value)
+{
+	size_t n = 0;
+
+	for (size_t e = 0; e < c->nentries; e++)
+		if (!c->entries[e].secret && c->entries[e].value != NULL &&
+		    strcmp(c->entries[e].key, key) == 0 && strcmp(c->entries[e].value, value) == 0)
+			n++;
+	return n;
+}
+
 FUZZ_TARGET(config)
 {
 	static const char *const sites[] = { NULL, "staging", "prod" };
@@ -25,29 +58,15 @@ FUZZ_TARGET(config)
 		FUZZ_ASSERT(cause == NULL);
 		dump = config_dump(c);
 		FUZZ_ASSERT(dump != NULL);
-		/* Every secret is redacted in the dump: no line is "key =
-		 * <secret>" (the text may appear inside some other value). */
+		/* Every secret is redacted in the dump: a line "key = <secret>"
+		 * may only be there as often as some plain entry has that very
+		 * key and value (another section's url, say). */
 		for (size_t e = 0; e < c->nentries; e++) {
 			const struct config_entry *ce = &c->entries[e];
-			size_t kl, vl;
-			char *needle;
 
-			if (!ce->secret || ce->value == NULL || ce->value[0] == '\0')
-				continue;
-			kl = strlen(ce->key);
-			vl = strlen(ce->value);
-			/* "\nkey = value" then "\n" or " ;" (a comment). */
-			needle = malloc(kl + vl + 7);
-			FUZZ_ASSERT(needle != NULL);
-			needle[0] = '\n';
-			memcpy(needle + 1, ce->key, kl);
-			memcpy(needle + 1 + kl, " = ", 3);
-			memcpy(needle + 4 + kl, ce->value, vl);
-			memcpy(needle + 4 + kl + vl, "\n", 2);
-			FUZZ_ASSERT(strstr(dump, needle) == NULL);
-			memcpy(needle + 4 + kl + vl, " ;", 3);
-			FUZZ_ASSERT(strstr(dump, needle) == NULL);
-			free(needle);
+			if (ce->secret && ce->value != NULL && ce->value[0] != '\0')
+				FUZZ_ASSERT(count_lines(dump, ce->key, ce->value) <=
+				    plain_entries(c, ce->key, ce->value));
 		}
 		free(dump);
 		(void)config_get(c, "ceres", NULL, "site");
