@@ -219,19 +219,64 @@ source_http(struct source *s, const struct http_request *req, http_cb cb, void *
 	sr->h = loop_http(s->app->loop, &r, source_http_done, sr);
 }
 
+/* Replace every occurrence of needle in *text (needles shorter than 4
+ * bytes would redact ordinary words, and are too weak to matter). */
+static void
+redact(char **text, const char *needle, size_t nlen)
+{
+	struct strbuf sb;
+	const char *p, *hit;
+
+	if (nlen < 4 || strstr(*text, needle) == NULL)
+		return;
+	strbuf_init(&sb);
+	for (p = *text; (hit = strstr(p, needle)) != NULL; p = hit + nlen) {
+		strbuf_add(&sb, p, (size_t)(hit - p));
+		strbuf_adds(&sb, "<redacted>");
+	}
+	strbuf_adds(&sb, p);
+	free(*text);
+	*text = strbuf_detach(&sb);
+}
+
+char *
+source_scrub(const struct source *s, const char *text)
+{
+	const struct config *c = s->app != NULL ? s->app->config : NULL;
+	char *out = xstrdup(text != NULL ? text : "");
+
+	for (size_t i = 0; c != NULL && i < c->nentries; i++) {
+		const struct config_entry *e = &c->entries[i];
+		const char *last;
+
+		if (!e->secret || e->value == NULL)
+			continue;
+		redact(&out, e->value, strlen(e->value));
+		/* A secret URL's key is its last path segment, and a server
+		 * may quote the path alone. */
+		if (strstr(e->value, "://") != NULL && (last = strrchr(e->value, '/')) != NULL &&
+		    strlen(last + 1) >= 8)
+			redact(&out, last + 1, strlen(last + 1));
+	}
+	return out;
+}
+
 void
 source_error(struct source *s, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *msg, *clean;
 
 	if (s->round_error != NULL)
 		return;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	/* Errors quote backend text: make them terminal-safe once, here. */
-	s->round_error = sanitize_str(msg);
+	/* Errors quote backend text: no secret it echoed, and terminal-safe,
+	 * once, here. */
+	clean = source_scrub(s, msg);
+	s->round_error = sanitize_str(clean);
+	free(clean);
 	free(msg);
 }
 

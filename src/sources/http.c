@@ -45,22 +45,24 @@ join_url(const char *base, const char *path)
 	return xasprintf("%.*s%s", (int)n, base, path);
 }
 
-/* The service row of this check.  A source that does not verify TLS
- * says so on every verdict: nobody should mistake it for a checked one. */
+/* The service row of this check, with no secret the backend echoed.  A
+ * source that does not verify TLS says so on every verdict: nobody should
+ * mistake it for a checked one. */
 static void
 service_set(struct source *s, struct service *sv, enum svc_state st, double latency,
     const char *detail)
 {
 	struct http_check *c = s->data;
-	struct model *m = &s->app->model;
+	char *clean = source_scrub(s, detail);
 
 	if (c->insecure && str_has_prefix(c->url, "https://")) {
-		char *marked = xasprintf("[insecure TLS] %s", detail);
+		char *marked = xasprintf("[insecure TLS] %s", clean);
 
-		model_service_update(m, sv, st, latency, marked);
+		model_service_update(&s->app->model, sv, st, latency, marked);
 		free(marked);
 	} else
-		model_service_update(m, sv, st, latency, detail);
+		model_service_update(&s->app->model, sv, st, latency, clean);
+	free(clean);
 }
 
 static void

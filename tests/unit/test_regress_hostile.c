@@ -457,6 +457,33 @@ test_hostile_detail_is_sanitized(void **state)
 	free(clean);
 }
 
+static void
+test_source_scrub_redacts_configured_secrets(void **state)
+{
+	static const char cfg[] =
+	    "[gitea]\nurl = http://127.0.0.1:1\ntoken = GiteaTok-1234\n"
+	    "[redis]\naddress = 127.0.0.1:1\npassword = abc\n"
+	    "[webhook \"ops\"]\nkind = generic\nurl = http://h:1/hooks/HookKey-98765\n";
+	struct fixture *f = fixture_new(answer);
+	char *cause = NULL, *out;
+
+	(void)state;
+	f->app.config = config_parse("test", cfg, sizeof cfg - 1, NULL, &cause);
+	assert_non_null(f->app.config);
+	out = source_scrub(f->src, "echo: token GiteaTok-1234, hook http://h:1/hooks/HookKey-98765 "
+	    "or HookKey-98765 alone; abc stays (too short to redact)");
+	assert_string_equal(out, "echo: token <redacted>, hook <redacted> or <redacted> alone; "
+	    "abc stays (too short to redact)");
+	free(out);
+	/* source_error() scrubs before it sanitizes. */
+	f->src->in_round = true;
+	source_error(f->src, "HTTP 503: %s\033[2J", "Bearer GiteaTok-1234");
+	assert_string_equal(f->src->round_error, "HTTP 503: Bearer <redacted>␛[2J");
+	config_free(f->app.config);
+	f->app.config = NULL;
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -468,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_url_redact_drops_all_userinfo),
 		cmocka_unit_test(test_hostile_detail_is_sanitized),
+		cmocka_unit_test(test_source_scrub_redacts_configured_secrets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
