@@ -83,6 +83,7 @@ printf '#!/bin/sh\nexec %s --log-file="%s/$VG_NAME.vg" "%s" "$@"\n' "${VG[*]}" "
 chmod +x "$VGWRAP"
 for how in q term; do
 	export VG_NAME=tui-$how
+	TUI_SOCK=ceres-test-$$-$how	# a fresh tmux server: the last one may still be exiting
 	CERES_TOP=$VGWRAP tui_start 120 40 -c "$D/hostile.config"
 	check "console under valgrind ($how) starts" tui_wait "h-gzip-bomb" 60
 	for k in '?' Escape Tab Tab z Enter Escape 1 j j Enter Escape r ':' Escape; do
