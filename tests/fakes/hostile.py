@@ -36,6 +36,12 @@ they can be as broken as real networks and servers get:
     /echo-auth/...       503 whose body repeats the request's credentials
                          (a backend that reflects secrets)
 
+Raw TCP listeners (--raw PORT:MODE) stand in for Redis or PostgreSQL:
+    huge      after the first bytes, "$200000000" and an endless stream
+    garbage   4 KB of random bytes with CRLFs, then close
+    drip      one byte a second, forever
+    silent    accept, read, never answer
+
 With --print-config, nothing is served: the [service] sections of a
 ceres-top config with one service per case are printed (append them to a
 sandbox config), and with --print-expect one line per case,
@@ -368,13 +374,45 @@ class OtherHandler(Handler):
     listener = "other"
 
 
+class RawHandler(socketserver.BaseRequestHandler):
+    """A non-HTTP peer (Redis, PostgreSQL) that misbehaves."""
+
+    def handle(self):
+        sock = self.request
+        sock.settimeout(60)
+        mode = self.server.mode
+        try:
+            first = sock.recv(4096)
+            record("raw-" + mode, "", {"first_bytes": len(first)})
+            if mode == "huge":
+                sock.sendall(b"$200000000\r\n")
+                block = b"x" * CHUNK
+                for _ in range(HUGE_SIZE // CHUNK):
+                    sock.sendall(block)
+            elif mode == "garbage":
+                rnd = random.Random(7)
+                sock.sendall(bytes(rnd.randrange(256) for _ in range(4096)) + b"\r\n" * 4)
+            elif mode == "drip":
+                for _ in range(100000):
+                    sock.sendall(b"+")
+                    time.sleep(1)
+            else:
+                while sock.recv(4096):
+                    pass
+        except OSError:
+            pass
+        finally:
+            sock.close()
+
+
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, addr, handler, tls=None):
+    def __init__(self, addr, handler, tls=None, mode=None):
         self.tls = tls
+        self.mode = mode
         super().__init__(addr, handler)
 
 
@@ -391,6 +429,7 @@ def main():
     p.add_argument("--other-port", type=int, default=0)
     p.add_argument("--other-host", default="127.0.0.2")
     p.add_argument("--tls", action="append", default=[], metavar="PORT:CERT:KEY")
+    p.add_argument("--raw", action="append", default=[], metavar="PORT:MODE")
     p.add_argument("--ready-file")
     p.add_argument("--print-config", action="store_true")
     p.add_argument("--print-expect", action="store_true")
@@ -417,6 +456,11 @@ def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(cert, key)
         servers.append(Server(("127.0.0.1", int(port)), Handler, ctx))
+    for spec in ARGS.raw:
+        port, mode = spec.split(":", 1)
+        if mode not in ("huge", "garbage", "drip", "silent"):
+            sys.exit("hostile: unknown raw mode %r" % mode)
+        servers.append(Server(("127.0.0.1", int(port)), RawHandler, mode=mode))
     for s in servers:
         serve(s)
     # Build the bomb before saying ready, so no request waits for it.

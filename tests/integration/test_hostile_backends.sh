@@ -35,9 +35,11 @@ make_certs() {
 check "generated a self-signed and an expired certificate" make_certs
 check "the expired certificate is expired" bash -c '! openssl x509 -in "$1" -noout -checkend 0 >/dev/null' _ "$D/exp.pem"
 
+RAW_HUGE=$((HBASE + 4)) RAW_GARBAGE=$((HBASE + 5)) RAW_DRIP=$((HBASE + 6)) RAW_SILENT=$((HBASE + 7))
 python3 "$HOSTILE" --port "$HP" --other-port "$OP" --ready-file "$D/ready" \
 	--tls "$TLS_SELF:$D/self.pem:$D/self.key" --tls "$TLS_EXP:$D/exp.pem:$D/exp.key" \
-	> "$D/hostile.log" 2>&1 &
+	--raw "$RAW_HUGE:huge" --raw "$RAW_GARBAGE:garbage" --raw "$RAW_DRIP:drip" \
+	--raw "$RAW_SILENT:silent" > "$D/hostile.log" 2>&1 &
 HPID=$!
 trap 'kill $HPID 2>/dev/null; wait $HPID 2>/dev/null' EXIT
 check "hostile backend is up" wait_for 30 test -s "$D/ready"
@@ -125,6 +127,33 @@ check "the credentialed requests did reach the first host" python3 -c '
 import json, sys; r = json.load(open(sys.argv[1]))
 sys.exit(0 if any(x["listener"] == "main" and x["path"].startswith("/redirect-other2/b")
                   and x["headers"].get("X-Redmine-API-Key") == "HOSTILE-REDIRECT-KEY-2" for x in r) else 1)' "$D/requests.json"
+
+# ---- Redis and PostgreSQL peers that misbehave (plain sockets, libpq).
+raw_case() {	# pg-port redis-port pg-regex redis-regex
+	printf '[ceres]\ntimeout = 2\n[postgres]\nconninfo = hostaddr=127.0.0.1 port=%s dbname=x user=y\n[redis]\naddress = 127.0.0.1:%s\n' \
+		"$1" "$2" > "$D/raw.config"
+	chmod 600 "$D/raw.config"
+	local t0=${EPOCHREALTIME/./}
+	"$CERES_TOP" --once --format json --timeout 8 -c "$D/raw.config" > "$D/raw.json" 2> "$D/raw.err"
+	local rc=$? ms=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+	[ "$rc" = 3 ] && [ "$ms" -lt 4000 ] && [ ! -s "$D/raw.err" ] || { echo "rc $rc, $ms ms" >&2; return 1; }
+	python3 - "$D/raw.json" "$3" "$4" <<'EOF'
+import json, re, sys
+src = {s["name"]: s for s in json.load(open(sys.argv[1]))["sources"]}
+ok = all(not src[n]["ok"] and re.search(rx, src[n]["error"] or "") for n, rx in
+         (("postgres", sys.argv[2]), ("redis", sys.argv[3])))
+if not ok: print(src, file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
+}
+check "postgres: 200 MB stream; redis: garbage -> errors, in time" \
+	raw_case "$RAW_HUGE" "$RAW_GARBAGE" "invalid response" "protocol error"
+check "postgres: garbage; redis: \$200000000 bulk -> errors, in time" \
+	raw_case "$RAW_GARBAGE" "$RAW_HUGE" "invalid response" "protocol error|too large"
+check "postgres: silent; redis: 1 byte/s -> timeouts, in time" \
+	raw_case "$RAW_SILENT" "$RAW_DRIP" "timeout" "timeout"
+check "postgres: 1 byte/s; redis: silent -> errors, in time" \
+	raw_case "$RAW_DRIP" "$RAW_SILENT" "invalid response|timeout" "timeout"
 
 # ---- text and nagios formats say it too, and stay terminal-safe.
 "$CERES_TOP" --once --format text --timeout 8 -c "$D/config" > "$D/out.txt" 2>&1
