@@ -214,7 +214,7 @@ draw_row(struct activity *a, struct activity_view *v, WINDOW *win, int y, int w,
 	attr_t base = sel ? ui_attr(COLOR_ROLE_SELECTION) : fresh ? A_BOLD : A_NORMAL;
 	int x = 0, rest, aw, ww, kw;
 	char age[16], agecol[16];
-	bool wide = w >= 70;
+	bool wide = w >= 60;
 
 	if (sel) {
 		wattr_on(win, base, NULL);
@@ -224,7 +224,7 @@ draw_row(struct activity *a, struct activity_view *v, WINDOW *win, int y, int w,
 	ui_put(win, y, x, fresh ? "●" : " ", 1, sel ? base : ui_attr(COLOR_ROLE_WARN) | A_BOLD);
 	x = 2;
 	fmt_age(now - e->time, age, sizeof age);
-	snprintf(agecol, sizeof agecol, "%6s", age);
+	snprintf(agecol, sizeof agecol, "%5s", age);
 	x += ui_put(win, y, x, agecol, w - x, sel ? base : base | ui_attr(COLOR_ROLE_DIM)) + 1;
 	if (wide)
 		ui_put(win, y, x, act_source_name(e->source), 7, sel ? base : badge_attr(e->source) | base);
