@@ -86,7 +86,7 @@ void act_list_sort(struct act_list *l);
 
 /* Text from a backend, made safe once (parsers use these). */
 #define ACT_TITLE_MAX	1024		/* bytes kept of a one-line text */
-#define ACT_DETAIL_MAX	(64 * 1024)	/* bytes kept of a multi-line text */
+#define ACT_DETAIL_MAX	(16 * 1024)	/* bytes kept of a multi-line text */
 /* s cut to at most max bytes on a UTF-8 boundary, "…" marking the cut. */
 char *act_clip(char *s, size_t max);
 /* Sanitized one-line copy (NULL gives ""), clipped to ACT_TITLE_MAX. */
@@ -207,7 +207,9 @@ void rm_statuses_free(struct rm_status *v, size_t n);
 /* /issues.json: total is -1 with nometa. */
 int redmine_issues_parse(const char *buf, size_t len, struct rm_issue **out, size_t *n,
     long *total, char **cause);
-/* /issues/{id}.json?include=journals */
+/* /issues/{id}.json?include=journals; only the newest RM_JOURNALS_MAX
+ * journals are kept, so a hostile issue cannot grow memory without end. */
+#define RM_JOURNALS_MAX	50
 int redmine_issue_parse(const char *buf, size_t len, struct rm_issue *out, char **cause);
 int redmine_projects_parse(const char *buf, size_t len, struct rm_project **out, size_t *n,
     long *total, char **cause);

@@ -66,6 +66,8 @@ struct redmine {
 	struct rreq		*dreq;		/* details, one per slot */
 };
 
+#define ISSUE_MAX_BYTES	(2u << 20)	/* one issue with its journals */
+
 static void on_answer(const struct http_response *r, void *arg);
 
 static void
@@ -82,6 +84,7 @@ send_req(struct source *s, struct rreq *q, const char *pathq)
 	req.insecure = rm->insecure;
 	req.follow = true;
 	req.authenticated = rm->auth != NULL;
+	req.max_bytes = q->what == RREQ_ISSUE ? ISSUE_MAX_BYTES : 0;
 	q->s = s;
 	source_http(s, &req, on_answer, q);
 	free(url);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define VALUE_MAX	300	/* bytes of a changed value shown */
+#define RM_DETAILS_MAX	100	/* changes kept per journal */
 
 static const cJSON *
 jget(const cJSON *o, const char *k)
@@ -134,15 +135,17 @@ static void
 parse_journals(const cJSON *arr, struct rm_issue *is)
 {
 	const cJSON *j, *d;
-	size_t n = (size_t)cJSON_GetArraySize(arr), k = 0;
+	size_t n = (size_t)cJSON_GetArraySize(arr), k = 0, i = 0;
+	size_t skip = n > RM_JOURNALS_MAX ? n - RM_JOURNALS_MAX : 0;
 
-	is->journals = xcalloc(n + 1, sizeof *is->journals);
+	/* Journals come oldest first: keep the newest. */
+	is->journals = xcalloc(n - skip + 1, sizeof *is->journals);
 	cJSON_ArrayForEach(j, arr) {
 		struct rm_journal *rj = &is->journals[k];
 		const cJSON *details = jget(j, "details");
 		const char *notes = jstr(j, "notes");
 
-		if (!cJSON_IsObject(j) || !jtime(j, "created_on", &rj->created))
+		if (i++ < skip || !cJSON_IsObject(j) || !jtime(j, "created_on", &rj->created))
 			continue;
 		rj->id = jlong(j, "id", 0);
 		rj->user = assoc_name(j, "user");
@@ -151,11 +154,14 @@ parse_journals(const cJSON *arr, struct rm_issue *is)
 		rj->notes = act_text(notes);
 		rj->private_notes = cJSON_IsTrue(jget(j, "private_notes"));
 		if (cJSON_IsArray(details)) {
-			rj->details = xcalloc((size_t)cJSON_GetArraySize(details) + 1, sizeof *rj->details);
+			size_t nd = (size_t)cJSON_GetArraySize(details);
+
+			nd = nd > RM_DETAILS_MAX ? RM_DETAILS_MAX : nd;
+			rj->details = xcalloc(nd + 1, sizeof *rj->details);
 			cJSON_ArrayForEach(d, details) {
 				struct rm_journal_detail *rd;
 
-				if (!cJSON_IsObject(d))
+				if (!cJSON_IsObject(d) || rj->ndetails >= nd)
 					continue;
 				rd = &rj->details[rj->ndetails++];
 				rd->property = act_line(jstr(d, "property"));

@@ -9,7 +9,7 @@
 
 #include "ceres/util.h"
 
-static char *
+static __attribute__((unused)) char *
 fixture(const char *rel, size_t *len)
 {
 	const char *dir = getenv("FIXTURES_DIR");
@@ -34,7 +34,7 @@ fixture(const char *rel, size_t *len)
 }
 
 /* True when s holds no C0 control byte but (if allowed) newlines, and no DEL. */
-static int
+static __attribute__((unused)) int
 is_terminal_safe(const char *s, int newlines)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
@@ -46,7 +46,7 @@ is_terminal_safe(const char *s, int newlines)
 	return 1;
 }
 
-static double
+static __attribute__((unused)) double
 at(const char *rfc3339)
 {
 	double t = 0;

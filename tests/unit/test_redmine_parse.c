@@ -311,6 +311,33 @@ test_projects_statuses(void **state)
 	free(buf);
 }
 
+/* A hostile issue with very many journals: only the newest are kept. */
+static void
+test_journals_bounded(void **state)
+{
+	struct strbuf sb;
+	struct rm_issue is;
+	char *cause = NULL;
+
+	(void)state;
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "{\"issue\":{\"id\":9,\"subject\":\"s\",\"created_on\":\"2026-03-01T00:00:00Z\","
+	    "\"journals\":[");
+	for (int i = 1; i <= 120; i++)
+		strbuf_addf(&sb, "%s{\"id\":%d,\"notes\":\"n%d\",\"created_on\":\"2026-03-01T00:%02d:00Z\","
+		    "\"details\":[]}", i > 1 ? "," : "", i, i, i % 60);
+	strbuf_adds(&sb, "]}}");
+	assert_int_equal(redmine_issue_parse(sb.buf, sb.len, &is, &cause), 0);
+	assert_int_equal(is.njournals, RM_JOURNALS_MAX);
+	assert_int_equal(is.journals[0].id, 120 - RM_JOURNALS_MAX + 1);
+	assert_int_equal(is.journals[is.njournals - 1].id, 120);
+	/* No project, tracker, status or author: empty names, not NULL. */
+	assert_string_equal(is.project, "");
+	assert_string_equal(is.author, "");
+	rm_issue_clear(&is);
+	strbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -322,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_issue_events),
 		cmocka_unit_test(test_list_issue_events),
 		cmocka_unit_test(test_projects_statuses),
+		cmocka_unit_test(test_journals_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
