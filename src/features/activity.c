@@ -304,38 +304,49 @@ cmp_timeline(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static const struct act_event *
-find_key(struct act_event **v, size_t n, enum act_source src, const char *key)
+static int
+cmp_event_key(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i]->source == src && strcmp(v[i]->key, key) == 0)
-			return v[i];
-	return NULL;
+	return strcmp((*(struct act_event *const *)a)->key, (*(struct act_event *const *)b)->key);
+}
+
+static const struct act_event *
+find_key(struct act_event **sorted, size_t n, const char *key)
+{
+	struct act_event probe = { .key = (char *)key }, *pp = &probe, **hit;
+
+	hit = bsearch(&pp, sorted, n, sizeof *sorted, cmp_event_key);
+	return hit != NULL ? *hit : NULL;
 }
 
 size_t
 act_timeline_replace(struct act_timeline *t, enum act_source src, struct act_list *l, double now)
 {
-	struct act_event **nv;
-	size_t n = 0, fresh = 0, old_n = t->n;
+	struct act_event **nv, **old;
+	size_t n = 0, fresh = 0, nold = 0;
 
 	act_list_dedupe(l);
 	nv = xreallocarray(NULL, t->n + l->n + 1, sizeof *nv);
-	/* Keep the other source's events. */
-	for (size_t i = 0; i < t->n; i++)
+	old = xreallocarray(NULL, t->n + 1, sizeof *old);
+	/* Keep the other source's events; index this source's by key. */
+	for (size_t i = 0; i < t->n; i++) {
 		if (t->ev[i]->source != src)
 			nv[n++] = t->ev[i];
+		else
+			old[nold++] = t->ev[i];
+	}
+	qsort(old, nold, sizeof *old, cmp_event_key);
 	/* The sources hand their lists newest first: seq numbers follow that
 	 * order, so equal instants of one answer stay as the server sent them. */
 	for (size_t i = 0; i < l->n; i++) {
 		struct act_event *e = xmalloc(sizeof *e);
-		const struct act_event *old = find_key(t->ev, old_n, src, l->v[i].key);
+		const struct act_event *known = find_key(old, nold, l->v[i].key);
 
 		*e = l->v[i];
 		e->source = src;
-		if (old != NULL) {
-			e->seq = old->seq;
-			e->arrived = old->arrived;
+		if (known != NULL) {
+			e->seq = known->seq;
+			e->arrived = known->arrived;
 		} else {
 			e->seq = t->next_seq++;
 			e->arrived = e->baseline ? 0 : now;
@@ -344,12 +355,11 @@ act_timeline_replace(struct act_timeline *t, enum act_source src, struct act_lis
 		}
 		nv[n++] = e;
 	}
-	for (size_t i = 0; i < t->n; i++) {
-		if (t->ev[i]->source == src) {
-			act_event_clear(t->ev[i]);
-			free(t->ev[i]);
-		}
+	for (size_t i = 0; i < nold; i++) {
+		act_event_clear(old[i]);
+		free(old[i]);
 	}
+	free(old);
 	free(l->v);
 	act_list_init(l);
 	free(t->ev);
