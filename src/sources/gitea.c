@@ -150,11 +150,33 @@ ask(struct source *s, struct gitea_target *t, enum greq_what what, int page)
 	free(pq);
 }
 
+/* A server may echo what it was sent: never let its message carry the
+ * token into the error line. */
+static char *
+scrub_token(struct gitea *g, char *msg)
+{
+	const char *tok = g->auth != NULL ? g->auth + strlen("Authorization: token ") : NULL;
+	struct strbuf sb;
+	const char *p, *hit;
+
+	if (msg == NULL || tok == NULL || *tok == '\0' || strstr(msg, tok) == NULL)
+		return msg;
+	strbuf_init(&sb);
+	for (p = msg; (hit = strstr(p, tok)) != NULL; p = hit + strlen(tok)) {
+		strbuf_add(&sb, p, (size_t)(hit - p));
+		strbuf_adds(&sb, "<redacted>");
+	}
+	strbuf_adds(&sb, p);
+	free(msg);
+	return strbuf_detach(&sb);
+}
+
 /* The first failure of a target this round says what went wrong. */
 static void
 fail(struct source *s, struct gitea_target *t, const struct http_response *r, const char *what)
 {
-	char *msg = r != NULL && r->status != 0 ? gitea_error_message(r->body, r->len) : NULL;
+	char *msg = r != NULL && r->status != 0 ?
+	    scrub_token(s->data, gitea_error_message(r->body, r->len)) : NULL;
 
 	if (t != NULL)
 		t->failed = true;

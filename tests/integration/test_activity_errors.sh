@@ -71,6 +71,16 @@ jcheck "bad Gitea token: sources[].error says auth error: check token" badtoken 
 jcheck "bad Gitea token: no Gitea events, Redmine events there" badtoken \
 	'not [a for a in ev if a["source"] == "gitea"] and [a for a in ev if a["source"] == "redmine"]'
 
+# ---- a scoped token (403) whose answer echoes the token back
+TOKEN=$(cat "$SANDBOX_DIR/secrets/gitea.token")
+curl -fsS -XPOST "$G/__fake/override" -d "{\"path\": \"/api/v1/repos/ceres/infra/activities/feeds\", \"status\": 403,
+	\"body\": {\"message\": \"token $TOKEN does not have at least one of required scope(s): [read:repository]\"}}" >/dev/null
+once badkey
+jcheck "403: permission denied with the server's reason" badkey \
+	'"permission denied (HTTP 403" in s["gitea activity"]["error"] and "required scope" in s["gitea activity"]["error"]'
+check "403: the token the server echoed is not printed" bash -c '! grep -qF "$1" "$2" && grep -qF "<redacted>" "$2"' _ "$TOKEN" "$TEST_TMP/badkey.json"
+curl -fsS -XPOST "$G/__fake/reset" >/dev/null
+
 # ---- Redmine project filter naming a project that does not exist
 once noproject
 jcheck "unknown Redmine project: a 404 error naming it" noproject \
