@@ -264,8 +264,10 @@ activity_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	int h = getmaxy(win), w = getmaxx(win), rows;
 	double now = now_wall();
 
-	if (a == NULL)
+	if (a == NULL) {
+		ui_put(win, 0, 0, _("not enabled (see --panes)"), w, ui_attr(COLOR_ROLE_DIM));
 		return;
+	}
 	v = view_get(a);
 	track_look(a, v, focused);
 	if (a->gitea == NULL && a->redmine == NULL && !a->gitea_configured) {
