@@ -446,7 +446,7 @@ gitea_commits_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 		const char *sha = jstr(c, "sha"), *login = jstr(jobj(c, "author"), "login");
 		const char *name = jstr(jobj(meta, "author"), "name");
 		struct act_event *e;
-		char *msg;
+		char *msg, *raw;
 		double t;
 
 		if (sha == NULL || !(jtime(jobj(meta, "committer"), "date", &t) ||
@@ -460,8 +460,12 @@ gitea_commits_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 		e->url = act_line(jstr(c, "html_url"));
 		e->op = xstrdup("commit");
 		msg = act_text(jstr(meta, "message"));
-		e->detail = xasprintf("%s: %.64s\n%s: %s\n%s: %d\n\n%s\n", _("Commit"), sha, _("Author"),
+		/* The sha is backend text like any other: the whole detail goes
+		 * through the sanitizer (found by fuzz_gitea). */
+		raw = xasprintf("%s: %.64s\n%s: %s\n%s: %d\n\n%s\n", _("Commit"), sha, _("Author"),
 		    e->actor, _("Parents"), cJSON_IsArray(parents) ? cJSON_GetArraySize(parents) : 0, msg);
+		e->detail = act_text(raw);
+		free(raw);
 		free(msg);
 		act_event_finish(e);
 	}

@@ -73,6 +73,32 @@ fuzz_locale(void)
 	}
 }
 
+/* A string put in the model is sanitized: valid UTF-8 (no sequence cut
+ * by a byte-counting clip), no C0 control (a newline only where lines are
+ * allowed), no DEL, no ESC.  NULL passes when allowed. */
+static inline int
+fuzz_clean(const char *s, int null_ok, int newlines_ok)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL)
+		return null_ok;
+	while (*p != '\0') {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 :
+		    (*p & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (n == 0)
+			return 0;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		if (n == 1 && ((*p < 0x20 && !(*p == '\n' && newlines_ok)) || *p == 0x7f))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
 /* Split "a\0b" at the first NUL: a 2-input parser's corpus stays readable.
  * Returns 1 when there was a NUL (*second points after it). */
 static inline int
