@@ -218,6 +218,8 @@ http_setup(struct loop *l, struct http_handle *h)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	/* A Content-Length over the cap fails before a byte is buffered. */
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000));
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "ceres-top/" PACKAGE_VERSION);
@@ -419,7 +421,7 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 		snprintf(errmsg, sizeof errmsg, "cannot start transfer");
 		goto fail;
 	}
-	if (h->truncated)
+	if (h->truncated || rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(errmsg, sizeof errmsg, "response larger than %zu bytes", h->max);
 	else if (rc == CURLE_OUT_OF_MEMORY && h->errbuf[0] == '\0')
 		/* What libcurl 7.x reports for a header line over its 100 KB

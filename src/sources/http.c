@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HEALTH_MAX_BYTES	(1u << 20)	/* a plain health answer */
+
 struct http_check {
 	char		*name;
 	char		*kind;
@@ -84,7 +86,7 @@ judge_reads_json(const struct health_kind *hk)
 static bool
 is_json(const char *body, size_t len)
 {
-	cJSON *j = cJSON_ParseWithLength(body, len);
+	cJSON *j = json_too_complex(body, len) ? NULL : cJSON_ParseWithLength(body, len);
 	bool ok = j != NULL;
 
 	cJSON_Delete(j);
@@ -148,7 +150,9 @@ plain_done(const struct http_response *r, void *arg)
 		source_error(s, "%s", hr.detail);
 	else if (r->error == NULL && r->status >= 200 && r->status < 300 &&
 	    judge_reads_json(c->hk) && hr.state != SVC_UP && !is_json(r->body, r->len))
-		source_error(s, "HTTP %ld: malformed answer, not JSON (Content-Type: %s)", r->status,
+		source_error(s, json_too_complex(r->body, r->len) ?
+		    "HTTP %ld: answer too complex, not parsed (Content-Type: %s)" :
+		    "HTTP %ld: malformed answer, not JSON (Content-Type: %s)", r->status,
 		    r->content_type != NULL ? r->content_type : "none");
 }
 
@@ -174,7 +178,8 @@ keycloak_discovery_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
-	cJSON *j = r->status == 200 ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+	cJSON *j = r->status == 200 && !json_too_complex(r->body, r->len) ?
+	    cJSON_ParseWithLength(r->body, r->len) : NULL;
 	const cJSON *iss = cJSON_GetObjectItemCaseSensitive(j, "issuer");
 
 	if (cJSON_IsString(iss)) {
@@ -202,7 +207,11 @@ kuma_page_done(const struct http_response *r, void *arg)
 	free(c->page);
 	c->page = NULL;
 	c->page_len = 0;
-	if (r->status == 200) {
+	if (r->status == 200 && json_too_complex(r->body, r->len))
+		source_error(s, "status page: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+	else if (r->status == 200 && !is_json(r->body, r->len))
+		source_error(s, "status page: malformed answer, not JSON");
+	else if (r->status == 200) {
 		c->page = xstrndup(r->body, r->len);
 		c->page_len = r->len;
 	} else if (r->status == 404)
@@ -221,7 +230,11 @@ kuma_beats_done(const struct http_response *r, void *arg)
 	c->beats = NULL;
 	c->beats_len = 0;
 	c->latency = r->latency_ms;
-	if (r->status == 200) {
+	if (r->status == 200 && json_too_complex(r->body, r->len))
+		source_error(s, "heartbeats: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+	else if (r->status == 200 && !is_json(r->body, r->len))
+		source_error(s, "heartbeats: malformed answer, not JSON");
+	else if (r->status == 200) {
 		c->beats = xstrndup(r->body, r->len);
 		c->beats_len = r->len;
 	} else
@@ -233,7 +246,8 @@ am_status_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
-	cJSON *j = r->status == 200 ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+	cJSON *j = r->status == 200 && !json_too_complex(r->body, r->len) ?
+	    cJSON_ParseWithLength(r->body, r->len) : NULL;
 	const cJSON *cl = cJSON_GetObjectItemCaseSensitive(j, "cluster");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(cl, "status");
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(cl, "peers");
@@ -300,6 +314,9 @@ http_check_start(struct source *s)
 	} else {
 		u1 = join_url(c->url, c->hk != NULL && c->hk->path != NULL ? c->hk->path : "");
 		req.url = u1;
+		/* A health answer is a few hundred bytes: 1 MiB is plenty, and
+		 * keeps many misbehaving services from adding up. */
+		req.max_bytes = s->max_bytes < HEALTH_MAX_BYTES ? s->max_bytes : HEALTH_MAX_BYTES;
 		source_http(s, &req, plain_done, s);
 	}
 	free(u1);

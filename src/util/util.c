@@ -411,6 +411,30 @@ url_redact(const char *url)
 	    *end != '\0' ? "/…" : "");
 }
 
+/* Values are counted by what starts one: the first, and every ',' '['
+ * '{' outside a string (an upper bound, off by one per empty container). */
+bool
+json_too_complex(const char *buf, size_t len)
+{
+	size_t n = 1;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"')
+			in_str = true;
+		else if ((c == ',' || c == '[' || c == '{') && ++n > JSON_MAX_VALUES)
+			return true;
+	}
+	return false;
+}
+
 bool
 str_has_prefix(const char *s, const char *prefix)
 {

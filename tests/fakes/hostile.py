@@ -35,6 +35,9 @@ they can be as broken as real networks and servers get:
     /huge-header/...     a 1 MB response header line
     /echo-auth/...       503 whose body repeats the request's credentials
                          (a backend that reflects secrets)
+    /json-bomb/...       7.98 MB of "[0,0,0,...": 4 million values, under the cap
+    /many/N/...          a valid Prometheus targets answer with N targets
+                         (default 100000, ~5 MB: under the size cap)
 
 Raw TCP listeners (--raw PORT:MODE) stand in for Redis or PostgreSQL:
     huge      after the first bytes, "$200000000" and an endless stream
@@ -78,6 +81,7 @@ RECORDED = []
 BOMB = {"data": None}
 ARGS = None
 
+JSON_BOMB = b"[" + b"0," * (4 * 1024 * 1024 - 200000) + b"0]"
 HEALTHY = json.dumps({
     "status": "pass", "database": "ok", "version": "hostile",
     "installed": True, "maintenance": False, "needsDbUpgrade": False,
@@ -300,6 +304,29 @@ class Handler(socketserver.BaseRequestHandler):
     def b_huge_header(self, arg, rest, headers):
         self.send(b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * (1024 * 1024) + b"\r\n\r\n{}")
 
+    def b_many(self, arg, rest, headers):
+        """Valid answers with as many items as fit in the size cap: N
+        Prometheus targets (or Kuma monitors) of a few bytes each."""
+        n = int(arg) if arg.isdigit() else 100000
+        if rest.endswith("-/ready"):
+            self.answer(200, b"Prometheus Server is Ready.\n", "text/plain")
+            return
+        items = b",".join(b'{"labels":{"job":"j","instance":"i%d"},"health":"%s"}'
+                          % (i, b"up" if i % 7 else b"down") for i in range(n))
+        self.answer(200, b'{"status":"success","data":{"activeTargets":[' + items + b"]}}")
+
+    def b_json_bomb(self, arg, rest, headers):
+        """7.98 MB of "[0,0,0,...": 4 million JSON values in a body under
+        the 8 MiB size cap (a parsed tree of ~350 MB).  /-/ready answers 200 so a
+        Prometheus source goes on to its targets."""
+        if rest.endswith("-/ready"):
+            self.answer(200, b"Prometheus Server is Ready.\n", "text/plain")
+            return
+        body = JSON_BOMB
+        if "targets" in rest:
+            body = b'{"status":"success","data":{"activeTargets":' + body + b"}}"
+        self.answer(200, body)
+
     def b_echo_auth(self, arg, rest, headers):
         seen = " ".join("%s=%s" % (k, v) for k, v in headers.items()
                         if k.lower() in ("authorization", "x-redmine-api-key", "cookie"))
@@ -335,6 +362,10 @@ CASES = [
     ("h-close", "/close", "grafana", [], r"Empty reply"),
     ("h-not-http", "/not-http", "grafana", [], r"HTTP/0\.9"),
     ("h-huge-header", "/huge-header", "grafana", [], r"headers too large"),
+    ("h-json-bomb", "/json-bomb", "grafana", [], r"answer too complex|response larger than"),
+    ("h-kuma-bomb", "/json-bomb", "uptime_kuma", [], r"answer too complex"),
+    ("h-prom-bomb", "/json-bomb", "prometheus", [], r"targets: answer too complex"),
+    ("h-prom-many", "/many/50000", "prometheus", [], r"ok:ready, 42857/50000 targets up \(500 rows shown\)"),
 ]
 TLS_CASES = [
     # name, listener ("self" or "expired"), insecure, expectation
@@ -347,11 +378,13 @@ TLS_CASES = [
 def print_config(a):
     out = []
     for name, path, kind, extra, _ in CASES:
+        if name in a.skip or (a.only and name not in a.only):
+            continue
         out += ['[service "%s"]' % name, "kind = " + kind,
                 "url = http://127.0.0.1:%d%s" % (a.port, path)] + extra + [""]
     tls = {"self": a.tls_self_port, "expired": a.tls_expired_port}
     for name, which, insecure, _ in TLS_CASES:
-        if tls[which]:
+        if tls[which] and name not in a.skip and (not a.only or name in a.only):
             out += ['[service "%s"]' % name, "kind = grafana",
                     "url = https://127.0.0.1:%d/ok" % tls[which]]
             out += ["insecure = true"] if insecure else []
@@ -361,8 +394,9 @@ def print_config(a):
 
 def print_expect(a):
     tls = {"self": a.tls_self_port, "expired": a.tls_expired_port}
-    rows = [(c[0], c[4]) for c in CASES]
-    rows += [(c[0], c[3]) for c in TLS_CASES if tls[c[1]]]
+    rows = [(c[0], c[4]) for c in CASES if c[0] not in a.skip and (not a.only or c[0] in a.only)]
+    rows += [(c[0], c[3]) for c in TLS_CASES if tls[c[1]] and c[0] not in a.skip
+             and (not a.only or c[0] in a.only)]
     for name, exp in rows:
         if exp.startswith("ok:"):
             print("%s\tok\t%s" % (name, exp[3:]))
@@ -435,6 +469,8 @@ def main():
     p.add_argument("--print-expect", action="store_true")
     p.add_argument("--tls-self-port", type=int, default=0, help="with --print-*")
     p.add_argument("--tls-expired-port", type=int, default=0, help="with --print-*")
+    p.add_argument("--skip", action="append", default=[], help="with --print-*: leave a case out")
+    p.add_argument("--only", action="append", default=[], help="with --print-*: just these cases")
     ARGS = p.parse_args()
     if ARGS.print_config:
         print_config(ARGS)

@@ -16,6 +16,9 @@ cp "$SANDBOX_DIR/config" "$D/config"
 chmod 600 "$D/config"
 T() { tmux -L "$TUI_SOCK" "$@"; }
 fmt() { T display -p -t "$1" "$2" 2>/dev/null; }
+# A session that outlives the others: without it the server exits with
+# the last killed session, and the next new-session can race its exit.
+T -f /dev/null new-session -d -s keep "sleep 100000"
 
 # start NAME [PREFIX]: ceres-top in a session of its own, inside a shell
 # that records its exit status and then the pty's settings, and stays.
@@ -36,8 +39,18 @@ EOF
 	T set -t "$s" remain-on-exit on >/dev/null
 	wait_for 15 bash -c 'tmux -L "$1" capture-pane -t "$2" -p | grep -q "ceres-top"' _ "$TUI_SOCK" "$s"
 }
-# The ceres-top process of a session: the child of the pane's shell.
-ctop_pid() { pgrep -P "$(fmt "$1" '#{pane_pid}')" -x ceres-top 2>/dev/null | head -1; }
+# The ceres-top process of a session: the child of the pane's shell
+# (waited for: the screen can show before pgrep sees the exec).
+ctop_pid_now() { pgrep -P "$(fmt "$1" '#{pane_pid}')" -x ceres-top 2>/dev/null | head -1; }
+ctop_pid() {
+	local p i
+	for ((i = 0; i < 50; i++)); do
+		p=$(ctop_pid_now "$1")
+		[ -n "$p" ] && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
 # cooked FILE: stty -a says canonical mode, echo, signals, CR/NL mapping.
 cooked() {
 	local f=$1 w

@@ -484,6 +484,37 @@ test_source_scrub_redacts_configured_secrets(void **state)
 	fixture_free(f);
 }
 
+static void
+test_json_too_complex(void **state)
+{
+	size_t n = 2 * (JSON_MAX_VALUES + 1) + 1;
+	char *bomb = xmalloc(n + 1), *strings;
+	struct prom_target *t = NULL;
+	size_t nt = 0;
+	char *cause = NULL;
+
+	(void)state;
+	/* "[0,0,...]" with one value too many is refused... */
+	bomb[0] = '[';
+	for (size_t i = 1; i < n - 1; i += 2) {
+		bomb[i] = '0';
+		bomb[i + 1] = ',';
+	}
+	bomb[n - 2] = '0';
+	bomb[n - 1] = ']';
+	bomb[n] = '\0';
+	assert_true(json_too_complex(bomb, n));
+	assert_int_equal(prom_targets_parse(bomb, n, &t, &nt, &cause), -1);
+	assert_non_null(strstr(cause, "answer too complex"));
+	free(cause);
+	/* ...while the same bytes inside one string are one value. */
+	strings = xasprintf("[\"%s\", \"\\\"[{,\"]", bomb);
+	assert_false(json_too_complex(strings, strlen(strings)));
+	assert_false(json_too_complex("{\"status\":\"success\",\"data\":{\"activeTargets\":[]}}", 47));
+	free(strings);
+	free(bomb);
+}
+
 int
 main(void)
 {
@@ -496,6 +527,7 @@ main(void)
 		cmocka_unit_test(test_url_redact_drops_all_userinfo),
 		cmocka_unit_test(test_hostile_detail_is_sanitized),
 		cmocka_unit_test(test_source_scrub_redacts_configured_secrets),
+		cmocka_unit_test(test_json_too_complex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
