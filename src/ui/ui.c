@@ -111,7 +111,24 @@ ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *a
 	ui->cmds[ui->ncmds].verb = xstrdup(verb);
 	ui->cmds[ui->ncmds].cb = cb;
 	ui->cmds[ui->ncmds].arg = arg;
+	ui->cmds[ui->ncmds].complete = NULL;
+	ui->cmds[ui->ncmds].complete_arg = NULL;
 	ui->ncmds++;
+}
+
+void
+ui_command_complete(struct app *app, const char *verb, ui_complete_cb cb, void *arg)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL)
+		return;
+	for (size_t i = 0; i < ui->ncmds; i++) {
+		if (strcmp(ui->cmds[i].verb, verb) == 0) {
+			ui->cmds[i].complete = cb;
+			ui->cmds[i].complete_arg = arg;
+		}
+	}
 }
 
 static void
