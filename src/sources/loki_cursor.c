@@ -124,23 +124,30 @@ size_t
 loki_cursor_take(struct loki_cursor *c, const struct loki_result *r, struct loki_ref *refs, size_t n)
 {
 	size_t k = 0;
+	int64_t last = n > 0 ? refs[n - 1].ts : 0, boundary = c->ts;
+	bool had = c->started;
 
 	for (size_t i = 0; i < n; i++) {
 		struct loki_ref *ref = &refs[i];
-		uint64_t h;
 
-		if (c->started && ref->ts < c->ts)
+		if (had && ref->ts < boundary)
 			continue;	/* before the window: cannot be new */
-		h = entry_hash(r, ref);
-		if (c->started && ref->ts == c->ts) {
-			if (seen_has(c, h))
-				continue;
-		} else if (!c->started || ref->ts > c->ts) {
+		if (!c->started || ref->ts > c->ts) {
 			seen_clear(c);
 			c->ts = ref->ts;
 			c->started = true;
 		}
-		seen_add(c, h);
+		if (had && ref->ts == boundary) {
+			uint64_t h = entry_hash(r, ref);
+
+			if (seen_has(c, h))
+				continue;	/* delivered by an earlier answer */
+			seen_add(c, h);
+		} else if (ref->ts == last) {
+			/* Only the newest timestamp of the answer can be the
+			 * next boundary: hash just those lines. */
+			seen_add(c, entry_hash(r, ref));
+		}
 		refs[k++] = *ref;
 	}
 	c->started = true;
