@@ -438,9 +438,16 @@ draw_line(struct logs *lg, WINDOW *win, int y, const struct layout *lo, struct l
 		if (r == 0) {
 			fmt_time(ln->ts, tbuf, sizeof tbuf, lo->timew > 9);
 			ui_put(win, row, 0, tbuf, lo->timew, meta);
-			if (lo->labw > 0)
-				ui_put(win, row, lo->timew + 1, ln->stream->compact, lo->labw,
-				    sel ? meta : ui_attr(COLOR_ROLE_DIM));
+			if (lo->labw > 0) {
+				const struct log_stream *ls = ln->stream;
+				attr_t la = sel ? meta : ui_attr(COLOR_ROLE_DIM);
+				bool cut = ls->compact_width > lo->labw;
+				int used = ui_put(win, row, lo->timew + 1, ls->compact,
+				    cut ? lo->labw - 1 : lo->labw, la);
+
+				if (cut)
+					ui_put(win, row, lo->timew + 1 + used, "…", 1, la);
+			}
 		} else if (sel)
 			ui_put(win, row, 0, " ", 1, meta);
 		draw_run(lg, win, row, lo->textx, lo->textw, ln, rows[r], to,
