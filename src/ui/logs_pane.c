@@ -123,6 +123,8 @@ pause_at(struct logs *lg, uint64_t sel)
 		v->bottom = sel;
 	}
 	v->sel = sel;
+	if (sel + 1 > lg->ring->seen_seq)
+		lg->ring->seen_seq = sel + 1;
 }
 
 /* ---- Cells: a base character and the zero-width ones on it ---- */
@@ -608,7 +610,8 @@ logs_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	if (!have_sel) {
 		ui_put(win, 1, 0, lg->ring->count == 0 ? _("no lines yet") :
 		    _("no line matches the filter"), w, ui_attr(COLOR_ROLE_DIM));
-		lg->ring->seen_seq = lg->ring->next_seq;
+		if (v->follow)
+			lg->ring->seen_seq = lg->ring->next_seq;
 		return;
 	}
 	seqs = xcalloc((size_t)height + 1, sizeof *seqs);
@@ -653,12 +656,11 @@ logs_draw(struct app *app, void *data, WINDOW *win, bool focused)
 		y += (int)(k - skip);
 		free(rows);
 	}
-	/* Everything up to the bottom line could be seen: evicting it later
-	 * is not skipping. */
+	/* Following, every line up to the newest could be seen: evicting it
+	 * later is not skipping.  Paused, only where the user goes counts
+	 * (pause_at), not lines the view slid to as older ones left. */
 	if (v->follow)
 		lg->ring->seen_seq = lg->ring->next_seq;
-	else if (bottom + 1 > lg->ring->seen_seq)
-		lg->ring->seen_seq = bottom + 1;
 	free(seqs);
 	free(nrows);
 }
