@@ -113,6 +113,10 @@ const struct config_key config_schema[] = {
 	    N_("owner/name repositories shown in the activity pane")),
 	ROW("gitea", "feeds_user", CONFIG_STRING,
 	    N_("user whose activity feed is followed")),
+	ROW("gitea", "limit", CONFIG_INT,
+	    N_("events asked for per page (Gitea caps it at 50 by default)")),
+	ROW("gitea", "pages", CONFIG_INT,
+	    N_("pages read per repository and poll at most (default 3)")),
 	POLLING("gitea"),
 	ROW("gitea", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
@@ -125,6 +129,8 @@ const struct config_key config_schema[] = {
 	    N_("project identifier (default: every project)")),
 	ROW("redmine", "limit", CONFIG_INT,
 	    N_("number of issues asked for per poll")),
+	ROW("redmine", "details", CONFIG_INT,
+	    N_("changed issues whose journals are read per poll at most (default 10)")),
 	POLLING("redmine"),
 	ROW("redmine", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
@@ -427,6 +433,8 @@ config_redact(const struct config_key *k, const char *v, bool *had)
 	if (had == NULL)
 		had = &dummy;
 	*had = false;
+	if (k == NULL)
+		return xstrdup(v);
 	if (k->type == CONFIG_SECRET) {
 		*had = true;
 		return xstrdup(REDACTED);
