@@ -212,7 +212,16 @@ issue_query(struct source *s)
 	strbuf_free(&u);
 }
 
-/* Facts for the readiness checks ("Loki has streams from every service"). */
+/* Labels whose values become readiness facts. */
+static bool
+fact_label(const char *name)
+{
+	return strcmp(name, "app") == 0 || strcmp(name, "job") == 0 ||
+	    strcmp(name, "service_name") == 0 || strcmp(name, "namespace") == 0;
+}
+
+/* Facts for the readiness checks ("Loki has streams from every service"):
+ * loki.labels (names) and loki.values.<app|job|service_name|namespace>. */
 static void
 labels_facts(struct source *s, struct loki_labelset *ls, size_t n)
 {
@@ -228,8 +237,7 @@ labels_facts(struct source *s, struct loki_labelset *ls, size_t n)
 
 		if (names.len < 2000)
 			strbuf_addf(&names, "%s%s", names.len ? " " : "", ls[i].name);
-		if (strcmp(ls[i].name, "app") != 0 && strcmp(ls[i].name, "job") != 0 &&
-		    strcmp(ls[i].name, "service_name") != 0 && strcmp(ls[i].name, "namespace") != 0)
+		if (!fact_label(ls[i].name))
 			continue;
 		strbuf_init(&vals);
 		strbuf_add(&vals, "", 0);
@@ -316,6 +324,20 @@ labels_done(const struct http_response *r, void *arg)
 	}
 	if (n > MAX_LABEL_NAMES)
 		n = MAX_LABEL_NAMES;
+	if (s->once_only) {
+		/* --once completes nothing: only the readiness facts' values. */
+		size_t k = 0;
+
+		for (size_t i = 0; names[i] != NULL; i++) {
+			if (i < n && fact_label(names[i])) {
+				char *t = names[k];
+
+				names[k++] = names[i];
+				names[i] = t;
+			}
+		}
+		n = k;
+	}
 	lk->pend = xcalloc(n, sizeof *lk->pend);
 	lk->npend = n;
 	lk->lreqs = xcalloc(n, sizeof *lk->lreqs);
