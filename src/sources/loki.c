@@ -90,10 +90,13 @@ request_init(struct loki *lk, struct http_request *req, const char *url)
 	req->authenticated = lk->authenticated;
 }
 
+/* The pane's and --once's error line: it quotes the backend, so it is
+ * made terminal-safe here, once. */
 static void
 set_error(struct logs *lg, const char *msg)
 {
-	str_set(&lg->error, msg);
+	free(lg->error);
+	lg->error = sanitize_str(msg);
 	app_dirty(lg->app);
 }
 
