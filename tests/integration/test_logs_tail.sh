@@ -88,11 +88,11 @@ push_lines 10 2
 check "malformed JSON is shown" tui_wait "bad answer from Loki: malformed JSON" 10
 check "and recovered from" settled 2410
 
-override '{"path": "/loki/api/v1/query_range", "delay": 4, "times": 1}'
+override '{"path": "/loki/api/v1/query_range", "delay": 5, "times": 1}'
 push_lines 10 10
 wait_for 5 bash -c "curl -sf '$U/__fake/requests?path=/loki/api/v1/query_range' | python3 -c 'import json,sys,time; r=json.load(sys.stdin); exit(0 if time.time() - r[-1][\"time\"] > 0.5 else 1)'"
 tui_keys '?'
-check "the keyboard answers while Loki hangs" tui_wait "Keys" 1
+check "the keyboard answers while Loki hangs" tui_wait "Keys" 2
 tui_keys Escape
 check "an answer slower than the timeout is shown" tui_wait "Loki: Operation timed out" 10
 check "and recovered from" settled 2420
@@ -132,4 +132,15 @@ check "basic auth: lines come" got5
 check "the password is never printed" bash -c "! grep -q SECRET '$TEST_TMP/auth.json'"
 once "user = ops"
 check "basic auth with a wrong password: 401" grep -q "HTTP 401" "$TEST_TMP/auth.json"
+curl -sf -XPOST "$U/__fake/state" -d '{"basic": ""}' > /dev/null
+
+# Error texts quote the backend: they are sanitized like everything else.
+override '{"path": "/loki/api/v1/query_range", "status": 400, "body": "parse error \u001b]0;EVIL\u0007 \u001b[2J at col 3\n", "times": 2}'
+once
+check "a hostile 400 text is shown" grep -q "query error: parse error ␛]0;EVIL␇ ␛\[2J at col 3" "$TEST_TMP/auth.json"
+check "without one control byte (text and JSON)" bash -c "! grep -qP '[\x00-\x09\x0b-\x1f\x7f]' '$TEST_TMP/auth.json'"
+override '{"path": "/loki/api/v1/query_range", "status": 200, "content_type": "application/json", "body": "{\"status\":\"error\",\"errorType\":\"x\",\"error\":\"boom \u001b]52;c;aGk=\u0007\"}", "times": 2}'
+once
+check "a hostile JSON error is shown" grep -q "Loki error: boom ␛]52;c;aGk=␇" "$TEST_TMP/auth.json"
+check "without one control byte" bash -c "! grep -qP '[\x00-\x09\x0b-\x1f\x7f]' '$TEST_TMP/auth.json'"
 finish
