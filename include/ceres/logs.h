@@ -247,6 +247,7 @@ struct logs {
 	unsigned		 limit;
 	unsigned		 buffer_lines;
 	double			 since;		/* seconds of history on start */
+	double			 delay;		/* seconds behind now (late lines) */
 	char			*error;		/* query error shown in the pane */
 	char			*warning;	/* Loki's "warnings" */
 	bool			 catching_up;

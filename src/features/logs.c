@@ -42,6 +42,9 @@ logs_config(struct app *app, struct logs *lg, const char **url, char **cause)
 		*cause = xasprintf(_("[loki] since: '%s' is not a duration (e.g. 30m, 1h, 2d)"), v);
 		return -1;
 	}
+	lg->delay = config_get_double(c, "loki", NULL, "delay", 0);
+	if (lg->delay > 300)
+		lg->delay = 300;
 	pat[LOG_LEVEL_ERROR] = config_get(c, "loki", NULL, "levels_error");
 	pat[LOG_LEVEL_WARN] = config_get(c, "loki", NULL, "levels_warn");
 	pat[LOG_LEVEL_INFO] = config_get(c, "loki", NULL, "levels_info");

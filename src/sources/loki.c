@@ -193,9 +193,13 @@ issue_query(struct source *s)
 	struct logs *lg = lk->lg;
 	struct http_request req;
 	struct strbuf u;
-	int64_t end = now_ns(), start;
+	int64_t end, start;
 	unsigned limit;
 
+	/* Lines reach Loki late (agents batch them); with a delay the window
+	 * ends that far back, and a line that is late by less is not missed
+	 * behind the cursor.  --once shows what is there now. */
+	end = now_ns() - (s->once_only ? 0 : (int64_t)(lg->delay * 1e9));
 	start = loki_cursor_start(&lk->cur, end, (int64_t)(lg->since * 1e9));
 	limit = lk->cur.started && lk->cur.limit > 0 ? lk->cur.limit : lg->limit;
 	if (lk->cap_limit > 0 && limit > lk->cap_limit)
