@@ -42,9 +42,15 @@ logs_config(struct app *app, struct logs *lg, const char **url, char **cause)
 		*cause = xasprintf(_("[loki] since: '%s' is not a duration (e.g. 30m, 1h, 2d)"), v);
 		return -1;
 	}
-	lg->delay = config_get_double(c, "loki", NULL, "delay", 0);
-	if (lg->delay > 300)
-		lg->delay = 300;
+	/* Agents send lines in batches (promtail, Alloy: every second), so
+	 * by default the tail keeps 2 s behind: a line from one host that
+	 * reaches Loki after a newer one from another is not passed by. */
+	lg->delay = 2;
+	if ((v = config_get(c, "loki", NULL, "delay")) != NULL &&
+	    (parse_double(v, &lg->delay) != 0 || lg->delay < 0 || lg->delay > 300)) {
+		*cause = xasprintf(_("[loki] delay: '%s' is not a number of seconds from 0 to 300"), v);
+		return -1;
+	}
 	pat[LOG_LEVEL_ERROR] = config_get(c, "loki", NULL, "levels_error");
 	pat[LOG_LEVEL_WARN] = config_get(c, "loki", NULL, "levels_warn");
 	pat[LOG_LEVEL_INFO] = config_get(c, "loki", NULL, "levels_info");

@@ -107,6 +107,12 @@ printf '[loki]\nurl = http://127.0.0.1:%s\nsince = soon\n' "$P" > "$TEST_TMP/bad
 rc=$?
 check "a bad since is a config error (exit 3)" test "$rc" = 3
 check "which names the key" grep -q "since" "$TEST_TMP/err.txt"
+printf '[loki]\nurl = http://127.0.0.1:%s\ndelay = 0\n' "$P" > "$TEST_TMP/delay0"
+check "delay = 0 is allowed" "$CERES_TOP" -c "$TEST_TMP/delay0" --once --panes logs
+printf '[loki]\nurl = http://127.0.0.1:%s\ndelay = -1\n' "$P" > "$TEST_TMP/baddelay"
+"$CERES_TOP" -c "$TEST_TMP/baddelay" --once --panes logs > /dev/null 2> "$TEST_TMP/err.txt"
+rc=$?
+check "a negative delay is a config error naming the key" bash -c "[ $rc = 3 ] && grep -q 'delay' '$TEST_TMP/err.txt'"
 printf '[loki]\nurl = http://127.0.0.1:%s\nlevels_error = (oops\n' "$P" > "$TEST_TMP/badre"
 check "a bad level rule is refused by --check-config" bash -c "! '$CERES_TOP' -c '$TEST_TMP/badre' --check-config >/dev/null 2>&1"
 finish

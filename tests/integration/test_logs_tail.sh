@@ -106,6 +106,22 @@ tui_keys p
 check "resumed: the newest line shown" tui_wait "tail line $(printf %06d $((NEXT - 1)))" 5
 tui_stop
 
+# A line that reaches Loki late, older than one already there: with
+# `delay` the tail waits for it instead of passing it by.
+sed -e 's/^query = .*/query = {t="late"}/' -e 's/^limit = .*/limit = 50\ndelay = 2/' "$TEST_TMP/config" > "$TEST_TMP/late.conf"
+tui_start 120 30 -c "$TEST_TMP/late.conf"
+tui_keys 3 z
+check "delayed tail starts" tui_wait "no lines yet" 10
+T=$(date +%s%N)
+curl -sf -XPOST "$U/__loki/push" -d "{\"stream\":{\"t\":\"late\",\"s\":\"a\"},\"values\":[[\"$T\",\"late-test A (on time)\"]]}" > /dev/null
+q=$(queries)
+wait_for 5 bash -c "[ \$(curl -sf '$U/__fake/requests?path=/loki/api/v1/query_range' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -ge $((q + 2)) ]"
+curl -sf -XPOST "$U/__loki/push" -d "{\"stream\":{\"t\":\"late\",\"s\":\"b\"},\"values\":[[\"$((T - 300000000))\",\"late-test B (arrived late)\"]]}" > /dev/null
+check "the on-time line comes" tui_wait "late-test A" 10
+check "the late line is not lost" tui_has "late-test B"
+check "and sits before it, in timestamp order" bash -c "tmux -L '$TUI_SOCK' capture-pane -t t -p | grep -o 'late-test [AB]' | tr '\n' ' ' | grep -q 'late-test B late-test A'"
+tui_stop
+
 # Tenants and credentials, with --once.
 umask 077
 printf 'tok-SECRET-123\n' > "$TEST_TMP/token"
