@@ -108,7 +108,7 @@ rc=$?
 check "a bad since is a config error (exit 3)" test "$rc" = 3
 check "which names the key" grep -q "since" "$TEST_TMP/err.txt"
 printf '[loki]\nurl = http://127.0.0.1:%s\ndelay = 0\n' "$P" > "$TEST_TMP/delay0"
-check "delay = 0 is allowed" "$CERES_TOP" -c "$TEST_TMP/delay0" --once --panes logs
+check "delay = 0 is allowed" bash -c "'$CERES_TOP' -c '$TEST_TMP/delay0' --once --panes logs > /dev/null"
 printf '[loki]\nurl = http://127.0.0.1:%s\ndelay = -1\n' "$P" > "$TEST_TMP/baddelay"
 "$CERES_TOP" -c "$TEST_TMP/baddelay" --once --panes logs > /dev/null 2> "$TEST_TMP/err.txt"
 rc=$?
