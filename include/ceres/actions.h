@@ -128,6 +128,9 @@ void backup_free(struct backup *b);	/* ends a running backup first */
 bool backup_key(struct app *app);
 bool backup_quit_guard(struct app *app);
 void backup_header(struct app *app, char *buf, size_t n);
+/* The program of a command line (no leading VAR=value words, no "env"),
+ * safe to show: never its arguments. */
+char *backup_program(const char *cmd);
 /* The backup state file's text for a finished run (pure, for tests).
  * last_success_prev is the previous last_success (0: none). */
 char *backup_state_json(double end, const char *status, int exit_code, double duration,

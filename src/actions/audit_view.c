@@ -81,19 +81,21 @@ format_line(struct strbuf *sb, const char *line, size_t len)
 		cJSON_Delete(o);
 		return;
 	}
+	/* What happened and how it ended first; the rest below it, so a
+	 * long target never pushes the result off the screen. */
 	add_field(sb, o, "time", "?");
 	strbuf_adds(sb, "  ");
+	add_field(sb, o, "action", "?");
+	strbuf_adds(sb, "  → ");
+	add_field(sb, o, "result", "-");
+	strbuf_addf(sb, "\n      %s ", _("target"));
+	add_field(sb, o, "target", "-");
+	strbuf_addf(sb, " · %s ", _("by"));
 	add_field(sb, o, "user", "?");
 	strbuf_addc(sb, '@');
 	add_field(sb, o, "host", "?");
-	strbuf_adds(sb, "  [");
+	strbuf_addf(sb, " · %s ", _("site"));
 	add_field(sb, o, "site", "?");
-	strbuf_adds(sb, "]  ");
-	add_field(sb, o, "action", "?");
-	strbuf_adds(sb, "  ");
-	add_field(sb, o, "target", "-");
-	strbuf_adds(sb, "  → ");
-	add_field(sb, o, "result", "-");
 	add_params(sb, cJSON_GetObjectItemCaseSensitive(o, "parameters"));
 	strbuf_addc(sb, '\n');
 	cJSON_Delete(o);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <wchar.h>
 
 extern char **environ;
 
@@ -493,6 +494,33 @@ start(struct backup *b)
 	backup_window(b);
 }
 
+/* Only the program is shown or audited: the arguments, and variables set
+ * in front of it (PGPASSWORD=...), may carry a password. */
+char *
+backup_program(const char *cmd)
+{
+	const char *p = cmd;
+
+	for (;;) {
+		size_t n, name;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		name = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+		if (n == 0)
+			return xstrdup("?");
+		if (name > 0 && name < n && p[name] == '=' && !(p[0] >= '0' && p[0] <= '9')) {
+			p += n;
+			continue;
+		}
+		if (n == 3 && strncmp(p, "env", 3) == 0) {
+			p += n;
+			continue;
+		}
+		return sanitize_text(p, n);
+	}
+}
+
 struct backup *
 backup_new(struct app *app)
 {
@@ -503,14 +531,8 @@ backup_new(struct app *app)
 	b->app = app;
 	b->fds[0] = b->fds[1] = -1;
 	if (cmd != NULL && *cmd != '\0') {
-		size_t n;
-
 		b->command = xstrdup(cmd);
-		/* Only the program is shown or audited: arguments may carry
-		 * a password someone put there. */
-		cmd += strspn(cmd, " \t");
-		n = strcspn(cmd, " \t");
-		b->program = sanitize_text(cmd, n);
+		b->program = backup_program(cmd);
 	}
 	b->timeout = config_get_double(app->config, "backup", NULL, "timeout", 0);
 	b->state_path = path != NULL ? xstrdup(path) : actions_state_path(app, "backup.json");
@@ -574,13 +596,56 @@ confirm_cancel(struct app *app, bool yes, void *arg)
 	terminate(b);
 }
 
+/* Bytes of s that fit in w columns (at least one character, so that a
+ * line always makes progress). */
+static size_t
+fit(const char *s, int w)
+{
+	mbstate_t st;
+	size_t len = strlen(s), off = 0;
+	int used = 0;
+
+	memset(&st, 0, sizeof st);
+	while (off < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + off, len - off, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			cw = 1;
+		} else if ((cw = wcwidth(wc)) < 0)
+			cw = 1;
+		if (used + cw > w && off > 0)
+			break;
+		used += cw;
+		off += n;
+	}
+	return off;
+}
+
+/* Rows a line takes when wrapped to w columns. */
+static int
+wrapped_rows(const char *s, int w)
+{
+	int rows = 1;
+
+	while (*s != '\0') {
+		s += fit(s, w);
+		if (*s != '\0')
+			rows++;
+	}
+	return rows;
+}
+
 static void
 window_draw(struct app *app, void *data, WINDOW *win)
 {
 	struct backup *b = data;
-	int h = getmaxy(win), w = getmaxx(win), y = 0, rows;
+	int h = getmaxy(win), w = getmaxx(win), y = 0, rows, need = 0;
 	char line[512], age[16];
-	size_t first;
+	size_t first, last;
 
 	(void)app;
 	if (b->running)
@@ -599,15 +664,38 @@ window_draw(struct app *app, void *data, WINDOW *win)
 	}
 	rows = h - y;
 	b->height = rows;
-	if (rows <= 0)
+	if (rows <= 0 || w <= 0 || b->nlines == 0)
 		return;
-	if (b->scroll > b->nlines)
-		b->scroll = b->nlines;
-	first = b->nlines - b->scroll > (size_t)rows ? b->nlines - b->scroll - (size_t)rows : 0;
-	for (size_t i = first; i < b->nlines - b->scroll && y < h; i++) {
-		const struct bk_line *l = &b->lines[(b->head + i) % RING_LINES];
+	if (b->scroll >= b->nlines)
+		b->scroll = b->nlines - 1;
+	/* Long lines wrap (an error is often at the end): walk back from the
+	 * last line shown until the window is full. */
+	last = b->nlines - b->scroll;
+	first = last;
+	while (first > 0) {
+		int r = wrapped_rows(b->lines[(b->head + first - 1) % RING_LINES].text, w);
 
-		ui_put(win, y++, 0, l->text, w, l->err ? ui_attr(COLOR_ROLE_WARN) : A_NORMAL);
+		if (need + r > rows && first < last)
+			break;
+		need += r;
+		first--;
+	}
+	for (size_t i = first; i < last && y < h; i++) {
+		const struct bk_line *l = &b->lines[(b->head + i) % RING_LINES];
+		const char *p = l->text;
+		int skip = need > rows && i == first ? need - rows : 0;	/* top line cut */
+
+		do {
+			size_t n = fit(p, w);
+			char *piece = xstrndup(p, n);
+
+			if (skip > 0)
+				skip--;
+			else
+				ui_put(win, y++, 0, piece, w, l->err ? ui_attr(COLOR_ROLE_WARN) : A_NORMAL);
+			free(piece);
+			p += n;
+		} while (*p != '\0' && y < h);
 	}
 }
 

@@ -597,8 +597,8 @@ confirm_one(struct app *app, bool yes, void *arg)
 	if (!yes || r == NULL)
 		return;
 	w->batch_left = 0;
-	route_send(w, r);
-	(void)app;
+	if (!route_send(w, r))
+		ui_message(app, UI_MSG_WARN, _("%s: a test is already on its way"), r->name);
 }
 
 static void

@@ -233,15 +233,16 @@ test_view_format(void **state)
 	assert_non_null(second);
 	assert_non_null(third);
 	assert_true(first < second && second < third);
-	assert_non_null(strstr(s, "bob@h2  [prod]  silence.create"));
+	assert_non_null(strstr(s, "2026-11-26T11:00:00Z  silence.create  → ok\n"));
+	assert_non_null(strstr(s, "by bob@h2 · site prod"));
+	assert_non_null(strstr(s, "webhook.test  → ok: ok\n      target mm-ops"));
 	assert_non_null(strstr(s, "kind=mattermost status=200"));
-	assert_non_null(strstr(s, "→ ok: ok"));
 	/* A hostile target cannot clear the screen or forge a line. */
 	assert_null(strchr(s, '\x1b'));
 	assert_null(strstr(s, "\nforged line"));
 	free(s);
 	s = audit_view_format(log, sizeof log - 1, 1);
-	assert_int_equal(count_lines(s), 1);
+	assert_int_equal(count_lines(s), 2);	/* one entry: action line, target line */
 	assert_non_null(strstr(s, "bob@h2"));
 	free(s);
 	s = audit_view_format("", 0, 10);
@@ -282,6 +283,28 @@ test_backup_state(void **state)
 	free(s);
 }
 
+static void
+test_backup_program(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "/usr/local/sbin/ceres-backup", "/usr/local/sbin/ceres-backup" },
+		{ "  PGPASSWORD=s3cret PGHOST=db /usr/sbin/ceres-backup -d /x db1", "/usr/sbin/ceres-backup" },
+		{ "env PGPASSWORD=s3cret ceres-backup --password=s3cret", "ceres-backup" },
+		{ "A=1", "?" },
+		{ "", "?" },
+		{ "sh -c 'pg_dump --password=s3cret'", "sh" },
+		{ "1A=b prog", "1A=b" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *p = backup_program(cases[i][0]);
+
+		assert_string_equal(p, cases[i][1]);
+		free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -292,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_view_format),
 		cmocka_unit_test(test_backup_state),
+		cmocka_unit_test(test_backup_program),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
