@@ -479,6 +479,13 @@ adb_step(int fd, int events, void *arg)
 }
 
 static void
+ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static void
 adb_start(struct audit_db *d)
 {
 	static const char *const keys[] = { "dbname", "fallback_application_name", NULL };
@@ -498,6 +505,9 @@ adb_start(struct audit_db *d)
 		adb_fail(d, "out of memory");
 		return;
 	}
+	/* libpq prints notices ("relation already exists, skipping") on
+	 * stderr, which is the console's screen. */
+	PQsetNoticeProcessor(d->conn, ignore_notice, NULL);
 	d->phase = ADB_CONNECTING;
 	if (PQstatus(d->conn) == CONNECTION_BAD) {
 		adb_fail(d, PQerrorMessage(d->conn));

@@ -34,6 +34,7 @@ struct wh_route {
 	char			*repo;		/* Gitea: owner/name */
 	long			 hook_id;
 	bool			 stale;		/* Gitea: gone from the last listing */
+	bool			 in_batch;	/* part of the running "test all" */
 	struct http_handle	*pending;
 	bool			 has_last;
 	struct webhook_result	 last;
@@ -303,7 +304,8 @@ route_done(const struct http_response *resp, void *arg)
 	r->last.time = now_wall();
 	r->has_last = true;
 	record_result(w, r);
-	if (w->batch_left > 0) {
+	if (r->in_batch && w->batch_left > 0) {
+		r->in_batch = false;
 		w->batch_left--;
 		w->batch_ok += r->last.ok;
 		if (w->batch_left == 0)
@@ -596,7 +598,6 @@ confirm_one(struct app *app, bool yes, void *arg)
 	w->confirm_route = NULL;
 	if (!yes || r == NULL)
 		return;
-	w->batch_left = 0;
 	if (!route_send(w, r))
 		ui_message(app, UI_MSG_WARN, _("%s: a test is already on its way"), r->name);
 }
@@ -610,12 +611,30 @@ confirm_all(struct app *app, bool yes, void *arg)
 	(void)app;
 	if (!yes)
 		return;
-	w->batch_left = w->batch_ok = 0;
-	for (size_t i = 0; i < w->nroutes; i++)
-		sent += route_send(w, w->routes[i]);
+	if (w->batch_left > 0) {
+		ui_message(app, UI_MSG_WARN, "%s", _("a test of all routes is still running"));
+		return;
+	}
+	w->batch_ok = 0;
+	for (size_t i = 0; i < w->nroutes; i++) {
+		if (route_send(w, w->routes[i])) {
+			w->routes[i]->in_batch = true;
+			sent++;
+		}
+	}
 	w->batch_left = w->batch_total = sent;
 	if (sent == 0)
 		ui_message(app, UI_MSG_WARN, "%s", _("no route can be tested now"));
+}
+
+static size_t
+testable(const struct webhooks *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nroutes; i++)
+		n += w->routes[i]->problem == NULL;
+	return n;
 }
 
 /* Checks shared by every send: read-only mode and a writable audit log. */
@@ -639,6 +658,7 @@ menu_key(struct app *app, void *data, int key)
 {
 	struct webhooks *w = data;
 	char *q;
+	size_t n;
 
 	switch (key) {
 	case 27: case 'q':
@@ -671,10 +691,15 @@ menu_key(struct app *app, void *data, int key)
 		free(q);
 		break;
 	case 'a':
-		if (w->nroutes == 0 || !may_send(app))
+		n = testable(w);
+		if (n == 0) {
+			ui_message(app, UI_MSG_WARN, "%s", _("no route can be tested"));
+			break;
+		}
+		if (!may_send(app))
 			break;
 		q = xasprintf(P_("Send a test message to %zu route?", "Send test messages to all %zu routes?",
-		    w->nroutes), w->nroutes);
+		    n), n);
 		ui_confirm(app, q, confirm_all, w);
 		free(q);
 		break;

@@ -106,6 +106,10 @@ url = $U:$DEAD_PORT/x/$GEN_KEY
 [webhook "generic-429"]
 kind = generic
 url = $U:$WH_PORT/limited/$GEN_KEY
+
+[webhook "bad-kind"]
+kind = teams
+url = $U:$WH_PORT/never/$GEN_KEY
 EOF
 chmod 600 "$CFG"
 
@@ -116,6 +120,7 @@ check "w opens the webhook menu" tui_wait "Notification routes"
 check "the Gitea repo's hooks are listed" tui_wait "gitea ceres/infra: 1 hook"
 check "the Gitea hook is a route" tui_has "gitea:ceres/infra#1"
 check "routes show their redacted target" tui_has "http://127.0.0.1:$MM_PORT/…"
+check "a route with an unknown kind says why it cannot be tested" tui_has '! unknown kind "teams"'
 
 # A "no" at the confirmation sends nothing.
 tui_keys a
