@@ -142,7 +142,7 @@ tui_keys q
 tui_wait "Quit and cancel it?" && tui_keys y Enter
 check "the console quits" wait_for 10 tui_dead
 status_is() { [ "$(tui_status)" = "$1" ]; }
-check "exit status 0" wait_for 3 status_is 0
+check "exit status 0" wait_for 10 status_is 0
 check "the backup ended with it" wait_for 5 gone
 check "state: cancelled on quit" test "$(state 'j["last_status"]')" = cancelled
 check "audit: ended because the console quit" bash -c "tail -1 '$AUDIT' | grep -q '\"reason\":\"console quit\"'"
