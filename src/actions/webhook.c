@@ -509,7 +509,7 @@ draw_result(WINDOW *win, int y, int x, int width, const struct wh_route *r)
 	else
 		snprintf(status, sizeof status, "---");
 	fmt_age(now_wall() - r->last.time, age, sizeof age);
-	snprintf(line, sizeof line, "%s %s %6.0f ms  %s  (%s %s)", r->last.ok ? "✓" : "✗", status,
+	snprintf(line, sizeof line, "%s %s %5.0f ms  %s  (%s %s)", r->last.ok ? "✓" : "✗", status,
 	    r->last.latency_ms, r->last.answer != NULL ? r->last.answer : "", age, _("ago"));
 	ui_put(win, y, x, line, width, ui_attr(r->last.ok ? COLOR_ROLE_OK : COLOR_ROLE_CRIT));
 }
@@ -518,11 +518,11 @@ static void
 menu_draw(struct app *app, void *data, WINDOW *win)
 {
 	struct webhooks *w = data;
-	int h = getmaxy(win), width = getmaxx(win), y = 0, namew = 8, kindw = 10, targw;
+	int h = getmaxy(win), width = getmaxx(win), y = 0, namew = 8, kindw = 10, targw = 0;
 	size_t rows;
 
 	(void)app;
-	ui_put(win, y++, 0, _("Enter test selected · a test all routes · r reload Gitea hooks · Esc close"),
+	ui_put(win, y++, 0, _("Enter test · a test all · i details · r reload Gitea hooks · Esc close"),
 	    width, ui_attr(COLOR_ROLE_DIM));
 	y++;
 	for (size_t i = 0; i < w->nroutes; i++) {
@@ -533,7 +533,9 @@ menu_draw(struct app *app, void *data, WINDOW *win)
 	}
 	if (namew > width / 4)
 		namew = width / 4;
-	targw = width / 4;
+	/* The target only when there is room: the result matters more. */
+	if (width >= 110)
+		targw = width / 5;
 	if (w->nroutes == 0)
 		ui_put(win, y++, 2, _("No notification route: add [webhook \"name\"] sections, or [gitea] repos."),
 		    width - 2, A_NORMAL);
@@ -558,8 +560,10 @@ menu_draw(struct app *app, void *data, WINDOW *win)
 		x += namew + 1;
 		ui_put(win, y, x, webhook_kind_name(r->kind), kindw, a);
 		x += kindw + 1;
-		ui_put(win, y, x, r->shown != NULL ? r->shown : "", targw, a | ui_attr(COLOR_ROLE_DIM));
-		x += targw + 1;
+		if (targw > 0) {
+			ui_put(win, y, x, r->shown != NULL ? r->shown : "", targw, a | ui_attr(COLOR_ROLE_DIM));
+			x += targw + 1;
+		}
 		if (x < width)
 			draw_result(win, y, x, width - x, r);
 		y++;
@@ -625,6 +629,31 @@ confirm_all(struct app *app, bool yes, void *arg)
 	w->batch_left = w->batch_total = sent;
 	if (sent == 0)
 		ui_message(app, UI_MSG_WARN, "%s", _("no route can be tested now"));
+}
+
+/* Everything known about a route, for screens too narrow for the row. */
+static void
+route_details(struct app *app, const struct wh_route *r)
+{
+	struct strbuf sb;
+	char ts[40];
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%-10s %s\n%-10s %s\n%-10s %s\n", _("route"), r->name, _("kind"),
+	    webhook_kind_name(r->kind), _("target"), r->shown != NULL ? r->shown : "-");
+	if (r->problem != NULL)
+		strbuf_addf(&sb, "%-10s %s\n", _("problem"), r->problem);
+	if (r->pending != NULL)
+		strbuf_addf(&sb, "\n%s\n", _("A test is on its way."));
+	if (r->has_last) {
+		strbuf_addf(&sb, "\n%s\n%-10s %s\n%-10s %ld\n%-10s %.1f ms\n%-10s %s\n%-10s %s\n",
+		    _("Last test"), _("result"), r->last.ok ? _("accepted") : _("failed"),
+		    _("status"), r->last.status, _("latency"), r->last.latency_ms,
+		    _("time"), fmt_rfc3339(r->last.time, ts, sizeof ts), _("answer"),
+		    r->last.answer != NULL ? r->last.answer : "");
+	} else if (r->problem == NULL)
+		strbuf_addf(&sb, "\n%s\n", _("Not tested yet."));
+	ui_text_overlay(app, r->name, strbuf_detach(&sb));
 }
 
 static size_t
@@ -705,6 +734,10 @@ menu_key(struct app *app, void *data, int key)
 		break;
 	case 'r':
 		hooks_list(w);
+		break;
+	case 'i':
+		if (w->sel < w->nroutes)
+			route_details(app, w->routes[w->sel]);
 		break;
 	default:
 		break;

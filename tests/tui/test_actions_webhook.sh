@@ -180,6 +180,12 @@ lines = [json.loads(l) for l in open(sys.argv[1])]
 m = [l for l in lines if l["target"] == "mm-ok"][0]
 print(m["result"] == "ok: ok" and m["parameters"]["url"] == "http://127.0.0.1:'"$MM_PORT"'/…" and m["parameters"]["kind"] == "mattermost")' "$TEST_TMP/audit.log")" = True
 
+# ---- details of one route
+tui_keys g i
+check "i shows the selected route's last result" tui_wait "answer     ok"
+tui_keys Escape
+tui_wait_gone "answer     ok"
+
 # ---- one route with Enter
 tui_keys g Enter
 check "Enter asks about the selected route" tui_wait "Send a test message to mm-ok"
