@@ -310,7 +310,8 @@ route_done(const struct http_response *resp, void *arg)
 		w->batch_ok += r->last.ok;
 		if (w->batch_left == 0)
 			ui_message(w->app, w->batch_ok == w->batch_total ? UI_MSG_INFO : UI_MSG_ERROR,
-			    P_("webhook test: %zu of %zu route answered", "webhook test: %zu of %zu routes answered",
+			    P_("webhook test: %zu of %zu route accepted the message",
+			    "webhook test: %zu of %zu routes accepted the message",
 			    w->batch_total), w->batch_ok, w->batch_total);
 	} else if (!w->menu_open)
 		ui_message(w->app, r->last.ok ? UI_MSG_INFO : UI_MSG_ERROR, "%s: %s %ld %s",

@@ -6,7 +6,8 @@
 # the last success is kept), a slow one keeps the UI answering (`?` shows
 # the help while it runs) and is cancelled (`c`, confirm) without leaving a
 # zombie or a stray process, one that ignores SIGTERM gets SIGKILL after the
-# grace period, and quitting with a backup running asks first and ends it.
+# grace period, quitting with a backup running asks first and ends it, and
+# [backup] timeout ends a backup that runs too long.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/tui.sh"
 sandbox_env
@@ -18,7 +19,7 @@ BK=$TEST_TMP/backups
 AUDIT=$TEST_TMP/audit.log
 MARK=313.$$	# a sleep no other process runs
 
-config() {  # command
+config() {  # command [timeout]
 	cat > "$TEST_TMP/config" <<EOF
 [ceres]
 site = bk-test
@@ -28,6 +29,7 @@ audit_log = $AUDIT
 
 [backup]
 command = $1
+${2:+timeout = $2}
 EOF
 	chmod 600 "$TEST_TMP/config"
 }
@@ -146,5 +148,17 @@ check "exit status 0" wait_for 10 status_is 0
 check "the backup ended with it" wait_for 5 gone
 check "state: cancelled on quit" test "$(state 'j["last_status"]')" = cancelled
 check "audit: ended because the console quit" bash -c "tail -1 '$AUDIT' | grep -q '\"reason\":\"console quit\"'"
+tui_stop
+
+# ---- 6. [backup] timeout
+config "echo started-slow; sleep $MARK" 1
+run_console 6
+tui_keys b
+tui_wait "Run the backup now" && tui_keys y Enter
+check "the timeout sends SIGTERM" tui_wait "timeout after 1 s: sending SIGTERM" 10
+check "a timed-out backup has failed" tui_wait "backup failed: killed by signal 15" 5
+check "state: failed, exit 143" test "$(state 'j["last_status"] == "failed" and j["exit_code"] == 143')" = True
+check "audit: the timeout is recorded" bash -c "tail -1 '$AUDIT' | grep -q '\"timeout_s\":1'"
+check "nothing left after the timeout" wait_for 5 gone
 tui_stop
 finish

@@ -133,7 +133,7 @@ check "nothing is sent after answering no" test "$n" = 0
 tui_keys a
 tui_wait "Send test messages to all" && tui_keys y Enter
 check "results arrive for every route" wait_for 15 bash -c "! tmux -L '$TUI_SOCK' capture-pane -t t -p | grep -q -e '… sending' -e 'not tested yet'"
-check "summary message counts the routes" tui_wait "webhook test: 5 of 10 routes answered"
+check "summary message counts the routes" tui_wait "webhook test: 5 of 10 routes accepted the message"
 SCREEN=$(tui_screen)
 row() { grep -F -- "$1 " <<< "$SCREEN" | head -1; }
 row_has() { row "$1" | grep -qE -- "$2" || { echo "# row $1: $(row "$1")"; return 1; }; }
