@@ -10,8 +10,15 @@
 sandbox_env
 
 SANDBOX_SH=$TESTS_DIR/sandbox/sandbox.sh
+# The first port from $1 up that nothing listens on (the runner's tests
+# share the SANDBOX_PORT_BASE+500.. range).
+free_port() {
+	local p=$1
+	while ss -Htln 2>/dev/null | awk '{print $4}' | grep -q ":$p\$"; do p=$((p + 1)); done
+	echo "$p"
+}
 BASE=$(( ${SANDBOX_PORT_BASE:-28000} + 520 ))
-WH_PORT=$BASE
+WH_PORT=$(free_port "$BASE")
 U=http://127.0.0.1
 SITE=audit-pg-$$
 AUDIT=$TEST_TMP/audit.log

@@ -7,8 +7,15 @@
 . "$(dirname "$0")/../lib/tui.sh"
 sandbox_env
 
+# The first port from $1 up that nothing listens on (the runner's tests
+# share the SANDBOX_PORT_BASE+500.. range).
+free_port() {
+	local p=$1
+	while ss -Htln 2>/dev/null | awk '{print $4}' | grep -q ":$p\$"; do p=$((p + 1)); done
+	echo "$p"
+}
 BASE=$(( ${SANDBOX_PORT_BASE:-28000} + 530 ))
-WH_PORT=$BASE
+WH_PORT=$(free_port "$BASE")
 U=http://127.0.0.1
 AUDIT=$TEST_TMP/audit.log
 RAN=$TEST_TMP/backup-ran

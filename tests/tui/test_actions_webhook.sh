@@ -10,8 +10,18 @@
 . "$(dirname "$0")/../lib/tui.sh"
 sandbox_env
 
+# The first port from $1 up that nothing listens on (the runner's tests
+# share the SANDBOX_PORT_BASE+500.. range).
+free_port() {
+	local p=$1
+	while ss -Htln 2>/dev/null | awk '{print $4}' | grep -q ":$p\$"; do p=$((p + 1)); done
+	echo "$p"
+}
 BASE=$(( ${SANDBOX_PORT_BASE:-28000} + 500 ))
-MM_PORT=$BASE ZU_PORT=$((BASE + 1)) WH_PORT=$((BASE + 2)) DEAD_PORT=$((BASE + 3))
+MM_PORT=$(free_port "$BASE")
+ZU_PORT=$(free_port $((MM_PORT + 1)))
+WH_PORT=$(free_port $((ZU_PORT + 1)))
+DEAD_PORT=$(free_port $((WH_PORT + 1)))	# nothing listens there: connection refused
 U=http://127.0.0.1
 FAKES=$TESTS_DIR/fakes/fakes.py
 MM_KEY=mmgood0key1234567890abcdef
