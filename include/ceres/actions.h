@@ -92,16 +92,16 @@ char *webhook_answer(const char *body, size_t len, const char *secret_url, size_
 char *webhook_scrub(const char *s, const char *secret_url);
 
 /* One hook of a Gitea repository (GET /repos/{o}/{r}/hooks). */
-struct gitea_hook {
+struct webhook_gitea_hook {
 	long	 id;
 	char	*type;		/* "gitea", "slack", "matrix" ... */
 	char	*target;	/* url_redact() of config.url */
 	bool	 active;
 };
 /* Parse the hooks list; *out is an array the caller frees with
- * gitea_hooks_free.  Returns 0, or -1 with *cause. */
-int gitea_hooks_parse(const char *buf, size_t len, struct gitea_hook **out, size_t *n, char **cause);
-void gitea_hooks_free(struct gitea_hook *h, size_t n);
+ * webhook_gitea_hooks_free.  Returns 0, or -1 with *cause. */
+int webhook_gitea_hooks_parse(const char *buf, size_t len, struct webhook_gitea_hook **out, size_t *n, char **cause);
+void webhook_gitea_hooks_free(struct webhook_gitea_hook *h, size_t n);
 
 /* The last result of a route, as kept in webhooks.json:
  * {"routes": {"<name>": {"ok", "status", "latency_ms", "time", "answer"}}}. */

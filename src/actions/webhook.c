@@ -406,7 +406,7 @@ hooks_listed(const struct http_response *resp, void *arg)
 {
 	struct gitea_repo *g = arg;
 	struct webhooks *w = g->w;
-	struct gitea_hook *hooks = NULL;
+	struct webhook_gitea_hook *hooks = NULL;
 	size_t n = 0;
 	char *cause = NULL;
 
@@ -425,7 +425,7 @@ hooks_listed(const struct http_response *resp, void *arg)
 		app_dirty(w->app);
 		return;
 	}
-	if (gitea_hooks_parse(resp->body, resp->len, &hooks, &n, &cause) != 0) {
+	if (webhook_gitea_hooks_parse(resp->body, resp->len, &hooks, &n, &cause) != 0) {
 		g->error = cause;
 		app_dirty(w->app);
 		return;
@@ -451,7 +451,7 @@ hooks_listed(const struct http_response *resp, void *arg)
 		free(name);
 	}
 	g->nhooks = n;
-	gitea_hooks_free(hooks, n);
+	webhook_gitea_hooks_free(hooks, n);
 	routes_drop_stale(w);
 	app_dirty(w->app);
 }

@@ -437,7 +437,7 @@ webhook_answer(const char *body, size_t len, const char *secret_url, size_t max)
 /* ---- Gitea hooks ---- */
 
 void
-gitea_hooks_free(struct gitea_hook *h, size_t n)
+webhook_gitea_hooks_free(struct webhook_gitea_hook *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(h[i].type);
@@ -447,10 +447,10 @@ gitea_hooks_free(struct gitea_hook *h, size_t n)
 }
 
 int
-gitea_hooks_parse(const char *buf, size_t len, struct gitea_hook **out, size_t *n, char **cause)
+webhook_gitea_hooks_parse(const char *buf, size_t len, struct webhook_gitea_hook **out, size_t *n, char **cause)
 {
 	cJSON *j = cJSON_ParseWithLength(buf, len), *e;
-	struct gitea_hook *hooks = NULL;
+	struct webhook_gitea_hook *hooks = NULL;
 	size_t count = 0;
 
 	*out = NULL;

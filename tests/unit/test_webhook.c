@@ -279,12 +279,12 @@ test_scrub(void **state)
 static void
 test_gitea_hooks(void **state)
 {
-	struct gitea_hook *h;
+	struct webhook_gitea_hook *h;
 	size_t n, len;
 	char *buf = fixture("gitea-hooks.json", &len), *cause = NULL;
 
 	(void)state;
-	assert_int_equal(gitea_hooks_parse(buf, len, &h, &n, &cause), 0);
+	assert_int_equal(webhook_gitea_hooks_parse(buf, len, &h, &n, &cause), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(h[0].id, 4);
 	assert_string_equal(h[0].type, "gitea");
@@ -292,11 +292,11 @@ test_gitea_hooks(void **state)
 	assert_true(h[0].active);
 	assert_int_equal(h[1].id, 9);
 	assert_null(strstr(h[1].target, "k3y5"));	/* its target is a secret URL */
-	gitea_hooks_free(h, n);
+	webhook_gitea_hooks_free(h, n);
 	free(buf);
 
 	buf = fixture("gitea-hooks-edge.json", &len);
-	assert_int_equal(gitea_hooks_parse(buf, len, &h, &n, &cause), 0);
+	assert_int_equal(webhook_gitea_hooks_parse(buf, len, &h, &n, &cause), 0);
 	assert_int_equal(n, 2);			/* bad ids and non-objects skipped */
 	assert_int_equal(h[0].id, 5);
 	assert_false(h[0].active);
@@ -304,19 +304,19 @@ test_gitea_hooks(void **state)
 	assert_string_equal(h[0].target, "https://matrix.example.org/…");
 	assert_int_equal(h[1].id, 6);
 	assert_string_equal(h[1].type, "?");
-	gitea_hooks_free(h, n);
+	webhook_gitea_hooks_free(h, n);
 	free(buf);
 
 	buf = fixture("gitea-hooks-empty.json", &len);
-	assert_int_equal(gitea_hooks_parse(buf, len, &h, &n, &cause), 0);
+	assert_int_equal(webhook_gitea_hooks_parse(buf, len, &h, &n, &cause), 0);
 	assert_int_equal(n, 0);
 	free(buf);
 
-	assert_int_equal(gitea_hooks_parse("{\"message\":\"token is required\"}", 32, &h, &n, &cause), -1);
+	assert_int_equal(webhook_gitea_hooks_parse("{\"message\":\"token is required\"}", 32, &h, &n, &cause), -1);
 	assert_non_null(cause);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(gitea_hooks_parse("[{\"id\":1", 8, &h, &n, &cause), -1);
+	assert_int_equal(webhook_gitea_hooks_parse("[{\"id\":1", 8, &h, &n, &cause), -1);
 	free(cause);
 }
 
