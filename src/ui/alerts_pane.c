@@ -297,7 +297,12 @@ distinct_labels(const struct alert_group *g, const struct alert *a, struct strbu
 	for (size_t i = 0; i < a->nlabels; i++) {
 		bool common = false;
 
-		for (size_t k = 0; k < g->ncommon && !common; k++)
+		/* Alone in its group, an alert shares everything with it: then
+		 * show all but the two labels the group line already names. */
+		if (g->n == 1)
+			common = strcmp(a->labels[i].name, "alertname") == 0 ||
+			    strcmp(a->labels[i].name, "severity") == 0;
+		for (size_t k = 0; g->n > 1 && k < g->ncommon && !common; k++)
 			common = strcmp(g->common[k].name, a->labels[i].name) == 0;
 		if (common)
 			continue;

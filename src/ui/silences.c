@@ -178,7 +178,10 @@ action_done(const struct http_response *r, void *arg)
 		if (strcmp(act->method, "POST") == 0) {
 			if (am_silence_id_parse(r->body, r->len, &id, &cause) == 0) {
 				ok = true;
-				if (strcmp(id, act->target) != 0)
+				/* An update that Alertmanager could not make in place
+				 * answers with a new id: keep both in the trail. */
+				if (strcmp(act->audit_name, "silence.extend") == 0 &&
+				    strcmp(id, act->target) != 0)
 					cJSON_AddStringToObject(act->params, "previous_id", act->target);
 				str_set(&act->target, id);
 			}
@@ -432,8 +435,7 @@ comment_done(struct app *app, const char *answer, void *arg)
 	c = str_trim(xstrdup(answer));
 	if (*c == '\0') {
 		free(c);
-		ui_message(app, UI_MSG_WARN, "%s", _("a comment is required (Esc cancels)"));
-		ui_prompt(app, _("comment (required): "), "", comment_done, f);
+		ui_prompt(app, _("a comment is required (Esc cancels): "), "", comment_done, f);
 		return;
 	}
 	f->comment = xstrdup(c);
