@@ -100,24 +100,136 @@ alerts_free(void *data)
 	free(al);
 }
 
-static cJSON *
-pairs_json(const struct alert_pair *p, size_t n)
+/* The alerts array is written straight into one buffer rather than built
+ * as a cJSON tree: with 10,000 alerts the tree and its printing would
+ * triple the memory of --once.  Escaping follows RFC 8259 (and cJSON):
+ * quote, backslash and controls escaped, valid UTF-8 passed through. */
+static void
+json_str(struct strbuf *sb, const char *s)
 {
-	cJSON *o = cJSON_CreateObject();
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
 
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToObject(o, p[i].name, cJSON_CreateString(p[i].value));
-	return o;
+	strbuf_addc(sb, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[7] = { '\\', 'u', '0', '0', 0, 0, 0 };
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		strbuf_add(sb, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"': strbuf_adds(sb, "\\\""); break;
+		case '\\': strbuf_adds(sb, "\\\\"); break;
+		case '\n': strbuf_adds(sb, "\\n"); break;
+		case '\r': strbuf_adds(sb, "\\r"); break;
+		case '\t': strbuf_adds(sb, "\\t"); break;
+		case '\b': strbuf_adds(sb, "\\b"); break;
+		case '\f': strbuf_adds(sb, "\\f"); break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			strbuf_add(sb, esc, 6);
+			break;
+		}
+	}
+	strbuf_add(sb, run, (size_t)(s - run));
+	strbuf_addc(sb, '"');
 }
 
-static cJSON *
-strings_json(const char *const *v, size_t n)
+static void
+json_key(struct strbuf *sb, const char *key, bool first)
 {
-	cJSON *a = cJSON_CreateArray();
+	if (!first)
+		strbuf_addc(sb, ',');
+	json_str(sb, key);
+	strbuf_addc(sb, ':');
+}
 
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
-	return a;
+static void
+json_str_or_null(struct strbuf *sb, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		json_str(sb, v);
+	else
+		strbuf_adds(sb, "null");
+}
+
+static void
+json_pairs(struct strbuf *sb, const struct alert_pair *p, size_t n)
+{
+	strbuf_addc(sb, '{');
+	for (size_t i = 0; i < n; i++) {
+		json_key(sb, p[i].name, i == 0);
+		json_str(sb, p[i].value);
+	}
+	strbuf_addc(sb, '}');
+}
+
+static void
+json_strings(struct strbuf *sb, const char *const *v, size_t n)
+{
+	strbuf_addc(sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			strbuf_addc(sb, ',');
+		json_str(sb, v[i]);
+	}
+	strbuf_addc(sb, ']');
+}
+
+static void
+alert_json(struct strbuf *sb, const struct alert *a)
+{
+	strbuf_addc(sb, '{');
+	json_key(sb, "fingerprint", true);
+	json_str(sb, a->fingerprint);
+	json_key(sb, "alertname", false);
+	json_str(sb, a->alertname);
+	json_key(sb, "severity", false);
+	json_str(sb, a->severity);
+	json_key(sb, "state", false);
+	json_str(sb, a->am_state);
+	json_key(sb, "display_state", false);
+	json_str(sb, alert_state_name(a->state));
+	json_key(sb, "silenced_by", false);
+	json_strings(sb, a->silenced_by, a->nsilenced_by);
+	json_key(sb, "inhibited_by", false);
+	json_strings(sb, a->inhibited_by, a->ninhibited_by);
+	json_key(sb, "muted_by", false);
+	json_strings(sb, a->muted_by, a->nmuted_by);
+	json_key(sb, "starts_at", false);
+	json_str_or_null(sb, a->starts_at);
+	json_key(sb, "ends_at", false);
+	json_str_or_null(sb, a->ends_at);
+	json_key(sb, "updated_at", false);
+	json_str_or_null(sb, a->updated_at);
+	json_key(sb, "summary", false);
+	json_str(sb, a->summary);
+	json_key(sb, "labels", false);
+	json_pairs(sb, a->labels, a->nlabels);
+	json_key(sb, "annotations", false);
+	json_pairs(sb, a->annotations, a->nannotations);
+	json_key(sb, "generator_url", false);
+	json_str_or_null(sb, a->generator_url);
+	json_key(sb, "receivers", false);
+	json_strings(sb, a->receivers, a->nreceivers);
+	strbuf_addc(sb, '}');
+}
+
+/* A cJSON raw item that takes ownership of text (freed by cJSON_Delete
+ * with the default allocator, which is malloc/free here). */
+static cJSON *
+raw_item(char *text)
+{
+	cJSON *r = cJSON_CreateRaw("");
+
+	if (r == NULL)
+		abort();
+	cJSON_free(r->valuestring);
+	r->valuestring = text;
+	return r;
 }
 
 static void
@@ -127,30 +239,6 @@ add_str_or_null(cJSON *o, const char *key, const char *v)
 		cJSON_AddStringToObject(o, key, v);
 	else
 		cJSON_AddNullToObject(o, key);
-}
-
-static cJSON *
-alert_json(const struct alert *a)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "fingerprint", a->fingerprint);
-	cJSON_AddStringToObject(o, "alertname", a->alertname);
-	cJSON_AddStringToObject(o, "severity", a->severity);
-	cJSON_AddStringToObject(o, "state", a->am_state);
-	cJSON_AddStringToObject(o, "display_state", alert_state_name(a->state));
-	cJSON_AddItemToObject(o, "silenced_by", strings_json(a->silenced_by, a->nsilenced_by));
-	cJSON_AddItemToObject(o, "inhibited_by", strings_json(a->inhibited_by, a->ninhibited_by));
-	cJSON_AddItemToObject(o, "muted_by", strings_json(a->muted_by, a->nmuted_by));
-	add_str_or_null(o, "starts_at", a->starts_at);
-	add_str_or_null(o, "ends_at", a->ends_at);
-	add_str_or_null(o, "updated_at", a->updated_at);
-	cJSON_AddStringToObject(o, "summary", a->summary);
-	cJSON_AddItemToObject(o, "labels", pairs_json(a->labels, a->nlabels));
-	cJSON_AddItemToObject(o, "annotations", pairs_json(a->annotations, a->nannotations));
-	add_str_or_null(o, "generator_url", a->generator_url);
-	cJSON_AddItemToObject(o, "receivers", strings_json(a->receivers, a->nreceivers));
-	return o;
 }
 
 static cJSON *
@@ -182,14 +270,21 @@ static void
 alerts_json(struct app *app, void *data, cJSON *root)
 {
 	struct alerts *al = data;
-	cJSON *arr = cJSON_AddArrayToObject(root, "alerts"), *am, *peers, *sil;
+	cJSON *am, *peers, *sil;
+	struct strbuf sb;
 
 	(void)app;
+	strbuf_init(&sb);
+	strbuf_addc(&sb, '[');
+	for (size_t i = 0; al != NULL && al->set != NULL && i < al->set->n; i++) {
+		if (i > 0)
+			strbuf_addc(&sb, ',');
+		alert_json(&sb, &al->set->alerts[i]);
+	}
+	strbuf_addc(&sb, ']');
+	cJSON_AddItemToObject(root, "alerts", raw_item(strbuf_detach(&sb)));
 	if (al == NULL)
 		return;
-	if (al->set != NULL)
-		for (size_t i = 0; i < al->set->n; i++)
-			cJSON_AddItemToArray(arr, alert_json(&al->set->alerts[i]));
 	sil = cJSON_AddArrayToObject(root, "silences");
 	if (al->silences != NULL)
 		for (size_t i = 0; i < al->silences->n; i++)
@@ -232,6 +327,31 @@ own_labels(const struct alert_group *g, const struct alert *a, struct strbuf *sb
 			strbuf_addc(sb, ' ');
 		strbuf_addf(sb, "%s=\"%s\"", a->labels[i].name, a->labels[i].value);
 	}
+}
+
+/* The labels every alert of a group shares, but the two the group line
+ * already names. */
+static void
+common_labels(const struct alert_group *g, struct strbuf *out)
+{
+	struct strbuf sb;
+	char *safe;
+
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	for (size_t k = 0; k < g->ncommon; k++) {
+		if (strcmp(g->common[k].name, "alertname") == 0 ||
+		    strcmp(g->common[k].name, "severity") == 0)
+			continue;
+		strbuf_addf(&sb, "%s%s=\"%s\"", sb.len > 0 ? " " : "", g->common[k].name,
+		    g->common[k].value);
+	}
+	if (sb.len > 0) {
+		safe = sanitize_str(sb.buf);
+		strbuf_addf(out, "      %s %s\n", _("all:"), safe);
+		free(safe);
+	}
+	strbuf_free(&sb);
 }
 
 static void
@@ -304,6 +424,8 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 		    g->ninhibited, _("inhibited"));
 		if (g->d_summary[0] != '\0')
 			strbuf_addf(out, "      %s\n", g->d_summary);
+		if (g->n > 1)
+			common_labels(g, out);
 		for (size_t i = g->first; i < g->first + g->n; i++)
 			text_alert(al, g, &set->alerts[i], out, now);
 	}

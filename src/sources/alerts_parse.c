@@ -349,32 +349,132 @@ wrong_shape(const char *what, const cJSON *root)
 	return xasprintf(_("%s: expected a JSON array, got %s"), what, json_type_name(root));
 }
 
-int
-alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cause)
+static bool
+json_space(char c)
 {
-	cJSON *root = parse_json("alerts", buf, len, cause), *c;
-	struct alert_set *set;
-	size_t n;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
-	*out = NULL;
-	if (root == NULL)
+/* The end of the JSON value that starts at p: a matching bracket outside
+ * strings for objects and arrays, the closing quote for strings, the next
+ * delimiter for scalars.  Only finds boundaries; cJSON validates the
+ * slice.  NULL when the value does not end before end. */
+static const char *
+value_end(const char *p, const char *end)
+{
+	size_t depth = 0;
+	bool in_str = false;
+
+	if (p >= end)
+		return NULL;
+	if (*p != '{' && *p != '[' && *p != '"') {
+		while (p < end && *p != ',' && *p != ']' && *p != '}' && !json_space(*p))
+			p++;
+		return p;
+	}
+	for (; p < end; p++) {
+		if (in_str) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"') {
+				in_str = false;
+				if (depth == 0)
+					return p + 1;
+			}
+		} else if (*p == '"')
+			in_str = true;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (depth == 0 || --depth == 0)
+				return p + 1;
+		}
+	}
+	return NULL;
+}
+
+typedef int (*element_fn)(const cJSON *el, void *arg);
+
+/* Walk a top-level JSON array one element at a time: each element is
+ * parsed on its own and freed before the next, so a 10,000-alert answer
+ * never exists as one cJSON tree (that tree is six times the answer).
+ * Returns the number of elements, or -1 with *cause.  A body that is not
+ * an array is parsed whole for a precise message. */
+static long
+array_each(const char *what, const char *buf, size_t len, element_fn fn, void *arg, char **cause)
+{
+	const char *p = buf, *end = buf + len;
+	long n = 0;
+
+	if (buf == NULL || len == 0) {
+		*cause = xasprintf(_("%s: empty answer"), what);
 		return -1;
-	if (!cJSON_IsArray(root)) {
-		*cause = wrong_shape("alerts", root);
+	}
+	while (p < end && json_space(*p))
+		p++;
+	if (p == end || *p != '[') {
+		cJSON *root = parse_json(what, buf, len, cause);
+
+		if (root == NULL)
+			return -1;
+		*cause = wrong_shape(what, root);
 		cJSON_Delete(root);
 		return -1;
 	}
-	set = xcalloc(1, sizeof *set);
-	n = (size_t)cJSON_GetArraySize(root);
-	set->alerts = xcalloc(n > 0 ? n : 1, sizeof *set->alerts);
-	cJSON_ArrayForEach(c, root) {
-		if (parse_alert(&set->arena, c, &set->alerts[set->n]) == 0)
-			set->n++;
-		else
-			set->malformed++;
+	for (p++; ; ) {
+		const char *start, *stop;
+		cJSON *el;
+
+		while (p < end && json_space(*p))
+			p++;
+		if (p < end && *p == ']' && n == 0)
+			return 0;
+		start = p;
+		if ((stop = value_end(start, end)) == NULL ||
+		    (el = cJSON_ParseWithLength(start, (size_t)(stop - start))) == NULL) {
+			*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(start - buf));
+			return -1;
+		}
+		fn(el, arg);
+		cJSON_Delete(el);
+		n++;
+		for (p = stop; p < end && json_space(*p); p++)
+			;
+		if (p < end && *p == ']')
+			return n;
+		if (p == end || *p != ',') {
+			*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(p - buf));
+			return -1;
+		}
+		p++;
 	}
-	/* The tree is the biggest thing alive now: drop it before grouping. */
-	cJSON_Delete(root);
+}
+
+static int
+alert_element(const cJSON *el, void *arg)
+{
+	struct alert_set *set = arg;
+
+	if ((set->n & (set->n - 1)) == 0)	/* grow at powers of two */
+		set->alerts = xreallocarray(set->alerts, set->n == 0 ? 1 : set->n * 2,
+		    sizeof *set->alerts);
+	if (parse_alert(&set->arena, el, &set->alerts[set->n]) == 0)
+		set->n++;
+	else
+		set->malformed++;
+	return 0;
+}
+
+int
+alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cause)
+{
+	struct alert_set *set = xcalloc(1, sizeof *set);
+
+	*out = NULL;
+	if (array_each("alerts", buf, len, alert_element, set, cause) < 0) {
+		alert_set_free(set);
+		return -1;
+	}
 	alert_set_group(set);
 	*out = set;
 	return 0;
@@ -457,28 +557,28 @@ parse_silence(struct alerts_arena *a, const cJSON *o, struct silence *s)
 	return 0;
 }
 
+static int
+silence_element(const cJSON *el, void *arg)
+{
+	struct silence_set *set = arg;
+
+	if ((set->n & (set->n - 1)) == 0)
+		set->v = xreallocarray(set->v, set->n == 0 ? 1 : set->n * 2, sizeof *set->v);
+	if (parse_silence(&set->arena, el, &set->v[set->n]) == 0)
+		set->n++;
+	return 0;
+}
+
 int
 silences_parse(const char *buf, size_t len, struct silence_set **out, char **cause)
 {
-	cJSON *root = parse_json("silences", buf, len, cause), *c;
-	struct silence_set *set;
-	size_t n;
+	struct silence_set *set = xcalloc(1, sizeof *set);
 
 	*out = NULL;
-	if (root == NULL)
-		return -1;
-	if (!cJSON_IsArray(root)) {
-		*cause = wrong_shape("silences", root);
-		cJSON_Delete(root);
+	if (array_each("silences", buf, len, silence_element, set, cause) < 0) {
+		silence_set_free(set);
 		return -1;
 	}
-	set = xcalloc(1, sizeof *set);
-	n = (size_t)cJSON_GetArraySize(root);
-	set->v = xcalloc(n > 0 ? n : 1, sizeof *set->v);
-	cJSON_ArrayForEach(c, root)
-		if (parse_silence(&set->arena, c, &set->v[set->n]) == 0)
-			set->n++;
-	cJSON_Delete(root);
 	qsort(set->v, set->n, sizeof *set->v, silence_cmp);
 	*out = set;
 	return 0;
