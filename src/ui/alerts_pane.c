@@ -608,9 +608,11 @@ search_done(struct app *app, const char *answer, void *arg)
 {
 	struct alerts *al = arg;
 
-	if (answer == NULL || *answer == '\0')
+	if (answer == NULL)
 		return;
-	str_set(&al->view->search, answer);
+	/* An empty answer searches again for the last text, as in vi. */
+	if (*answer != '\0')
+		str_set(&al->view->search, answer);
 	search_step(app, al, 1);
 }
 
@@ -701,7 +703,7 @@ alerts_key(struct app *app, void *data, int key)
 		build_rows(v, al);
 		break;
 	case '/':
-		ui_prompt(app, _("search alerts: "), v->search, search_done, al);
+		ui_prompt(app, _("search alerts: "), "", search_done, al);
 		return KEY_HANDLED;
 	case 'n':
 		search_step(app, al, 1);

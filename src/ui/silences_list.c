@@ -228,9 +228,10 @@ list_search_done(struct app *app, const char *answer, void *arg)
 {
 	struct silence_list *l = arg;
 
-	if (answer == NULL || *answer == '\0')
+	if (answer == NULL)
 		return;
-	str_set(&l->search, answer);
+	if (*answer != '\0')
+		str_set(&l->search, answer);
 	/* Search from just before the top so the first match can be row 0. */
 	l->sel = list_set(l) != NULL && list_set(l)->n > 0 ? list_set(l)->n - 1 : 0;
 	list_search_next(app, l);
@@ -269,7 +270,7 @@ list_key(struct app *app, void *data, int key)
 		l->sel = n > 0 ? n - 1 : 0;
 		break;
 	case '/':
-		ui_prompt(app, _("search silences: "), l->search, list_search_done, l);
+		ui_prompt(app, _("search silences: "), "", list_search_done, l);
 		break;
 	case 'n':
 		list_search_next(app, l);
