@@ -279,6 +279,41 @@ test_durations(void **state)
 	assert_int_equal(parse_duration("2x", &d), -1);
 }
 
+/* HA: healthy peers first in config order, then the ones that failed in
+ * the last 30 seconds (as a last resort), oldest failure no matter. */
+static void
+test_peer_order(void **state)
+{
+	struct alerts_peer peers[3];
+	struct alerts al;
+	int order[3];
+
+	(void)state;
+	memset(&al, 0, sizeof al);
+	memset(peers, 0, sizeof peers);
+	al.peers = peers;
+	al.npeers = 3;
+	assert_int_equal(alerts_peer_order(&al, 1000, order), 3);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 1);
+	assert_int_equal(order[2], 2);
+	peers[0].failed_at = 990;	/* failed 10 s ago: asked last */
+	assert_int_equal(alerts_peer_order(&al, 1000, order), 3);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 0);
+	peers[1].failed_at = 995;
+	assert_int_equal(alerts_peer_order(&al, 1000, order), 3);
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 0);
+	assert_int_equal(order[2], 1);
+	/* 30 s later the first peer is tried first again */
+	assert_int_equal(alerts_peer_order(&al, 1020, order), 3);
+	assert_int_equal(order[0], 0);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 1);
+}
+
 static void
 test_arena(void **state)
 {
@@ -312,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_silence_count),
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_peer_order),
 		cmocka_unit_test(test_arena),
 	};
 
