@@ -314,7 +314,8 @@ alert_set_group(struct alert_set *set)
 		set->index[slot] = ++w;
 	}
 	set->n = w;
-	qsort(set->alerts, set->n, sizeof *set->alerts, alert_cmp);
+	if (set->n > 1)
+		qsort(set->alerts, set->n, sizeof *set->alerts, alert_cmp);
 	index_reset(set);
 	for (size_t i = 0; i < set->n; i++)
 		set->index[index_slot(set, set->alerts[i].fingerprint)] = i + 1;

@@ -579,7 +579,8 @@ silences_parse(const char *buf, size_t len, struct silence_set **out, char **cau
 		silence_set_free(set);
 		return -1;
 	}
-	qsort(set->v, set->n, sizeof *set->v, silence_cmp);
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof *set->v, silence_cmp);
 	*out = set;
 	return 0;
 }

@@ -272,6 +272,13 @@ draw_summary(struct app *app, const struct alerts *al, WINDOW *win, int w)
 		if (al->have_status && al->status_peer == al->peer && al->status.cluster[0] != '\0')
 			strbuf_addf(&sb, " (%s %s)", _("cluster"), al->status.cluster);
 	}
+	/* HA: say when a peer is failing, even while another one answers. */
+	for (size_t i = 0; i < al->npeers; i++) {
+		if (al->peers[i].error == NULL || (al->src != NULL && al->src->error != NULL))
+			continue;
+		strbuf_addf(&sb, " · %s %s: %s", _("failing"), al->peers[i].shown, al->peers[i].error);
+		a = ui_attr(COLOR_ROLE_WARN);
+	}
 	if (al->src != NULL && al->src->error != NULL) {
 		a = ui_attr(COLOR_ROLE_CRIT);
 		if (sb.len > 0) {
@@ -312,40 +319,43 @@ distinct_labels(const struct alert_group *g, const struct alert *a, struct strbu
 	}
 }
 
+/* Columns: fold mark, severity, alertname, count, age of the oldest, then
+ * state and summary when the pane is wide enough; narrow panes (the
+ * 80x24 layout gives 38 columns) shorten the severity to four letters. */
 static void
 draw_group(WINDOW *win, int y, int w, const struct alert_group *g, bool open, attr_t base,
     bool sel, double now)
 {
-	char cnt[24], age[16], st[64];
-	int x = 0, namew;
+	char cnt[24], age[16], st[64], sev[16];
+	int x = 0, sevw = w >= 60 ? 9 : 5, namew;
 	bool dim = g->nactive == 0;
 	attr_t sa = sel ? base : ui_attr(dim ? COLOR_ROLE_DIM : sev_role(g->sev)) | A_BOLD;
+	const char *sv = g->d_severity[0] != '\0' ? g->d_severity : "-";
 
+	snprintf(sev, sizeof sev, "%s", sv);
 	x += ui_put(win, y, x, open ? "▾ " : "▸ ", 2, base);
-	ui_put(win, y, x, g->d_severity[0] != '\0' ? g->d_severity : "-", 8, sa);
-	x += 9;
+	ui_put(win, y, x, sev, sevw - 1, sa);
+	x += sevw;
 	snprintf(cnt, sizeof cnt, "×%zu", g->n);
 	if (g->oldest > 0)
 		fmt_age(now - g->oldest, age, sizeof age);
 	else
 		snprintf(age, sizeof age, "-");
 	group_state(g, st, sizeof st);
-	namew = w - x - 7 - 8 - 1;
-	if (w >= 70)
-		namew = w / 3;
-	if (namew < 8)
-		namew = 8;
+	namew = w >= 70 ? w / 3 : w - x - 7 - 6;
+	if (namew < 6)
+		namew = 6;
 	ui_put(win, y, x, g->d_alertname[0] != '\0' ? g->d_alertname : _("(no alertname)"),
 	    namew, sel ? base : (dim ? ui_attr(COLOR_ROLE_DIM) : A_BOLD));
 	x += namew + 1;
-	if (x + 7 > w)
+	if (x + 6 > w)
 		return;
 	ui_put(win, y, x, cnt, 6, base);
 	x += 7;
-	if (x + 8 > w)
+	if (x + 5 > w)
 		return;
-	ui_put(win, y, x, age, 7, base);
-	x += 8;
+	ui_put(win, y, x, age, 6, base);
+	x += 7;
 	if (x + 10 > w)
 		return;
 	x += ui_put(win, y, x, st, 18, sel ? base : ui_attr(dim ? COLOR_ROLE_DIM : COLOR_ROLE_NORMAL)) + 2;
@@ -359,7 +369,7 @@ draw_alert(WINDOW *win, int y, int w, const struct alert_group *g, const struct 
 {
 	struct strbuf sb;
 	char age[16], *labels;
-	int x = 4;
+	int x = w >= 60 ? 4 : 2;
 	bool dim = a->state != ALERT_ACTIVE && a->state != ALERT_UNPROCESSED;
 
 	ui_put(win, y, x, state_label(a->state), 10, sel ? base :
@@ -487,7 +497,7 @@ static void
 alert_details(struct app *app, struct alerts *al, const struct alert *a)
 {
 	struct strbuf sb;
-	char t[40], age[16];
+	char age[16];
 	double now = now_wall();
 	int width = COLS - 16;
 	const char *runbook = NULL;
@@ -552,7 +562,6 @@ alert_details(struct app *app, struct alerts *al, const struct alert *a)
 		strbuf_addf(&sb, "  %s:\n", a->annotations[i].name);
 		add_wrapped(&sb, a->annotations[i].value, 4, width);
 	}
-	(void)t;
 	ui_text_overlay(app, a->alertname[0] ? a->alertname : _("Alert"), strbuf_detach(&sb));
 }
 

@@ -62,6 +62,11 @@ check "first peer restored" curl -fsS --max-time 2 -o /dev/null "$AM1/-/ready"
 back_to_first() { once_json "$J" -c "$CFG"; python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j["alertmanager"]["peer"]=="http://127.0.0.1:%s" % sys.argv[2] else 1)' "$J" "$AM_PORT"; }
 check "with the first peer back, it answers again" wait_for 20 back_to_first
 
+# restart-one re-renders Prometheus' rules from $SANDBOX_RULES: make sure
+# the test rule is (still) there before relying on it again.
+check "the test rule is still loaded after the restart" ensure_test_rules
+check "and its alert is in the second peer" wait_for 45 in_am2
+
 # ---- peers that hang or answer garbage are skipped
 HUNG=$((ALERTS_PORT_BASE + 10))
 BAD=$((ALERTS_PORT_BASE + 11))
