@@ -191,6 +191,15 @@ ask(struct source *s)
 	    p->url);
 	base_request(al, &req, u);
 	req.max_bytes = ALERTS_MAX_BYTES;
+	/* --once has one deadline for everything: leave every peer still to
+	 * be asked its share, so one hung peer cannot use up the failover. */
+	if (s->once_only) {
+		double left = s->app->opt.timeout * 0.85 - (now_mono() - s->round_started);
+		double share = left / (double)(d->norder - d->at);
+
+		if (share < s->timeout)
+			req.timeout = share > 0.5 ? share : 0.5;
+	}
 	source_http(s, &req, alerts_done, s);
 	free(u);
 }

@@ -63,6 +63,43 @@ has_alert() {
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if any(a["alertname"]==sys.argv[2] for a in j["alerts"]) else 1)' "$1" "$2"
 }
 
+# once_until FILE NAME [ARGS...]: rerun --once (JSON into FILE) until the
+# alert NAME is listed, for up to 30 s: alerts that Prometheus feeds live
+# only a few seconds past their last evaluation, and a loaded machine can
+# delay one.  ONCE_RC is the exit code of the last run.
+once_until() {
+	local out=$1 name=$2 end=$(( $(date +%s) + 30 ))
+	shift 2
+	while :; do
+		once_json "$out" "$@"
+		ONCE_RC=$?
+		has_alert "$out" "$name" && return 0
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.3
+	done
+}
+
+# post_alerts URL FILE NAME SEVERITY [MINUTES]: post one alert that lives
+# MINUTES (default 10); FILE keeps it for resolve_alerts.
+post_alerts() {
+	python3 -c '
+import json,sys,datetime
+n=datetime.datetime.now(datetime.timezone.utc); f=lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+json.dump([{"labels":{"alertname":sys.argv[2],"severity":sys.argv[3]},"annotations":{"summary":sys.argv[2]+" (test)"},
+  "startsAt":f(n),"endsAt":f(n+datetime.timedelta(minutes=int(sys.argv[4])))}], open(sys.argv[1],"w"))' "$2" "$3" "$4" "${5:-10}" &&
+	am_post "$1" "$2"
+}
+
+# resolve_alerts URL FILE: post the alerts of FILE again, ended now.
+resolve_alerts() {
+	[ -f "$2" ] || return 0
+	python3 -c '
+import json,sys,datetime
+a=json.load(open(sys.argv[1]))
+for x in a: x["endsAt"]=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+json.dump(a, open(sys.argv[1]+".resolve","w"))' "$2" && am_post "$1" "$2.resolve"
+}
+
 # am_start NAME PORT: a private Alertmanager (no clustering) in $TEST_TMP,
 # with the sandbox's null receiver; its pid in $TEST_TMP/NAME.pid.
 am_start() {
