@@ -310,13 +310,14 @@ flow_send(struct app *app, struct silence_flow *f)
 	struct silence_matcher *m = xcalloc(f->n > 0 ? f->n : 1, sizeof *m);
 	size_t k = flow_matchers(f, m);
 	double now = now_wall();
-	cJSON *params = cJSON_CreateObject();
+	cJSON *params;
 	char *body;
 
 	if (!may_send(app, f->al)) {
 		free(m);
 		return;
 	}
+	params = cJSON_CreateObject();
 	body = am_silence_body(m, k, NULL, NULL, now, now + f->duration, app->user_host, f->comment);
 	cJSON_AddItemToObject(params, "matchers", matchers_json(m, k));
 	cJSON_AddStringToObject(params, "duration", f->duration_text);

@@ -8,6 +8,13 @@
 . "$(dirname "$0")/../lib/tui.sh"
 sandbox_env
 . "$(dirname "$(dirname "$0")")/integration/alerts-lib.sh"
+# Run the console through a wrapper that records its exit status (tmux's
+# pane_dead_status is not reliable here); exited_ok reads and clears it.
+WRAP=$TEST_TMP/wrap.sh
+printf '#!/bin/sh\n"%s" "$@"\necho $? > "%s/exit"\n' "$CERES_TOP" "$TEST_TMP" > "$WRAP"
+chmod +x "$WRAP"
+CERES_TOP=$WRAP
+exited_ok() { wait_for 5 test -s "$TEST_TMP/exit" && [ "$(cat "$TEST_TMP/exit")" = 0 ] && rm -f "$TEST_TMP/exit"; }
 
 PORT=$((ALERTS_PORT_BASE + 31))
 AM=http://127.0.0.1:$PORT
@@ -33,7 +40,7 @@ tui_start 120 40 -c "$CFG"
 tui_keys 2 z
 check "pane shows 10000 alerts in 20 groups" tui_wait "10000 alerts · 20 groups" 20
 check "groups of 500 start folded, critical first" tui_has_re "^│?▸ critical +Load00 +×500 "
-pid=$(tui_pid)
+pid=$(pgrep -P "$(tui_pid)" -x ceres-top)
 check "measuring the console itself (pid $pid)" grep -qx ceres-top "/proc/$pid/comm"
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 c0=$(cpu "$pid")
@@ -53,5 +60,6 @@ tui_keys -
 check "- folds them again" wait_for 5 tui_has_re "▸ warning +Load19 +×500 "
 tui_keys q
 check "q quits" wait_for 5 tui_dead
+check "exit status 0" exited_ok
 
 finish

@@ -10,6 +10,13 @@
 . "$(dirname "$0")/../lib/tui.sh"
 sandbox_env
 . "$(dirname "$(dirname "$0")")/integration/alerts-lib.sh"
+# Run the console through a wrapper that records its exit status (tmux's
+# pane_dead_status is not reliable here); exited_ok reads and clears it.
+WRAP=$TEST_TMP/wrap.sh
+printf '#!/bin/sh\n"%s" "$@"\necho $? > "%s/exit"\n' "$CERES_TOP" "$TEST_TMP" > "$WRAP"
+chmod +x "$WRAP"
+CERES_TOP=$WRAP
+exited_ok() { wait_for 5 test -s "$TEST_TMP/exit" && [ "$(cat "$TEST_TMP/exit")" = 0 ] && rm -f "$TEST_TMP/exit"; }
 
 TID=tui$$x$RANDOM
 BID=bulk$$x$RANDOM
@@ -173,6 +180,7 @@ tui_keys Enter
 check "expired the ack" tui_wait "silence expired: $AID" 10
 tui_keys Escape q
 check "q quits" wait_for 5 tui_dead
+check "exit status 0 (no sanitizer report with an ASan build)" exited_ok
 tui_stop
 
 check "audit log: exactly one line per action, in order" python3 -c '
@@ -231,5 +239,6 @@ check "blocked: cannot write the audit log" tui_wait "not sent: cannot write the
 check "nothing was sent" [ -z "$(silences_of "$TID" active)" ]
 tui_keys q
 wait_for 5 tui_dead
+check "exit status 0 after the refused action" exited_ok
 
 finish
