@@ -43,7 +43,14 @@ query = {test="$TAG"}
 limit = 200
 EOF
 
-tui_start 120 40 -c "$TEST_TMP/config"
+# Run it through a wrapper that writes down how it exited.
+cat > "$TEST_TMP/run.sh" <<EOF
+#!/bin/sh
+"$CERES_TOP" "\$@"
+echo \$? > "$TEST_TMP/exit.code"
+EOF
+chmod +x "$TEST_TMP/run.sh"
+CERES_TOP="$TEST_TMP/run.sh" tui_start 120 40 -c "$TEST_TMP/config"
 check "console starts" tui_wait "Health" 10
 tui_keys 3 z
 check "logs pane zoomed, following, empty" tui_wait "no lines yet" 10
@@ -130,6 +137,6 @@ check "Esc closes it" tui_wait_gone "Timestamp:" 5
 check "still running" bash -c "! tmux -L '$TUI_SOCK' display -p -t t '#{pane_dead}' | grep -q 1"
 tui_keys q
 check "q quits cleanly" wait_for 5 tui_dead
-exited_ok() { [ "$(tui_status)" = 0 ]; }
+exited_ok() { [ "$(cat "$TEST_TMP/exit.code" 2>/dev/null)" = 0 ]; }
 check "exit status 0" wait_for 5 exited_ok
 finish
