@@ -28,7 +28,7 @@ static const char *const logs_help[] = {
 	"n N", N_("next match older / newer"),
 	"f", N_("show only lines matching a PCRE2 pattern (empty: off)"),
 	"F", N_("hide lines matching a PCRE2 pattern (empty: off)"),
-	"w", N_("wrap long lines / truncate them"),
+	"W", N_("wrap long lines / truncate them"),
 	"h l ← →", N_("scroll sideways (truncated lines)"),
 	":query", N_("tail another LogQL query; Tab completes labels"),
 	NULL,
@@ -343,7 +343,7 @@ logs_key(struct app *app, void *data, int key)
 		ui_prompt(app, _("hide lines matching (PCRE2, empty: none): "), v->exclude.pattern,
 		    exclude_cb, lg);
 		break;
-	case 'w':
+	case 'W':
 		v->wrap = !v->wrap;
 		break;
 	case 'h': case KEY_LEFT:

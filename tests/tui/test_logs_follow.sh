@@ -108,10 +108,10 @@ long="long-0123456789abcdefghijklmnopqrstuvwxyz$(printf 'x%.0s' $(seq 1 200))-TH
 push "$L" "$long"
 check "a long line arrives" tui_wait "long-0123456789" 5
 check "truncated by default" bash -c "! tmux -L '$TUI_SOCK' capture-pane -t t -p | grep -q THE-END"
-tui_keys w
-check "w wraps it" tui_wait "THE-END" 5
-tui_keys w
-check "w again truncates" tui_wait_gone "THE-END" 5
+tui_keys W
+check "W wraps it" tui_wait "THE-END" 5
+tui_keys W
+check "W again truncates" tui_wait_gone "THE-END" 5
 tui_keys l
 check "l scrolls sideways by 8 columns" wait_for 5 tui_has_re "[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} 3456789abcdef"
 check "the start of the line is off screen" bash -c "! tmux -L '$TUI_SOCK' capture-pane -t t -p | grep -q 'long-0123'"
