@@ -102,6 +102,10 @@ const struct config_key config_schema[] = {
 	    N_("PCRE2 pattern that marks a log line as info level")),
 	ROW("loki", "levels_debug", CONFIG_REGEX,
 	    N_("PCRE2 pattern that marks a log line as debug level")),
+	ROW("loki", "since", CONFIG_STRING,
+	    N_("history shown on start and by --once, e.g. 1h (default 1h)")),
+	ROW("loki", "delay", CONFIG_STRING,
+	    N_("seconds (0-300) the tail stays behind now, so that lines reaching Loki late are not missed (default 2)")),
 
 	ROW("gitea", "url", CONFIG_URL,
 	    N_("Gitea base URL")),
@@ -201,6 +205,8 @@ const struct config_key config_schema[] = {
 	    N_("channel or stream the test message goes to")),
 	NAMED("webhook", "username", CONFIG_STRING,
 	    N_("name the test message is posted as")),
+	NAMED("webhook", "timeout", CONFIG_DOUBLE,
+	    N_("seconds to wait for the receiver's answer (default 10)")),
 
 	ROW("backup", "command", CONFIG_STRING,
 	    N_("command run by the b key")),

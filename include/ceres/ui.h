@@ -85,5 +85,11 @@ void ui_text_overlay(struct app *app, const char *title, char *text);
 /* ':' command hooks: features register handlers for their verbs. */
 typedef bool (*ui_command_cb)(struct app *app, const char *args, void *arg);
 void ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *arg);
+/* Tab completion of a registered verb's arguments: cb returns candidates
+ * that each replace the arguments typed so far, as a NULL-terminated array
+ * (or NULL for none) that the prompt frees.  One Tab completes the common
+ * prefix, further Tabs cycle through the candidates. */
+typedef char **(*ui_complete_cb)(struct app *app, const char *args, void *arg);
+void ui_command_complete(struct app *app, const char *verb, ui_complete_cb cb, void *arg);
 
 #endif
