@@ -70,6 +70,21 @@ FUZZ_TARGET(sanitize)
 	fuzz_locale();
 	check(sanitize_text((const char *)data, size), 0);
 	check(sanitize_multiline((const char *)data, size), 1);
+	/* The logs pane's variant: SGR lifted into spans inside the text. */
+	for (int nl = 0; nl < 2; nl++) {
+		struct sgr_span *spans = NULL;
+		size_t nspans = 0;
+		char *t = sanitize_sgr((const char *)data, size, nl, &spans, &nspans);
+
+		FUZZ_ASSERT(clean(t, nl));
+		for (size_t i = 0; i < nspans; i++) {
+			FUZZ_ASSERT(spans[i].start <= spans[i].end && spans[i].end <= strlen(t));
+			FUZZ_ASSERT(spans[i].fg >= -1 && spans[i].fg <= 255);
+			FUZZ_ASSERT(spans[i].bg >= -1 && spans[i].bg <= 255);
+		}
+		free(spans);
+		free(t);
+	}
 	copy = fuzz_copy(data, size);
 	check(sanitize_str(copy), 0);
 	/* text_width must survive raw, unsanitized bytes too. */
