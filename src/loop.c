@@ -6,6 +6,7 @@
 #include "ceres/util.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,28 @@ cert_expiry(CURL *e)
 	return 0;
 }
 
+/* Whether a request carries a secret, whatever its caller said: basic
+ * auth, or a header such as Authorization, Cookie, X-Redmine-API-Key or a
+ * token.  Such a request never follows a redirect to another host. */
+static bool
+carries_credentials(const struct http_handle *h)
+{
+	if (h->req.authenticated || h->userpwd != NULL)
+		return true;
+	for (char **hp = h->headers; *hp != NULL; hp++) {
+		size_t n = strcspn(*hp, ":");
+		char name[64];
+
+		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), *hp);
+		for (char *c = name; *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (strcmp(name, "authorization") == 0 || strcmp(name, "cookie") == 0 ||
+		    strstr(name, "key") != NULL || strstr(name, "token") != NULL)
+			return true;
+	}
+	return false;
+}
+
 /* A finished transfer: follow a permitted redirect, else report. */
 static void
 http_done(struct loop *l, struct http_handle *h, CURLcode rc)
@@ -402,7 +425,7 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 			snprintf(errmsg, sizeof errmsg, "too many redirects");
 			goto fail;
 		}
-		if (h->req.authenticated && !same_host(h->url, loc)) {
+		if (carries_credentials(h) && !same_host(h->url, loc)) {
 			snprintf(errmsg, sizeof errmsg,
 			    "refused redirect to another host (credentials would follow)");
 			goto fail;

@@ -380,6 +380,40 @@ test_credentials_never_follow_to_another_host(void **state)
 	fixture_free(f);
 }
 
+/* A caller that forgot to say "authenticated": the header alone decides. */
+static void
+test_credential_headers_never_follow_either(void **state)
+{
+	static const char *const hdrs[] = {
+		"X-Redmine-API-Key: HOSTILE-KEY-3", "authorization: token HOSTILE-4",
+		"Cookie: session=HOSTILE-5", "X-Auth-Token: HOSTILE-6",
+	};
+	struct fixture *f = fixture_new(answer);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof hdrs / sizeof hdrs[0]; i++) {
+		const char *h[2] = { hdrs[i], NULL };
+		struct http_request req;
+
+		memset(&req, 0, sizeof req);
+		free(f->probe->url);
+		f->probe->url = xasprintf("http://127.0.0.1:%d/redirect-other", f->srv.port);
+		req.url = f->probe->url;
+		req.headers = h;
+		req.follow = true;	/* and authenticated left false */
+		f->probe->answers = 0;
+		f->src->in_round = true;
+		f->src->pending = 1;
+		source_http(f->src, &req, probe_http_done, f->src);
+		source_async_end(f->src);
+		run_round(f);
+		assert_false(f->src->ok);
+		assert_non_null(strstr(f->src->error, "refused redirect to another host"));
+	}
+	assert_int_equal(f->other.requests, 0);
+	fixture_free(f);
+}
+
 static void
 test_redirects_followed_when_allowed(void **state)
 {
@@ -522,6 +556,7 @@ main(void)
 		cmocka_unit_test(test_429_is_error_and_retry_after_binds),
 		cmocka_unit_test(test_503_retry_after_binds_even_when_round_is_fine),
 		cmocka_unit_test(test_credentials_never_follow_to_another_host),
+		cmocka_unit_test(test_credential_headers_never_follow_either),
 		cmocka_unit_test(test_redirects_followed_when_allowed),
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_url_redact_drops_all_userinfo),
