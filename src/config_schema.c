@@ -163,6 +163,8 @@ const struct config_key config_schema[] = {
 	    N_("Tempo base URL")),
 	POLLING("tempo"),
 
+	POLLING("readiness"),
+
 	ROW("audit", "conninfo", CONFIG_STRING,
 	    N_("libpq connection string of the central audit database")),
 	ROW("audit", "spool", CONFIG_PATH,
