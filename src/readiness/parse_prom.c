@@ -111,7 +111,7 @@ rd_rule_classify(const char *name, const char *expr)
 {
 	static const char *const cpu[] = { "cpu", "load1", "load5", "load15", "loadavg", NULL };
 	static const char *const mem[] = { "memory", "memavailable", "memfree", "memtotal", "mem_",
-		"oom", "swap", NULL };
+		"oomkill", "oom_kill", "swap", NULL };
 	static const char *const disk[] = { "disk", "filesystem", "inode", "volume", "storage", NULL };
 	static const char *const down_name[] = { "down", "unreachable", "unavailable", NULL };
 	static const char *const down_expr[] = { "absent(", "probe_success", "monitor_status", NULL };
