@@ -78,7 +78,6 @@ loop_new(char **cause)
 		*cause = xstrdup("curl_multi_init failed");
 		return NULL;
 	}
-	curl_multi_setopt(l->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 6L);
 	return l;
 }
 

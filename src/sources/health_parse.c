@@ -111,9 +111,14 @@ health_judge_redmine(long status, const char *body, size_t len, struct health_re
 	j = parse_object(body, len);
 	if (j == NULL || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "projects")))
 		SET(out, SVC_DEGRADED, "HTTP 200, not a project list");
-	else
-		SET(out, SVC_UP, "%d projects",
-		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "projects")));
+	else {
+		const cJSON *tc = cJSON_GetObjectItemCaseSensitive(j, "total_count");
+
+		if (cJSON_IsNumber(tc))
+			SET(out, SVC_UP, "API ok, %d projects", tc->valueint);
+		else
+			SET(out, SVC_UP, "API ok");
+	}
 	cJSON_Delete(j);
 }
 

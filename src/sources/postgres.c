@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char pg_query[] =
-    "SELECT current_setting('server_version'),"
+    "SELECT split_part(current_setting('server_version'), ' ', 1),"
     " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),"
     " current_setting('max_connections')::int,"
     " pg_is_in_recovery(),"

@@ -117,9 +117,9 @@ redis_judge(struct source *s)
 		snprintf(detail, sizeof detail, "redis %s: replica, master link %s", info.version,
 		    info.master_link_up == 1 ? "up" : "down");
 	} else
-		snprintf(detail, sizeof detail, "redis %s: %s, %ld replica%s, %ld clients",
+		snprintf(detail, sizeof detail, "redis %s: %s, %ld replica%s",
 		    info.version, info.role, info.connected_slaves,
-		    info.connected_slaves == 1 ? "" : "s", info.connected_clients);
+		    info.connected_slaves == 1 ? "" : "s");
 	model_service_update(m, sv, st, (now_mono() - r->started) * 1000, detail);
 	model_service_set_fact(m, sv, "redis.role", info.role);
 	snprintf(fact, sizeof fact, "%ld", info.connected_slaves);

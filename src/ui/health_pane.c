@@ -61,6 +61,26 @@ sparkline(const struct service *sv, char *buf, size_t n, int width)
 	}
 }
 
+/* A row under a parent ("prometheus target node x") drops the parent's
+ * name: the indentation already says whose it is. */
+static const char *
+display_name(const struct service *sv)
+{
+	size_t n;
+
+	if (sv->parent == NULL)
+		return sv->name;
+	n = strlen(sv->parent);
+	if (strncmp(sv->name, sv->parent, n) == 0 && (sv->name[n] == ' ' || sv->name[n] == ':')) {
+		const char *p = sv->name + n + 1;
+
+		while (*p == ' ')
+			p++;
+		return p;
+	}
+	return sv->name;
+}
+
 static void
 fix_selection(struct health_view *v, struct service **list, size_t n)
 {
@@ -84,6 +104,7 @@ health_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	struct service **list;
 	int h = getmaxy(win), w = getmaxx(win), namew, sparkw;
 
+
 	if (v == NULL)
 		return;
 	list = model_services_sorted(&app->model, &n);
@@ -97,39 +118,57 @@ health_draw(struct app *app, void *data, WINDOW *win, bool focused)
 		v->top = v->sel;
 	if (h > 0 && v->sel >= v->top + (size_t)h)
 		v->top = v->sel - (size_t)h + 1;
-	namew = w / 3 > 14 ? w / 3 : 14;
-	sparkw = w >= 100 ? 12 : w >= 70 ? 8 : 0;
+	/* The name column fits the longest shown name, within reason. */
+	namew = 8;
+	for (size_t i = 0; i < n; i++) {
+		int tw = text_width(display_name(list[i])) + (list[i]->parent != NULL ? 2 : 0);
+
+		if (tw > namew)
+			namew = tw;
+	}
+	if (namew > w * 2 / 5)
+		namew = w * 2 / 5;
+	sparkw = w >= 110 ? 12 : w >= 90 ? 8 : 0;
 	for (int row = 0; row < h && v->top + (size_t)row < n; row++) {
 		size_t i = v->top + (size_t)row;
 		struct service *sv = list[i];
 		bool sel = focused && i == v->sel;
 		attr_t base = sel ? ui_attr(COLOR_ROLE_SELECTION) : A_NORMAL;
 		char lat[16], spark[128];
-		int x = 0;
+		int x, indent = sv->parent != NULL ? 2 : 0;
 
 		if (sel) {
 			wattr_on(win, base, NULL);
 			mvwhline(win, row, 0, ' ', w);
 			wattr_off(win, base, NULL);
 		}
-		x += ui_put(win, row, x, state_label(sv->state), 9, sel ? base : ui_attr(state_role(sv->state)));
-		x = 10;
-		ui_put(win, row, x, sv->parent != NULL ? "  " : "", 2, base);
-		x += sv->parent != NULL ? 2 : 0;
-		ui_put(win, row, x, sv->name, namew - (sv->parent != NULL ? 2 : 0), base);
-		x = 10 + namew + 1;
+		ui_put(win, row, 0, state_label(sv->state), 8, sel ? base : ui_attr(state_role(sv->state)));
+		ui_put(win, row, 9 + indent, display_name(sv), namew - indent, base);
+		x = 9 + namew + 1;
 		if (sv->latency_ms >= 0)
-			snprintf(lat, sizeof lat, "%6.0fms", sv->latency_ms);
+			snprintf(lat, sizeof lat, "%5.0fms", sv->latency_ms);
 		else
-			snprintf(lat, sizeof lat, "%8s", "-");
-		x += ui_put(win, row, x, lat, 8, base) + 1;
+			snprintf(lat, sizeof lat, "%7s", "-");
+		x += ui_put(win, row, x, lat, 7, base) + 1;
 		if (sparkw > 0) {
 			sparkline(sv, spark, sizeof spark, sparkw);
 			ui_put(win, row, x, spark, sparkw, sel ? base : ui_attr(COLOR_ROLE_SPARKLINE));
 			x += sparkw + 1;
 		}
-		if (x < w)
-			ui_put(win, row, x, sv->detail, w - x, sel ? base : ui_attr(COLOR_ROLE_DIM));
+		if (x < w) {
+			double age = sv->updated > 0 ? now_wall() - sv->updated : 0;
+
+			/* A row that has not been refreshed for three polls says so:
+			 * its state is what was last seen, not what is. */
+			if (age > 3 * app->interval + app->timeout) {
+				char stale[64], agebuf[16];
+
+				snprintf(stale, sizeof stale, _("stale %s: "), fmt_age(age, agebuf, sizeof agebuf));
+				x += ui_put(win, row, x, stale, w - x, sel ? base : ui_attr(COLOR_ROLE_WARN));
+			}
+			if (x < w)
+				ui_put(win, row, x, sv->detail, w - x, sel ? base : ui_attr(COLOR_ROLE_DIM));
+		}
 	}
 	free(list);
 }

@@ -1,1 +1,168 @@
-int main(void){return 0;}
+/* Utilities: durations, RFC 3339, URL redaction, the string buffer, and
+ * the basic guarantees of the terminal sanitizer. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceres/sanitize.h"
+#include "ceres/util.h"
+
+static void
+test_duration(void **state)
+{
+	double d;
+
+	(void)state;
+	assert_int_equal(parse_duration("30m", &d), 0);
+	assert_true(d == 1800);
+	assert_int_equal(parse_duration("4h", &d), 0);
+	assert_true(d == 14400);
+	assert_int_equal(parse_duration("1d", &d), 0);
+	assert_true(d == 86400);
+	assert_int_equal(parse_duration("1h30m", &d), 0);
+	assert_true(d == 5400);
+	assert_int_equal(parse_duration(" 90s ", &d), 0);
+	assert_true(d == 90);
+	assert_int_equal(parse_duration("15", &d), 0);	/* bare number: minutes */
+	assert_true(d == 900);
+	assert_int_equal(parse_duration("", &d), -1);
+	assert_int_equal(parse_duration("2x", &d), -1);
+	assert_int_equal(parse_duration("-5m", &d), -1);
+	assert_int_equal(parse_duration("0m", &d), -1);
+	assert_int_equal(parse_duration("400d", &d), -1);
+	assert_int_equal(parse_duration("nan", &d), -1);
+	assert_int_equal(parse_duration(NULL, &d), -1);
+}
+
+static void
+test_rfc3339(void **state)
+{
+	double t, t2;
+	char buf[40];
+
+	(void)state;
+	assert_int_equal(parse_rfc3339("2026-11-26T10:00:00Z", &t), 0);
+	assert_string_equal(fmt_rfc3339(t, buf, sizeof buf), "2026-11-26T10:00:00Z");
+	assert_int_equal(parse_rfc3339("2026-11-26T13:00:00+03:00", &t2), 0);
+	assert_true(t == t2);
+	assert_int_equal(parse_rfc3339("2026-11-26T10:00:00.250000000Z", &t2), 0);
+	assert_true(t2 - t > 0.249 && t2 - t < 0.251);
+	assert_int_equal(parse_rfc3339("2026-11-26 10:00:00.000", &t2), 0);	/* Uptime Kuma */
+	assert_true(t2 == t);
+	assert_int_equal(parse_rfc3339("2026-11-26", &t2), 0);
+	assert_int_equal(parse_rfc3339("1970-01-01T00:00:00Z", &t2), 0);
+	assert_true(t2 == 0);
+	assert_int_equal(parse_rfc3339("2026-13-01T00:00:00Z", &t2), -1);
+	assert_int_equal(parse_rfc3339("2026-11-26T10:00:00Zjunk", &t2), -1);
+	assert_int_equal(parse_rfc3339("yesterday", &t2), -1);
+	assert_int_equal(parse_rfc3339(NULL, &t2), -1);
+}
+
+static void
+test_url_redact(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = url_redact("https://chat.ceres.example/hooks/abcdef123456");
+	assert_string_equal(s, "https://chat.ceres.example/…");
+	free(s);
+	s = url_redact("https://bot:secret@zulip.example:8443/api/v1/external/slack_incoming?api_key=XYZ");
+	assert_string_equal(s, "https://zulip.example:8443/…");
+	assert_null(strstr(s, "secret"));
+	free(s);
+	s = url_redact("http://127.0.0.1:9090");
+	assert_string_equal(s, "http://127.0.0.1:9090");
+	free(s);
+	s = url_redact("not a url");
+	assert_null(strstr(s, "not"));
+	free(s);
+}
+
+static void
+test_strbuf(void **state)
+{
+	struct strbuf sb;
+	char *s;
+
+	(void)state;
+	strbuf_init(&sb);
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	assert_int_equal(sb.len, strlen(sb.buf));
+	assert_true(str_has_prefix(sb.buf, "0,1,2,"));
+	s = strbuf_detach(&sb);
+	assert_null(sb.buf);
+	free(s);
+	s = strbuf_detach(&sb);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void
+test_numbers(void **state)
+{
+	long v;
+	double d;
+
+	(void)state;
+	assert_int_equal(parse_long("42", 0, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_long("101", 0, 100, &v), -1);
+	assert_int_equal(parse_long("4x", 0, 100, &v), -1);
+	assert_int_equal(parse_long("", 0, 100, &v), -1);
+	assert_int_equal(parse_double("0.25", &d), 0);
+	assert_int_equal(parse_double("inf", &d), -1);
+}
+
+static void
+test_sanitize_basics(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = sanitize_str("ok \x1b]52;c;ZXZpbA==\x07 \x1b[2J" "\xc2\x9b" "31m end");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		assert_false(*p < 0x20 || *p == 0x7f);
+	assert_non_null(strstr(s, "␛]52"));
+	assert_non_null(strstr(s, " end"));
+	free(s);
+	s = sanitize_text("a\xc0\xafz", 4);	/* overlong '/' */
+	assert_string_equal(s, "a\xef\xbf\xbd\xef\xbf\xbdz");
+	free(s);
+	s = sanitize_text("x\0y", 3);
+	assert_string_equal(s, "x␀y");
+	free(s);
+	s = sanitize_str("\xe2\x80\xae" "evil");		/* RLO */
+	assert_string_equal(s, "<U+202E>evil");
+	free(s);
+	s = sanitize_multiline("a\nb\rc", 5);
+	assert_string_equal(s, "a\nb␍c");
+	free(s);
+	s = sanitize_str(NULL);
+	assert_string_equal(s, "");
+	free(s);
+	assert_int_equal(text_width("日本"), 4);
+	assert_int_equal(text_width("e\xcc\x81"), 1);	/* e + combining acute */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_url_redact),
+		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_sanitize_basics),
+	};
+
+	setlocale(LC_ALL, "C.UTF-8");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

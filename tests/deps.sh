@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install what building, the demo and the tests need (Debian 12, as root).
+# Quick when everything is already there.
+set -e
+PKGS="build-essential autoconf automake autopoint gettext libtool pkg-config
+libncurses-dev libcurl4-openssl-dev libcjson-dev libpq-dev libpcre2-dev libcmocka-dev
+tmux python3 curl locales groff-base man-db valgrind clang libclang-rt-14-dev
+prometheus prometheus-alertmanager prometheus-node-exporter postgresql redis-server caddy
+redmine redmine-sqlite thin"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "deps: installing:$missing"
+$SUDO apt-get update -qq
+# The Redmine package asks about its database: take the defaults (SQLite).
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
