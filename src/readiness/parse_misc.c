@@ -149,7 +149,7 @@ int
 rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **cause)
 {
 	const char *p = buf, *end = buf + len;
-	bool any = false;
+	bool any = false, repl = false;
 	long online = 0;
 	char v[128];
 
@@ -174,7 +174,7 @@ rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **ca
 
 			snprintf(out->role, sizeof out->role, "%s", c);
 			free(c);
-			any = true;
+			any = repl = true;
 		} else if (info_value(p, n, "connected_slaves", v, sizeof v)) {
 			if (parse_long(v, 0, 1000000, &l) == 0)
 				out->replicas = l;
@@ -191,7 +191,10 @@ rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **ca
 		*cause = xstrdup(_("no replication or memory fields in INFO"));
 		return -1;
 	}
-	out->replicas_online = online;
+	/* INFO comes one section per reply: only the replication section
+	 * says how many replicas are online. */
+	if (repl)
+		out->replicas_online = online;
 	out->have_info = true;
 	return 0;
 }

@@ -477,6 +477,10 @@ test_loki_gitea_redis(void **state)
 	assert_int_equal(r.replicas, 2);
 	assert_int_equal(r.replicas_online, 1);
 	assert_int_equal(r.maxmemory, 67108864);
+	/* A later reply with the memory section alone keeps the replica count. */
+	assert_int_equal(rd_parse_redis_info("maxmemory:1\r\n", 13, &r, &cause), 0);
+	assert_int_equal(r.replicas_online, 1);
+	assert_int_equal(r.maxmemory, 1);
 	assert_string_equal(r.policy, "allkeys-lru");
 	free(buf);
 	buf = fixture("redis_info_replica.txt", &len);
