@@ -208,8 +208,8 @@ rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char *
 	const cJSON *st;
 
 	if (!cJSON_IsObject(j)) {
+		*cause = xstrdup(j == NULL ? _("invalid JSON") : _("not a JSON object"));
 		cJSON_Delete(j);
-		*cause = xstrdup(_("not a JSON object"));
 		return -1;
 	}
 	out->last_success = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "last_success"));
@@ -240,8 +240,8 @@ rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, cha
 	const cJSON *routes, *r;
 
 	if (!cJSON_IsObject(j)) {
+		*cause = xstrdup(j == NULL ? _("invalid JSON") : _("not a JSON object"));
 		cJSON_Delete(j);
-		*cause = xstrdup(_("not a JSON object"));
 		return -1;
 	}
 	rd_webhooks_free_routes(out);

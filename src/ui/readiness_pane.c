@@ -5,6 +5,7 @@
 #include "ceres/app.h"
 #include "ceres/i18n.h"
 #include "ceres/readiness.h"
+#include "ceres/sanitize.h"
 #include "ceres/ui.h"
 #include "ceres/util.h"
 
@@ -150,9 +151,17 @@ readiness_draw(struct app *app, void *data, WINDOW *win, bool focused)
 		r->top = *sel - (size_t)rows + 1;
 	if (r->top >= n)
 		r->top = 0;
-	titlew = w / 3 > 20 ? w / 3 : 20;
-	if (titlew > 48)
-		titlew = 48;
+	/* As wide as the longest title of the category, leaving the evidence
+	 * at least three fifths of the line. */
+	titlew = 12;
+	for (size_t k = 0; k < n; k++) {
+		int tw = text_width(_(rd_checks[readiness_check_at((enum rd_category)r->cat, k)].title));
+
+		if (tw > titlew)
+			titlew = tw;
+	}
+	if (titlew > w * 2 / 5)
+		titlew = w * 2 / 5 > 12 ? w * 2 / 5 : 12;
 	for (int row = 0; row < rows && r->top + (size_t)row < n; row++) {
 		size_t k = r->top + (size_t)row;
 		int i = readiness_check_at((enum rd_category)r->cat, k);
