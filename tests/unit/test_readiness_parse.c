@@ -539,6 +539,122 @@ test_state_files(void **state)
 	rd_webhooks_free_routes(&w);
 }
 
+/* Every parser on thousands of mutations of every fixture (flipped,
+ * deleted and inserted bytes, truncation): an answer or an error, never
+ * a crash or a leak (run under ASan by make check in the sanitizer build). */
+static unsigned long
+next_rand(unsigned long *s)
+{
+	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
+	return *s >> 33;
+}
+
+static void
+parse_everything(const char *buf, size_t len)
+{
+	struct rd_prom p;
+	struct rd_am a;
+	struct rd_caddy c;
+	struct rd_keycloak k;
+	struct rd_loki l;
+	struct rd_gitea_repo g;
+	struct rd_redis r;
+	struct rd_backup b;
+	struct rd_webhooks w;
+	char *cause = NULL;
+
+#define TRY(call) do { cause = NULL; if ((call) != 0) { assert_non_null(cause); free(cause); } } while (0)
+	memset(&p, 0, sizeof p);
+	memset(&a, 0, sizeof a);
+	memset(&c, 0, sizeof c);
+	memset(&k, 0, sizeof k);
+	memset(&l, 0, sizeof l);
+	memset(&g, 0, sizeof g);
+	memset(&r, 0, sizeof r);
+	memset(&b, 0, sizeof b);
+	memset(&w, 0, sizeof w);
+	TRY(rd_parse_rules(buf, len, &p, &cause));
+	TRY(rd_parse_alertmanagers(buf, len, &p, &cause));
+	TRY(rd_parse_runtimeinfo(buf, len, &p, &cause));
+	TRY(rd_parse_series_counts(buf, len, &p, &cause));
+	TRY(rd_parse_am_status(buf, len, &a, &cause));
+	TRY(rd_parse_am_yaml(buf, len, &a, &cause));
+	TRY(rd_parse_caddy_config(buf, len, &c, &cause));
+	TRY(rd_parse_kc_discovery(buf, len, "ceres", &k, &cause));
+	TRY(rd_parse_kc_realm(buf, len, &k, &cause));
+	TRY(rd_parse_kc_actions(buf, len, &k, &cause));
+	TRY(rd_parse_kc_flow(buf, len, &k, &cause));
+	TRY(rd_parse_kc_clients(buf, len, &k, &cause));
+	TRY(rd_parse_loki_values(buf, len, &l, &cause));
+	TRY(rd_parse_gitea_hooks(buf, len, &g, &cause));
+	TRY(rd_parse_redis_info(buf, len, &r, &cause));
+	TRY(rd_parse_backup_state(buf, len, &b, &cause));
+	TRY(rd_parse_webhook_state(buf, len, &w, &cause));
+#undef TRY
+	rd_prom_rules_free(&p);
+	free(p.last_config);
+	rd_am_receivers_free(&a);
+	free(a.cluster);
+	rd_keycloak_reset(&k);
+	rd_loki_values_free(&l);
+	free(g.example);
+	free(b.last_status);
+	rd_webhooks_free_routes(&w);
+}
+
+static void
+test_mutations(void **state)
+{
+	static const char *const files[] = {
+		"prom_rules_full.json", "prom_alertmanagers.json", "prom_runtimeinfo.json", "prom_series.json",
+		"am_status_chat.json", "am_unrouted.yml", "caddy_full.json", "kc_discovery.json", "kc_realm.json",
+		"kc_actions.json", "kc_flow_conditional.json", "kc_clients.json", "loki_values.json",
+		"gitea_hooks.json", "redis_info_primary_online.txt", "backup_epoch.json", "webhooks.json",
+	};
+	unsigned long seed = 42;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		size_t len;
+		char *orig = fixture(files[f], &len);
+
+		parse_everything(orig, len);
+		for (int round = 0; round < 300; round++) {
+			char *m = xmalloc(len + 16);
+			size_t n = len;
+			int edits = 1 + (int)(next_rand(&seed) % 8);
+
+			memcpy(m, orig, len);
+			for (int e = 0; e < edits && n > 0; e++) {
+				size_t at = next_rand(&seed) % n;
+
+				switch (next_rand(&seed) % 4) {
+				case 0:
+					m[at] = (char)next_rand(&seed);
+					break;
+				case 1:
+					memmove(m + at, m + at + 1, n - at - 1);
+					n--;
+					break;
+				case 2:
+					if (n < len + 15) {
+						memmove(m + at + 1, m + at, n - at);
+						m[at] = "{}[]:,\"\n -"[next_rand(&seed) % 10];
+						n++;
+					}
+					break;
+				default:
+					n = at;
+					break;
+				}
+			}
+			parse_everything(m, n);
+			free(m);
+		}
+		free(orig);
+	}
+}
+
 int
 main(void)
 {
@@ -557,6 +673,7 @@ main(void)
 		cmocka_unit_test(test_keycloak),
 		cmocka_unit_test(test_loki_gitea_redis),
 		cmocka_unit_test(test_state_files),
+		cmocka_unit_test(test_mutations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
