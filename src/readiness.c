@@ -357,6 +357,7 @@ rd_data_free(struct rd_data *d)
 		return;
 	rd_prom_rules_free(&d->prom);
 	rd_fetch_clear(&d->prom.ams);
+	rd_fetch_clear(&d->prom.rules);
 	rd_fetch_clear(&d->prom.runtime);
 	rd_fetch_clear(&d->prom.series);
 	free(d->prom.last_config);
