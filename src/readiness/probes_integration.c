@@ -249,7 +249,7 @@ probe_sso_clients(const struct rd_ctx *c, struct rd_result *r)
 		return;
 	}
 	if (!k->have_token) {
-		rd_set(r, RD_UNKNOWN, "%s", _("no [keycloak] admin_token: the realm's clients cannot be listed"));
+		rd_set(r, RD_UNKNOWN, "%s", _("no [keycloak] admin_token or admin_client_id/_secret: the realm's clients cannot be listed"));
 		return;
 	}
 	if (rd_unknown_unless_ok(r, &k->clients, _("keycloak admin API")))

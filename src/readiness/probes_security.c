@@ -46,7 +46,7 @@ kc_admin_unknown(const struct rd_ctx *c, struct rd_result *r, const struct rd_fe
 	if (k->disc.avail == RD_OFF)
 		return rd_unknown_unless_ok(r, &k->disc, "keycloak");
 	if (!k->have_token) {
-		rd_set(r, RD_UNKNOWN, _("realm %s: no [keycloak] admin_token, the admin API cannot be read"),
+		rd_set(r, RD_UNKNOWN, _("realm %s: no [keycloak] admin_token or admin_client_id/_secret, the admin API cannot be read"),
 		    realm_of(c));
 		return true;
 	}

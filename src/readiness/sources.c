@@ -51,6 +51,10 @@ rds_free(struct source *s)
 		memset(r->userpwd, 0, strlen(r->userpwd));
 		free(r->userpwd);
 	}
+	if (r->form != NULL) {
+		memset(r->form, 0, strlen(r->form));
+		free(r->form);
+	}
 	free(r->realm);
 	free(r->err);
 	for (size_t i = 0; i < r->nurl; i++)

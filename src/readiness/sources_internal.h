@@ -23,6 +23,7 @@ struct rds {
 	char			*base;		/* base URL, no trailing slash */
 	char			*hdr[3];	/* "Name: value" (may hold secrets) */
 	char			*userpwd;	/* basic auth (secret) */
+	char			*form;		/* POST body with a secret (token grant) */
 	bool			 insecure;
 	char			*realm;
 	char			**url;		/* Alertmanager peers */

@@ -12,6 +12,8 @@
 #include "ceres/util.h"
 #include "sources_internal.h"
 
+#include <cJSON.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +310,70 @@ kc_clients_done(const struct http_response *resp, void *arg)
 	kc_admin(s, resp, &((struct rds *)s->data)->d->kc.clients, rd_parse_kc_clients);
 }
 
+/* The admin requests, with the bearer token in hdr[0]. */
+static void
+kc_admin_requests(struct source *s)
+{
+	struct rds *r = s->data;
+	char *er = rds_escape(r->realm), *u;
+
+	u = xasprintf("/admin/realms/%s", er);
+	rds_get(s, u, kc_realm_done, s);
+	free(u);
+	u = xasprintf("/admin/realms/%s/authentication/required-actions", er);
+	rds_get(s, u, kc_actions_done, s);
+	free(u);
+	u = xasprintf("/admin/realms/%s/clients", er);
+	rds_get(s, u, kc_clients_done, s);
+	free(u);
+	free(er);
+}
+
+static void
+kc_admin_failed(struct rds *r, const char *why)
+{
+	rd_fetch_err(&r->d->kc.realm, "%s", why);
+	rd_fetch_err(&r->d->kc.actions, "%s", why);
+	rd_fetch_err(&r->d->kc.flow, "%s", why);
+	rd_fetch_err(&r->d->kc.clients, "%s", why);
+}
+
+/* Client credentials grant: a fresh access token every round, since
+ * Keycloak's admin tokens live about a minute. */
+static void
+kc_token_done(const struct http_response *resp, void *arg)
+{
+	struct source *s = arg;
+	struct rds *r = s->data;
+	cJSON *j = resp->status == 200 ? cJSON_ParseWithLength(resp->body, resp->len) : NULL;
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
+
+	if (cJSON_IsString(tok) && tok->valuestring[0] != '\0' &&
+	    strcspn(tok->valuestring, "\r\n") == strlen(tok->valuestring)) {
+		if (r->hdr[0] != NULL) {
+			memset(r->hdr[0], 0, strlen(r->hdr[0]));
+			free(r->hdr[0]);
+			r->hdr[0] = NULL;
+		}
+		rds_add_header(r, "Authorization", "Bearer ", tok->valuestring);
+		kc_admin_requests(s);
+	} else {
+		char *why = resp->status == 0 ? xasprintf(_("token request: %s"), resp->error ? resp->error : "?") :
+		    xasprintf(_("token request: HTTP %ld (client id or secret refused?)"), resp->status);
+
+		kc_admin_failed(r, why);
+		source_error(s, "keycloak: %s", why);
+		free(why);
+		rds_touch(r);
+	}
+	if (j != NULL) {
+		/* The token is a secret: do not leave it in freed memory. */
+		if (cJSON_IsString(tok))
+			memset(tok->valuestring, 0, strlen(tok->valuestring));
+		cJSON_Delete(j);
+	}
+}
+
 static void
 kc_start(struct source *s)
 {
@@ -317,17 +383,23 @@ kc_start(struct source *s)
 	u = xasprintf("%s/realms/%s/.well-known/openid-configuration", r->base, er);
 	rds_request(s, u, false, false, kc_disc_done, s);
 	free(u);
-	if (r->hdr[0] != NULL) {
-		u = xasprintf("/admin/realms/%s", er);
-		rds_get(s, u, kc_realm_done, s);
+	if (r->form != NULL) {
+		const char *hdrs[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+		struct http_request req;
+
+		memset(&req, 0, sizeof req);
+		u = xasprintf("%s/realms/%s/protocol/openid-connect/token", r->base, er);
+		req.url = u;
+		req.method = "POST";
+		req.headers = hdrs;
+		req.body = r->form;
+		req.body_len = strlen(r->form);
+		req.insecure = r->insecure;
+		req.authenticated = true;
+		source_http(s, &req, kc_token_done, s);
 		free(u);
-		u = xasprintf("/admin/realms/%s/authentication/required-actions", er);
-		rds_get(s, u, kc_actions_done, s);
-		free(u);
-		u = xasprintf("/admin/realms/%s/clients", er);
-		rds_get(s, u, kc_clients_done, s);
-		free(u);
-	}
+	} else if (r->hdr[0] != NULL)
+		kc_admin_requests(s);
 	free(er);
 }
 
@@ -338,16 +410,27 @@ rds_keycloak_init(struct app *app, struct rd_data *d)
 {
 	char *url = first_url(app, "keycloak", "url");
 	const char *tok = config_get(app->config, "keycloak", NULL, "admin_token");
+	const char *cid = config_get(app->config, "keycloak", NULL, "admin_client_id");
+	const char *csec = config_get(app->config, "keycloak", NULL, "admin_client_secret");
 	struct rds *r;
 
 	if (url == NULL)
 		return;
 	r = rds_new(app, d, "keycloak", url);
 	r->realm = xstrdup(config_get_default(app->config, "keycloak", NULL, "realm", "ceres"));
-	d->kc.have_token = tok != NULL;
 	rd_fetch_wait(&d->kc.disc);
-	if (tok != NULL) {
+	if (cid != NULL && csec != NULL) {
+		char *ei = rds_escape(cid), *es = rds_escape(csec);
+
+		/* Kept as the form body; never sent anywhere but the token URL. */
+		r->form = xasprintf("grant_type=client_credentials&client_id=%s&client_secret=%s", ei, es);
+		memset(es, 0, strlen(es));
+		free(ei);
+		free(es);
+	} else if (tok != NULL)
 		rds_add_header(r, "Authorization", "Bearer ", tok);
+	d->kc.have_token = r->form != NULL || r->hdr[0] != NULL;
+	if (d->kc.have_token) {
 		rd_fetch_wait(&d->kc.realm);
 		rd_fetch_wait(&d->kc.actions);
 		rd_fetch_wait(&d->kc.flow);

@@ -17,6 +17,10 @@ Admin REST API (main port), "Authorization: Bearer <admin_token>" required:
   GET /admin/realms/{realm}/clients
   No or another token -> 401 {"error":"HTTP 401 Unauthorized"}; "admin_forbidden" -> 403;
   unknown realm -> 404; unknown flow alias -> 404.
+  POST /realms/{realm}/protocol/openid-connect/token   client credentials grant (form body
+      grant_type=client_credentials&client_id=..&client_secret=..): the service client of
+      the state gets {"access_token": <admin_token>, "expires_in": 60, ...}; a wrong client
+      -> 401 {"error":"unauthorized_client",...}; another grant -> 400 unsupported_grant_type
 
 State (POST /__fake/state):
   "status": "UP" | "DOWN"     DOWN -> 503 on the health endpoints
@@ -29,6 +33,7 @@ State (POST /__fake/state):
   "totp_enabled": true
   "otp_required": false       browser flow enforces the OTP form for everyone
   "browser_flow": "browser"
+  "service_client": {"id": "ceres-top", "secret": "ceres-top-secret"}
   "clients": [...]            clientIds of the realm (Keycloak's own + the apps the
                               seed has on SSO: grafana, gitea, nextcloud, wikijs)
 """
@@ -54,6 +59,26 @@ def init(state, ctx):
     state["otp_required"] = False
     state["browser_flow"] = "browser"
     state["clients"] = BUILTIN_CLIENTS + ["grafana", "gitea", "nextcloud", "wikijs"]
+    state["service_client"] = {"id": "ceres-top", "secret": "ceres-top-secret"}
+
+
+def _token(req, realm):
+    import urllib.parse
+    form = urllib.parse.parse_qs(req.text, keep_blank_values=True)
+    one = {k: v[-1] for k, v in form.items()}
+    if realm not in (req.state.get("realms") or []):
+        return req.reply_json({"error": "Realm does not exist"}, status=404)
+    if one.get("grant_type") != "client_credentials":
+        return req.reply_json({"error": "unsupported_grant_type",
+                               "error_description": "Unsupported grant_type"}, status=400)
+    sc = req.state.get("service_client") or {}
+    if one.get("client_id") != sc.get("id") or one.get("client_secret") != sc.get("secret"):
+        return req.reply_json({"error": "unauthorized_client",
+                               "error_description": "Invalid client or Invalid client credentials"},
+                              status=401)
+    return req.reply_json({"access_token": req.state_file("admin_token") or req.state.get("admin_token"),
+                           "expires_in": 60, "refresh_expires_in": 0, "token_type": "Bearer",
+                           "not-before-policy": 0, "scope": "profile email"})
 
 
 def _admin_auth(req):
@@ -200,6 +225,9 @@ def _discovery(base, realm):
 
 
 def handle(req):
+    m = re.fullmatch(r"/realms/([^/]+)/protocol/openid-connect/token", req.path)
+    if m and req.method == "POST" and not req.is_port2:
+        return _token(req, m.group(1))
     if req.method not in ("GET", "HEAD"):
         return None
     main_base = "http://127.0.0.1:%d" % req.ctx["port"]

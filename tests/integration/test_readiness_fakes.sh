@@ -82,6 +82,22 @@ rd_once "$CFG"
 expect_check security.sso_oidc fail "realm nope: discovery answered HTTP 404"
 fake "$KEYCLOAK_PORT" reset
 
+# A service-account client instead of a static token: a fresh token each poll.
+echo "ceres-top-secret" > "$TEST_TMP/kc.secret"
+sed -e "/^\[keycloak\]/a admin_client_id = ceres-top\nadmin_client_secret_file = $TEST_TMP/kc.secret" \
+	"$SANDBOX_DIR/config" > "$TEST_TMP/client.conf"
+fake "$KEYCLOAK_PORT" clear-requests
+rd_once "$TEST_TMP/client.conf"
+expect_check security.mfa fail "OTP not enforced"
+expect_check integration.sso_clients fail "missing: redmine, mattermost"
+check "the token came from the client credentials grant" python3 -c 'import json,sys,urllib.request
+r=json.load(urllib.request.urlopen("http://127.0.0.1:%s/__fake/requests?path=/realms/ceres/protocol/openid-connect/token" % sys.argv[1]))
+assert len(r)==1 and r[0]["method"]=="POST" and "grant_type=client_credentials" in r[0]["body"], r' "$KEYCLOAK_PORT"
+echo "wrong-secret" > "$TEST_TMP/kc.secret"
+rd_once "$TEST_TMP/client.conf"
+expect_check security.mfa unknown "token request: HTTP 401"
+check "the client secret appears in no output" bash -c "! grep -qE 'wrong-secret|ceres-top-secret' '$RJ'"
+
 # --- Gitea ---------------------------------------------------------------
 CFG=$SANDBOX_DIR/config
 rd_once "$CFG"
