@@ -54,8 +54,11 @@ conf() {	# PORT [extra lines]
 	} > "$TEST_TMP/ceres.conf"
 }
 
-check "initdb of the primary" pg "$PGBIN/initdb" -D "$PGD/primary" -U postgres -A trust -E UTF8 \
-	--locale=C.UTF-8 --no-sync > "$PGD/initdb.log" 2>&1
+initdb_primary() {
+	pg "$PGBIN/initdb" -D "$PGD/primary" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
+		> "$PGD/initdb.log" 2>&1
+}
+check "initdb of the primary" initdb_primary
 cat >> "$PGD/primary/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $P1
