@@ -86,6 +86,7 @@ struct rd_rule {
 	bool		 alerting;	/* false: recording rule */
 	bool		 runbook;	/* non-empty runbook_url annotation */
 	bool		 healthy;	/* health "ok" (or not reported) */
+	bool		 kuma;		/* alerts on Uptime Kuma's monitor_status */
 	unsigned	 classes;	/* RD_RULE_* */
 };
 unsigned rd_rule_classify(const char *name, const char *expr);

@@ -218,6 +218,7 @@ rd_parse_rules(const char *buf, size_t len, struct rd_prom *out, char **cause)
 			x->healthy = health == NULL || strcmp(health, "ok") == 0 ||
 			    strcmp(health, "unknown") == 0;
 			x->classes = x->alerting ? rd_rule_classify(name, expr) : 0;
+			x->kuma = x->alerting && expr != NULL && strstr(expr, "monitor_status") != NULL;
 		}
 	}
 	cJSON_Delete(root);

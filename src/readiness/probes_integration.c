@@ -197,17 +197,29 @@ void
 probe_uptime_alerting(const struct rd_ctx *c, struct rd_result *r)
 {
 	const struct rd_prom *p = &c->d->prom;
+	const struct rd_rule *rule = NULL;
 
 	if (rd_row_of_kind(c->model, "uptime_kuma") == NULL &&
 	    config_get(c->config, "uptime_kuma", NULL, "url") == NULL) {
 		rd_set(r, RD_UNKNOWN, "%s", _("uptime_kuma not configured"));
 		return;
 	}
-	if (p->series.avail == RD_OK && p->kuma_series > 0)
-		rd_set(r, RD_PASS, _("Prometheus scrapes Uptime Kuma (%ld monitor_status series): its alerts go through Alertmanager"),
+	if (p->series.avail != RD_OK || p->kuma_series <= 0) {
+		/* Its own notifications may well go to Alertmanager: we cannot see. */
+		rd_set(r, RD_UNKNOWN, "%s", _("Uptime Kuma's notifications are not visible through its status page, and Prometheus does not scrape its /metrics"));
+		return;
+	}
+	for (size_t i = 0; i < p->nrule && rule == NULL; i++)
+		if (p->rule[i].kuma)
+			rule = &p->rule[i];
+	if (rule != NULL)
+		rd_set(r, RD_PASS, _("Prometheus scrapes Uptime Kuma (%ld monitor_status series) and rule %s alerts on it through Alertmanager"),
+		    p->kuma_series, rule->name);
+	else if (p->rules.avail == RD_OK)
+		rd_set(r, RD_FAIL, _("Prometheus scrapes Uptime Kuma (%ld monitor_status series), but no alerting rule uses monitor_status"),
 		    p->kuma_series);
 	else
-		rd_set(r, RD_UNKNOWN, "%s", _("Uptime Kuma's notifications are not visible through its status page, and Prometheus does not scrape its /metrics"));
+		rd_unknown_unless_ok(r, &p->rules, "prometheus");
 }
 
 /* Applications of the seed that log in through Keycloak. */

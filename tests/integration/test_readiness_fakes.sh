@@ -26,7 +26,7 @@ fake() {	# PORT ENDPOINT [JSON]
 }
 reset_all() {
 	local p
-	for p in "$KEYCLOAK_PORT" "$GITEA_PORT" "$LOKI_PORT" "$TEMPO_PORT" "$KUMA_PORT"; do
+	for p in "$KEYCLOAK_PORT" "$GITEA_PORT" "$LOKI_PORT" "$TEMPO_PORT" "$KUMA_PORT" "$GRAFANA_PORT"; do
 		fake "$p" reset 2>/dev/null
 	done
 }
@@ -137,6 +137,15 @@ fake "$TEMPO_PORT" state '{"ready": false}'
 rd_once "$CFG"
 expect_check observability.tracing fail "HTTP 503 Some services are not Running:"
 fake "$TEMPO_PORT" reset
+
+# --- Grafana (through its health row) -----------------------------------------
+rd_once "$CFG"
+expect_check observability.dashboards pass "grafana: database ok"
+fake "$GRAFANA_PORT" state '{"database": "failing"}'
+rd_once "$CFG"
+expect_check observability.dashboards fail "grafana"
+expect_check availability.services_up fail "grafana"
+fake "$GRAFANA_PORT" reset
 
 # --- Uptime Kuma -------------------------------------------------------------
 rd_once "$CFG"

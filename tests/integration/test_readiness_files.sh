@@ -35,6 +35,8 @@ expect_check manageability.backup_command fail "[backup] command not set"
 expect_check integration.webhooks unknown "no [webhook] routes configured"
 expect_check observability.audit_log pass "$TEST_TMP/audit/audit.log: writable, no entry yet"
 check "checking the audit log did not create it" [ ! -e "$TEST_TMP/audit" ]
+expect_check availability.health_checks fail "0/15 platform services have a health check"
+expect_check security.secrets pass "no secrets in the config"
 
 # A backup command and webhook routes configured.
 printf '#!/bin/sh\necho backing up\n' > "$TEST_TMP/ceres-backup"
@@ -93,6 +95,11 @@ echo '{"routes": {"mattermost-ops": {"status": 404, "ok": false, "time": 1}, "zu
 rd_once "$TEST_TMP/b.conf"
 expect_check integration.webhooks fail "last test failed for mattermost-ops: HTTP 404, zulip-dev: Could not resolve host: chat"
 check "the webhook URL never appears" bash -c "! grep -q zzsecretkeyzz '$RJ'"
+expect_check security.secrets pass "2 secret(s), all from *_file or *_env"
+printf '[gitea]\nurl = http://127.0.0.1:9\ntoken = inline-t0ken-xyz\n' > "$TEST_TMP/inline.conf"
+rd_once "$TEST_TMP/inline.conf"
+expect_check security.secrets fail "1 secret(s) inline in $TEST_TMP/inline.conf: [gitea] token"
+check "the inline secret is not shown" bash -c "! grep -q inline-t0ken-xyz '$RJ'"
 
 # The audit log: an entry's time, and an unwritable place.
 echo '{"time":"2026-01-01T00:00:00Z","user":"op","action":"silence"}' > "$TEST_TMP/audit.log"

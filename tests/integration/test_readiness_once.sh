@@ -100,6 +100,11 @@ expect_check observability.tracing pass "HTTP 200"
 expect_check availability.health_checks pass "15/15"
 expect_check security.audit_central fail "[audit] conninfo not set"
 expect_check manageability.backup_command fail "[backup] command not set"
+expect_check manageability.pitr fail "archive_mode=off: WAL is not archived"
+expect_check performance.query_stats fail "pg_stat_statements not loaded"
+expect_check availability.services_up pass "services up"
+expect_check observability.dashboards pass "grafana: database ok"
+expect_check performance.response_time pass "answer within 1 s; slowest"
 
 # Every readiness source ran and answered.
 check "one source per configured readiness backend, all ok" python3 - "$RJ" <<'EOF'

@@ -33,11 +33,18 @@ PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; }
 trap cleanup EXIT
 
-# prom_config RULES-FILE|"" WITH-ALERTMANAGER(yes|no)
+# prom_config "RULE-FILES..."|"" WITH-ALERTMANAGER(yes|no) [extra scrape job lines]
 prom_config() {
+	local f n=0 files=""
+	rm -f "$D"/rules-*.yml
+	for f in $1; do
+		cp "$f" "$D/rules-$n.yml"
+		files="$files'$D/rules-$n.yml', "
+		n=$((n + 1))
+	done
 	{
 		echo "global: {scrape_interval: 1s, evaluation_interval: 1s}"
-		[ -n "$1" ] && echo "rule_files: ['$D/rules.yml']"
+		[ -n "$files" ] && echo "rule_files: [${files%, }]"
 		if [ "$2" = yes ]; then
 			echo "alerting:"
 			echo "  alertmanagers: [{static_configs: [{targets: ['127.0.0.1:$AM_PORT']}]}]"
@@ -46,8 +53,11 @@ prom_config() {
 		echo "  - {job_name: prometheus, static_configs: [{targets: ['127.0.0.1:$PORT']}]}"
 		echo "  - {job_name: node, static_configs: [{targets: ['127.0.0.1:$NODE_PORT']}]}"
 		echo "  - {job_name: alertmanager, static_configs: [{targets: ['127.0.0.1:$AM_PORT']}]}"
+		echo "  - job_name: uptime-kuma"
+		echo "    basic_auth: {username: prometheus, password: uk1_ceres-test-key}"
+		echo "    static_configs: [{targets: ['127.0.0.1:$KUMA_PORT']}]"
+		[ -n "${3:-}" ] && echo "$3"
 	} > "$D/prometheus.yml"
-	[ -n "$1" ] && cp "$1" "$D/rules.yml"
 	return 0
 }
 reload() { curl -fsS -XPOST "http://127.0.0.1:$PORT/-/reload" >/dev/null 2>&1; }
@@ -59,6 +69,9 @@ timeout = 3
 url = http://127.0.0.1:$PORT
 [alertmanager]
 url = http://127.0.0.1:$AM_PORT
+[uptime_kuma]
+url = http://127.0.0.1:$KUMA_PORT
+status_page = ceres
 EOF
 
 prom_config "$FIX/rules_full.yml" yes
@@ -67,7 +80,7 @@ prometheus --config.file="$D/prometheus.yml" --storage.tsdb.path="$D/data" \
 PID=$!
 check "own Prometheus ready on :$PORT" wait_for 20 curl -fs "http://127.0.0.1:$PORT/-/ready"
 all_scraped() {
-	curl -fs "http://127.0.0.1:$PORT/api/v1/query?query=count(up==1)" | grep -q '"3"' &&
+	curl -fs "http://127.0.0.1:$PORT/api/v1/query?query=count(up==1)" | grep -q '"4"' &&
 	curl -fs "http://127.0.0.1:$PORT/api/v1/alertmanagers" | grep -q "$AM_PORT"
 }
 check "targets scraped and Alertmanager discovered" wait_for 30 all_scraped
@@ -80,10 +93,27 @@ expect_check availability.alerting pass "1 active Alertmanager"
 expect_check observability.meta_monitoring pass "Prometheus scrapes itself and 1 Alertmanager"
 expect_check observability.node_exporter pass "from 1 host"
 expect_check manageability.config_reload pass "last config reload succeeded"
-expect_check observability.metrics pass "3/3 targets up"
+expect_check observability.metrics pass "4/4 targets up"
+# Uptime Kuma's /metrics is scraped, but no rule watches monitor_status.
+expect_check integration.uptime_alerting fail "Prometheus scrapes Uptime Kuma (4 monitor_status series), but no alerting rule uses monitor_status"
+
+# 1b. A rule on monitor_status: Uptime Kuma's alerts go through Alertmanager.
+prom_config "$FIX/rules_full.yml $FIX/rules_kuma.yml" yes
+check "reload with the Uptime Kuma rule" reload
+rd_once "$TEST_TMP/ceres.conf"
+expect_check integration.uptime_alerting pass "rule UptimeKumaMonitorDown alerts on it through Alertmanager"
+expect_check observability.alert_rules pass "7 alerting rules"
+
+# 1c. A scrape target that is down.
+prom_config "$FIX/rules_full.yml" yes "  - {job_name: dead, static_configs: [{targets: ['127.0.0.1:9']}]}"
+check "reload with a dead target" reload
+dead_down() { curl -fs "http://127.0.0.1:$PORT/api/v1/targets" | grep -q '"health":"down"'; }
+check "Prometheus sees the dead target down" wait_for 20 dead_down
+rd_once "$TEST_TMP/ceres.conf"
+expect_check observability.metrics fail "4/5 targets up; down: target dead 127.0.0.1:9"
 
 # 2. Rules without runbook_url on two alerts.
-prom_config "$TESTS_DIR/fixtures/readiness/rules_norunbook.yml" yes
+prom_config "$FIX/rules_norunbook.yml" yes
 check "reload with rules lacking runbooks" reload
 rd_once "$TEST_TMP/ceres.conf"
 expect_check manageability.runbooks fail "2/6 alerting rules lack runbook_url: DiskSpaceLow, ApiLatencyHigh"
@@ -107,7 +137,7 @@ start_prom() {
 }
 cleanup
 prom_config "" no
-sed -i '/job_name: alertmanager/d' "$D/prometheus.yml"
+sed -i -e '/job_name: alertmanager/d' -e '/job_name: node/d' "$D/prometheus.yml"
 check "fresh Prometheus without rules and Alertmanager" start_prom "$D/data2"
 self_scraped() { curl -fs "http://127.0.0.1:$PORT/api/v1/query?query=prometheus_build_info" | grep -q __name__; }
 check "it scrapes itself" wait_for 30 self_scraped
@@ -116,10 +146,11 @@ expect_check observability.alert_rules fail "no alerting rules"
 expect_check manageability.runbooks unknown "no alerting rules loaded"
 expect_check availability.alerting fail "no active Alertmanager"
 expect_check observability.meta_monitoring fail "Alertmanager (alertmanager_build_info)"
+expect_check observability.node_exporter fail "no node-exporter is scraped"
 
 # 5. A broken rules file: the reload fails, Prometheus keeps the old config.
 prom_config "$FIX/rules_full.yml" yes
-echo "groups: [{name: x, rules: [{alert: Broken, expr: 'up =='}]}]" > "$D/rules.yml"
+echo "groups: [{name: x, rules: [{alert: Broken, expr: 'up =='}]}]" > "$D/rules-0.yml"
 reload
 rd_once "$TEST_TMP/ceres.conf"
 expect_check manageability.config_reload fail "last config reload FAILED"

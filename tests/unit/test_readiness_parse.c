@@ -115,6 +115,7 @@ test_rule_classify(void **state)
 	assert_int_equal(rd_rule_classify("PgTooManyConnections", "x > 1"), RD_RULE_CONNECTIONS);
 	assert_int_equal(rd_rule_classify("Slow", "histogram_quantile(0.9, x)"), RD_RULE_LATENCY);
 	assert_int_equal(rd_rule_classify(NULL, NULL), 0);
+	assert_int_equal(rd_rule_classify("KumaDown", "monitor_status == 0"), RD_RULE_DOWN);
 }
 
 static void

@@ -63,7 +63,14 @@ test_uptime_kuma(void **state)
 	f.d->prom.kuma_series = 0;
 	expect(&f, "integration.uptime_alerting", RD_UNKNOWN, "does not scrape");
 	f.d->prom.kuma_series = 4;
-	expect(&f, "integration.uptime_alerting", RD_PASS, "4 monitor_status series");
+	expect(&f, "integration.uptime_alerting", RD_UNKNOWN, "prometheus not configured");
+	rd_fetch_wait(&f.d->prom.rules);
+	expect(&f, "integration.uptime_alerting", RD_UNKNOWN, "prometheus: no answer yet");
+	LOAD(rd_parse_rules, "prom_rules_full.json", &f.d->prom);
+	rd_fetch_ok(&f.d->prom.rules);
+	expect(&f, "integration.uptime_alerting", RD_FAIL, "no alerting rule uses monitor_status");
+	f.d->prom.rule[3].kuma = true;
+	expect(&f, "integration.uptime_alerting", RD_PASS, "4 monitor_status series) and rule ServiceDown alerts on it");
 	fx_free(&f);
 }
 
