@@ -1,6 +1,7 @@
 /* The console: curses set-up and teardown, the layout of the five panes,
  * header and status line, key dispatch (overlay, prompt, focused pane,
  * global keys), and the main loop with one redraw per pass. */
+#include "ceres/actions.h"
 #include "ceres/app.h"
 #include "ceres/i18n.h"
 #include "ceres/sanitize.h"
@@ -193,7 +194,7 @@ static void
 draw_header(struct app *app)
 {
 	struct status st;
-	char clock[16], age[16], line[512];
+	char clock[16], age[16], line[512], extra[128];
 	time_t t = time(NULL);
 	struct tm tm;
 	double oldest = -1;
@@ -229,9 +230,10 @@ draw_header(struct app *app)
 
 		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr(r) | A_REVERSE | A_BOLD);
 	}
-	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s", st.summary.len ? st.summary.buf : "",
-	    clock, _("data age"), age, app->read_only ? " │ " : "",
-	    app->read_only ? _("READ-ONLY") : "");
+	actions_header(app, extra, sizeof extra);
+	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
+	    clock, _("data age"), age, *extra != '\0' ? " │ " : "", extra,
+	    app->read_only ? " │ " : "", app->read_only ? _("READ-ONLY") : "");
 	ui_put(stdscr, 0, x, line, COLS - x, a);
 	status_free(&st);
 }
@@ -356,6 +358,9 @@ help_open(struct app *app)
 	strbuf_addf(&sb, "%s\n\n", _("Keys"));
 	for (const char *const *h = global_help; *h != NULL; h += 2)
 		strbuf_addf(&sb, "  %-16s %s\n", h[0], _(h[1]));
+	for (const struct action_key *k = action_keys; k->key != 0; k++)
+		if (k->help != NULL)
+			strbuf_addf(&sb, "  %-16s %s\n", k->name, _(k->help));
 	if (p->help != NULL) {
 		strbuf_addf(&sb, "\n%s: %s\n\n", _("Pane"), _(p->title));
 		for (const char *const *h = p->help; *h != NULL; h += 2)
@@ -378,6 +383,10 @@ handle_key(struct app *app, int key)
 		return;
 	p = features[ui->focus]->pane;
 	if (p->key != NULL && p->key(app, app->feature_data[ui->focus], key) == KEY_HANDLED) {
+		app_dirty(app);
+		return;
+	}
+	if (actions_key(app, key)) {
 		app_dirty(app);
 		return;
 	}
@@ -515,6 +524,7 @@ app_run_tui(struct app *app)
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (features[i]->pane->attach != NULL)
 			features[i]->pane->attach(app, app->feature_data[i]);
+	actions_start(app);
 	for (size_t i = 0; i < app->nsources; i++)
 		source_poll_now(app->sources[i]);
 	if (app->opt.rotate > 0)
@@ -540,5 +550,7 @@ app_run_tui(struct app *app)
 	endwin();
 	signals_set_tty_restore(false);
 	ui_free(app);
+	/* After the overlays are gone: they point into the actions' state. */
+	actions_stop(app);
 	return 0;
 }
