@@ -5,20 +5,21 @@
  * and the config, and answers pass / fail / unknown with one line saying
  * what it saw.  Adding a check is one table row and one probe function.
  *
- * State files written by other areas and read here (read defensively:
- * missing keys, wrong types and garbage are "unknown", never a crash):
+ * State files written by the actions area (src/actions/backup.c and
+ * webhook_format.c) and read here, defensively: missing keys, wrong types
+ * and garbage are "unknown", never a crash.  Times are RFC 3339 strings
+ * or epoch seconds (both accepted):
  *
  *   Backup state, [backup] state_file, default <state_dir>/backup.json:
- *     {"last_success": <epoch seconds | RFC 3339>,   last run that exited 0
- *      "last_run": <epoch | RFC 3339>,               last run, any result
- *      "last_status": "ok" | "failed" | "killed" | ...,
- *      "last_exit": <int>, "duration": <seconds>}
+ *     {"last_run": <time>, "last_status": "success"|"failed"|"cancelled",
+ *      "exit_code": <int>, "duration_s": <seconds>,
+ *      "last_success": <time of the last run that exited 0> | null}
  *   Webhook tests, <state_dir>/webhooks.json, written by the `w` menu:
- *     {"routes": {"<webhook name>": {"status": <HTTP status, 0 none>,
- *                                   "ok": true|false,
- *                                   "time": <epoch | RFC 3339>,
- *                                   "latency_ms": <number>,
- *                                   "error": "<transport error>"}}}
+ *     {"routes": {"<webhook name>": {"ok": true|false,
+ *                                   "status": <HTTP status, 0 none>,
+ *                                   "latency_ms": <number>, "time": <time>,
+ *                                   "answer": "<first line of the answer>",
+ *                                   "error": "<transport error, optional>"}}}
  *   <state_dir> is [ceres] state_dir, else $XDG_STATE_HOME/ceres-top,
  *   else ~/.local/state/ceres-top (rd_state_path()).
  */

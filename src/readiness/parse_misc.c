@@ -262,8 +262,12 @@ rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, cha
 		    st->valuedouble < 1000 ? (long)st->valuedouble : 0;
 		x->ok = cJSON_IsBool(ok) ? cJSON_IsTrue(ok) : -1;
 		x->time = rd_json_time(cJSON_GetObjectItemCaseSensitive(r, "time"));
+		/* The actions area keeps the first line of the answer (or of the
+		 * transport error) in "answer". */
+		if (!cJSON_IsString(err) || err->valuestring[0] == '\0')
+			err = cJSON_GetObjectItemCaseSensitive(r, "answer");
 		x->error = cJSON_IsString(err) && err->valuestring[0] != '\0' ?
-		    sanitize_str(err->valuestring) : NULL;
+		    sanitize_text(err->valuestring, strcspn(err->valuestring, "\r\n")) : NULL;
 	}
 	cJSON_Delete(j);
 	return 0;

@@ -535,7 +535,8 @@ test_state_files(void **state)
 	assert_int_equal(w.r[1].status, 404);
 	assert_int_equal(w.r[1].ok, 0);
 	assert_true(w.r[1].time > 0);
-	assert_string_equal(w.r[2].error, "Could not resolve host");
+	/* No "error": the first line of "answer" says why. */
+	assert_string_equal(w.r[2].error, "Could not resolve host: chat");
 	free(buf);
 	rd_webhooks_free_routes(&w);
 }
