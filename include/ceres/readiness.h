@@ -398,8 +398,12 @@ void rd_files_refresh(const struct config *c, const char *audit_path, struct rd_
 int rd_sources_init(struct app *app, struct rd_data *d, char **cause);
 
 /* ---- the feature's state (src/features/readiness.c) and view --------- */
+struct loop_timer;
 struct readiness {
+	struct app		*app;
 	struct rd_data		*d;
+	struct loop_timer	*files_timer;	/* local files are read on a timer, not a source */
+	double			 files_interval;
 	struct rd_result	*res;		/* rd_ncheck entries */
 	struct rd_score		 score;
 	bool			 evaluated;

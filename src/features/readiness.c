@@ -4,6 +4,7 @@
  * checklist as measured text.  Readiness is not an outage: it adds only
  * the readiness_percent perfdata to the verdict. */
 #include "ceres/app.h"
+#include "ceres/audit.h"
 #include "ceres/i18n.h"
 #include "ceres/readiness.h"
 #include "ceres/ui.h"
@@ -46,6 +47,8 @@ readiness_update(struct app *app, struct readiness *r)
 {
 	struct rd_ctx ctx;
 
+	if (r == NULL)
+		return;
 	if (r->evaluated && r->gen_data == r->d->generation && r->gen_model == app->model.generation &&
 	    now_mono() - r->evaluated_at < REEVALUATE_SECONDS)
 		return;
@@ -60,14 +63,45 @@ readiness_update(struct app *app, struct readiness *r)
 	r->evaluated_at = now_mono();
 }
 
+/* The local files (backup and webhook-test state, the audit log) are
+ * read on a timer of their own rather than by a source: they are not a
+ * backend, and an always-answering "source" would hide that every real
+ * one is unreachable (exit code 3). */
+static void
+files_refresh(struct readiness *r)
+{
+	char *audit = audit_path(r->app);
+
+	rd_files_refresh(r->app->config, audit, r->d);
+	free(audit);
+	app_dirty(r->app);
+}
+
+static void
+files_tick(void *arg)
+{
+	struct readiness *r = arg;
+
+	r->files_timer = NULL;
+	files_refresh(r);
+	r->files_timer = loop_timer_add(r->app->loop, r->files_interval, files_tick, r);
+}
+
 static int
 readiness_init(struct app *app, void **data, char **cause)
 {
 	struct readiness *r = xcalloc(1, sizeof *r);
 
+	r->app = app;
 	r->d = rd_data_new();
 	r->res = xcalloc(rd_ncheck, sizeof *r->res);
 	*data = r;
+	r->files_interval = config_get_double(app->config, "readiness", NULL, "interval", 30);
+	if (r->files_interval < 0.2)
+		r->files_interval = 0.2;
+	files_refresh(r);
+	if (!app->opt.once)
+		r->files_timer = loop_timer_add(app->loop, r->files_interval, files_tick, r);
 	return rd_sources_init(app, r->d, cause);
 }
 
@@ -78,6 +112,8 @@ readiness_free(void *data)
 
 	if (r == NULL)
 		return;
+	if (r->files_timer != NULL)
+		loop_timer_cancel(r->app->loop, r->files_timer);
 	rd_data_free(r->d);
 	free(r->res);
 	free(r);
@@ -87,8 +123,11 @@ static void
 readiness_json(struct app *app, void *data, cJSON *root)
 {
 	struct readiness *r = data;
-	cJSON *o = cJSON_AddObjectToObject(root, "readiness"), *cats;
+	cJSON *o, *cats;
 
+	if (r == NULL)
+		return;
+	o = cJSON_AddObjectToObject(root, "readiness");
 	readiness_update(app, r);
 	cJSON_AddNumberToObject(o, "score", r->score.score);
 	cJSON_AddNumberToObject(o, "max", r->score.max);
@@ -138,6 +177,8 @@ readiness_text(struct app *app, void *data, struct strbuf *out)
 	struct readiness *r = data;
 	size_t idw = 0;
 
+	if (r == NULL)
+		return;
 	readiness_update(app, r);
 	for (size_t i = 0; i < rd_ncheck; i++)
 		if (strlen(rd_checks[i].id) > idw)
@@ -172,6 +213,10 @@ readiness_status(struct app *app, void *data, struct status *st)
 {
 	struct readiness *r = data;
 
+	/* The console asks every feature for the header's verdict, enabled
+	 * or not. */
+	if (r == NULL)
+		return;
 	readiness_update(app, r);
 	status_perf(st, "readiness_percent", (double)r->score.percent, 100);
 }

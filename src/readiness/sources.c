@@ -1,12 +1,11 @@
 /* The readiness feature's own HTTP sources: the answers nobody else
  * fetches (Prometheus rules and Alertmanager targets, Alertmanager's
  * config, Caddy's config, Keycloak's realm, Loki's label values, Tempo,
- * Gitea hooks, certificate expiry of every https URL) and the local
- * files.  One source per backend, each request parsed into struct
+ * Gitea hooks, certificate expiry of every https URL).  One source per
+ * backend, each request parsed into struct
  * rd_data.  Findings (a 404 realm, no hooks) are data, not errors;
  * transport failures and 5xx/401/403 are source errors. */
 #include "ceres/app.h"
-#include "ceres/audit.h"
 #include "ceres/config.h"
 #include "ceres/health.h"
 #include "ceres/i18n.h"
@@ -368,21 +367,6 @@ gitea_init(struct app *app, struct rd_data *d)
 	rds_source(app, &gitea_ops, "readiness gitea", r);
 }
 
-/* ---- local files ---------------------------------------------------- */
-
-static void
-files_start(struct source *s)
-{
-	struct rds *r = s->data;
-	char *audit = audit_path(r->app);
-
-	rd_files_refresh(r->app->config, audit, r->d);
-	free(audit);
-	app_dirty(r->app);
-}
-
-static const struct source_ops files_ops = { .kind = "readiness", .start = files_start, .free = rds_free };
-
 /* ---- set-up ----------------------------------------------------------- */
 
 static void
@@ -423,13 +407,7 @@ simple_init(struct app *app, struct rd_data *d, const char *section, const char 
 int
 rd_sources_init(struct app *app, struct rd_data *d, char **cause)
 {
-	struct rds *files = rds_new(app, d, NULL, NULL);
-
 	(void)cause;
-	rd_fetch_wait(&d->backup.f);
-	rd_fetch_wait(&d->webhooks.f);
-	rd_fetch_wait(&d->audit.f);
-	rds_source(app, &files_ops, "readiness files", files);
 	simple_init(app, d, "tempo", "url", &tempo_ops, "readiness tempo", &d->tempo.ready);
 	simple_init(app, d, "loki", "url", &loki_ops, "readiness loki", &d->loki.labels);
 	simple_init(app, d, "caddy", "admin_url", &caddy_ops, "readiness caddy", &d->caddy.config);

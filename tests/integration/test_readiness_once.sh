@@ -111,12 +111,13 @@ check "one source per configured readiness backend, all ok" python3 - "$RJ" <<'E
 import json, sys
 j = json.load(open(sys.argv[1]))
 src = {s["name"]: s for s in j["sources"] if s["name"].startswith("readiness ")}
-want = {"readiness files", "readiness prometheus", "readiness alertmanager", "readiness caddy",
+want = {"readiness prometheus", "readiness alertmanager", "readiness caddy",
         "readiness keycloak", "readiness loki", "readiness tempo", "readiness gitea",
         "readiness postgres", "readiness redis"}
 assert want <= set(src), sorted(set(want) - set(src))
 bad = [s for s in src.values() if not s["ok"]]
 assert not bad, bad
+assert "readiness files" not in src, "local files are not a backend source"
 EOF
 
 # Text: the seed's checklist, measured.
@@ -168,6 +169,8 @@ url = http://127.0.0.1:9
 health_url = http://127.0.0.1:9
 EOF
 rd_once "$TEST_TMP/dead.conf"
+rc=$?
+check "every backend unreachable: exit 3, readiness does not hide it (got $rc)" [ "$rc" -eq 3 ]
 for id in availability.alerting integration.alert_chat security.https security.password_hashing \
 	security.redis_auth observability.logs observability.tracing security.sso_oidc observability.alert_rules; do
 	expect_check "$id" unknown

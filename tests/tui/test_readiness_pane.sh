@@ -75,4 +75,15 @@ check "60x12: still the score and a category line" tui_wait "◂ Performance" 5
 check "no crash" bash -c "! tmux -L $TUI_SOCK display -p -t t '#{pane_dead}' | grep -q 1"
 tui_keys q
 check "q quits" wait_for 5 tui_dead
+tui_stop
+
+# Readiness not among the panes: the header still asks every feature for
+# its verdict, and readiness must answer with nothing, not crash.
+tui_start 100 30 -c "$CFG" --panes health,activity
+check "console with --panes health,activity up" tui_wait "ceres-top │ sandbox" 10
+tui_keys r
+check "a full poll round later it still runs" wait_for 10 tui_has "data age"
+check "no crash" bash -c "! tmux -L $TUI_SOCK display -p -t t '#{pane_dead}' | grep -q 1"
+tui_keys q
+check "q quits" wait_for 5 tui_dead
 finish
