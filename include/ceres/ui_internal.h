@@ -23,6 +23,9 @@ struct ui_prompt {
 	ui_confirm_cb	 confirm_cb;
 	void		*arg;
 	size_t		 hist_pos;
+	char		**comp;		/* Tab candidates being cycled */
+	size_t		 ncomp;
+	size_t		 comp_idx;
 };
 
 #define UI_MAX_OVERLAYS 4
@@ -36,6 +39,8 @@ struct ui_command {
 	char		*verb;
 	ui_command_cb	 cb;
 	void		*arg;
+	ui_complete_cb	 complete;
+	void		*complete_arg;
 };
 
 struct ui {

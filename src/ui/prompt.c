@@ -13,9 +13,21 @@
 
 #define PROMPT_MAX 4096
 
+static void
+comp_reset(struct ui_prompt *p)
+{
+	for (size_t i = 0; i < p->ncomp; i++)
+		free(p->comp[i]);
+	free(p->comp);
+	p->comp = NULL;
+	p->ncomp = 0;
+	p->comp_idx = 0;
+}
+
 void
 prompt_reset(struct ui *ui)
 {
+	comp_reset(&ui->prompt);
 	free(ui->prompt.label);
 	free(ui->prompt.buf);
 	memset(&ui->prompt, 0, sizeof ui->prompt);
@@ -115,6 +127,67 @@ prompt_text(const struct ui_prompt *p)
 	return s;
 }
 
+/* Tab on the ':' line: ask the verb's completer for candidates. */
+static void
+prompt_complete(struct app *app)
+{
+	struct ui *ui = app->ui;
+	struct ui_prompt *p = &ui->prompt;
+	char *text, *args, *line, **c = NULL;
+	size_t vlen, n = 0, lcp;
+	struct ui_command *cmd = NULL;
+
+	if (!p->history)
+		return;
+	text = prompt_text(p);
+	vlen = strcspn(text, " \t");
+	args = text + vlen + strspn(text + vlen, " \t");
+	if (p->ncomp > 0) {
+		/* Cycling: show the next candidate. */
+		p->comp_idx = (p->comp_idx + 1) % p->ncomp;
+		line = xasprintf("%.*s %s", (int)vlen, text, p->comp[p->comp_idx]);
+		prompt_set_text(p, line);
+		free(line);
+		free(text);
+		return;
+	}
+	for (size_t i = 0; i < ui->ncmds; i++)
+		if (strlen(ui->cmds[i].verb) == vlen && strncmp(ui->cmds[i].verb, text, vlen) == 0)
+			cmd = &ui->cmds[i];
+	if (cmd != NULL && cmd->complete != NULL && text[vlen] != '\0')
+		c = cmd->complete(app, args, cmd->complete_arg);
+	while (c != NULL && c[n] != NULL)
+		n++;
+	if (n == 0) {
+		free(c);
+		free(text);
+		return;
+	}
+	lcp = strlen(c[0]);
+	for (size_t i = 1; i < n; i++) {
+		size_t k = 0;
+
+		while (k < lcp && c[i][k] == c[0][k])
+			k++;
+		lcp = k;
+	}
+	if (n == 1 || lcp > strlen(args)) {
+		line = xasprintf("%.*s %.*s", (int)vlen, text, (int)lcp, c[0]);
+		prompt_set_text(p, line);
+		free(line);
+	}
+	if (n > 1) {
+		/* The next Tab starts cycling at the first candidate. */
+		p->comp = c;
+		p->ncomp = n;
+		p->comp_idx = n - 1;
+	} else {
+		free(c[0]);
+		free(c);
+	}
+	free(text);
+}
+
 void
 prompt_draw(struct app *app, int y)
 {
@@ -190,6 +263,11 @@ prompt_key(struct app *app, int key)
 	struct ui_prompt *p = &ui->prompt;
 
 	app_dirty(app);
+	if (key == '\t') {
+		prompt_complete(app);
+		return;
+	}
+	comp_reset(p);
 	switch (key) {
 	case 27:		/* Esc */
 		prompt_finish(app, false);

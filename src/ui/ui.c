@@ -30,6 +30,7 @@ static const char *const global_help[] = {
 	"Esc", N_("back"),
 	"r", N_("refresh now"),
 	":", N_("command line"),
+	"p", N_("pause or resume the log tail"),
 	NULL,
 };
 
@@ -112,7 +113,24 @@ ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *a
 	ui->cmds[ui->ncmds].verb = xstrdup(verb);
 	ui->cmds[ui->ncmds].cb = cb;
 	ui->cmds[ui->ncmds].arg = arg;
+	ui->cmds[ui->ncmds].complete = NULL;
+	ui->cmds[ui->ncmds].complete_arg = NULL;
 	ui->ncmds++;
+}
+
+void
+ui_command_complete(struct app *app, const char *verb, ui_complete_cb cb, void *arg)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL)
+		return;
+	for (size_t i = 0; i < ui->ncmds; i++) {
+		if (strcmp(ui->cmds[i].verb, verb) == 0) {
+			ui->cmds[i].complete = cb;
+			ui->cmds[i].complete_arg = arg;
+		}
+	}
 }
 
 static void
@@ -421,6 +439,11 @@ handle_key(struct app *app, int key)
 		break;
 	case KEY_RESIZE:
 		ui->need_layout = true;
+		break;
+	case 'p':
+		/* "p pause logs" works from any pane, as the key list promises. */
+		if (features[FEATURE_LOGS]->pane->key != NULL && app->feature_data[FEATURE_LOGS] != NULL)
+			features[FEATURE_LOGS]->pane->key(app, app->feature_data[FEATURE_LOGS], 'p');
 		break;
 	default:
 		break;
