@@ -6,6 +6,7 @@
 #include "ceres/util.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,8 @@ http_setup(struct loop *l, struct http_handle *h)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	/* A Content-Length over the cap fails before a byte is buffered. */
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000));
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "ceres-top/" PACKAGE_VERSION);
@@ -378,6 +381,28 @@ cert_expiry(CURL *e)
 	return 0;
 }
 
+/* Whether a request carries a secret, whatever its caller said: basic
+ * auth, or a header such as Authorization, Cookie, X-Redmine-API-Key or a
+ * token.  Such a request never follows a redirect to another host. */
+static bool
+carries_credentials(const struct http_handle *h)
+{
+	if (h->req.authenticated || h->userpwd != NULL)
+		return true;
+	for (char **hp = h->headers; *hp != NULL; hp++) {
+		size_t n = strcspn(*hp, ":");
+		char name[64];
+
+		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), *hp);
+		for (char *c = name; *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (strcmp(name, "authorization") == 0 || strcmp(name, "cookie") == 0 ||
+		    strstr(name, "key") != NULL || strstr(name, "token") != NULL)
+			return true;
+	}
+	return false;
+}
+
 /* A finished transfer: follow a permitted redirect, else report. */
 static void
 http_done(struct loop *l, struct http_handle *h, CURLcode rc)
@@ -400,7 +425,7 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 			snprintf(errmsg, sizeof errmsg, "too many redirects");
 			goto fail;
 		}
-		if (h->req.authenticated && !same_host(h->url, loc)) {
+		if (carries_credentials(h) && !same_host(h->url, loc)) {
 			snprintf(errmsg, sizeof errmsg,
 			    "refused redirect to another host (credentials would follow)");
 			goto fail;
@@ -419,8 +444,12 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 		snprintf(errmsg, sizeof errmsg, "cannot start transfer");
 		goto fail;
 	}
-	if (h->truncated)
+	if (h->truncated || rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(errmsg, sizeof errmsg, "response larger than %zu bytes", h->max);
+	else if (rc == CURLE_OUT_OF_MEMORY && h->errbuf[0] == '\0')
+		/* What libcurl 7.x reports for a header line over its 100 KB
+		 * limit; a real out-of-memory would have aborted in xmalloc. */
+		snprintf(errmsg, sizeof errmsg, "response headers too large");
 	else if (rc != CURLE_OK)
 		snprintf(errmsg, sizeof errmsg, "%s", h->errbuf[0] != '\0' ? h->errbuf :
 		    curl_easy_strerror(rc));

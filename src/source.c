@@ -91,6 +91,15 @@ next_delay(struct source *s)
 	return d;
 }
 
+/* Seconds until the server lets us ask again (Retry-After), else 0. */
+static double
+retry_wait(const struct source *s)
+{
+	double left = s->retry_until - now_mono();
+
+	return left > 0 ? left : 0;
+}
+
 static void
 source_round_end(struct source *s)
 {
@@ -110,7 +119,10 @@ source_round_end(struct source *s)
 		s->failures++;
 	if (s->ops->round_end != NULL)
 		s->ops->round_end(s);
-	s->retry_after = s->ok ? 0 : s->retry_after;
+	/* Retry-After binds every next request, even a manual refresh, and
+	 * also after a round that was otherwise fine (a 503 with it). */
+	if (s->retry_after > 0)
+		s->retry_until = now_mono() + (s->retry_after > BACKOFF_MAX ? BACKOFF_MAX : s->retry_after);
 	app_dirty(s->app);
 	if (!s->once_only)
 		s->timer = loop_timer_add(s->app->loop, next_delay(s), source_round_start, s);
@@ -128,6 +140,7 @@ source_round_start(void *arg)
 	s->pending = 1;		/* held by start() itself */
 	s->round_started = now_mono();
 	s->round_latency_ms = -1;
+	s->retry_after = 0;
 	free(s->round_error);
 	s->round_error = NULL;
 	s->ops->start(s);
@@ -143,8 +156,9 @@ source_poll_now(struct source *s)
 		loop_timer_cancel(s->app->loop, s->timer);
 		s->timer = NULL;
 	}
-	/* Start from the loop, not from inside a key handler or callback. */
-	s->timer = loop_timer_add(s->app->loop, 0, source_round_start, s);
+	/* Start from the loop, not from inside a key handler or callback;
+	 * a server that asked us to wait is not asked before its time. */
+	s->timer = loop_timer_add(s->app->loop, retry_wait(s), source_round_start, s);
 }
 
 void
@@ -172,6 +186,14 @@ source_http_done(const struct http_response *r, void *arg)
 		if (r->retry_after > s->retry_after)
 			s->retry_after = r->retry_after;
 	}
+	/* Rate limited: no data this round, whatever the module makes of the
+	 * body.  Said first, so this is the error the user sees. */
+	if (r->status == 429) {
+		if (r->retry_after > 0)
+			source_error(s, "rate limited (HTTP 429), retry after %.0fs", r->retry_after);
+		else
+			source_error(s, "rate limited (HTTP 429)");
+	}
 	inflight_remove(s, sr);
 	sr->cb(r, sr->arg);
 	free(sr);
@@ -197,19 +219,64 @@ source_http(struct source *s, const struct http_request *req, http_cb cb, void *
 	sr->h = loop_http(s->app->loop, &r, source_http_done, sr);
 }
 
+/* Replace every occurrence of needle in *text (needles shorter than 4
+ * bytes would redact ordinary words, and are too weak to matter). */
+static void
+redact(char **text, const char *needle, size_t nlen)
+{
+	struct strbuf sb;
+	const char *p, *hit;
+
+	if (nlen < 4 || strstr(*text, needle) == NULL)
+		return;
+	strbuf_init(&sb);
+	for (p = *text; (hit = strstr(p, needle)) != NULL; p = hit + nlen) {
+		strbuf_add(&sb, p, (size_t)(hit - p));
+		strbuf_adds(&sb, "<redacted>");
+	}
+	strbuf_adds(&sb, p);
+	free(*text);
+	*text = strbuf_detach(&sb);
+}
+
+char *
+source_scrub(const struct source *s, const char *text)
+{
+	const struct config *c = s->app != NULL ? s->app->config : NULL;
+	char *out = xstrdup(text != NULL ? text : "");
+
+	for (size_t i = 0; c != NULL && i < c->nentries; i++) {
+		const struct config_entry *e = &c->entries[i];
+		const char *last;
+
+		if (!e->secret || e->value == NULL)
+			continue;
+		redact(&out, e->value, strlen(e->value));
+		/* A secret URL's key is its last path segment, and a server
+		 * may quote the path alone. */
+		if (strstr(e->value, "://") != NULL && (last = strrchr(e->value, '/')) != NULL &&
+		    strlen(last + 1) >= 8)
+			redact(&out, last + 1, strlen(last + 1));
+	}
+	return out;
+}
+
 void
 source_error(struct source *s, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *msg, *clean;
 
 	if (s->round_error != NULL)
 		return;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	/* Errors quote backend text: make them terminal-safe once, here. */
-	s->round_error = sanitize_str(msg);
+	/* Errors quote backend text: no secret it echoed, and terminal-safe,
+	 * once, here. */
+	clean = source_scrub(s, msg);
+	s->round_error = sanitize_str(clean);
+	free(clean);
 	free(msg);
 }
 

@@ -47,7 +47,8 @@ struct source {
 	double			 last_ok;	/* wall clock, 0 never */
 	double			 last_round;	/* wall clock */
 	int			 failures;	/* consecutive failed rounds */
-	double			 retry_after;	/* server asked us to wait */
+	double			 retry_after;	/* server asked us to wait (this round) */
+	double			 retry_until;	/* monotonic: no request before this */
 	unsigned		 rounds;
 	struct loop_timer	*timer;
 	bool			 once_only;	/* --once: do not reschedule */
@@ -67,6 +68,12 @@ void source_async_begin(struct source *s);
 void source_async_end(struct source *s);
 /* Record an error for this round (first one wins); printf-style. */
 void source_error(struct source *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A copy of backend text with every configured secret (token, API key,
+ * password, webhook URL and its last path segment) replaced by
+ * "<redacted>": for servers that echo the credentials they were sent.
+ * source_error() applies it; use it for backend text put in the model. */
+char *source_scrub(const struct source *s, const char *text);
 
 /* Seconds since the last good round, or -1 if never. */
 double source_age(const struct source *s);

@@ -57,6 +57,14 @@ int parse_double(const char *s, double *out);
 /* "scheme://host/…" form of a URL, safe to show (no user info, path, query). */
 char *url_redact(const char *url);
 
+/* A parsed JSON tree costs ~80 bytes per value however few bytes the
+ * value took: 8 MiB of "[0,0,0,..." is 4 million values, 350 MB of
+ * cJSON.  Parsers of backend answers refuse more than JSON_MAX_VALUES
+ * (~32 MB of tree; a real 8 MiB answer has a few hundred thousand).
+ * json_too_complex() counts without parsing, in one pass. */
+#define JSON_MAX_VALUES	400000
+bool json_too_complex(const char *buf, size_t len);
+
 bool str_has_prefix(const char *s, const char *prefix);
 char *str_trim(char *s);
 

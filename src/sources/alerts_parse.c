@@ -325,6 +325,10 @@ parse_json(const char *what, const char *buf, size_t len, char **cause)
 		*cause = xasprintf(_("%s: empty answer"), what);
 		return NULL;
 	}
+	if (json_too_complex(buf, len)) {
+		*cause = xasprintf(_("%s: answer too complex"), what);
+		return NULL;
+	}
 	root = cJSON_ParseWithLength(buf, len);
 	if (root != NULL)
 		return root;
@@ -430,7 +434,13 @@ array_each(const char *what, const char *buf, size_t len, element_fn fn, void *a
 		if (p < end && *p == ']' && n == 0)
 			return 0;
 		start = p;
-		if ((stop = value_end(start, end)) == NULL ||
+		if ((stop = value_end(start, end)) != NULL &&
+		    json_too_complex(start, (size_t)(stop - start))) {
+			/* One element can be a bomb as well as a whole answer. */
+			*cause = xasprintf(_("%s: answer too complex"), what);
+			return -1;
+		}
+		if (stop == NULL ||
 		    (el = cJSON_ParseWithLength(start, (size_t)(stop - start))) == NULL) {
 			*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(start - buf));
 			return -1;
@@ -654,7 +664,8 @@ am_silence_id_parse(const char *buf, size_t len, char **id, char **cause)
 char *
 am_error_text(long status, const char *buf, size_t len)
 {
-	cJSON *root = buf != NULL && len > 0 ? cJSON_ParseWithLength(buf, len) : NULL;
+	cJSON *root = buf != NULL && len > 0 && !json_too_complex(buf, len) ?
+	    cJSON_ParseWithLength(buf, len) : NULL;
 	const cJSON *msg = NULL;
 	char *text = NULL, *out;
 
@@ -673,8 +684,16 @@ am_error_text(long status, const char *buf, size_t len)
 		text = sanitize_text(buf, n < len ? n : len);
 	}
 	cJSON_Delete(root);
+	if (text != NULL && strlen(text) > 300) {
+		/* Cut on a character boundary, never inside one (fuzz_alerts). */
+		size_t cut = 300;
+
+		while (cut > 0 && (text[cut] & 0xc0) == 0x80)
+			cut--;
+		text[cut] = '\0';
+	}
 	if (text != NULL && text[0] != '\0')
-		out = xasprintf("HTTP %ld: %.300s", status, text);
+		out = xasprintf("HTTP %ld: %s", status, text);
 	else
 		out = xasprintf("HTTP %ld", status);
 	free(text);

@@ -161,7 +161,8 @@ feed_push(struct act_event *e, const cJSON *a, const cJSON *repo, const struct g
 {
 	const char *content = jstr(a, "content");
 	const char *branch = strip_prefix(strip_prefix(jstr(a, "ref_name"), "refs/heads/"), "refs/tags/");
-	cJSON *pc = content != NULL && *content != '\0' ? cJSON_Parse(content) : NULL;
+	cJSON *pc = content != NULL && *content != '\0' && !json_too_complex(content, strlen(content)) ?
+	    cJSON_Parse(content) : NULL;
 	const cJSON *commits = jget(pc, "Commits"), *head = jobj(pc, "HeadCommit"), *c;
 	const cJSON *len = jget(pc, "Len");
 	const char *cmp = jstr(pc, "CompareURL");
@@ -387,8 +388,13 @@ feed_item(const cJSON *a, const struct gitea_ctx *ctx, struct act_list *out)
 static cJSON *
 parse_array(const char *buf, size_t len, const char *what, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len);
+	cJSON *j;
 
+	if (json_too_complex(buf, len)) {
+		*cause = xasprintf(_("%s: answer too complex"), what);
+		return NULL;
+	}
+	j = cJSON_ParseWithLength(buf, len);
 	if (j == NULL) {
 		*cause = xasprintf(_("%s: not valid JSON"), what);
 		return NULL;
@@ -446,7 +452,7 @@ gitea_commits_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 		const char *sha = jstr(c, "sha"), *login = jstr(jobj(c, "author"), "login");
 		const char *name = jstr(jobj(meta, "author"), "name");
 		struct act_event *e;
-		char *msg;
+		char *msg, *raw;
 		double t;
 
 		if (sha == NULL || !(jtime(jobj(meta, "committer"), "date", &t) ||
@@ -460,8 +466,12 @@ gitea_commits_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 		e->url = act_line(jstr(c, "html_url"));
 		e->op = xstrdup("commit");
 		msg = act_text(jstr(meta, "message"));
-		e->detail = xasprintf("%s: %.64s\n%s: %s\n%s: %d\n\n%s\n", _("Commit"), sha, _("Author"),
+		/* The sha is backend text like any other: the whole detail goes
+		 * through the sanitizer (found by fuzz_gitea). */
+		raw = xasprintf("%s: %.64s\n%s: %s\n%s: %d\n\n%s\n", _("Commit"), sha, _("Author"),
 		    e->actor, _("Parents"), cJSON_IsArray(parents) ? cJSON_GetArraySize(parents) : 0, msg);
+		e->detail = act_text(raw);
+		free(raw);
 		free(msg);
 		act_event_finish(e);
 	}
@@ -650,7 +660,7 @@ major_minor(const char *s, int *major, int *minor)
 int
 gitea_version_parse(const char *buf, size_t len, int *major, int *minor, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
 	const char *v = jstr(j, "version"), *g;
 	bool ok;
 
@@ -740,7 +750,8 @@ gitea_has_next_page(const char *link, const char *total_count, int page, int lim
 char *
 gitea_error_message(const char *buf, size_t len)
 {
-	cJSON *j = buf != NULL && len > 0 ? cJSON_ParseWithLength(buf, len) : NULL;
+	cJSON *j = buf != NULL && len > 0 && !json_too_complex(buf, len) ?
+	    cJSON_ParseWithLength(buf, len) : NULL;
 	const char *m = jstr(j, "message");
 	char *out = m != NULL && *m != '\0' ? act_clip(sanitize_str(m), 200) : NULL;
 

@@ -49,7 +49,7 @@ health_judge_ready(long status, const char *body, size_t len, struct health_resu
 static cJSON *
 parse_object(const char *body, size_t len)
 {
-	cJSON *j = cJSON_ParseWithLength(body, len);
+	cJSON *j = json_too_complex(body, len) ? NULL : cJSON_ParseWithLength(body, len);
 
 	if (j != NULL && !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
@@ -82,8 +82,10 @@ health_judge_gitea(long status, const char *body, size_t len, struct health_resu
 	cJSON *j = parse_object(body, len);
 	const char *st = j != NULL ? jstr(j, "status") : NULL;
 
-	if (st != NULL && strcmp(st, "pass") == 0)
+	if (st != NULL && strcmp(st, "pass") == 0 && status >= 200 && status < 300)
 		SET(out, SVC_UP, "healthz pass");
+	else if (st != NULL && strcmp(st, "pass") == 0)
+		SET(out, SVC_DEGRADED, "healthz pass, but HTTP %ld", status);
 	else if (st != NULL && strcmp(st, "warn") == 0)
 		SET(out, SVC_DEGRADED, "healthz warn");
 	else if (st != NULL && strcmp(st, "fail") == 0)
@@ -166,10 +168,10 @@ health_judge_mattermost(long status, const char *body, size_t len, struct health
 	cJSON *j = parse_object(body, len);
 	const char *st = j != NULL ? jstr(j, "status") : NULL;
 
-	if (st != NULL && strcmp(st, "OK") == 0)
+	if (st != NULL && strcmp(st, "OK") == 0 && status >= 200 && status < 300)
 		SET(out, SVC_UP, "ping OK");
 	else if (st != NULL)
-		SET(out, SVC_DEGRADED, "ping %s", st);
+		SET(out, SVC_DEGRADED, "ping %s (HTTP %ld)", st, status);
 	else
 		SET(out, status >= 500 || status == 0 ? SVC_DOWN : SVC_DEGRADED, "HTTP %ld", status);
 	cJSON_Delete(j);
@@ -216,12 +218,17 @@ jdup(const cJSON *o, const char *key)
 int
 prom_targets_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len), *data, *active, *t;
+	cJSON *j, *data, *active, *t;
 	const char *st;
 	size_t cnt = 0, i = 0;
 
 	*out = NULL;
 	*n = 0;
+	if (json_too_complex(buf, len)) {
+		*cause = xasprintf("targets: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+		return -1;
+	}
+	j = cJSON_ParseWithLength(buf, len);
 	if (j == NULL) {
 		*cause = xstrdup("targets: malformed JSON");
 		return -1;
@@ -350,13 +357,18 @@ int
 kuma_parse(const char *page, size_t page_len, const char *beats, size_t beats_len,
     struct kuma_monitor **out, size_t *n, char **cause)
 {
-	cJSON *pj = page != NULL ? cJSON_ParseWithLength(page, page_len) : NULL;
-	cJSON *bj = cJSON_ParseWithLength(beats, beats_len);
+	cJSON *pj, *bj;
 	const cJSON *list, *groups, *g, *m;
 	size_t cap = 0, cnt = 0;
 
 	*out = NULL;
 	*n = 0;
+	if ((page != NULL && json_too_complex(page, page_len)) || json_too_complex(beats, beats_len)) {
+		*cause = xasprintf("status page: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+		return -1;
+	}
+	pj = page != NULL ? cJSON_ParseWithLength(page, page_len) : NULL;
+	bj = cJSON_ParseWithLength(beats, beats_len);
 	if (bj == NULL || !cJSON_IsObject(bj)) {
 		*cause = xstrdup("heartbeat: malformed JSON");
 		cJSON_Delete(pj);

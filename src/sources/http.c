@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HEALTH_MAX_BYTES	(1u << 20)	/* a plain health answer */
+
 struct http_check {
 	char		*name;
 	char		*kind;
@@ -45,14 +47,50 @@ join_url(const char *base, const char *path)
 	return xasprintf("%.*s%s", (int)n, base, path);
 }
 
+/* The service row of this check, with no secret the backend echoed.  A
+ * source that does not verify TLS says so on every verdict: nobody should
+ * mistake it for a checked one. */
+static void
+service_set(struct source *s, struct service *sv, enum svc_state st, double latency,
+    const char *detail)
+{
+	struct http_check *c = s->data;
+	char *clean = source_scrub(s, detail);
+
+	if (c->insecure && str_has_prefix(c->url, "https://")) {
+		char *marked = xasprintf("[insecure TLS] %s", clean);
+
+		model_service_update(&s->app->model, sv, st, latency, marked);
+		free(marked);
+	} else
+		model_service_update(&s->app->model, sv, st, latency, clean);
+	free(clean);
+}
+
 static void
 report(struct source *s, const struct health_result *hr, double latency)
 {
 	struct http_check *c = s->data;
-	struct model *m = &s->app->model;
-	struct service *sv = model_service(m, c->name, c->kind);
 
-	model_service_update(m, sv, hr->state, latency, hr->detail);
+	service_set(s, model_service(&s->app->model, c->name, c->kind), hr->state, latency, hr->detail);
+}
+
+/* Judges that read a JSON body (the others look at the status only). */
+static bool
+judge_reads_json(const struct health_kind *hk)
+{
+	return hk != NULL && hk->judge != NULL && hk->judge != health_judge_status200 &&
+	    hk->judge != health_judge_ready;
+}
+
+static bool
+is_json(const char *body, size_t len)
+{
+	cJSON *j = json_too_complex(body, len) ? NULL : cJSON_ParseWithLength(body, len);
+	bool ok = j != NULL;
+
+	cJSON_Delete(j);
+	return ok;
 }
 
 static void
@@ -80,6 +118,10 @@ plain_done(const struct http_response *r, void *arg)
 	if (r->error != NULL) {
 		hr.state = SVC_DOWN;
 		snprintf(hr.detail, sizeof hr.detail, "HTTP %ld: %s", r->status, r->error);
+	} else if (r->status == 429) {
+		/* The server is there but will not tell us how it is. */
+		hr.state = SVC_UNKNOWN;
+		snprintf(hr.detail, sizeof hr.detail, "rate limited (HTTP 429)");
 	} else if (c->hk != NULL && c->hk->judge != NULL && strcmp(c->kind, "http") != 0)
 		c->hk->judge(r->status, r->body, r->len, &hr);
 	else {
@@ -104,6 +146,14 @@ plain_done(const struct http_response *r, void *arg)
 	report(s, &hr, r->latency_ms);
 	if (hr.state == SVC_DOWN)
 		source_error(s, "%s", hr.detail);
+	else if (r->error == NULL && (r->status == 401 || r->status == 403))
+		source_error(s, "%s", hr.detail);
+	else if (r->error == NULL && r->status >= 200 && r->status < 300 &&
+	    judge_reads_json(c->hk) && hr.state != SVC_UP && !is_json(r->body, r->len))
+		source_error(s, json_too_complex(r->body, r->len) ?
+		    "HTTP %ld: answer too complex, not parsed (Content-Type: %s)" :
+		    "HTTP %ld: malformed answer, not JSON (Content-Type: %s)", r->status,
+		    r->content_type != NULL ? r->content_type : "none");
 }
 
 static void
@@ -128,7 +178,8 @@ keycloak_discovery_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
-	cJSON *j = r->status == 200 ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+	cJSON *j = r->status == 200 && !json_too_complex(r->body, r->len) ?
+	    cJSON_ParseWithLength(r->body, r->len) : NULL;
 	const cJSON *iss = cJSON_GetObjectItemCaseSensitive(j, "issuer");
 
 	if (cJSON_IsString(iss)) {
@@ -156,7 +207,11 @@ kuma_page_done(const struct http_response *r, void *arg)
 	free(c->page);
 	c->page = NULL;
 	c->page_len = 0;
-	if (r->status == 200) {
+	if (r->status == 200 && json_too_complex(r->body, r->len))
+		source_error(s, "status page: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+	else if (r->status == 200 && !is_json(r->body, r->len))
+		source_error(s, "status page: malformed answer, not JSON");
+	else if (r->status == 200) {
 		c->page = xstrndup(r->body, r->len);
 		c->page_len = r->len;
 	} else if (r->status == 404)
@@ -175,7 +230,11 @@ kuma_beats_done(const struct http_response *r, void *arg)
 	c->beats = NULL;
 	c->beats_len = 0;
 	c->latency = r->latency_ms;
-	if (r->status == 200) {
+	if (r->status == 200 && json_too_complex(r->body, r->len))
+		source_error(s, "heartbeats: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+	else if (r->status == 200 && !is_json(r->body, r->len))
+		source_error(s, "heartbeats: malformed answer, not JSON");
+	else if (r->status == 200) {
 		c->beats = xstrndup(r->body, r->len);
 		c->beats_len = r->len;
 	} else
@@ -187,7 +246,8 @@ am_status_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
-	cJSON *j = r->status == 200 ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+	cJSON *j = r->status == 200 && !json_too_complex(r->body, r->len) ?
+	    cJSON_ParseWithLength(r->body, r->len) : NULL;
 	const cJSON *cl = cJSON_GetObjectItemCaseSensitive(j, "cluster");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(cl, "status");
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(cl, "peers");
@@ -254,6 +314,9 @@ http_check_start(struct source *s)
 	} else {
 		u1 = join_url(c->url, c->hk != NULL && c->hk->path != NULL ? c->hk->path : "");
 		req.url = u1;
+		/* A health answer is a few hundred bytes: 1 MiB is plenty, and
+		 * keeps many misbehaving services from adding up. */
+		req.max_bytes = s->max_bytes < HEALTH_MAX_BYTES ? s->max_bytes : HEALTH_MAX_BYTES;
 		source_http(s, &req, plain_done, s);
 	}
 	free(u1);
@@ -270,11 +333,11 @@ kuma_round_end(struct source *s, struct http_check *c)
 	struct service *sv = model_service(m, c->name, c->kind);
 
 	if (c->beats == NULL) {
-		model_service_update(m, sv, SVC_DOWN, -1, s->error ? s->error : "no answer");
+		service_set(s, sv, SVC_DOWN, -1, s->error ? s->error : "no answer");
 		return;
 	}
 	if (kuma_parse(c->page, c->page_len, c->beats, c->beats_len, &mons, &n, &cause) != 0) {
-		model_service_update(m, sv, SVC_DEGRADED, c->latency, cause);
+		service_set(s, sv, SVC_DEGRADED, c->latency, cause);
 		free(cause);
 		return;
 	}
@@ -300,7 +363,7 @@ kuma_round_end(struct source *s, struct http_check *c)
 		char detail[128];
 
 		snprintf(detail, sizeof detail, "%zu monitors: %zu up, %zu down", n, up, down);
-		model_service_update(m, sv, down > 0 ? SVC_DEGRADED : SVC_UP, c->latency, detail);
+		service_set(s, sv, down > 0 ? SVC_DEGRADED : SVC_UP, c->latency, detail);
 	}
 	kuma_monitors_free(mons, n);
 }
@@ -325,7 +388,7 @@ http_check_round_end(struct source *s)
 			snprintf(hr.detail, sizeof hr.detail, "health UP, realm %s discovery failed", c->realm);
 		} else if (hr.state == SVC_UP)
 			snprintf(hr.detail, sizeof hr.detail, "health UP, realm %s", c->realm);
-		model_service_update(m, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
+		service_set(s, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
 	} else if (strcmp(c->kind, "alertmanager") == 0) {
 		struct health_result hr = c->first;
 
@@ -339,7 +402,7 @@ http_check_round_end(struct source *s)
 				snprintf(hr.detail, sizeof hr.detail, "ready, cluster %s (%d peers)", st, peers);
 			}
 		}
-		model_service_update(m, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
+		service_set(s, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);
 	}
 }
 

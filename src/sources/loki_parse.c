@@ -234,6 +234,10 @@ loki_parse_streams(const char *buf, size_t len, struct loki_result *out, char **
 	size_t n;
 
 	memset(out, 0, sizeof *out);
+	if (json_too_complex(buf, len)) {
+		*cause = xasprintf("Loki answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+		return -1;
+	}
 	root = cJSON_ParseWithLength(buf, len);
 	if (root == NULL) {
 		*cause = xstrdup("malformed JSON in the Loki answer");
@@ -327,7 +331,7 @@ loki_parse_labels(const char *buf, size_t len, char ***names, size_t *n, char **
 
 	*names = NULL;
 	*n = 0;
-	root = cJSON_ParseWithLength(buf, len);
+	root = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
 	if (root == NULL || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		*cause = xstrdup("malformed JSON in the Loki labels answer");

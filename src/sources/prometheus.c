@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PROM_MAX_ROWS	500	/* health rows of targets per Prometheus */
+
 struct prom {
 	char			*name;
 	char			*url;
@@ -79,6 +81,28 @@ prom_start(struct source *s)
 	free(u);
 }
 
+/* One health row for a scrape target, under the Prometheus row. */
+static void
+target_row(struct source *s, const struct prom_target *t)
+{
+	struct prom *p = s->data;
+	struct model *m = &s->app->model;
+	char *rname = xasprintf("%s target %s %s", p->name, t->job, t->instance);
+	struct service *row = model_service(m, rname, "target");
+	enum svc_state st = SVC_UNKNOWN;
+
+	if (strcmp(t->health, "up") == 0)
+		st = SVC_UP;
+	else if (strcmp(t->health, "down") == 0)
+		st = SVC_DOWN;
+	str_set(&row->parent, p->name);
+	model_service_update(m, row, st,
+	    t->last_scrape_duration >= 0 ? t->last_scrape_duration * 1000 : -1,
+	    st == SVC_DOWN && t->last_error[0] != '\0' ? t->last_error : t->health);
+	model_service_set_fact(m, row, "job", t->job);
+	free(rname);
+}
+
 static void
 prom_round_end(struct source *s)
 {
@@ -91,23 +115,22 @@ prom_round_end(struct source *s)
 	if (!p->have_ready)
 		return;
 	if (p->have_targets) {
-		for (size_t i = 0; i < p->ntargets; i++) {
-			struct prom_target *t = &p->targets[i];
-			char *rname = xasprintf("%s target %s %s", p->name, t->job, t->instance);
-			struct service *row = model_service(m, rname, "target");
-			enum svc_state st = SVC_UNKNOWN;
+		size_t rows = 0;
 
-			if (strcmp(t->health, "up") == 0) {
-				st = SVC_UP;
-				up++;
-			} else if (strcmp(t->health, "down") == 0)
-				st = SVC_DOWN;
-			str_set(&row->parent, p->name);
-			model_service_update(m, row, st,
-			    t->last_scrape_duration >= 0 ? t->last_scrape_duration * 1000 : -1,
-			    st == SVC_DOWN && t->last_error[0] != '\0' ? t->last_error : t->health);
-			model_service_set_fact(m, row, "job", t->job);
-			free(rname);
+		for (size_t i = 0; i < p->ntargets; i++)
+			up += strcmp(p->targets[i].health, "up") == 0;
+		/* Rows are for people, and each costs a model look-up: past
+		 * PROM_MAX_ROWS targets (a hostile or huge answer) the ones not
+		 * up get rows first (pass 0), then up ones while there is room. */
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t i = 0; i < p->ntargets && rows < PROM_MAX_ROWS; i++) {
+				bool is_up = strcmp(p->targets[i].health, "up") == 0;
+
+				if (is_up == (pass == 1)) {
+					target_row(s, &p->targets[i]);
+					rows++;
+				}
+			}
 		}
 		model_service_prune(m, p->name);
 		snprintf(fact, sizeof fact, "%zu", p->ntargets);
@@ -115,9 +138,17 @@ prom_round_end(struct source *s)
 		snprintf(fact, sizeof fact, "%zu", up);
 		model_service_set_fact(m, sv, "prometheus.targets_up", fact);
 	}
-	if (p->ready.state == SVC_UP && p->have_targets)
+	if (p->ready.state == SVC_UP && p->have_targets && p->ntargets > PROM_MAX_ROWS)
+		snprintf(detail, sizeof detail, "ready, %zu/%zu targets up (%d rows shown)", up,
+		    p->ntargets, PROM_MAX_ROWS);
+	else if (p->ready.state == SVC_UP && p->have_targets)
 		snprintf(detail, sizeof detail, "ready, %zu/%zu targets up", up, p->ntargets);
-	else
+	else if (p->ready.state == SVC_UP && s->error != NULL) {
+		/* Ready, but its targets could not be read: not all is well. */
+		snprintf(detail, sizeof detail, "ready; %s", s->error);
+		model_service_update(m, sv, SVC_DEGRADED, p->latency, detail);
+		return;
+	} else
 		snprintf(detail, sizeof detail, "%s", p->ready.detail);
 	model_service_update(m, sv, p->ready.state, p->latency, detail);
 }

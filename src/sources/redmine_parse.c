@@ -219,8 +219,13 @@ parse_issue(const cJSON *o, struct rm_issue *is)
 static cJSON *
 parse_object(const char *buf, size_t len, const char *list, const cJSON **arr, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len);
+	cJSON *j;
 
+	if (json_too_complex(buf, len)) {
+		*cause = xasprintf(_("%s: answer too complex"), list);
+		return NULL;
+	}
+	j = cJSON_ParseWithLength(buf, len);
 	if (j == NULL) {
 		*cause = xasprintf(_("%s: not valid JSON"), list);
 		return NULL;

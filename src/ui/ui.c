@@ -10,6 +10,7 @@
 #include "ceres/ui_internal.h"
 #include "ceres/util.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -451,6 +452,14 @@ handle_key(struct app *app, int key)
 	app_dirty(app);
 }
 
+static bool
+tty_hung_up(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 static void
 on_tty(int fd, int events, void *arg)
 {
@@ -458,7 +467,8 @@ on_tty(int fd, int events, void *arg)
 	wint_t wch;
 	int rc;
 
-	(void)fd;
+	int nkeys = 0;
+
 	(void)events;
 	/* Drain every pending key after a wake-up. */
 	while ((rc = get_wch(&wch)) != ERR) {
@@ -471,9 +481,15 @@ on_tty(int fd, int events, void *arg)
 		else
 			key = (int)wch;
 		handle_key(app, key);
+		nkeys++;
 		if (app->quit)
 			break;
 	}
+	/* Readable yet no key: if the terminal hung up (a lost SSH connection
+	 * whose SIGHUP was blocked or never came), quit rather than spin on a
+	 * dead descriptor.  curl_multi_poll() does not pass POLLHUP on. */
+	if (nkeys == 0 && tty_hung_up(fd))
+		app->quit = true;
 }
 
 static void

@@ -402,11 +402,37 @@ url_redact(const char *url)
 		return xstrdup("…");
 	host = p + 3;
 	end = host + strcspn(host, "/?#");
-	at = memchr(host, '@', (size_t)(end - host));
+	/* The last '@' ends the user information: a password may hold an
+	 * unencoded '@', and nothing of it may show. */
+	at = memrchr(host, '@', (size_t)(end - host));
 	if (at != NULL)
 		host = at + 1;
 	return xasprintf("%.*s://%.*s%s", (int)(p - url), url, (int)(end - host), host,
 	    *end != '\0' ? "/…" : "");
+}
+
+/* Values are counted by what starts one: the first, and every ',' '['
+ * '{' outside a string (an upper bound, off by one per empty container). */
+bool
+json_too_complex(const char *buf, size_t len)
+{
+	size_t n = 1;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"')
+			in_str = true;
+		else if ((c == ',' || c == '[' || c == '{') && ++n > JSON_MAX_VALUES)
+			return true;
+	}
+	return false;
 }
 
 bool

@@ -1,0 +1,87 @@
+/* Fuzz the alerts area's Alertmanager parsers on the same bytes: alerts
+ * (grouped, indexed), silences (counted against the alerts, and rebuilt
+ * into a POST body that must be JSON again), status, silence id, errors. */
+#include "ceres/alerts.h"
+#include "ceres/util.h"
+#include "fuzz.h"
+
+#include <cJSON.h>
+
+static void
+check_alerts(const struct alert_set *as)
+{
+	size_t covered = 0;
+
+	FUZZ_ASSERT(as->ncritical + as->nwarning <= as->n);
+	for (size_t i = 0; i < as->n; i++) {
+		const struct alert *a = &as->alerts[i];
+
+		FUZZ_ASSERT(a->fingerprint != NULL && a->alertname != NULL && a->severity != NULL);
+		FUZZ_ASSERT(fuzz_clean(a->d_alertname, 0, 0) && fuzz_clean(a->d_summary, 0, 0));
+		for (size_t k = 1; k < a->nlabels; k++)
+			FUZZ_ASSERT(strcmp(a->labels[k - 1].name, a->labels[k].name) < 0);
+		FUZZ_ASSERT(alert_set_find(as, a->fingerprint) != NULL);
+	}
+	for (size_t g = 0; g < as->ngroups; g++) {
+		const struct alert_group *gr = &as->groups[g];
+
+		FUZZ_ASSERT(gr->first + gr->n <= as->n && gr->n > 0);
+		FUZZ_ASSERT(fuzz_clean(gr->d_alertname, 0, 0) && fuzz_clean(gr->d_severity, 0, 0));
+		FUZZ_ASSERT(fuzz_clean(gr->d_summary, 0, 0));
+		covered += gr->n;
+	}
+	FUZZ_ASSERT(covered == as->n);
+}
+
+FUZZ_TARGET(alerts)
+{
+	char *buf = fuzz_copy(data, size), *cause = NULL, *id = NULL, *err;
+	struct alert_set *as = NULL;
+	struct silence_set *ss = NULL;
+	struct am_status st;
+
+	if (alerts_parse(buf, size, &as, &cause) == 0)
+		check_alerts(as);
+	else {
+		FUZZ_ASSERT(cause != NULL);
+		free(cause);
+		as = NULL;
+	}
+	cause = NULL;
+	if (silences_parse(buf, size, &ss, &cause) == 0) {
+		if (as != NULL)
+			silence_set_count(ss, as);
+		for (size_t i = 0; i < ss->n; i++) {
+			const struct silence *s = &ss->v[i];
+			char *body = am_silence_body(s->matchers, s->nmatchers, s->id, s->starts_at,
+			    s->starts, s->ends, s->created_by, s->comment);
+			cJSON *j = cJSON_Parse(body);
+
+			/* What we send back is JSON, whatever came in. */
+			FUZZ_ASSERT(j != NULL);
+			cJSON_Delete(j);
+			free(body);
+			FUZZ_ASSERT(silence_set_find(ss, s->id) != NULL);
+		}
+		silence_set_free(ss);
+	} else {
+		FUZZ_ASSERT(cause != NULL);
+		free(cause);
+	}
+	cause = NULL;
+	if (am_status_parse(buf, size, &st, &cause) == 0)
+		FUZZ_ASSERT(memchr(st.cluster, '\0', sizeof st.cluster) && memchr(st.version, '\0', sizeof st.version));
+	else
+		free(cause);
+	cause = NULL;
+	if (am_silence_id_parse(buf, size, &id, &cause) == 0)
+		free(id);
+	else
+		free(cause);
+	err = am_error_text(size > 0 ? 400 + data[0] % 200 : 500, buf, size);
+	FUZZ_ASSERT(fuzz_clean(err, 1, 0));
+	free(err);
+	alert_set_free(as);
+	free(buf);
+	return 0;
+}
