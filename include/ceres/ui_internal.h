@@ -8,6 +8,7 @@
 #include "ceres/ui.h"
 
 struct loop_timer;
+struct theme;
 
 struct ui_prompt {
 	bool		 active;
@@ -23,6 +24,7 @@ struct ui_prompt {
 	ui_confirm_cb	 confirm_cb;
 	void		*arg;
 	size_t		 hist_pos;
+	char		*hint;		/* Tab completion candidates */
 };
 
 #define UI_MAX_OVERLAYS 4
@@ -34,7 +36,10 @@ struct ui_overlay {
 
 struct ui_command {
 	char		*verb;
+	char		*usage;
+	const char	*help;		/* N_() */
 	ui_command_cb	 cb;
+	ui_complete_cb	 complete;
 	void		*arg;
 };
 
@@ -55,6 +60,7 @@ struct ui {
 	char			**hist;
 	size_t			 nhist;
 	struct loop_timer	*rotate_timer;
+	struct theme		*theme;
 };
 
 struct ui *ui_get(struct app *app);
@@ -65,5 +71,16 @@ void ui_history_add(struct ui *ui, const char *line);
 void overlay_draw(struct app *app);
 bool overlay_key(struct app *app, int key);
 void ui_on_signal(struct app *app, int signo);
+
+/* The ':' command line (command.c). */
+void command_run(struct app *app, const char *line, void *arg);
+/* Complete the line before the cursor: the new text before the cursor
+ * (owned), and in *hint the candidates when there are several. */
+char *command_complete(struct app *app, const char *before, char **hint);
+void command_free_all(struct ui *ui);
+/* Help text: the focused pane's keys, the global keys and the commands. */
+char *command_help_text(struct app *app);
+extern const char *const ui_global_help[];	/* key, N_(description) pairs */
+void ui_switch_theme(struct app *app, struct theme *t);
 
 #endif

@@ -18,6 +18,7 @@ prompt_reset(struct ui *ui)
 {
 	free(ui->prompt.label);
 	free(ui->prompt.buf);
+	free(ui->prompt.hint);
 	memset(&ui->prompt, 0, sizeof ui->prompt);
 }
 
@@ -134,6 +135,12 @@ prompt_draw(struct app *app, int y)
 
 		before -= cw > 0 ? cw : 1;
 	}
+	/* Completion candidates go on the line above, over the panes. */
+	if (p->hint != NULL && y > 1) {
+		move(y - 1, 0);
+		clrtoeol();
+		ui_put(stdscr, y - 1, 0, p->hint, COLS, ui_attr(COLOR_ROLE_HIGHLIGHT));
+	}
 	move(y, x);
 	for (size_t i = start; i < p->len; i++) {
 		wchar_t c = p->buf[i];
@@ -166,7 +173,41 @@ prompt_finish(struct app *app, bool accept)
 	free(text);
 	free(p.label);
 	free(p.buf);
+	free(p.hint);
 	app_dirty(app);
+}
+
+static char *
+prompt_text_range(const struct ui_prompt *p, size_t from, size_t to)
+{
+	struct ui_prompt part = *p;
+
+	part.buf = p->buf + from;
+	part.len = to - from;
+	return prompt_text(&part);
+}
+
+/* Tab on the ':' line: complete the word before the cursor. */
+static void
+prompt_complete(struct app *app)
+{
+	struct ui_prompt *p = &app->ui->prompt;
+	char *before = prompt_text_range(p, 0, p->pos);
+	char *after = prompt_text_range(p, p->pos, p->len);
+	char *hint = NULL, *done = command_complete(app, before, &hint), *line;
+	size_t pos = mbstowcs(NULL, done, 0);
+
+	line = xasprintf("%s%s", done, after);
+	prompt_set_text(p, line);
+	if (pos != (size_t)-1 && pos <= p->len)
+		p->pos = pos;
+	free(p->hint);
+	p->hint = hint != NULL ? sanitize_str(hint) : NULL;
+	free(hint);
+	free(line);
+	free(done);
+	free(before);
+	free(after);
 }
 
 static void
@@ -190,7 +231,15 @@ prompt_key(struct app *app, int key)
 	struct ui_prompt *p = &ui->prompt;
 
 	app_dirty(app);
+	if (key != '\t') {
+		free(p->hint);
+		p->hint = NULL;
+	}
 	switch (key) {
+	case '\t':
+		if (p->history)
+			prompt_complete(app);
+		return;
 	case 27:		/* Esc */
 		prompt_finish(app, false);
 		return;
