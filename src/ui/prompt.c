@@ -75,7 +75,9 @@ ui_confirm(struct app *app, const char *question, ui_confirm_cb cb, void *arg)
 		cb(app, false, arg);
 		return;
 	}
-	label = xasprintf("%s [y/N] ", question);
+	/* TRANSLATORS: the answers accepted as yes are y, yes and the
+	 * translations of "y" and "yes" below. */
+	label = xasprintf("%s %s ", question, _("[y/N]"));
 	open_prompt(app, label, "");
 	free(label);
 	app->ui->prompt.confirm = true;
@@ -165,7 +167,8 @@ prompt_finish(struct app *app, bool accept)
 	memset(&ui->prompt, 0, sizeof ui->prompt);
 	if (p.confirm) {
 		bool yes = accept && (strcmp(text, "y") == 0 || strcmp(text, "Y") == 0 ||
-		    strcmp(text, "yes") == 0 || strcmp(text, _("y")) == 0);
+		    strcmp(text, "yes") == 0 || strcmp(text, _("y")) == 0 ||
+		    strcmp(text, _("yes")) == 0);
 
 		p.confirm_cb(app, yes, p.arg);
 	} else
