@@ -222,11 +222,15 @@ app_run_once(struct app *app)
 	int code;
 	char *out;
 
+	/* Requests time out a little before the overall deadline, so that a
+	 * hung backend is reported as such ("timed out", down) rather than
+	 * missing from the snapshot. */
+	double cap = app->opt.timeout * 0.85;
+
 	for (size_t i = 0; i < app->nsources; i++) {
 		app->sources[i]->once_only = true;
-		/* The per-request timeout never outlives the overall deadline. */
-		if (app->sources[i]->timeout > app->opt.timeout)
-			app->sources[i]->timeout = app->opt.timeout;
+		if (app->sources[i]->timeout > cap)
+			app->sources[i]->timeout = cap;
 		source_poll_now(app->sources[i]);
 	}
 	while (!all_polled(app) && !app->quit) {

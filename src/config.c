@@ -8,7 +8,6 @@
 
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -113,35 +112,41 @@ skip_blank(const char *s, const char *e)
 	return s;
 }
 
+/* Names are ASCII whatever the locale says. */
+static bool
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_name_char(char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
 static char *
 lower_dup(const char *s, size_t n)
 {
 	char	*d = xstrndup(s, n);
 
-	for (char *p = d; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
+	for (char *p = d; *p != '\0'; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	}
 	return d;
 }
 
 static bool
 valid_name(const char *s, size_t n)
 {
-	if (n == 0 || !isalpha((unsigned char)s[0]))
+	if (n == 0 || !is_alpha(s[0]))
 		return false;
 	for (size_t i = 1; i < n; i++) {
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+		if (!is_name_char(s[i]))
 			return false;
 	}
 	return true;
-}
-
-/* strbuf_detach, never NULL. */
-static char *
-sb_take(struct strbuf *sb)
-{
-	char	*s = strbuf_detach(sb);
-
-	return s != NULL ? s : xstrdup("");
 }
 
 static void
@@ -435,7 +440,7 @@ read_file(const char *path, size_t max, char **out, size_t *len, mode_t *mode, c
 		return saved;
 	}
 	*len = sb.len;
-	*out = sb_take(&sb);
+	*out = strbuf_detach(&sb);
 	return 0;
 }
 
@@ -461,7 +466,7 @@ perr(struct parser *p, int line, const char *fmt, ...)
 static const char *
 char_desc(char c, char *buf, size_t n)
 {
-	if (isprint((unsigned char)c))
+	if ((unsigned char)c > 0x20 && (unsigned char)c < 0x7f)
 		snprintf(buf, n, "'%c'", c);
 	else
 		snprintf(buf, n, "\\x%02x", (unsigned char)c);
@@ -495,7 +500,7 @@ parse_header(struct parser *p, const char *s, const char *e)
 	char			*sec, *name = NULL, cd[8];
 	bool			 named;
 
-	while (q < e && (isalnum((unsigned char)*q) || *q == '_' || *q == '-'))
+	while (q < e && is_name_char(*q))
 		q++;
 	if (q == ns) {
 		if (q == e)
@@ -526,7 +531,7 @@ parse_header(struct parser *p, const char *s, const char *e)
 			}
 			strbuf_addc(&nb, *q);
 		}
-		name = sb_take(&nb);
+		name = strbuf_detach(&nb);
 		q = skip_blank(q + 1, e);
 		if (*name == '\0') {
 			perr(p, p->line, _("empty name in [%s \"\"]"), sec);
@@ -675,7 +680,7 @@ done:
 		sb_wipe(&sb);
 		return -1;
 	}
-	*out = sb_take(&sb);
+	*out = strbuf_detach(&sb);
 	return 0;
 }
 
@@ -1309,5 +1314,5 @@ config_dump(const struct config *c)
 	free(start);
 	free(order);
 	free(over);
-	return sb_take(&sb);
+	return strbuf_detach(&sb);
 }

@@ -426,6 +426,8 @@ config_redact(const struct config_key *k, const char *v, bool *had)
 	if (had == NULL)
 		had = &dummy;
 	*had = false;
+	if (k == NULL)
+		return xstrdup(v);
 	if (k->type == CONFIG_SECRET) {
 		*had = true;
 		return xstrdup(REDACTED);

@@ -169,8 +169,20 @@ health_draw(struct app *app, void *data, WINDOW *win, bool focused)
 			ui_put(win, row, x, spark, sparkw, sel ? base : ui_attr(COLOR_ROLE_SPARKLINE));
 			x += sparkw + 1;
 		}
-		if (x < w)
-			ui_put(win, row, x, sv->detail, w - x, sel ? base : ui_attr(COLOR_ROLE_DIM));
+		if (x < w) {
+			double age = sv->updated > 0 ? now_wall() - sv->updated : 0;
+
+			/* A row that has not been refreshed for three polls says so:
+			 * its state is what was last seen, not what is. */
+			if (age > 3 * app->interval + app->timeout) {
+				char stale[64], agebuf[16];
+
+				snprintf(stale, sizeof stale, _("stale %s: "), fmt_age(age, agebuf, sizeof agebuf));
+				x += ui_put(win, row, x, stale, w - x, sel ? base : ui_attr(COLOR_ROLE_WARN));
+			}
+			if (x < w)
+				ui_put(win, row, x, sv->detail, w - x, sel ? base : ui_attr(COLOR_ROLE_DIM));
+		}
 	}
 	free(list);
 }
