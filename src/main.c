@@ -140,8 +140,14 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	{
+		/* CERES_TOP_LOCALEDIR: translations of an uninstalled build
+		 * (the tests run the console in Russian from the build tree). */
+		const char *ld = getenv("CERES_TOP_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, ld != NULL && *ld != '\0' ? ld : LOCALEDIR);
+		textdomain(PACKAGE);
+	}
 #endif
 	memset(&opt, 0, sizeof opt);
 	opt.format = FORMAT_TEXT;

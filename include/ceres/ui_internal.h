@@ -65,6 +65,7 @@ struct ui {
 
 struct ui *ui_get(struct app *app);
 void prompt_draw(struct app *app, int y);
+void prompt_draw_hint(struct app *app);
 void prompt_key(struct app *app, int key);
 void prompt_reset(struct ui *ui);
 void ui_history_add(struct ui *ui, const char *line);

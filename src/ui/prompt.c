@@ -137,12 +137,6 @@ prompt_draw(struct app *app, int y)
 
 		before -= cw > 0 ? cw : 1;
 	}
-	/* Completion candidates go on the line above, over the panes. */
-	if (p->hint != NULL && y > 1) {
-		move(y - 1, 0);
-		clrtoeol();
-		ui_put(stdscr, y - 1, 0, p->hint, COLS, ui_attr(COLOR_ROLE_HIGHLIGHT));
-	}
 	move(y, x);
 	for (size_t i = start; i < p->len; i++) {
 		wchar_t c = p->buf[i];
@@ -154,6 +148,25 @@ prompt_draw(struct app *app, int y)
 		addnwstr(&c, 1);
 	}
 	p->cursor_x = x + before;
+}
+
+/* Completion candidates go on the line above the prompt, over the panes:
+ * a window of their own, drawn after the panes. */
+void
+prompt_draw_hint(struct app *app)
+{
+	struct ui_prompt *p = &app->ui->prompt;
+	WINDOW *w;
+
+	if (!p->active || p->hint == NULL || LINES < 3)
+		return;
+	if ((w = newwin(1, COLS, LINES - 2, 0)) == NULL)
+		return;
+	wbkgdset(w, ' ' | ui_attr(COLOR_ROLE_HIGHLIGHT));
+	werase(w);
+	ui_put(w, 0, 0, p->hint, COLS, ui_attr(COLOR_ROLE_HIGHLIGHT));
+	wnoutrefresh(w);
+	delwin(w);
 }
 
 static void

@@ -259,6 +259,7 @@ redraw(struct app *app)
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		draw_pane(app, i);
 	overlay_draw(app);
+	prompt_draw_hint(app);
 	if (ui->prompt.active) {
 		curs_set(1);
 		move(LINES - 1, ui->prompt.cursor_x);
