@@ -53,12 +53,13 @@ curses_attrs(unsigned a)
 void
 theme_apply(const struct theme *t, bool no_color)
 {
-	bool color = !no_color && has_colors() && COLORS >= 8;
-	bool dflt = false;
-	int ncolors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+	bool color = false, dflt = false;
+	int ncolors = 0;
 
-	if (color) {
-		start_color();
+	/* COLORS is known only once start_color() has run. */
+	if (!no_color && has_colors() && start_color() == OK && COLORS >= 8) {
+		color = true;
+		ncolors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
 		dflt = use_default_colors() == OK;
 	}
 	for (int r = 0; r < COLOR_ROLE_COUNT; r++) {
