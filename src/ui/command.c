@@ -302,7 +302,6 @@ command_complete(struct app *app, const char *before, char **hint)
 		size_t n = all_verbs(app, &v);
 		bool ambiguous;
 
-		(void)n;
 		hit = verb_find(v, n, name, &ambiguous);
 		free(name);
 		word = before + strlen(before);
