@@ -227,6 +227,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE_CODE;
 	}
+	/* JSON and the nagios line are read by programs: whatever a feature
+	 * marks for translation, they stay English under any LANG. */
+	if (opt.once && opt.format != FORMAT_TEXT)
+		setlocale(LC_MESSAGES, "C");
 	if (opt.check_config) {
 		struct config *cfg = config_load(opt.config_path, opt.site, &cause);
 		char *dump;
