@@ -442,12 +442,26 @@ report:
 	r.content_type = ctype;
 	r.primary_ip = ip;
 	r.retry_after = (double)retry;
+	r.transfer = h->easy;
 	if (h->req.certinfo && h->easy != NULL)
 		r.cert_expiry = cert_expiry(h->easy);
 	/* The callback may start new transfers or cancel others, but not
 	 * this one: it is unlinked only after the callback returns. */
 	h->cb(&r, h->arg);
 	http_handle_free(l, h);
+}
+
+const char *
+http_response_header(const struct http_response *r, const char *name)
+{
+	struct curl_header *hd = NULL;
+
+	if (r == NULL || r->transfer == NULL)
+		return NULL;
+	/* request -1: the last request of the transfer (after redirects). */
+	if (curl_easy_header(r->transfer, name, 0, CURLH_HEADER, -1, &hd) != CURLHE_OK || hd == NULL)
+		return NULL;
+	return hd->value;
 }
 
 static void

@@ -63,7 +63,12 @@ struct http_response {
 	double		 cert_expiry;	/* epoch seconds of the leaf cert, 0 if unknown */
 	bool		 truncated;	/* body hit max_bytes */
 	const char	*primary_ip;
+	void		*transfer;	/* loop.c only: see http_response_header() */
 };
+
+/* A response header of the final answer (case-insensitive name, the first
+ * one if repeated), or NULL.  Valid only inside the callback. */
+const char *http_response_header(const struct http_response *r, const char *name);
 
 typedef void (*http_cb)(const struct http_response *r, void *arg);
 
