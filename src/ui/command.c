@@ -94,20 +94,27 @@ all_verbs(struct app *app, struct verb **out)
 		v[n].run = builtins[i].run;
 		v[n].complete = builtins[i].complete;
 	}
-	/* A pane may not take a built-in verb. */
+	/* A pane may not take a built-in verb.  When several panes register
+	 * one verb (":filter"), the focused pane's registration wins. */
 	for (size_t i = 0; i < ui->ncmds; i++) {
+		const struct ui_command *c = &ui->cmds[i];
 		bool dup = false;
 
 		for (size_t j = 0; j < n; j++)
-			dup = dup || strcmp(v[j].verb, ui->cmds[i].verb) == 0;
+			dup = dup || strcmp(v[j].verb, c->verb) == 0;
 		if (dup)
 			continue;
-		v[n].verb = ui->cmds[i].verb;
-		v[n].usage = ui->cmds[i].usage;
-		v[n].help = ui->cmds[i].help;
-		v[n].run = ui->cmds[i].cb;
-		v[n].complete = ui->cmds[i].complete;
-		v[n].arg = ui->cmds[i].arg;
+		for (size_t j = i + 1; j < ui->ncmds; j++) {
+			if (strcmp(ui->cmds[j].verb, c->verb) == 0 &&
+			    ui->cmds[j].arg == app->feature_data[ui->focus])
+				c = &ui->cmds[j];
+		}
+		v[n].verb = c->verb;
+		v[n].usage = c->usage;
+		v[n].help = c->help;
+		v[n].run = c->cb;
+		v[n].complete = c->complete;
+		v[n].arg = c->arg;
 		n++;
 	}
 	*out = v;
