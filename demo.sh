@@ -10,7 +10,7 @@ ROOT=$PWD
 tests/deps.sh
 tests/build.sh
 DIR=${CERES_DEMO_DIR:-/tmp/ceres-top-demo}
-[ -f doc/examples/ceres-alerts.yml ] && export SANDBOX_RULES="$ROOT/doc/examples/ceres-alerts.yml"
+[ -f tests/sandbox/alerts-test-rules.yml ] && export SANDBOX_RULES="$ROOT/tests/sandbox/alerts-test-rules.yml"
 [ -f tests/sandbox/demo-rules.yml ] && export SANDBOX_RULES="$ROOT/tests/sandbox/demo-rules.yml"
 unset SANDBOX_PORT_BASE
 tests/sandbox/sandbox.sh stop "$DIR" >/dev/null 2>&1 || true

@@ -7,6 +7,7 @@
 #include "ceres/ui.h"
 #include "ceres/util.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,12 @@ make_user_host(void)
 
 	if (user == NULL || *user == '\0')
 		user = getenv("LOGNAME");
-	if (user == NULL || *user == '\0')
-		user = "unknown";
+	if (user == NULL || *user == '\0') {
+		/* tmux and cron may leave no USER: ask the password database. */
+		struct passwd *pw = getpwuid(getuid());
+
+		user = pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
+	}
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';

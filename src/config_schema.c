@@ -202,6 +202,8 @@ const struct config_key config_schema[] = {
 	    N_("channel or stream the test message goes to")),
 	NAMED("webhook", "username", CONFIG_STRING,
 	    N_("name the test message is posted as")),
+	NAMED("webhook", "timeout", CONFIG_DOUBLE,
+	    N_("seconds to wait for the receiver's answer (default 10)")),
 
 	ROW("backup", "command", CONFIG_STRING,
 	    N_("command run by the b key")),

@@ -69,7 +69,7 @@ echo "== unit tests"
 
 echo "== sandbox (ports from $SANDBOX_PORT_BASE)"
 tests/sandbox/sandbox.sh stop "$SANDBOX_DIR" >/dev/null 2>&1
-SANDBOX_RULES=${SANDBOX_RULES:-$ROOT/tests/sandbox/ci-rules.yml}
+SANDBOX_RULES=${SANDBOX_RULES:-$ROOT/tests/sandbox/alerts-test-rules.yml}
 [ -f "$SANDBOX_RULES" ] || SANDBOX_RULES=$ROOT/tests/sandbox/rules.yml
 export SANDBOX_RULES
 if ! tests/sandbox/sandbox.sh start "$SANDBOX_DIR" all > "$TEST_TMP_ROOT/sandbox.log" 2>&1; then

@@ -32,6 +32,7 @@ struct options {
 };
 
 struct ui;
+struct actions;
 
 struct app {
 	struct options		 opt;
@@ -42,6 +43,7 @@ struct app {
 	size_t			 nsources;
 	void			*feature_data[FEATURE_COUNT];
 	struct ui		*ui;		/* NULL in --once */
+	struct actions		*actions;	/* webhook, backup, audit state (console only) */
 	bool			 quit;
 	bool			 read_only;
 	char			*site;		/* shown in the title */

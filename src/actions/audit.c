@@ -1,6 +1,10 @@
 /* The audit trail: one JSON line per action, written with O_APPEND and
  * fsync'd before the action is reported done.  The path comes from
- * [ceres] audit_log (default ~/.local/state/ceres-top/audit.log). */
+ * [ceres] audit_log (default ~/.local/state/ceres-top/audit.log).  With
+ * [audit] conninfo the same line also goes to a spool file that
+ * audit_db.c drains into PostgreSQL; each line carries a random event_id
+ * so that a re-sent line is never inserted twice. */
+#include "ceres/actions.h"
 #include "ceres/app.h"
 #include "ceres/audit.h"
 #include "ceres/i18n.h"
@@ -12,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,33 +47,13 @@ audit_path(struct app *app)
 	return p;
 }
 
-/* mkdir -p for the directory part of path. */
-static int
-make_parent(const char *path)
-{
-	char *d = xstrdup(path), *p;
-
-	for (p = d + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(d, 0700) != 0 && errno != EEXIST) {
-			free(d);
-			return -1;
-		}
-		*p = '/';
-	}
-	free(d);
-	return 0;
-}
-
 static int
 audit_open(struct app *app, char **cause)
 {
 	char *path = audit_path(app);
 	int fd;
 
-	make_parent(path);
+	actions_make_parent(path);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		*cause = xasprintf(_("audit log %s: %s"), path, strerror(errno));
@@ -83,7 +69,179 @@ audit_check(struct app *app, char **cause)
 	if (fd < 0)
 		return -1;
 	close(fd);
+	if (config_get(app->config, "audit", NULL, "conninfo") != NULL) {
+		char *spool = audit_spool_path(app);
+
+		actions_make_parent(spool);
+		fd = open(spool, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			*cause = xasprintf(_("audit spool %s: %s"), spool, strerror(errno));
+			free(spool);
+			return -1;
+		}
+		close(fd);
+		free(spool);
+	}
 	return 0;
+}
+
+char *
+audit_spool_path(struct app *app)
+{
+	const char *v = config_get(app->config, "audit", NULL, "spool");
+	char *log, *p;
+
+	if (v != NULL && *v != '\0')
+		return expand_home(v);
+	log = audit_path(app);
+	p = xasprintf("%s.spool", log);
+	free(log);
+	return p;
+}
+
+char *
+audit_uuid(char *buf, size_t n)
+{
+	unsigned char r[16];
+	size_t got = 0;
+
+	while (got < sizeof r) {
+		ssize_t k = getrandom(r + got, sizeof r - got, 0);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			abort();	/* no entropy: no way to make ids unique */
+		got += (size_t)k;
+	}
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);	/* version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	snprintf(buf, n, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
+	    r[14], r[15]);
+	return buf;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t k = write(fd, data + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		off += (size_t)k;
+	}
+	return 0;
+}
+
+static int
+lock_ex(int fd)
+{
+	int rc;
+
+	while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	return rc;
+}
+
+/* Is fd still the file at path?  A consumer may have replaced it. */
+static bool
+still_there(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int
+audit_spool_append(const char *path, const char *line, size_t len, char **cause)
+{
+	for (int tries = 0; tries < 10; tries++) {
+		int fd;
+
+		actions_make_parent(path);
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			break;
+		if (lock_ex(fd) != 0) {
+			close(fd);
+			break;
+		}
+		if (!still_there(fd, path)) {
+			close(fd);
+			continue;
+		}
+		if (write_all(fd, line, len) != 0 || fsync(fd) != 0) {
+			close(fd);
+			break;
+		}
+		close(fd);
+		return 0;
+	}
+	*cause = xasprintf(_("audit spool %s: %s"), path, strerror(errno));
+	return -1;
+}
+
+int
+audit_spool_consume(const char *path, dev_t dev, ino_t ino, off_t bytes, char **cause)
+{
+	struct stat st;
+	int fd, out;
+	char *tmp, buf[16384];
+	off_t off = bytes;
+	ssize_t k;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 1 : (*cause = xasprintf("%s: %s", path, strerror(errno)), -1);
+	if (lock_ex(fd) != 0 || fstat(fd, &st) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (st.st_dev != dev || st.st_ino != ino || !still_there(fd, path) || st.st_size < bytes) {
+		close(fd);
+		return 1;
+	}
+	if (st.st_size == bytes) {
+		unlink(path);
+		close(fd);
+		return 0;
+	}
+	/* Keep what was appended after the lines that were taken. */
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out < 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		close(fd);
+		return -1;
+	}
+	while ((k = pread(fd, buf, sizeof buf, off)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 || write_all(out, buf, (size_t)k) != 0)
+			goto fail;
+		off += k;
+	}
+	if (fsync(out) != 0 || rename(tmp, path) != 0)
+		goto fail;
+	close(out);
+	close(fd);
+	free(tmp);
+	return 0;
+fail:
+	*cause = xasprintf("%s: %s", path, strerror(errno));
+	close(out);
+	unlink(tmp);
+	free(tmp);
+	close(fd);
+	return -1;
 }
 
 int
@@ -91,7 +249,7 @@ audit_record(struct app *app, const char *action, const char *target,
     const cJSON *params, const char *result, char **cause)
 {
 	cJSON *o = cJSON_CreateObject();
-	char ts[40], host[256], *line, *user, *at;
+	char ts[40], host[256], id[40], *line, *user, *at;
 	int fd, rc = 0;
 	size_t len, off = 0;
 
@@ -111,6 +269,7 @@ audit_record(struct app *app, const char *action, const char *target,
 	else
 		cJSON_AddObjectToObject(o, "parameters");
 	cJSON_AddStringToObject(o, "result", result != NULL ? result : "");
+	cJSON_AddStringToObject(o, "event_id", audit_uuid(id, sizeof id));
 	free(user);
 	line = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -140,6 +299,16 @@ audit_record(struct app *app, const char *action, const char *target,
 		rc = -1;
 	}
 	close(fd);
+	/* The central copy goes through the spool, so that nothing is lost
+	 * while the database is away. */
+	if (rc == 0 && config_get(app->config, "audit", NULL, "conninfo") != NULL) {
+		char *spool = audit_spool_path(app);
+
+		rc = audit_spool_append(spool, line, len + 1, cause);
+		free(spool);
+		if (rc == 0 && app->actions != NULL)
+			audit_db_kick(app);
+	}
 	cJSON_free(line);
 	return rc;
 }

@@ -1,37 +1,466 @@
-/* The alerts feature.  Placeholder until the alerts pane lands: it takes no
- * sources and its pane says it is not built yet. */
+/* The alerts feature: the Alertmanager peers from the config (or the
+ * Ceres local default), the source that polls them, and the --once
+ * output: the JSON alerts array, a grouped text list, and the verdict
+ * (a firing critical alert is CRITICAL, a firing warning is WARNING). */
+#include "ceres/alerts.h"
 #include "ceres/app.h"
 #include "ceres/i18n.h"
+#include "ceres/sanitize.h"
 #include "ceres/ui.h"
+#include "ceres/util.h"
 
 #include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct pane_ops alerts_pane;
+
+#define DEFAULT_URL	"http://127.0.0.1:9093"
+
+static void
+add_peer(struct alerts *al, const char *url, size_t len)
+{
+	struct alerts_peer *p;
+
+	while (len > 0 && url[len - 1] == '/')
+		len--;
+	if (len == 0)
+		return;
+	al->peers = xreallocarray(al->peers, al->npeers + 1, sizeof *al->peers);
+	p = &al->peers[al->npeers++];
+	memset(p, 0, sizeof *p);
+	p->url = xstrndup(url, len);
+	p->shown = url_redact(p->url);
+}
 
 static int
 alerts_init(struct app *app, void **data, char **cause)
 {
-	(void)app;
+	struct alerts *al = xcalloc(1, sizeof *al);
+	const char *urls = config_get(app->config, "alertmanager", NULL, "url");
+	const char *user = config_get(app->config, "alertmanager", NULL, "user");
+	const char *pass = config_get(app->config, "alertmanager", NULL, "password");
+
 	(void)cause;
-	*data = NULL;
+	al->app = app;
+	al->peer = -1;
+	al->status_peer = -1;
+	al->view = alerts_view_new();
+	*data = al;
+	if (urls == NULL && app->config->defaults)
+		urls = DEFAULT_URL;
+	if (urls == NULL)
+		return 0;		/* not configured: the pane says so */
+	/* HA peers, space separated, asked in this order. */
+	for (const char *p = urls; *p != '\0'; ) {
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		add_peer(al, p, n);
+		p += n;
+	}
+	if (al->npeers == 0)
+		return 0;
+	if (user != NULL)
+		al->userpwd = xasprintf("%s:%s", user, pass != NULL ? pass : "");
+	al->insecure = config_get_bool(app->config, "alertmanager", NULL, "insecure", false);
+	al->src = alertmanager_source_new(app, al);
+	al->src->interval = config_get_double(app->config, "alertmanager", NULL, "interval",
+	    app->interval);
+	al->src->timeout = config_get_double(app->config, "alertmanager", NULL, "timeout",
+	    app->timeout);
+	app_add_source(app, al->src);
 	return 0;
 }
 
 static void
-alerts_draw(struct app *app, void *data, WINDOW *win, bool focused)
+alerts_free(void *data)
 {
-	(void)app;
-	(void)data;
-	(void)focused;
-	ui_put(win, 1, 1, _("not built yet"), getmaxx(win) - 2, ui_attr(COLOR_ROLE_DIM));
+	struct alerts *al = data;
+
+	if (al == NULL)
+		return;
+	silences_actions_free(al);
+	alert_set_free(al->set);
+	silence_set_free(al->silences);
+	for (size_t i = 0; i < al->npeers; i++) {
+		free(al->peers[i].url);
+		free(al->peers[i].shown);
+		free(al->peers[i].error);
+	}
+	free(al->peers);
+	if (al->userpwd != NULL) {
+		memset(al->userpwd, 0, strlen(al->userpwd));
+		free(al->userpwd);
+	}
+	free(al->silences_error);
+	alerts_view_free(al->view);
+	free(al);
 }
 
-static const struct pane_ops alerts_pane = {
-	.name = "alerts",
-	.title = N_("Alerts"),
-	.draw = alerts_draw,
-};
+/* The alerts array is written straight into one buffer rather than built
+ * as a cJSON tree: with 10,000 alerts the tree and its printing would
+ * triple the memory of --once.  Escaping follows RFC 8259 (and cJSON):
+ * quote, backslash and controls escaped, valid UTF-8 passed through. */
+static void
+json_str(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	strbuf_addc(sb, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[7] = { '\\', 'u', '0', '0', 0, 0, 0 };
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		strbuf_add(sb, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"': strbuf_adds(sb, "\\\""); break;
+		case '\\': strbuf_adds(sb, "\\\\"); break;
+		case '\n': strbuf_adds(sb, "\\n"); break;
+		case '\r': strbuf_adds(sb, "\\r"); break;
+		case '\t': strbuf_adds(sb, "\\t"); break;
+		case '\b': strbuf_adds(sb, "\\b"); break;
+		case '\f': strbuf_adds(sb, "\\f"); break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			strbuf_add(sb, esc, 6);
+			break;
+		}
+	}
+	strbuf_add(sb, run, (size_t)(s - run));
+	strbuf_addc(sb, '"');
+}
+
+static void
+json_key(struct strbuf *sb, const char *key, bool first)
+{
+	if (!first)
+		strbuf_addc(sb, ',');
+	json_str(sb, key);
+	strbuf_addc(sb, ':');
+}
+
+static void
+json_str_or_null(struct strbuf *sb, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		json_str(sb, v);
+	else
+		strbuf_adds(sb, "null");
+}
+
+static void
+json_pairs(struct strbuf *sb, const struct alert_pair *p, size_t n)
+{
+	strbuf_addc(sb, '{');
+	for (size_t i = 0; i < n; i++) {
+		json_key(sb, p[i].name, i == 0);
+		json_str(sb, p[i].value);
+	}
+	strbuf_addc(sb, '}');
+}
+
+static void
+json_strings(struct strbuf *sb, const char *const *v, size_t n)
+{
+	strbuf_addc(sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			strbuf_addc(sb, ',');
+		json_str(sb, v[i]);
+	}
+	strbuf_addc(sb, ']');
+}
+
+static void
+alert_json(struct strbuf *sb, const struct alert *a)
+{
+	strbuf_addc(sb, '{');
+	json_key(sb, "fingerprint", true);
+	json_str(sb, a->fingerprint);
+	json_key(sb, "alertname", false);
+	json_str(sb, a->alertname);
+	json_key(sb, "severity", false);
+	json_str(sb, a->severity);
+	json_key(sb, "state", false);
+	json_str(sb, a->am_state);
+	json_key(sb, "display_state", false);
+	json_str(sb, alert_state_name(a->state));
+	json_key(sb, "silenced_by", false);
+	json_strings(sb, a->silenced_by, a->nsilenced_by);
+	json_key(sb, "inhibited_by", false);
+	json_strings(sb, a->inhibited_by, a->ninhibited_by);
+	json_key(sb, "muted_by", false);
+	json_strings(sb, a->muted_by, a->nmuted_by);
+	json_key(sb, "starts_at", false);
+	json_str_or_null(sb, a->starts_at);
+	json_key(sb, "ends_at", false);
+	json_str_or_null(sb, a->ends_at);
+	json_key(sb, "updated_at", false);
+	json_str_or_null(sb, a->updated_at);
+	json_key(sb, "summary", false);
+	json_str(sb, a->summary);
+	json_key(sb, "labels", false);
+	json_pairs(sb, a->labels, a->nlabels);
+	json_key(sb, "annotations", false);
+	json_pairs(sb, a->annotations, a->nannotations);
+	json_key(sb, "generator_url", false);
+	json_str_or_null(sb, a->generator_url);
+	json_key(sb, "receivers", false);
+	json_strings(sb, a->receivers, a->nreceivers);
+	strbuf_addc(sb, '}');
+}
+
+/* A cJSON raw item that takes ownership of text (freed by cJSON_Delete
+ * with the default allocator, which is malloc/free here). */
+static cJSON *
+raw_item(char *text)
+{
+	cJSON *r = cJSON_CreateRaw("");
+
+	if (r == NULL)
+		abort();
+	cJSON_free(r->valuestring);
+	r->valuestring = text;
+	return r;
+}
+
+static void
+add_str_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *
+silence_json(const struct silence *s)
+{
+	cJSON *o = cJSON_CreateObject(), *ms = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(o, "id", s->id);
+	cJSON_AddStringToObject(o, "state", s->state);
+	for (size_t i = 0; i < s->nmatchers; i++) {
+		cJSON *m = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(m, "name", s->matchers[i].name);
+		cJSON_AddStringToObject(m, "value", s->matchers[i].value);
+		cJSON_AddBoolToObject(m, "isRegex", s->matchers[i].is_regex);
+		cJSON_AddBoolToObject(m, "isEqual", s->matchers[i].is_equal);
+		cJSON_AddItemToArray(ms, m);
+	}
+	cJSON_AddItemToObject(o, "matchers", ms);
+	cJSON_AddStringToObject(o, "created_by", s->created_by);
+	cJSON_AddStringToObject(o, "comment", s->comment);
+	add_str_or_null(o, "starts_at", s->starts_at);
+	add_str_or_null(o, "ends_at", s->ends_at);
+	cJSON_AddNumberToObject(o, "silencing", (double)s->nsilencing);
+	return o;
+}
+
+static void
+alerts_json(struct app *app, void *data, cJSON *root)
+{
+	struct alerts *al = data;
+	cJSON *am, *peers, *sil;
+	struct strbuf sb;
+
+	(void)app;
+	strbuf_init(&sb);
+	strbuf_addc(&sb, '[');
+	for (size_t i = 0; al != NULL && al->set != NULL && i < al->set->n; i++) {
+		if (i > 0)
+			strbuf_addc(&sb, ',');
+		alert_json(&sb, &al->set->alerts[i]);
+	}
+	strbuf_addc(&sb, ']');
+	cJSON_AddItemToObject(root, "alerts", raw_item(strbuf_detach(&sb)));
+	if (al == NULL)
+		return;
+	sil = cJSON_AddArrayToObject(root, "silences");
+	if (al->silences != NULL)
+		for (size_t i = 0; i < al->silences->n; i++)
+			cJSON_AddItemToArray(sil, silence_json(&al->silences->v[i]));
+	/* Which peer answered, and what the others said. */
+	am = cJSON_AddObjectToObject(root, "alertmanager");
+	add_str_or_null(am, "peer", al->peer >= 0 ? al->peers[al->peer].shown : NULL);
+	peers = cJSON_AddArrayToObject(am, "peers");
+	for (size_t i = 0; i < al->npeers; i++) {
+		cJSON *p = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(p, "url", al->peers[i].shown);
+		cJSON_AddBoolToObject(p, "asked", al->peers[i].tried);
+		cJSON_AddBoolToObject(p, "answered", al->peer == (int)i);
+		add_str_or_null(p, "error", al->peers[i].error);
+		cJSON_AddItemToArray(peers, p);
+	}
+	cJSON_AddNumberToObject(am, "duplicates", al->set != NULL ? (double)al->set->duplicates : 0);
+	cJSON_AddNumberToObject(am, "malformed", al->set != NULL ? (double)al->set->malformed : 0);
+	add_str_or_null(am, "silences_error", al->silences_error);
+}
+
+/* Labels of an alert that its group does not share, as k="v" text. */
+static void
+own_labels(const struct alert_group *g, const struct alert *a, struct strbuf *sb)
+{
+	for (size_t i = 0; i < a->nlabels; i++) {
+		bool common = false;
+
+		/* Alone in its group, an alert shares everything with it: then
+		 * show all but the two labels the group line already names. */
+		if (g->n == 1)
+			common = strcmp(a->labels[i].name, "alertname") == 0 ||
+			    strcmp(a->labels[i].name, "severity") == 0;
+		for (size_t k = 0; g->n > 1 && k < g->ncommon && !common; k++)
+			common = strcmp(g->common[k].name, a->labels[i].name) == 0;
+		if (common)
+			continue;
+		if (sb->len > 0)
+			strbuf_addc(sb, ' ');
+		strbuf_addf(sb, "%s=\"%s\"", a->labels[i].name, a->labels[i].value);
+	}
+}
+
+/* The labels every alert of a group shares, but the two the group line
+ * already names. */
+static void
+common_labels(const struct alert_group *g, struct strbuf *out)
+{
+	struct strbuf sb;
+	char *safe;
+
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	for (size_t k = 0; k < g->ncommon; k++) {
+		if (strcmp(g->common[k].name, "alertname") == 0 ||
+		    strcmp(g->common[k].name, "severity") == 0)
+			continue;
+		strbuf_addf(&sb, "%s%s=\"%s\"", sb.len > 0 ? " " : "", g->common[k].name,
+		    g->common[k].value);
+	}
+	if (sb.len > 0) {
+		safe = sanitize_str(sb.buf);
+		strbuf_addf(out, "      %s %s\n", _("all:"), safe);
+		free(safe);
+	}
+	strbuf_free(&sb);
+}
+
+static void
+text_alert(struct alerts *al, const struct alert_group *g, const struct alert *a,
+    struct strbuf *out, double now)
+{
+	struct strbuf sb;
+	char age[16], *safe;
+
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	own_labels(g, a, &sb);
+	if (a->starts > 0)
+		fmt_age(now - a->starts, age, sizeof age);
+	else
+		snprintf(age, sizeof age, "-");
+	safe = sanitize_str(sb.buf);
+	strbuf_addf(out, "      %-10s %7s  %s  [%s]\n", alert_state_name(a->state), age, safe,
+	    a->fingerprint);
+	free(safe);
+	strbuf_free(&sb);
+	if (a->d_summary[0] != '\0' && strcmp(a->d_summary, g->d_summary) != 0)
+		strbuf_addf(out, "        %s\n", a->d_summary);
+	for (size_t i = 0; i < a->nsilenced_by; i++) {
+		const struct silence *s = silence_set_find(al->silences, a->silenced_by[i]);
+		char *by = sanitize_str(s != NULL ? s->created_by : "?");
+		char *cm = sanitize_str(s != NULL ? s->comment : "");
+		char *id = sanitize_str(a->silenced_by[i]);
+
+		strbuf_addf(out, "        %s %s (%s: %s) %s %s\n", _("silenced by"), id, by, cm,
+		    _("until"), s != NULL && s->ends_at[0] != '\0' ? s->ends_at : "?");
+		free(by);
+		free(cm);
+		free(id);
+	}
+}
+
+static void
+alerts_text(struct app *app, void *data, struct strbuf *out)
+{
+	struct alerts *al = data;
+	const struct alert_set *set = al != NULL ? al->set : NULL;
+	double now = now_wall();
+
+	(void)app;
+	strbuf_addf(out, "%s\n", _("ALERTS"));
+	if (al == NULL || al->npeers == 0) {
+		strbuf_addf(out, "  %s\n", _("(Alertmanager not configured)"));
+		return;
+	}
+	if (set == NULL) {
+		strbuf_addf(out, "  %s\n", _("(no answer from any Alertmanager peer)"));
+		return;
+	}
+	/* Counts and state words of --once text are read by scripts: English
+	 * (the console's own words are translated in alerts_pane.c). */
+	strbuf_addf(out, "  %s %s, %zu alerts: %zu critical, %zu warning, %zu suppressed\n", _("via"),
+	    al->peers[al->peer].shown, set->n, set->ncritical, set->nwarning, set->nsuppressed);
+	for (size_t gi = 0; gi < set->ngroups; gi++) {
+		const struct alert_group *g = &set->groups[gi];
+		char age[16];
+
+		if (g->oldest > 0)
+			fmt_age(now - g->oldest, age, sizeof age);
+		else
+			snprintf(age, sizeof age, "-");
+		strbuf_addf(out, "  %-9s %s  x%zu  %s %s  %zu active, %zu silenced, %zu inhibited\n",
+		    g->d_severity[0] != '\0' ? g->d_severity : "-",
+		    g->d_alertname[0] != '\0' ? g->d_alertname : _("(no alertname)"), g->n,
+		    _("oldest"), age, g->nactive, g->nsilenced, g->ninhibited);
+		if (g->d_summary[0] != '\0')
+			strbuf_addf(out, "      %s\n", g->d_summary);
+		if (g->n > 1)
+			common_labels(g, out);
+		for (size_t i = g->first; i < g->first + g->n; i++)
+			text_alert(al, g, &set->alerts[i], out, now);
+	}
+	if (set->n == 0)
+		strbuf_addf(out, "  %s\n", _("(no alerts)"));
+}
+
+static void
+alerts_status(struct app *app, void *data, struct status *st)
+{
+	struct alerts *al = data;
+	const struct alert_set *set = al != NULL ? al->set : NULL;
+	size_t crit = set != NULL ? set->ncritical : 0, warn = set != NULL ? set->nwarning : 0;
+
+	if (al == NULL || al->npeers == 0)
+		return;
+	if (crit > 0) {
+		status_raise(st, STATUS_CRITICAL);
+		status_note(st, status_plural(app, "%zu critical alert", "%zu critical alerts", crit), crit);
+	}
+	if (warn > 0) {
+		status_raise(st, STATUS_WARNING);
+		status_note(st, status_plural(app, "%zu warning alert", "%zu warning alerts", warn), warn);
+	}
+	status_perf(st, "alerts_critical", (double)crit, -1);
+	status_perf(st, "alerts_warning", (double)warn, -1);
+	status_perf(st, "alerts_silenced", set != NULL ? (double)set->nsuppressed : 0, -1);
+}
 
 const struct feature alerts_feature = {
 	.name = "alerts",
 	.init = alerts_init,
+	.free = alerts_free,
+	.json = alerts_json,
+	.text = alerts_text,
+	.status = alerts_status,
 	.pane = &alerts_pane,
 };

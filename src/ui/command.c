@@ -2,6 +2,7 @@
  * theme), the verbs panes register (query, filter ...), unique-prefix
  * abbreviation, Tab completion of verbs and arguments, and the help text
  * that lists keys and commands. */
+#include "ceres/actions.h"
 #include "ceres/app.h"
 #include "ceres/i18n.h"
 #include "ceres/sanitize.h"
@@ -406,6 +407,25 @@ command_help_text(struct app *app)
 	}
 	strbuf_addf(&sb, "%s\n\n", _("Keys everywhere"));
 	add_key_table(&sb, ui_global_help);
+	{
+		/* The action keys work from any pane (actions.h). */
+		const char **h = NULL;
+		size_t nh = 0;
+
+		for (const struct action_key *k = action_keys; k->key != 0; k++) {
+			if (k->help == NULL)
+				continue;
+			h = xreallocarray(h, nh + 3, sizeof *h);
+			h[nh++] = k->name;
+			h[nh++] = k->help;
+		}
+		if (nh > 0) {
+			h[nh] = NULL;
+			strbuf_addf(&sb, "\n%s\n\n", _("Actions (any pane)"));
+			add_key_table(&sb, h);
+		}
+		free(h);
+	}
 	strbuf_addf(&sb, "\n%s\n\n", _("Commands (type : first; Tab completes)"));
 	for (size_t i = 0; i < n; i++) {
 		const char *u = v[i].usage != NULL ? _(v[i].usage) : v[i].verb;
@@ -493,12 +513,22 @@ cmd_site(struct app *app, const char *args, void *arg)
 		free_strv(names);
 		return true;
 	}
+	/* The actions (webhook routes, backup, central audit) are made again
+	 * from the new site's config too; a running backup would be killed by
+	 * that, so it has to end first. */
+	if (app->nchild_cbs > 0) {
+		ui_message(app, UI_MSG_WARN, "%s",
+		    _("a backup is running: let it finish or cancel it (b, then c) before switching sites"));
+		return true;
+	}
 	site = xstrdup(args);
 	old_theme = xstrdup(theme_name(app));
 	while (ui_overlay_active(app))
 		ui_overlay_close(app);
 	command_free_all(ui);
+	actions_stop(app);
 	rc = app_reload(app, site, &cause);
+	actions_start(app);
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (features[i]->pane->attach != NULL)
 			features[i]->pane->attach(app, app->feature_data[i]);

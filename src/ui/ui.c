@@ -1,6 +1,7 @@
 /* The console: curses set-up and teardown, the layout of the five panes,
  * header and status line, key dispatch (overlay, prompt, focused pane,
  * global keys), and the main loop with one redraw per pass. */
+#include "ceres/actions.h"
 #include "ceres/app.h"
 #include "ceres/i18n.h"
 #include "ceres/sanitize.h"
@@ -144,7 +145,7 @@ static void
 draw_header(struct app *app)
 {
 	struct status st;
-	char clock[16], age[16], line[512];
+	char clock[16], age[16], line[512], extra[128];
 	time_t t = time(NULL);
 	struct tm tm;
 	double oldest = -1;
@@ -180,9 +181,10 @@ draw_header(struct app *app)
 
 		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr_block(r) | A_BOLD);
 	}
-	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s", st.summary.len ? st.summary.buf : "",
-	    clock, _("data age"), age, app->read_only ? " │ " : "",
-	    app->read_only ? _("READ-ONLY") : "");
+	actions_header(app, extra, sizeof extra);
+	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
+	    clock, _("data age"), age, *extra != '\0' ? " │ " : "", extra,
+	    app->read_only ? " │ " : "", app->read_only ? _("READ-ONLY") : "");
 	ui_put(stdscr, 0, x, line, COLS - x, a);
 	status_free(&st);
 }
@@ -335,6 +337,10 @@ handle_key(struct app *app, int key)
 		app_dirty(app);
 		return;
 	}
+	if (actions_key(app, key)) {
+		app_dirty(app);
+		return;
+	}
 	switch (key) {
 	case 'q':
 		app->quit = true;
@@ -469,6 +475,7 @@ app_run_tui(struct app *app)
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (features[i]->pane->attach != NULL)
 			features[i]->pane->attach(app, app->feature_data[i]);
+	actions_start(app);
 	for (size_t i = 0; i < app->nsources; i++)
 		source_poll_now(app->sources[i]);
 	if (app->opt.rotate > 0)
@@ -494,5 +501,7 @@ app_run_tui(struct app *app)
 	endwin();
 	signals_set_tty_restore(false);
 	ui_free(app);
+	/* After the overlays are gone: they point into the actions' state. */
+	actions_stop(app);
 	return 0;
 }

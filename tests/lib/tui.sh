@@ -10,10 +10,13 @@ tui_start() {
 	local cols=$1 rows=$2; shift 2
 	local cmd="$CERES_TOP"
 	for a in "$@"; do cmd="$cmd $(printf '%q' "$a")"; done
+	# Start a placeholder, turn remain-on-exit on, then respawn the pane
+	# with the program: its exit status is then always recorded.
 	tmux -L "$TUI_SOCK" -f /dev/null new-session -d -s "$TUI_SESSION" -x "$cols" -y "$rows" \
-		-e TERM=tmux-256color -e LANG="${LANG:-C.UTF-8}" -e LC_ALL="${LC_ALL:-}" \
-		"stty sane; exec env TERM=tmux-256color $cmd 2>$TEST_TMP/tui-stderr.txt"
+		-e TERM=tmux-256color -e LANG="${LANG:-C.UTF-8}" -e LC_ALL="${LC_ALL:-}" "sleep 86400"
 	tmux -L "$TUI_SOCK" set -t "$TUI_SESSION" remain-on-exit on >/dev/null
+	tmux -L "$TUI_SOCK" respawn-pane -k -t "$TUI_SESSION" \
+		"stty sane; exec env TERM=tmux-256color $cmd 2>$TEST_TMP/tui-stderr.txt"
 }
 tui_keys() { tmux -L "$TUI_SOCK" send-keys -t "$TUI_SESSION" "$@"; }
 # tui_type TEXT: literal text (no key names).

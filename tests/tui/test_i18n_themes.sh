@@ -115,9 +115,9 @@ check "noc on an 8-colour terminal: colour46 (ok) becomes green (32)" grep -qP '
 tui_stop
 
 # 5. NOC wall screen: read-only, focus rotates by itself (one pane at a
-# time below 80x24, so the visible pane changes).
+# time below 24 lines, so the visible pane changes).
 TUI_SOCK="ceres-test-$$-noc"
-tui_start 70 20 -c "$CFG" --read-only --rotate 1 --theme noc
+tui_start 140 20 -c "$CFG" --read-only --rotate 1 --theme noc
 check "read-only shown in the header" tui_wait "READ-ONLY" 10
 check "rotation shows pane 2" tui_wait "2 Alerts" 5
 check "then pane 3" tui_wait "3 Logs" 5

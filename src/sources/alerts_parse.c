@@ -1,0 +1,718 @@
+/* Pure parsers of Alertmanager API v2 answers (alerts, silences, status,
+ * the silence id of a POST, error bodies) and the builder of a silence
+ * body.  Input is hostile by default: wrong types are treated as absent,
+ * elements that are not alerts are skipped and counted, nothing is
+ * trusted to be valid UTF-8. */
+#include "ceres/alerts.h"
+#include "ceres/i18n.h"
+#include "ceres/sanitize.h"
+#include "ceres/util.h"
+
+#include <cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 prefix of s (strict: no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+static size_t
+utf8_valid_prefix(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t v, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 2; v = c & 0x1f; min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 3; v = c & 0x0f; min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 4; v = c & 0x07; min = 0x10000;
+		} else
+			return i;
+		if (len - i < n)
+			return i;
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			v = (v << 6) | (s[i + k] & 0x3f);
+		}
+		if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+			return i;
+		i += n;
+	}
+	return i;
+}
+
+/* Copy a backend string into the arena as valid UTF-8: invalid bytes
+ * become U+FFFD, everything else (controls included) is kept as sent. */
+static const char *
+keep(struct alerts_arena *a, const char *s)
+{
+	size_t len = strlen(s), ok = utf8_valid_prefix((const unsigned char *)s, len);
+	struct strbuf sb;
+	const char *out;
+
+	if (ok == len)
+		return alerts_arena_strndup(a, s, len);
+	strbuf_init(&sb);
+	while (len > 0) {
+		ok = utf8_valid_prefix((const unsigned char *)s, len);
+		strbuf_add(&sb, s, ok);
+		s += ok;
+		len -= ok;
+		if (len > 0) {
+			strbuf_adds(&sb, "\xef\xbf\xbd");
+			s++;
+			len--;
+		}
+	}
+	out = alerts_arena_strndup(a, sb.buf != NULL ? sb.buf : "", sb.len);
+	strbuf_free(&sb);
+	return out;
+}
+
+/* A display copy: sanitized once, kept in the arena. */
+static const char *
+display(struct alerts_arena *a, const char *s)
+{
+	char *d = sanitize_str(s);
+	const char *out = alerts_arena_strdup(a, d);
+
+	free(d);
+	return out;
+}
+
+static const char *
+get_str(struct alerts_arena *a, const cJSON *o, const char *key, const char *def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (cJSON_IsString(v) && v->valuestring != NULL)
+		return keep(a, v->valuestring);
+	return def;
+}
+
+static double
+get_time(const char *s)
+{
+	double t;
+
+	if (s == NULL || parse_rfc3339(s, &t) != 0 || t <= 0)
+		return 0;
+	return t;
+}
+
+struct pair_sort {
+	struct alert_pair	p;
+	size_t			order;
+};
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct pair_sort *x = a, *y = b;
+	int c = strcmp(x->p.name, y->p.name);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The string members of a JSON object, sorted by name; a repeated name
+ * keeps its last value, as Go's decoder (and Alertmanager) would. */
+static struct alert_pair *
+get_pairs(struct alerts_arena *a, const cJSON *o, size_t *n)
+{
+	const cJSON *c;
+	struct pair_sort *tmp;
+	struct alert_pair *out;
+	size_t k = 0, m = 0;
+
+	*n = 0;
+	if (!cJSON_IsObject(o))
+		return NULL;
+	cJSON_ArrayForEach(c, o)
+		if (cJSON_IsString(c) && c->valuestring != NULL && c->string != NULL)
+			k++;
+	if (k == 0)
+		return NULL;
+	tmp = xcalloc(k, sizeof *tmp);
+	k = 0;
+	cJSON_ArrayForEach(c, o) {
+		if (!cJSON_IsString(c) || c->valuestring == NULL || c->string == NULL)
+			continue;
+		tmp[k].p.name = c->string;
+		tmp[k].p.value = c->valuestring;
+		tmp[k].order = k;
+		k++;
+	}
+	qsort(tmp, k, sizeof *tmp, pair_cmp);
+	out = alerts_arena_alloc(a, k * sizeof *out);
+	for (size_t i = 0; i < k; i++) {
+		if (i + 1 < k && strcmp(tmp[i].p.name, tmp[i + 1].p.name) == 0)
+			continue;	/* a later value of the same name follows */
+		out[m].name = keep(a, tmp[i].p.name);
+		out[m].value = keep(a, tmp[i].p.value);
+		m++;
+	}
+	free(tmp);
+	*n = m;
+	return out;
+}
+
+/* An array of strings, or of objects with a "name" (receivers). */
+static const char **
+get_strings(struct alerts_arena *a, const cJSON *arr, size_t *n)
+{
+	const cJSON *c;
+	const char **out;
+	size_t k = 0;
+
+	*n = 0;
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+		return NULL;
+	out = alerts_arena_alloc(a, (size_t)cJSON_GetArraySize(arr) * sizeof *out);
+	cJSON_ArrayForEach(c, arr) {
+		const cJSON *v = cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "name") : c;
+
+		if (cJSON_IsString(v) && v->valuestring != NULL)
+			out[k++] = keep(a, v->valuestring);
+	}
+	*n = k;
+	return out;
+}
+
+static const char *
+pair_value(const struct alert_pair *p, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(p[mid].name, name);
+
+		if (c == 0)
+			return p[mid].value;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A stand-in fingerprint for an alert that came without one: FNV-1a of
+ * its sorted labels, so the same labels give the same key. */
+static const char *
+fallback_fingerprint(struct alerts_arena *a, const struct alert_pair *l, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char buf[24];
+
+	for (size_t i = 0; i < n; i++) {
+		for (const char *s = l[i].name; ; s++) {
+			h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+			if (*s == '\0')
+				break;
+		}
+		for (const char *s = l[i].value; ; s++) {
+			h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+			if (*s == '\0')
+				break;
+		}
+	}
+	snprintf(buf, sizeof buf, "~%016llx", (unsigned long long)h);
+	return alerts_arena_strdup(a, buf);
+}
+
+static int
+parse_alert(struct alerts_arena *a, const cJSON *o, struct alert *al)
+{
+	const cJSON *st;
+	const char *s;
+
+	if (!cJSON_IsObject(o))
+		return -1;
+	memset(al, 0, sizeof *al);
+	/* Labels are an alert's identity: without any it is not an alert
+	 * (Alertmanager refuses to store one). */
+	al->labels = get_pairs(a, cJSON_GetObjectItemCaseSensitive(o, "labels"), &al->nlabels);
+	if (al->nlabels == 0)
+		return -1;
+	al->annotations = get_pairs(a, cJSON_GetObjectItemCaseSensitive(o, "annotations"),
+	    &al->nannotations);
+	al->fingerprint = get_str(a, o, "fingerprint", NULL);
+	if (al->fingerprint == NULL || *al->fingerprint == '\0')
+		al->fingerprint = fallback_fingerprint(a, al->labels, al->nlabels);
+	s = pair_value(al->labels, al->nlabels, "alertname");
+	al->alertname = s != NULL ? s : "";
+	s = pair_value(al->labels, al->nlabels, "severity");
+	al->severity = s != NULL ? s : "";
+	al->sev = alerts_sev_class(al->severity);
+	s = pair_value(al->annotations, al->nannotations, "summary");
+	if (s == NULL || *s == '\0')
+		s = pair_value(al->annotations, al->nannotations, "message");
+	if (s == NULL || *s == '\0')
+		s = pair_value(al->annotations, al->nannotations, "description");
+	al->summary = s != NULL ? s : "";
+	al->starts_at = get_str(a, o, "startsAt", "");
+	al->ends_at = get_str(a, o, "endsAt", "");
+	al->updated_at = get_str(a, o, "updatedAt", "");
+	al->starts = get_time(al->starts_at);
+	al->ends = get_time(al->ends_at);
+	al->generator_url = get_str(a, o, "generatorURL", NULL);
+	if (al->generator_url != NULL && *al->generator_url == '\0')
+		al->generator_url = NULL;
+	al->receivers = get_strings(a, cJSON_GetObjectItemCaseSensitive(o, "receivers"),
+	    &al->nreceivers);
+	st = cJSON_GetObjectItemCaseSensitive(o, "status");
+	if (!cJSON_IsObject(st))
+		st = NULL;
+	al->am_state = st != NULL ? get_str(a, st, "state", "active") : "active";
+	al->silenced_by = get_strings(a, cJSON_GetObjectItemCaseSensitive(st, "silencedBy"),
+	    &al->nsilenced_by);
+	al->inhibited_by = get_strings(a, cJSON_GetObjectItemCaseSensitive(st, "inhibitedBy"),
+	    &al->ninhibited_by);
+	al->muted_by = get_strings(a, cJSON_GetObjectItemCaseSensitive(st, "mutedBy"),
+	    &al->nmuted_by);
+	if (strcmp(al->am_state, "unprocessed") == 0)
+		al->state = ALERT_UNPROCESSED;
+	else if (strcmp(al->am_state, "suppressed") == 0 || strcmp(al->am_state, "active") != 0) {
+		/* Unknown states count as firing unless something suppresses them. */
+		if (al->nsilenced_by > 0)
+			al->state = ALERT_SILENCED;
+		else if (al->ninhibited_by > 0)
+			al->state = ALERT_INHIBITED;
+		else if (strcmp(al->am_state, "suppressed") == 0)
+			al->state = ALERT_MUTED;
+		else
+			al->state = ALERT_ACTIVE;
+	} else
+		al->state = ALERT_ACTIVE;
+	al->d_alertname = display(a, al->alertname);
+	al->d_summary = display(a, al->summary);
+	return 0;
+}
+
+static const char *
+json_type_name(const cJSON *j)
+{
+	if (cJSON_IsObject(j)) return "an object";
+	if (cJSON_IsArray(j)) return "an array";
+	if (cJSON_IsString(j)) return "a string";
+	if (cJSON_IsNumber(j)) return "a number";
+	if (cJSON_IsBool(j)) return "a boolean";
+	return "null";
+}
+
+/* Parse JSON with a useful message on failure (byte offset of the error). */
+static cJSON *
+parse_json(const char *what, const char *buf, size_t len, char **cause)
+{
+	cJSON *root;
+	const char *ep;
+
+	if (buf == NULL || len == 0) {
+		*cause = xasprintf(_("%s: empty answer"), what);
+		return NULL;
+	}
+	root = cJSON_ParseWithLength(buf, len);
+	if (root != NULL)
+		return root;
+	ep = cJSON_GetErrorPtr();
+	if (ep != NULL && ep >= buf && ep <= buf + len)
+		*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(ep - buf));
+	else
+		*cause = xasprintf(_("%s: invalid JSON"), what);
+	return NULL;
+}
+
+static char *
+wrong_shape(const char *what, const cJSON *root)
+{
+	if (cJSON_IsString(root) && root->valuestring != NULL) {
+		char *s = sanitize_str(root->valuestring), *m;
+
+		m = xasprintf(_("%s: Alertmanager said: %.200s"), what, s);
+		free(s);
+		return m;
+	}
+	return xasprintf(_("%s: expected a JSON array, got %s"), what, json_type_name(root));
+}
+
+static bool
+json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The end of the JSON value that starts at p: a matching bracket outside
+ * strings for objects and arrays, the closing quote for strings, the next
+ * delimiter for scalars.  Only finds boundaries; cJSON validates the
+ * slice.  NULL when the value does not end before end. */
+static const char *
+value_end(const char *p, const char *end)
+{
+	size_t depth = 0;
+	bool in_str = false;
+
+	if (p >= end)
+		return NULL;
+	if (*p != '{' && *p != '[' && *p != '"') {
+		while (p < end && *p != ',' && *p != ']' && *p != '}' && !json_space(*p))
+			p++;
+		return p;
+	}
+	for (; p < end; p++) {
+		if (in_str) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"') {
+				in_str = false;
+				if (depth == 0)
+					return p + 1;
+			}
+		} else if (*p == '"')
+			in_str = true;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (depth == 0 || --depth == 0)
+				return p + 1;
+		}
+	}
+	return NULL;
+}
+
+typedef int (*element_fn)(const cJSON *el, void *arg);
+
+/* Walk a top-level JSON array one element at a time: each element is
+ * parsed on its own and freed before the next, so a 10,000-alert answer
+ * never exists as one cJSON tree (that tree is six times the answer).
+ * Returns the number of elements, or -1 with *cause.  A body that is not
+ * an array is parsed whole for a precise message. */
+static long
+array_each(const char *what, const char *buf, size_t len, element_fn fn, void *arg, char **cause)
+{
+	const char *p = buf, *end = buf + len;
+	long n = 0;
+
+	if (buf == NULL || len == 0) {
+		*cause = xasprintf(_("%s: empty answer"), what);
+		return -1;
+	}
+	while (p < end && json_space(*p))
+		p++;
+	if (p == end || *p != '[') {
+		cJSON *root = parse_json(what, buf, len, cause);
+
+		if (root == NULL)
+			return -1;
+		*cause = wrong_shape(what, root);
+		cJSON_Delete(root);
+		return -1;
+	}
+	for (p++; ; ) {
+		const char *start, *stop;
+		cJSON *el;
+
+		while (p < end && json_space(*p))
+			p++;
+		if (p < end && *p == ']' && n == 0)
+			return 0;
+		start = p;
+		if ((stop = value_end(start, end)) == NULL ||
+		    (el = cJSON_ParseWithLength(start, (size_t)(stop - start))) == NULL) {
+			*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(start - buf));
+			return -1;
+		}
+		fn(el, arg);
+		cJSON_Delete(el);
+		n++;
+		for (p = stop; p < end && json_space(*p); p++)
+			;
+		if (p < end && *p == ']')
+			return n;
+		if (p == end || *p != ',') {
+			*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(p - buf));
+			return -1;
+		}
+		p++;
+	}
+}
+
+static int
+alert_element(const cJSON *el, void *arg)
+{
+	struct alert_set *set = arg;
+
+	if ((set->n & (set->n - 1)) == 0)	/* grow at powers of two */
+		set->alerts = xreallocarray(set->alerts, set->n == 0 ? 1 : set->n * 2,
+		    sizeof *set->alerts);
+	if (parse_alert(&set->arena, el, &set->alerts[set->n]) == 0)
+		set->n++;
+	else
+		set->malformed++;
+	return 0;
+}
+
+int
+alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cause)
+{
+	struct alert_set *set = xcalloc(1, sizeof *set);
+
+	*out = NULL;
+	if (array_each("alerts", buf, len, alert_element, set, cause) < 0) {
+		alert_set_free(set);
+		return -1;
+	}
+	alert_set_group(set);
+	*out = set;
+	return 0;
+}
+
+static int
+silence_rank(const char *state)
+{
+	if (strcmp(state, "active") == 0)
+		return 0;
+	if (strcmp(state, "pending") == 0)
+		return 1;
+	if (strcmp(state, "expired") == 0)
+		return 2;
+	return 3;
+}
+
+/* Active by soonest end, pending by soonest start, expired most recent
+ * first: the order Alertmanager itself lists them in. */
+static int
+silence_cmp(const void *a, const void *b)
+{
+	const struct silence *x = a, *y = b;
+	int rx = silence_rank(x->state), ry = silence_rank(y->state);
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	if (rx == 1 && x->starts != y->starts)
+		return x->starts < y->starts ? -1 : 1;
+	if (x->ends != y->ends) {
+		if (rx == 2)
+			return x->ends > y->ends ? -1 : 1;
+		return x->ends < y->ends ? -1 : 1;
+	}
+	return strcmp(x->id, y->id);
+}
+
+static int
+parse_silence(struct alerts_arena *a, const cJSON *o, struct silence *s)
+{
+	const cJSON *st, *ms, *m;
+	size_t k = 0;
+
+	if (!cJSON_IsObject(o))
+		return -1;
+	memset(s, 0, sizeof *s);
+	s->id = get_str(a, o, "id", NULL);
+	if (s->id == NULL || *s->id == '\0')
+		return -1;
+	st = cJSON_GetObjectItemCaseSensitive(o, "status");
+	s->state = cJSON_IsObject(st) ? get_str(a, st, "state", "") : "";
+	s->created_by = get_str(a, o, "createdBy", "");
+	s->comment = get_str(a, o, "comment", "");
+	s->starts_at = get_str(a, o, "startsAt", "");
+	s->ends_at = get_str(a, o, "endsAt", "");
+	s->updated_at = get_str(a, o, "updatedAt", "");
+	s->starts = get_time(s->starts_at);
+	s->ends = get_time(s->ends_at);
+	s->nwould = -1;
+	ms = cJSON_GetObjectItemCaseSensitive(o, "matchers");
+	if (cJSON_IsArray(ms) && cJSON_GetArraySize(ms) > 0) {
+		s->matchers = alerts_arena_alloc(a, (size_t)cJSON_GetArraySize(ms) * sizeof *s->matchers);
+		cJSON_ArrayForEach(m, ms) {
+			const cJSON *re, *eq;
+
+			if (!cJSON_IsObject(m))
+				continue;
+			s->matchers[k].name = get_str(a, m, "name", NULL);
+			s->matchers[k].value = get_str(a, m, "value", NULL);
+			if (s->matchers[k].name == NULL || s->matchers[k].value == NULL)
+				continue;
+			re = cJSON_GetObjectItemCaseSensitive(m, "isRegex");
+			eq = cJSON_GetObjectItemCaseSensitive(m, "isEqual");
+			s->matchers[k].is_regex = cJSON_IsTrue(re);
+			s->matchers[k].is_equal = !cJSON_IsFalse(eq);	/* default true */
+			k++;
+		}
+	}
+	s->nmatchers = k;
+	return 0;
+}
+
+static int
+silence_element(const cJSON *el, void *arg)
+{
+	struct silence_set *set = arg;
+
+	if ((set->n & (set->n - 1)) == 0)
+		set->v = xreallocarray(set->v, set->n == 0 ? 1 : set->n * 2, sizeof *set->v);
+	if (parse_silence(&set->arena, el, &set->v[set->n]) == 0)
+		set->n++;
+	return 0;
+}
+
+int
+silences_parse(const char *buf, size_t len, struct silence_set **out, char **cause)
+{
+	struct silence_set *set = xcalloc(1, sizeof *set);
+
+	*out = NULL;
+	if (array_each("silences", buf, len, silence_element, set, cause) < 0) {
+		silence_set_free(set);
+		return -1;
+	}
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof *set->v, silence_cmp);
+	*out = set;
+	return 0;
+}
+
+void
+silence_set_free(struct silence_set *set)
+{
+	if (set == NULL)
+		return;
+	alerts_arena_free(&set->arena);
+	free(set->v);
+	free(set);
+}
+
+int
+am_status_parse(const char *buf, size_t len, struct am_status *out, char **cause)
+{
+	cJSON *root = parse_json("status", buf, len, cause);
+	const cJSON *cl, *v, *vi;
+
+	memset(out, 0, sizeof *out);
+	if (root == NULL)
+		return -1;
+	if (!cJSON_IsObject(root)) {
+		*cause = xasprintf(_("status: expected a JSON object, got %s"), json_type_name(root));
+		cJSON_Delete(root);
+		return -1;
+	}
+	cl = cJSON_GetObjectItemCaseSensitive(root, "cluster");
+	v = cJSON_GetObjectItemCaseSensitive(cl, "status");
+	if (cJSON_IsString(v) && v->valuestring != NULL) {
+		char *s = sanitize_str(v->valuestring);
+
+		snprintf(out->cluster, sizeof out->cluster, "%s", s);
+		free(s);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(cl, "peers");
+	out->npeers = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
+	vi = cJSON_GetObjectItemCaseSensitive(root, "versionInfo");
+	v = cJSON_GetObjectItemCaseSensitive(vi, "version");
+	if (cJSON_IsString(v) && v->valuestring != NULL) {
+		char *s = sanitize_str(v->valuestring);
+
+		snprintf(out->version, sizeof out->version, "%s", s);
+		free(s);
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+int
+am_silence_id_parse(const char *buf, size_t len, char **id, char **cause)
+{
+	cJSON *root = parse_json("silence", buf, len, cause);
+	const cJSON *v;
+
+	*id = NULL;
+	if (root == NULL)
+		return -1;
+	v = cJSON_GetObjectItemCaseSensitive(root, "silenceID");
+	if (!cJSON_IsString(v) || v->valuestring == NULL || v->valuestring[0] == '\0') {
+		*cause = xstrdup(_("silence: the answer has no silenceID"));
+		cJSON_Delete(root);
+		return -1;
+	}
+	*id = sanitize_str(v->valuestring);
+	cJSON_Delete(root);
+	return 0;
+}
+
+char *
+am_error_text(long status, const char *buf, size_t len)
+{
+	cJSON *root = buf != NULL && len > 0 ? cJSON_ParseWithLength(buf, len) : NULL;
+	const cJSON *msg = NULL;
+	char *text = NULL, *out;
+
+	if (cJSON_IsString(root))
+		msg = root;
+	else if (cJSON_IsObject(root)) {
+		msg = cJSON_GetObjectItemCaseSensitive(root, "message");
+		if (!cJSON_IsString(msg))
+			msg = cJSON_GetObjectItemCaseSensitive(root, "error");
+	}
+	if (cJSON_IsString(msg) && msg->valuestring != NULL)
+		text = sanitize_str(msg->valuestring);
+	else if (buf != NULL && len > 0) {
+		size_t n = strcspn(buf, "\r\n");
+
+		text = sanitize_text(buf, n < len ? n : len);
+	}
+	cJSON_Delete(root);
+	if (text != NULL && text[0] != '\0')
+		out = xasprintf("HTTP %ld: %.300s", status, text);
+	else
+		out = xasprintf("HTTP %ld", status);
+	free(text);
+	return out;
+}
+
+char *
+am_silence_body(const struct silence_matcher *m, size_t n, const char *id,
+    const char *starts_at_raw, double start, double end, const char *created_by,
+    const char *comment)
+{
+	cJSON *o = cJSON_CreateObject(), *arr;
+	char ts[40], *p, *out;
+
+	if (id != NULL)
+		cJSON_AddStringToObject(o, "id", id);
+	arr = cJSON_AddArrayToObject(o, "matchers");
+	for (size_t i = 0; i < n; i++) {
+		cJSON *mo = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(mo, "name", m[i].name);
+		cJSON_AddStringToObject(mo, "value", m[i].value);
+		cJSON_AddBoolToObject(mo, "isRegex", m[i].is_regex);
+		cJSON_AddBoolToObject(mo, "isEqual", m[i].is_equal);
+		cJSON_AddItemToArray(arr, mo);
+	}
+	if (starts_at_raw != NULL && *starts_at_raw != '\0')
+		cJSON_AddStringToObject(o, "startsAt", starts_at_raw);
+	else
+		cJSON_AddStringToObject(o, "startsAt", fmt_rfc3339(start, ts, sizeof ts));
+	cJSON_AddStringToObject(o, "endsAt", fmt_rfc3339(end, ts, sizeof ts));
+	cJSON_AddStringToObject(o, "createdBy", created_by);
+	cJSON_AddStringToObject(o, "comment", comment);
+	p = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (p == NULL)
+		abort();
+	out = xstrdup(p);
+	cJSON_free(p);
+	return out;
+}
