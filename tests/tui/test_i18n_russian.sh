@@ -24,7 +24,7 @@ export LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8
 check "the ru_RU.UTF-8 locale exists" bash -c "locale -a | grep -qi '^ru_RU.utf8$'"
 
 tui_start 120 40 -c "$CFG"
-check "header: site and a Russian verdict" wait_for 15 tui_has_re "ceres-top │ sandbox │ (НОРМА|ПРЕДУПРЕЖДЕНИЕ|КРИТИЧНО|НЕИЗВЕСТНО)"
+check "header: site and a Russian verdict" wait_for 15 tui_has_re "ceres-top │ sandbox │ (НОРМА|ВНИМАНИЕ|КРИТИЧНО|НЕИЗВЕСТНО)"
 check "header: data age in Russian" tui_has "возраст данных"
 check "pane titles in Russian" bash -c "s=\$(tmux -L $TUI_SOCK capture-pane -t t -p); grep -q '1 Состояние' <<<\"\$s\" && grep -q '2 Алерты' <<<\"\$s\" && grep -q '3 Логи' <<<\"\$s\" && grep -q '4 Активность' <<<\"\$s\" && grep -q '5 Готовность' <<<\"\$s\""
 check "key line in Russian" tui_has "q выход  ? справка"
