@@ -103,6 +103,10 @@ const struct config_key config_schema[] = {
 	    N_("PCRE2 pattern that marks a log line as info level")),
 	ROW("loki", "levels_debug", CONFIG_REGEX,
 	    N_("PCRE2 pattern that marks a log line as debug level")),
+	ROW("loki", "since", CONFIG_STRING,
+	    N_("history shown on start and by --once, e.g. 1h (default 1h)")),
+	ROW("loki", "delay", CONFIG_STRING,
+	    N_("seconds (0-300) the tail stays behind now, so that lines reaching Loki late are not missed (default 2)")),
 
 	ROW("gitea", "url", CONFIG_URL,
 	    N_("Gitea base URL")),

@@ -4,6 +4,7 @@
 #define CERES_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Return a new string with valid UTF-8 and no control characters: C0/C1
  * controls and escape sequences are rendered visibly (e.g. "\e[31m" becomes
@@ -17,5 +18,29 @@ char *sanitize_multiline(const char *s, size_t len);
 
 /* Display width of a sanitized UTF-8 string (wcwidth). */
 int text_width(const char *s);
+
+/* SGR colours of a log line as spans over the sanitized text. */
+#define SGR_BOLD	0x01
+#define SGR_DIM		0x02
+#define SGR_ITALIC	0x04
+#define SGR_UNDERLINE	0x08
+#define SGR_REVERSE	0x10
+#define SGR_STRIKE	0x20
+
+struct sgr_span {
+	uint32_t	start;		/* byte offsets into the sanitized text */
+	uint32_t	end;
+	int16_t		fg;		/* -1 default, else 0-255 (xterm palette) */
+	int16_t		bg;
+	uint16_t	attrs;		/* SGR_* */
+};
+
+/* Like sanitize_text() (or sanitize_multiline() with keep_newlines), except
+ * that well-formed SGR sequences (ESC [ params m) are removed from the text
+ * and described by *spans instead, so the logs pane can draw them as curses
+ * colours.  Every other control or sequence is shown visibly, as always.
+ * *spans (NULL when there are none) belongs to the caller. */
+char *sanitize_sgr(const char *s, size_t len, int keep_newlines,
+    struct sgr_span **spans, size_t *nspans);
 
 #endif

@@ -90,10 +90,11 @@ void ui_text_overlay(struct app *app, const char *title, char *text);
  * again with the new data, so register there and nowhere else). */
 typedef bool (*ui_command_cb)(struct app *app, const char *args, void *arg);
 void ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *arg);
-/* Tab completion of a command's argument: args is the text typed after
+/* Tab completion of a command's arguments: args is the text typed after
  * the verb up to the cursor; return every candidate for its last word
  * (NULL-terminated array of owned strings, or NULL); the prompt keeps the
- * ones starting with what is typed. */
+ * ones starting with what is typed.  One Tab completes the common prefix
+ * and lists the candidates; further Tabs cycle through them. */
 typedef char **(*ui_complete_cb)(struct app *app, const char *args, void *arg);
 struct ui_command_def {
 	const char	*verb;
@@ -103,5 +104,9 @@ struct ui_command_def {
 	ui_complete_cb	 complete;	/* may be NULL */
 };
 void ui_command_add(struct app *app, const struct ui_command_def *def, void *arg);
+/* A completer for a verb registered with ui_command_register() whose
+ * candidates each replace all the arguments typed so far (a LogQL
+ * selector is not made of blank-separated words). */
+void ui_command_complete(struct app *app, const char *verb, ui_complete_cb cb, void *arg);
 
 #endif

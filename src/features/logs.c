@@ -1,37 +1,232 @@
-/* The logs feature.  Placeholder until the logs pane lands: it takes no
- * sources and its pane says it is not built yet. */
+/* The logs feature: the Loki tail from [loki] (or, with no config file,
+ * the Ceres local layout), its ring buffer and level rules, and its
+ * --once output: the newest `limit` lines of the query over the last
+ * `since` (default 1h). */
 #include "ceres/app.h"
 #include "ceres/i18n.h"
+#include "ceres/logs.h"
 #include "ceres/ui.h"
+#include "ceres/util.h"
 
 #include <cJSON.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct pane_ops logs_pane;
+
+#define DEFAULT_QUERY	"{job=~\".+\"}"
+#define DEFAULT_URL	"http://127.0.0.1:3100"
+
+static void logs_free(void *data);
+
+static int
+logs_config(struct app *app, struct logs *lg, const char **url, char **cause)
+{
+	struct config *c = app->config;
+	const char *pat[LOG_LEVEL_COUNT] = { NULL };
+	const char *v;
+	long l;
+
+	*url = config_get(c, "loki", NULL, "url");
+	if (*url == NULL && c->defaults)
+		*url = DEFAULT_URL;
+	lg->query = xstrdup(config_get_default(c, "loki", NULL, "query", DEFAULT_QUERY));
+	l = config_get_int(c, "loki", NULL, "limit", 500);
+	lg->limit = (unsigned)(l < 1 ? 1 : l > 100000 ? 100000 : l);
+	l = config_get_int(c, "loki", NULL, "buffer_lines", 10000);
+	lg->buffer_lines = (unsigned)(l < 10 ? 10 : l > 10000000 ? 10000000 : l);
+	lg->since = 3600;
+	if ((v = config_get(c, "loki", NULL, "since")) != NULL && parse_duration(v, &lg->since) != 0) {
+		*cause = xasprintf(_("[loki] since: '%s' is not a duration (e.g. 30m, 1h, 2d)"), v);
+		return -1;
+	}
+	/* Agents send lines in batches (promtail, Alloy: every second), so
+	 * by default the tail keeps 2 s behind: a line from one host that
+	 * reaches Loki after a newer one from another is not passed by. */
+	lg->delay = 2;
+	if ((v = config_get(c, "loki", NULL, "delay")) != NULL &&
+	    (parse_double(v, &lg->delay) != 0 || lg->delay < 0 || lg->delay > 300)) {
+		*cause = xasprintf(_("[loki] delay: '%s' is not a number of seconds from 0 to 300"), v);
+		return -1;
+	}
+	pat[LOG_LEVEL_ERROR] = config_get(c, "loki", NULL, "levels_error");
+	pat[LOG_LEVEL_WARN] = config_get(c, "loki", NULL, "levels_warn");
+	pat[LOG_LEVEL_INFO] = config_get(c, "loki", NULL, "levels_info");
+	pat[LOG_LEVEL_DEBUG] = config_get(c, "loki", NULL, "levels_debug");
+	if (log_levels_init(&lg->levels, pat, cause) != 0) {
+		char *why = *cause;
+
+		*cause = xasprintf("[loki] %s", why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 logs_init(struct app *app, void **data, char **cause)
 {
-	(void)app;
-	(void)cause;
-	*data = NULL;
+	struct logs *lg = xcalloc(1, sizeof *lg);
+	struct config *c = app->config;
+	struct loki_opts o;
+	const char *url;
+
+	lg->app = app;
+	lg->view.follow = true;
+	lg->view.vis_gen = 1;
+	*data = lg;
+	if (logs_config(app, lg, &url, cause) != 0) {
+		logs_free(lg);
+		*data = NULL;
+		return -1;
+	}
+	lg->ring = log_ring_new(lg->buffer_lines, &lg->levels);
+	if (url == NULL)
+		return 0;	/* the pane says Loki is not configured */
+	memset(&o, 0, sizeof o);
+	o.url = url;
+	o.org_id = config_get(c, "loki", NULL, "org_id");
+	o.token = config_get(c, "loki", NULL, "token");
+	o.user = config_get(c, "loki", NULL, "user");
+	o.password = config_get(c, "loki", NULL, "password");
+	o.insecure = config_get_bool(c, "loki", NULL, "insecure", false);
+	/* Only the first of a space-separated URL list is tailed. */
+	{
+		char *first = xstrndup(url, strcspn(url, " \t"));
+
+		o.url = first;
+		lg->url_shown = url_redact(first);
+		lg->src = loki_source_new(app, lg, &o, cause);
+		free(first);
+	}
+	if (lg->src == NULL) {
+		logs_free(lg);
+		*data = NULL;
+		return -1;
+	}
+	lg->src->interval = config_get_double(c, "loki", NULL, "interval", app->interval);
+	lg->src->timeout = config_get_double(c, "loki", NULL, "timeout", app->timeout);
+	app_add_source(app, lg->src);
 	return 0;
 }
 
 static void
-logs_draw(struct app *app, void *data, WINDOW *win, bool focused)
+logs_free(void *data)
 {
-	(void)app;
-	(void)data;
-	(void)focused;
-	ui_put(win, 1, 1, _("not built yet"), getmaxx(win) - 2, ui_attr(COLOR_ROLE_DIM));
+	struct logs *lg = data;
+
+	if (lg == NULL)
+		return;
+	/* The source is freed by the app (before features). */
+	log_ring_free(lg->ring);
+	log_levels_free(&lg->levels);
+	log_regex_clear(&lg->view.search);
+	log_regex_clear(&lg->view.include);
+	log_regex_clear(&lg->view.exclude);
+	for (size_t i = 0; i < lg->nlabels; i++) {
+		free(lg->labels[i].name);
+		loki_strv_free(lg->labels[i].values, lg->labels[i].nvalues);
+	}
+	free(lg->labels);
+	free(lg->query);
+	free(lg->url_shown);
+	free(lg->error);
+	free(lg->warning);
+	free(lg);
 }
 
-static const struct pane_ops logs_pane = {
-	.name = "logs",
-	.title = N_("Logs"),
-	.draw = logs_draw,
-};
+static void
+logs_json(struct app *app, void *data, cJSON *root)
+{
+	struct logs *lg = data;
+	cJSON *arr = cJSON_AddArrayToObject(root, "logs");
+	char ts[48], ns[24];
+
+	(void)app;
+	if (lg == NULL || lg->ring == NULL)
+		return;
+	for (uint64_t q = log_ring_first(lg->ring); q < lg->ring->next_seq; q++) {
+		struct log_line *ln = log_ring_get(lg->ring, q);
+		cJSON *o = cJSON_CreateObject(), *labels;
+
+		cJSON_AddStringToObject(o, "ts", loki_ts_format(ln->ts, ts, sizeof ts));
+		snprintf(ns, sizeof ns, "%lld", (long long)ln->ts);
+		cJSON_AddStringToObject(o, "ts_ns", ns);
+		labels = cJSON_AddObjectToObject(o, "labels");
+		for (size_t i = 0; i < ln->stream->nlabels; i++)
+			cJSON_AddStringToObject(labels, ln->stream->labels[i].name,
+			    ln->stream->labels[i].value);
+		cJSON_AddStringToObject(o, "line", ln->text);
+		cJSON_AddStringToObject(o, "level", log_level_name((enum log_level)ln->level));
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
+static void
+logs_text(struct app *app, void *data, struct strbuf *out)
+{
+	struct logs *lg = data;
+	char ts[48];
+
+	(void)app;
+	if (lg == NULL)
+		return;
+	strbuf_addf(out, "%s", _("LOGS"));
+	if (lg->src == NULL) {
+		strbuf_addf(out, "\n  %s\n", _("(Loki not configured)"));
+		return;
+	}
+	log_ring_update_labels(lg->ring);
+	{
+		char *q = sanitize_str(lg->query);
+
+		strbuf_addf(out, "  %s  %s\n", q, lg->ring->common != NULL &&
+		    strcmp(lg->ring->common, "{}") != 0 ? lg->ring->common : "");
+		free(q);
+	}
+	if (lg->error != NULL)
+		strbuf_addf(out, "  %s: %s\n", _("error"), lg->error);
+	if (lg->warning != NULL)
+		strbuf_addf(out, "  %s: %s\n", _("warning"), lg->warning);
+	for (uint64_t q = log_ring_first(lg->ring); q < lg->ring->next_seq; q++) {
+		struct log_line *ln = log_ring_get(lg->ring, q);
+
+		strbuf_addf(out, "  %s ", loki_ts_format(ln->ts, ts, sizeof ts));
+		if (ln->stream->compact[0] != '\0')
+			strbuf_addf(out, "%s ", ln->stream->compact);
+		/* One entry per output line: inner newlines become ↵. */
+		for (const char *p = ln->text; *p != '\0'; p++) {
+			if (*p == '\n')
+				strbuf_adds(out, " ↵ ");
+			else
+				strbuf_addc(out, *p);
+		}
+		strbuf_addc(out, '\n');
+	}
+	if (lg->ring->count == 0 && lg->error == NULL)
+		strbuf_addf(out, "  %s\n", _("(no lines in the window)"));
+}
+
+static void
+logs_status(struct app *app, void *data, struct status *st)
+{
+	struct logs *lg = data;
+
+	(void)app;
+	if (lg == NULL || lg->src == NULL)
+		return;
+	status_perf(st, "log_lines", (double)lg->ring->count, -1);
+	status_perf(st, "log_errors", (double)lg->ring->level_count[LOG_LEVEL_ERROR], -1);
+}
 
 const struct feature logs_feature = {
 	.name = "logs",
 	.init = logs_init,
+	.free = logs_free,
+	.json = logs_json,
+	.text = logs_text,
+	.status = logs_status,
 	.pane = &logs_pane,
 };

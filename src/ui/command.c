@@ -47,8 +47,10 @@ ui_command_add(struct app *app, const struct ui_command_def *def, void *arg)
 	c->usage = def->usage != NULL ? xstrdup(def->usage) : NULL;
 	c->help = def->help;
 	c->cb = def->run;
-	c->complete = def->complete;
 	c->arg = arg;
+	c->complete = def->complete;
+	c->complete_arg = arg;
+	c->complete_whole = false;
 }
 
 void
@@ -57,6 +59,22 @@ ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *a
 	struct ui_command_def def = { .verb = verb, .run = cb };
 
 	ui_command_add(app, &def, arg);
+}
+
+void
+ui_command_complete(struct app *app, const char *verb, ui_complete_cb cb, void *arg)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL)
+		return;
+	for (size_t i = 0; i < ui->ncmds; i++) {
+		if (strcmp(ui->cmds[i].verb, verb) == 0) {
+			ui->cmds[i].complete = cb;
+			ui->cmds[i].complete_arg = arg;
+			ui->cmds[i].complete_whole = true;
+		}
+	}
 }
 
 void
@@ -79,6 +97,8 @@ struct verb {
 	ui_command_cb	 run;
 	ui_complete_cb	 complete;
 	void		*arg;
+	void		*complete_arg;
+	bool		 complete_whole;
 };
 
 static size_t
@@ -116,6 +136,8 @@ all_verbs(struct app *app, struct verb **out)
 		v[n].run = c->cb;
 		v[n].complete = c->complete;
 		v[n].arg = c->arg;
+		v[n].complete_arg = c->complete_arg;
+		v[n].complete_whole = c->complete_whole;
 		n++;
 	}
 	*out = v;
@@ -288,19 +310,17 @@ common_prefix(char **v, size_t n)
 	return len;
 }
 
-char *
-command_complete(struct app *app, const char *before, char **hint)
+void
+command_completion(struct app *app, const char *before, struct ui_completion *out)
 {
 	const char *start = before + strspn(before, " \t"), *word, *sp;
-	char **cands = NULL, **matches = NULL, *out;
+	char **cands = NULL;
 	struct verb *v = NULL;
-	size_t nm, lcp;
-	bool verb_pos;
 
-	*hint = NULL;
+	memset(out, 0, sizeof *out);
 	sp = start + strcspn(start, " \t");
-	verb_pos = *sp == '\0';
-	if (verb_pos) {
+	out->verb = *sp == '\0';
+	if (out->verb) {
 		word = start;
 		cands = complete_verbs(app, "", NULL);
 	} else {
@@ -308,39 +328,84 @@ command_complete(struct app *app, const char *before, char **hint)
 		const char *args = sp + strspn(sp, " \t");
 		const struct verb *hit;
 		size_t n = all_verbs(app, &v);
-		bool ambiguous;
+		bool ambiguous, whole;
 
 		hit = verb_find(v, n, name, &ambiguous);
 		free(name);
+		whole = hit != NULL && hit->complete_whole;
+		/* Completers of whole arguments (a LogQL selector) replace all
+		 * of them; the others complete the last word. */
 		word = before + strlen(before);
-		while (word > args && word[-1] != ' ' && word[-1] != '\t')
+		while (!whole && word > args && word[-1] != ' ' && word[-1] != '\t')
 			word--;
+		if (whole)
+			word = args;
 		if (hit != NULL && hit->complete != NULL)
-			cands = hit->complete(app, args, hit->arg);
+			cands = hit->complete(app, args, hit->complete_arg);
+		if (whole) {
+			size_t k = 0;
+
+			while (cands != NULL && cands[k] != NULL)
+				k++;
+			out->cands = cands != NULL ? cands : xcalloc(1, sizeof *out->cands);
+			out->n = k;
+			cands = NULL;
+		}
 	}
-	nm = filter_prefix(cands, word, &matches);
+	if (out->cands == NULL) {
+		out->n = filter_prefix(cands, word, &out->cands);
+		if (out->cands == NULL)
+			out->cands = xcalloc(1, sizeof *out->cands);
+	}
 	free_strv(cands);
 	free(v);
-	if (nm == 0) {
-		*hint = xstrdup(_("no completion"));
-		free_strv(matches);
-		return xstrdup(before);
-	}
-	lcp = common_prefix(matches, nm);
-	{
-		struct strbuf sb;
+	out->prefix = xstrndup(before, (size_t)(word - before));
+	out->common = common_prefix(out->cands, out->n);
+}
 
-		strbuf_init(&sb);
-		strbuf_add(&sb, before, (size_t)(word - before));
-		strbuf_add(&sb, matches[0], lcp);
-		if (nm == 1 && verb_pos)
-			strbuf_addc(&sb, ' ');
-		out = strbuf_detach(&sb);
+void
+command_completion_free(struct ui_completion *c)
+{
+	free_strv(c->cands);
+	free(c->prefix);
+	memset(c, 0, sizeof *c);
+}
+
+char *
+command_completion_list(const struct ui_completion *c, size_t max)
+{
+	char *s = join_strv(c->cands, max), *safe = sanitize_str(s);
+
+	free(s);
+	return safe;
+}
+
+char *
+command_complete(struct app *app, const char *before, char **hint)
+{
+	struct ui_completion c;
+	struct strbuf sb;
+	size_t typed;
+
+	*hint = NULL;
+	command_completion(app, before, &c);
+	typed = strlen(before) - strlen(c.prefix);
+	strbuf_init(&sb);
+	if (c.n == 0) {
+		*hint = xstrdup(_("no completion"));
+		strbuf_adds(&sb, before);
+	} else if (c.n == 1) {
+		strbuf_addf(&sb, "%s%s%s", c.prefix, c.cands[0], c.verb ? " " : "");
+	} else {
+		if (c.common > typed)
+			strbuf_addf(&sb, "%s%.*s", c.prefix, (int)c.common, c.cands[0]);
+		else
+			strbuf_adds(&sb, before);
+		*hint = command_completion_list(&c, 20);
 	}
-	if (nm > 1)
-		*hint = join_strv(matches, 20);
-	free_strv(matches);
-	return out;
+	strbuf_add(&sb, "", 0);
+	command_completion_free(&c);
+	return strbuf_detach(&sb);
 }
 
 static bool

@@ -13,12 +13,29 @@
 
 #define PROMPT_MAX 4096
 
+/* Forget the Tab candidates being cycled and the list shown. */
+static void
+comp_reset(struct ui_prompt *p)
+{
+	for (size_t i = 0; i < p->ncomp; i++)
+		free(p->comp[i]);
+	free(p->comp);
+	p->comp = NULL;
+	p->ncomp = 0;
+	p->comp_idx = 0;
+	free(p->comp_prefix);
+	free(p->comp_after);
+	p->comp_prefix = p->comp_after = NULL;
+	free(p->hint);
+	p->hint = NULL;
+}
+
 void
 prompt_reset(struct ui *ui)
 {
+	comp_reset(&ui->prompt);
 	free(ui->prompt.label);
 	free(ui->prompt.buf);
-	free(ui->prompt.hint);
 	memset(&ui->prompt, 0, sizeof ui->prompt);
 }
 
@@ -189,7 +206,7 @@ prompt_finish(struct app *app, bool accept)
 	free(text);
 	free(p.label);
 	free(p.buf);
-	free(p.hint);
+	comp_reset(&p);
 	app_dirty(app);
 }
 
@@ -203,25 +220,67 @@ prompt_text_range(const struct ui_prompt *p, size_t from, size_t to)
 	return prompt_text(&part);
 }
 
-/* Tab on the ':' line: complete the word before the cursor. */
+/* Put before + after in the prompt, the cursor between them. */
+static void
+prompt_set_split(struct ui_prompt *p, const char *before, const char *after)
+{
+	char *line = xasprintf("%s%s", before, after);
+	size_t pos = mbstowcs(NULL, before, 0);
+
+	prompt_set_text(p, line);
+	if (pos != (size_t)-1 && pos <= p->len)
+		p->pos = pos;
+	free(line);
+}
+
+/* Tab on the ':' line: complete the verb or the argument before the
+ * cursor.  Several candidates: the common prefix goes in and the list is
+ * shown above the prompt; each further Tab puts in the next one. */
 static void
 prompt_complete(struct app *app)
 {
 	struct ui_prompt *p = &app->ui->prompt;
-	char *before = prompt_text_range(p, 0, p->pos);
-	char *after = prompt_text_range(p, p->pos, p->len);
-	char *hint = NULL, *done = command_complete(app, before, &hint), *line;
-	size_t pos = mbstowcs(NULL, done, 0);
+	struct ui_completion c;
+	char *before, *after, *line;
+	size_t typed;
 
-	line = xasprintf("%s%s", done, after);
-	prompt_set_text(p, line);
-	if (pos != (size_t)-1 && pos <= p->len)
-		p->pos = pos;
-	free(p->hint);
-	p->hint = hint != NULL ? sanitize_str(hint) : NULL;
-	free(hint);
-	free(line);
-	free(done);
+	if (p->ncomp > 1) {
+		p->comp_idx = (p->comp_idx + 1) % p->ncomp;
+		line = xasprintf("%s%s", p->comp_prefix, p->comp[p->comp_idx]);
+		prompt_set_split(p, line, p->comp_after);
+		free(line);
+		return;
+	}
+	comp_reset(p);
+	before = prompt_text_range(p, 0, p->pos);
+	after = prompt_text_range(p, p->pos, p->len);
+	command_completion(app, before, &c);
+	typed = strlen(before) - strlen(c.prefix);
+	if (c.n == 0)
+		p->hint = xstrdup(_("no completion"));
+	else if (c.n == 1) {
+		line = xasprintf("%s%s%s", c.prefix, c.cands[0], c.verb ? " " : "");
+		prompt_set_split(p, line, after);
+		free(line);
+	} else {
+		if (c.common > typed) {
+			line = xasprintf("%s%.*s", c.prefix, (int)c.common, c.cands[0]);
+			prompt_set_split(p, line, after);
+			free(line);
+		}
+		p->hint = command_completion_list(&c, 20);
+		/* The next Tab starts the cycle at the first candidate. */
+		p->comp = c.cands;
+		p->ncomp = c.n;
+		p->comp_idx = c.n - 1;
+		p->comp_prefix = c.prefix;
+		p->comp_after = after;
+		c.cands = NULL;
+		c.n = 0;
+		c.prefix = NULL;
+		after = NULL;
+	}
+	command_completion_free(&c);
 	free(before);
 	free(after);
 }
@@ -247,10 +306,8 @@ prompt_key(struct app *app, int key)
 	struct ui_prompt *p = &ui->prompt;
 
 	app_dirty(app);
-	if (key != '\t') {
-		free(p->hint);
-		p->hint = NULL;
-	}
+	if (key != '	')
+		comp_reset(p);
 	switch (key) {
 	case '\t':
 		if (p->history)

@@ -30,6 +30,7 @@ const char *const ui_global_help[] = {
 	"Esc", N_("back"),
 	"r", N_("refresh now"),
 	":", N_("command line"),
+	"p", N_("pause or resume the log tail"),
 	NULL,
 };
 
@@ -372,6 +373,11 @@ handle_key(struct app *app, int key)
 		break;
 	case KEY_RESIZE:
 		ui->need_layout = true;
+		break;
+	case 'p':
+		/* "p pause logs" works from any pane, as the key list promises. */
+		if (features[FEATURE_LOGS]->pane->key != NULL && app->feature_data[FEATURE_LOGS] != NULL)
+			features[FEATURE_LOGS]->pane->key(app, app->feature_data[FEATURE_LOGS], 'p');
 		break;
 	default:
 		break;

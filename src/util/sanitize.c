@@ -1,8 +1,11 @@
 /* Terminal-safe text.  Bytes from a backend never reach the terminal as
  * they came: controls and escape sequences are turned into visible
  * pictures (ESC becomes U+241B "␛"), invalid UTF-8 into U+FFFD, and
- * characters that reorder or break lines (bidi overrides, U+2028) into
- * <U+XXXX>.  The output is valid UTF-8 with no byte below 0x20 or 0x7f. */
+ * characters that reorder or break lines (bidi overrides, U+2028) or are
+ * not characters (U+FFFE) into <U+XXXX>.  The output is valid UTF-8 with
+ * no byte below 0x20 (but newlines where asked for) nor 0x7f and no C1
+ * code point.  For log lines, SGR colour sequences can instead be lifted
+ * out as colour spans (sanitize_sgr); the raw sequence never survives. */
 #include "ceres/sanitize.h"
 #include "ceres/util.h"
 
@@ -78,7 +81,8 @@ utf8_encode(struct strbuf *sb, int32_t cp)
 	}
 }
 
-/* Code points that must not act on the terminal or the layout. */
+/* Code points that must not act on the terminal or the layout, or that
+ * are not characters at all. */
 static int
 is_dangerous(int32_t cp)
 {
@@ -88,11 +92,175 @@ is_dangerous(int32_t cp)
 	    (cp >= 0x2066 && cp <= 0x2069) ||		/* bidi isolates */
 	    cp == 0x061c || cp == 0x200e || cp == 0x200f ||
 	    cp == 0xfeff ||				/* BOM */
-	    (cp >= 0xfff9 && cp <= 0xfffb);		/* interlinear annotations */
+	    (cp >= 0xfff9 && cp <= 0xfffb) ||		/* interlinear annotations */
+	    (cp >= 0xfdd0 && cp <= 0xfdef) ||		/* noncharacters */
+	    (cp & 0xfffe) == 0xfffe;
 }
 
+/* The SGR state of a log line while it is being sanitized. */
+struct sgr_state {
+	int16_t		fg;
+	int16_t		bg;
+	uint16_t	attrs;
+};
+
+struct sgr_out {
+	struct sgr_state	 cur;
+	size_t			 start;		/* where the current state began */
+	struct sgr_span		*spans;
+	size_t			 n;
+	size_t			 cap;
+};
+
+#define SGR_MAX_PARAMS	32
+#define SGR_MAX_LEN	128
+
+static int
+sgr_is_default(const struct sgr_state *st)
+{
+	return st->fg < 0 && st->bg < 0 && st->attrs == 0;
+}
+
+/* 24-bit colour to the nearest entry of the xterm 6x6x6 cube. */
+static int16_t
+rgb_to_256(long r, long g, long b)
+{
+	long v[3] = { r, g, b };
+	int c[3];
+
+	for (int i = 0; i < 3; i++) {
+		long x = v[i] < 0 ? 0 : v[i] > 255 ? 255 : v[i];
+
+		c[i] = x < 48 ? 0 : x < 115 ? 1 : (int)((x - 35) / 40);
+	}
+	return (int16_t)(16 + 36 * c[0] + 6 * c[1] + c[2]);
+}
+
+/* 38;5;n and 38;2;r;g;b (and the same for 48).  Returns the number of
+ * parameters used after the 38/48 itself. */
+static int
+sgr_extended(const long *p, int np, int i, int16_t *out)
+{
+	if (i + 1 < np && p[i + 1] == 5) {
+		if (i + 2 < np)
+			*out = (int16_t)(p[i + 2] > 255 ? 255 : p[i + 2]);
+		return 2;
+	}
+	if (i + 1 < np && p[i + 1] == 2) {
+		if (i + 4 < np)
+			*out = rgb_to_256(p[i + 2], p[i + 3], p[i + 4]);
+		return 4;
+	}
+	return np - i - 1;	/* malformed: ignore the rest */
+}
+
+static void
+sgr_apply(struct sgr_state *st, const long *p, int np)
+{
+	for (int i = 0; i < np; i++) {
+		long v = p[i];
+
+		if (v == 0) {
+			st->fg = st->bg = -1;
+			st->attrs = 0;
+		} else if (v == 1)
+			st->attrs |= SGR_BOLD;
+		else if (v == 2)
+			st->attrs |= SGR_DIM;
+		else if (v == 3)
+			st->attrs |= SGR_ITALIC;
+		else if (v == 4 || v == 21)
+			st->attrs |= SGR_UNDERLINE;
+		else if (v == 7)
+			st->attrs |= SGR_REVERSE;
+		else if (v == 9)
+			st->attrs |= SGR_STRIKE;
+		else if (v == 22)
+			st->attrs &= (uint16_t)~(SGR_BOLD | SGR_DIM);
+		else if (v == 23)
+			st->attrs &= (uint16_t)~SGR_ITALIC;
+		else if (v == 24)
+			st->attrs &= (uint16_t)~SGR_UNDERLINE;
+		else if (v == 27)
+			st->attrs &= (uint16_t)~SGR_REVERSE;
+		else if (v == 29)
+			st->attrs &= (uint16_t)~SGR_STRIKE;
+		else if (v >= 30 && v <= 37)
+			st->fg = (int16_t)(v - 30);
+		else if (v == 38)
+			i += sgr_extended(p, np, i, &st->fg);
+		else if (v == 39)
+			st->fg = -1;
+		else if (v >= 40 && v <= 47)
+			st->bg = (int16_t)(v - 40);
+		else if (v == 48)
+			i += sgr_extended(p, np, i, &st->bg);
+		else if (v == 49)
+			st->bg = -1;
+		else if (v >= 90 && v <= 97)
+			st->fg = (int16_t)(8 + v - 90);
+		else if (v >= 100 && v <= 107)
+			st->bg = (int16_t)(8 + v - 100);
+		/* Blink, conceal (8: a way to hide text), fonts: ignored. */
+	}
+	/* Text in its own background colour would be invisible. */
+	if (st->fg >= 0 && st->fg == st->bg)
+		st->bg = -1;
+}
+
+/* If s (starting with ESC) is a complete SGR sequence, apply it to st and
+ * return its length; otherwise return 0 and the ESC is shown visibly. */
+static size_t
+sgr_parse(const unsigned char *s, size_t len, struct sgr_state *st)
+{
+	long p[SGR_MAX_PARAMS];
+	long cur = -1;
+	int np = 0;
+
+	if (len < 3 || s[1] != '[')
+		return 0;
+	for (size_t i = 2; i < len && i < SGR_MAX_LEN; i++) {
+		unsigned char c = s[i];
+
+		if (c >= '0' && c <= '9') {
+			cur = cur < 0 ? c - '0' : cur * 10 + (c - '0');
+			if (cur > 99999)
+				cur = 99999;
+		} else if (c == ';' || c == ':' || c == 'm') {
+			if (np == SGR_MAX_PARAMS)
+				return 0;
+			p[np++] = cur < 0 ? 0 : cur;
+			cur = -1;
+			if (c == 'm') {
+				sgr_apply(st, p, np);
+				return i + 1;
+			}
+		} else
+			return 0;	/* another CSI sequence: show it */
+	}
+	return 0;
+}
+
+static void
+sgr_close(struct sgr_out *o, size_t at)
+{
+	if (sgr_is_default(&o->cur) || at <= o->start || at > UINT32_MAX)
+		return;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 4;
+		o->spans = xreallocarray(o->spans, o->cap, sizeof *o->spans);
+	}
+	o->spans[o->n].start = (uint32_t)o->start;
+	o->spans[o->n].end = (uint32_t)at;
+	o->spans[o->n].fg = o->cur.fg;
+	o->spans[o->n].bg = o->cur.bg;
+	o->spans[o->n].attrs = o->cur.attrs;
+	o->n++;
+}
+
+/* The one sanitizer: sgr is NULL unless SGR sequences become spans. */
 static char *
-sanitize(const char *s, size_t len, int keep_newlines)
+sanitize(const char *s, size_t len, int keep_newlines, struct sgr_out *sgr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct strbuf sb;
@@ -104,12 +272,36 @@ sanitize(const char *s, size_t len, int keep_newlines)
 		return strbuf_detach(&sb);
 	while (i < len) {
 		int32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
+		size_t n, run;
 
+		/* Printable ASCII is the common case: copy it in runs. */
+		for (run = 0; i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x7f; run++)
+			;
+		if (run > 0) {
+			strbuf_add(&sb, (const char *)p + i, run);
+			i += run;
+			continue;
+		}
+		if (p[i] == 0x1b && sgr != NULL) {
+			struct sgr_state st = sgr->cur;
+
+			if ((n = sgr_parse(p + i, len - i, &st)) > 0) {
+				if (memcmp(&st, &sgr->cur, sizeof st) != 0) {
+					sgr_close(sgr, sb.len);
+					sgr->cur = st;
+					sgr->start = sb.len;
+				}
+				i += n;
+				continue;
+			}
+		}
+		n = utf8_decode(p + i, len - i, &cp);
 		if (cp < 0)
 			utf8_encode(&sb, 0xfffd);
 		else if (cp == '\n' && keep_newlines)
 			strbuf_addc(&sb, '\n');
+		else if (cp == '\r' && keep_newlines && i + 1 < len && p[i + 1] == '\n')
+			;	/* CRLF: the LF alone ends the line */
 		else if (cp == '\t')
 			strbuf_addc(&sb, ' ');
 		else if (cp == 0x1b)
@@ -124,25 +316,41 @@ sanitize(const char *s, size_t len, int keep_newlines)
 			strbuf_add(&sb, (const char *)p + i, n);
 		i += n;
 	}
+	if (sgr != NULL)
+		sgr_close(sgr, sb.len);
 	return strbuf_detach(&sb);
 }
 
 char *
 sanitize_text(const char *s, size_t len)
 {
-	return sanitize(s, len, 0);
+	return sanitize(s, len, 0, NULL);
 }
 
 char *
 sanitize_str(const char *s)
 {
-	return sanitize(s, s != NULL ? strlen(s) : 0, 0);
+	return sanitize(s, s != NULL ? strlen(s) : 0, 0, NULL);
 }
 
 char *
 sanitize_multiline(const char *s, size_t len)
 {
-	return sanitize(s, len, 1);
+	return sanitize(s, len, 1, NULL);
+}
+
+char *
+sanitize_sgr(const char *s, size_t len, int keep_newlines, struct sgr_span **spans, size_t *nspans)
+{
+	struct sgr_out o;
+	char *out;
+
+	memset(&o, 0, sizeof o);
+	o.cur.fg = o.cur.bg = -1;
+	out = sanitize(s, len, keep_newlines, &o);
+	*spans = o.spans;
+	*nspans = o.n;
+	return out;
 }
 
 int

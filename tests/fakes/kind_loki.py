@@ -1,10 +1,27 @@
 """Fake Loki: /ready, /loki/api/v1/labels, /loki/api/v1/label/<name>/values,
-/loki/api/v1/query_range (and /query for log queries).
+/loki/api/v1/query_range (and /query for log queries), and a push endpoint
+so that tests can make lines appear.
 
-Log lines are generated deterministically: one entry per whole second from a
-few streams (see STREAMS), so successive polls see new lines.  Every 60 s
-there is one line carrying unicode and an SGR colour sequence, and one with a
-non-SGR control sequence, to exercise the terminal sanitiser.
+Answers follow the shapes of Loki 3.x (see the loki-http-api reference):
+timestamps are nanosecond epoch STRINGS, errors are text/plain, the labels
+answer omits "data" when there are no names, query_range carries
+data.stats.  query_range honours start (inclusive), end (exclusive),
+limit (over all streams together), direction=forward|backward (default
+backward) and since; limit above max_entries gives Loki's 400.
+
+Generated lines: one entry per whole second from a few streams (STREAMS),
+so successive polls see new lines.  Every 60 s there is one line carrying
+unicode and an SGR colour sequence, and one with a non-SGR control
+sequence, to exercise the terminal sanitiser.
+
+Pushed lines (any number of streams, equal timestamps allowed):
+  POST /__loki/push {"stream": {"app": "x"}, "values": [["<ns>", "line"], ...]}
+  POST /__loki/push {"streams": [{"stream": {...}, "values": [...]}, ...]}
+  POST /loki/api/v1/push   (Loki's own JSON push body, same as above)
+A value's timestamp may be "" or omitted ([null, "line"]): now.  Answer:
+{"accepted": N, "ts": ["<ns>", ...]}.  The newest 500,000 pushed entries
+are kept.
+  POST /__loki/clear       drop the pushed entries (generated lines stay)
 
 Supported LogQL subset: a stream selector {l="v", l!="v", l=~"re", l!~"re"}
 followed by any number of line filters |= "s", != "s", |~ "re", !~ "re".
@@ -15,8 +32,24 @@ State (POST /__fake/state):
   "generate": false       -> no generated lines
   "entries": [{"labels": {...}, "line": "...", "ts": "<ns>"}]  extra entries
                              (ts optional: defaults to now)
+  "shuffle_ties": true    -> lines sharing a timestamp come in a random order
+                             in every answer (Loki gives no order among them)
+  "max_entries": 5000     -> max_entries_limit_per_query
+  "org_id": "t1"          -> multi-tenant: X-Scope-OrgID must be "t1" (401
+                             "no org id" without it, as Loki answers)
+  "bearer": "tok"         -> Authorization: Bearer tok required (401)
+  "basic": "user:pass"    -> HTTP basic auth required (401)
+Failures (5xx, malformed JSON, slow answers) come from the generic
+POST /__fake/override, e.g.
+  {"path": "/loki/api/v1/query_range", "status": 502, "body": "bad gateway\\n", "times": 2}
+  {"path": "/loki/api/v1/query_range", "status": 200, "body": "{\\"status\\":",
+   "content_type": "application/json", "times": 1}
+  {"path": "/loki/api/v1/query_range", "delay": 5, "times": 1}
 """
 
+import base64
+import bisect
+import random
 import re
 import time
 from datetime import datetime
@@ -29,12 +62,21 @@ STREAMS = [
 ]
 
 PATHS = ["/", "/api/health", "/user/login", "/ceres/infra", "/metrics"]
+MAX_PUSHED = 500_000
 
 
 def init(state, ctx):
     state["ready"] = True
     state["generate"] = True
     state["entries"] = []
+    state["shuffle_ties"] = False
+    state["max_entries"] = 5000
+    # pushed lines: "pushed" is a list of (ts, seq, stream_id, line) sorted
+    # by (ts, seq); "pstreams" maps stream_id -> labels dict.
+    state["pushed"] = []
+    state["pstreams"] = {}
+    state["pkeys"] = {}
+    state["pseq"] = 0
 
 
 def _line_for(t):
@@ -168,32 +210,64 @@ def _line_ok(line, filters):
     return True
 
 
-def _entries(state, start_ns, end_ns):
-    """All entries with start_ns <= ts < end_ns: (ts_ns, labels_dict, line)."""
+def _generated(state, start_ns, end_ns, matchers):
+    """Generated and state["entries"] entries with start_ns <= ts < end_ns:
+    (ts_ns, seq, labels_dict, line)."""
     out = []
-    if state.get("generate", True):
+    if state.get("generate", True) and any(_stream_ok(s, matchers) for s in STREAMS):
         first = max(start_ns // 1_000_000_000, end_ns // 1_000_000_000 - 6 * 3600)
         for t in range(first, end_ns // 1_000_000_000 + 1):
             ts = t * 1_000_000_000 + (t % 1000) * 1000
             if start_ns <= ts < end_ns:
                 r = _line_for(t)
-                if r:
-                    out.append((ts, STREAMS[r[0]], r[1]))
-    for e in state.get("entries") or []:
+                if r and _stream_ok(STREAMS[r[0]], matchers):
+                    out.append((ts, -1, STREAMS[r[0]], r[1]))
+    for i, e in enumerate(state.get("entries") or []):
         ts = int(e.get("ts") or 0)
-        if start_ns <= ts < end_ns:
-            out.append((ts, e.get("labels") or {"job": "injected"}, e.get("line", "")))
+        labels = e.get("labels") or {"job": "injected"}
+        if start_ns <= ts < end_ns and _stream_ok(labels, matchers):
+            out.append((ts, -2 - i, labels, e.get("line", "")))
     return out
 
 
-def _all_labels(state):
-    ls = list(STREAMS) if state.get("generate", True) else []
-    ls += [e.get("labels") or {"job": "injected"} for e in state.get("entries") or []]
-    return ls
+def _pushed(state, start_ns, end_ns, matchers, filters, limit, forward):
+    """Up to `limit` matching pushed entries nearest the start (forward) or
+    the end (backward) of the window, plus every entry sharing the last
+    timestamp taken (so ties can be cut the way Loki cuts them later)."""
+    ok_streams = {sid for sid, ls in state["pstreams"].items() if _stream_ok(ls, matchers)}
+    if not ok_streams:
+        return []
+    p = state["pushed"]
+    lo = bisect.bisect_left(p, (start_ns,))
+    hi = bisect.bisect_left(p, (end_ns,))
+    out = []
+    rng = range(lo, hi) if forward else range(hi - 1, lo - 1, -1)
+    last_ts = None
+    for i in rng:
+        ts, seq, sid, line = p[i]
+        if len(out) >= limit and ts != last_ts:
+            break
+        if sid in ok_streams and _line_ok(line, filters):
+            out.append((ts, seq, state["pstreams"][sid], line))
+            last_ts = ts
+    return out
 
 
 def _err(req, msg, status=400):
     return req.reply_text(msg + "\n", status=status)
+
+
+def _auth_error(req):
+    st = req.state
+    if st.get("org_id") and req.header("X-Scope-OrgID") != st["org_id"]:
+        return _err(req, "no org id", 401)
+    if st.get("bearer") and req.header("Authorization") != "Bearer " + st["bearer"]:
+        return _err(req, "unauthorized", 401)
+    if st.get("basic"):
+        want = "Basic " + base64.b64encode(st["basic"].encode()).decode()
+        if req.header("Authorization") != want:
+            return _err(req, "unauthorized", 401)
+    return None
 
 
 def _query(req, instant):
@@ -224,14 +298,25 @@ def _query(req, instant):
         return _err(req, str(e))
     if limit <= 0:
         return _err(req, "limit must be a positive value")
+    if end <= start and not instant:
+        return _err(req, "end timestamp must not be before or equal to start time")
     direction = req.query.get("direction", "backward").lower()
+    forward = direction == "forward"
     with req.lock:
-        ents = _entries(req.state, start, end)
-    ents = [e for e in ents if _stream_ok(e[1], matchers) and _line_ok(e[2], filters)]
-    ents.sort(key=lambda e: e[0], reverse=(direction != "forward"))
+        max_entries = int(req.state.get("max_entries") or 5000)
+        shuffle = bool(req.state.get("shuffle_ties"))
+        if limit > max_entries:
+            return _err(req, "max entries limit per query exceeded, limit > max_entries_limit_per_query "
+                        "(%d > %d)" % (limit, max_entries))
+        ents = [e for e in _generated(req.state, start, end, matchers) if _line_ok(e[3], filters)]
+        ents += _pushed(req.state, start, end, matchers, filters, limit, forward)
+    if shuffle:
+        ents.sort(key=lambda e: (e[0], random.random()), reverse=not forward)
+    else:
+        ents.sort(key=lambda e: (e[0], e[1]), reverse=not forward)
     ents = ents[:limit]
     streams = {}
-    for ts, labels, line in ents:
+    for ts, _seq, labels, line in ents:
         key = tuple(sorted(labels.items()))
         streams.setdefault(key, {"stream": dict(labels), "values": []})["values"].append([str(ts), line])
     body = {
@@ -240,12 +325,68 @@ def _query(req, instant):
             "resultType": "streams",
             "result": list(streams.values()),
             "stats": {"summary": {"bytesProcessedPerSecond": 0, "linesProcessedPerSecond": 0,
-                                  "totalBytesProcessed": sum(len(e[2]) for e in ents),
+                                  "totalBytesProcessed": sum(len(e[3]) for e in ents),
                                   "totalLinesProcessed": len(ents), "execTime": 0.001,
                                   "queueTime": 0, "subqueries": 0, "totalEntriesReturned": len(ents)}},
         },
     }
     return req.reply_json(body)
+
+
+def _push(req):
+    try:
+        body = req.json()
+    except ValueError as e:
+        return _err(req, "bad JSON: %s" % e)
+    if not isinstance(body, dict):
+        return _err(req, "expected a JSON object")
+    streams = body.get("streams")
+    if streams is None:
+        streams = [body]
+    if not isinstance(streams, list):
+        return _err(req, "streams must be a list")
+    now = time.time_ns()
+    accepted, stamps, new = 0, [], []
+    with req.lock:
+        st = req.state
+        for s in streams:
+            labels = s.get("stream") if isinstance(s, dict) else None
+            values = s.get("values") if isinstance(s, dict) else None
+            if not isinstance(labels, dict) or not isinstance(values, list) or not labels:
+                return _err(req, "each stream needs a non-empty \"stream\" object and \"values\"")
+            labels = {str(k): str(v) for k, v in labels.items()}
+            key = "\x00".join("%s=%s" % kv for kv in sorted(labels.items()))
+            sid = st["pkeys"].get(key)
+            if sid is None:
+                sid = len(st["pkeys"])
+                st["pkeys"][key] = sid
+                st["pstreams"][sid] = labels
+            for v in values:
+                if not isinstance(v, list) or len(v) < 2 or not isinstance(v[1], str):
+                    return _err(req, "each value must be [\"<ns>\", \"line\"]")
+                ts = now if v[0] in (None, "") else int(v[0])
+                st["pseq"] += 1
+                new.append((ts, st["pseq"], sid, v[1]))
+                stamps.append(str(ts))
+                accepted += 1
+        p = st["pushed"]
+        if new:
+            new.sort()
+            if not p or new[0] >= p[-1]:
+                p.extend(new)
+            else:
+                p.extend(new)
+                p.sort()
+            if len(p) > MAX_PUSHED:
+                del p[: len(p) - MAX_PUSHED]
+    return req.reply_json({"accepted": accepted, "ts": stamps})
+
+
+def _all_labels(state):
+    ls = list(STREAMS) if state.get("generate", True) else []
+    ls += [e.get("labels") or {"job": "injected"} for e in state.get("entries") or []]
+    ls += list(state["pstreams"].values())
+    return ls
 
 
 def handle(req):
@@ -254,6 +395,16 @@ def handle(req):
         if req.state.get("ready", True):
             return req.reply_text("ready\n")
         return req.reply_text("Ingester not ready: waiting for 15s after being ready\n", status=503)
+    if p in ("/__loki/push", "/loki/api/v1/push") and req.method == "POST":
+        return _push(req)
+    if p == "/__loki/clear" and req.method == "POST":
+        with req.lock:
+            req.state["pushed"] = []
+        return req.reply_json({"ok": True})
+    if p.startswith("/loki/"):
+        denied = _auth_error(req)
+        if denied:
+            return denied
     if p == "/loki/api/v1/labels":
         with req.lock:
             names = sorted({k for ls in _all_labels(req.state) for k in ls})

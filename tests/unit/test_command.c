@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "ceres/app.h"
 #include "ceres/ui.h"
@@ -52,6 +53,25 @@ complete_fruit(struct app *app, const char *args, void *arg)
 	return v;
 }
 
+/* Whole-argument completer (as the logs pane's LogQL one): candidates
+ * replace everything typed after the verb. */
+static char **
+complete_selector(struct app *app, const char *args, void *arg)
+{
+	static const char *const sel[] = { "{app=\"gitea\"}", "{app=\"grafana\"}", "{job=\"node\"}" };
+	char **v = xcalloc(4, sizeof *v);
+	size_t n = 0;
+
+	(void)app;
+	(void)arg;
+	for (int i = 0; i < 3; i++)
+		if (strncmp(sel[i], args, strlen(args)) == 0)
+			v[n++] = xstrdup(sel[i]);
+	return v;
+}
+
+static char *line_of(struct app *app);
+
 static struct app *
 fake_app(void)
 {
@@ -65,6 +85,7 @@ fake_app(void)
 static void
 fake_free(struct app *app)
 {
+	prompt_reset(app->ui);
 	command_free_all(app->ui);
 	for (size_t i = 0; i < app->ui->nhist; i++)
 		free(app->ui->hist[i]);
@@ -190,6 +211,87 @@ test_complete(void **state)
 	fake_free(app);
 }
 
+static char *
+line_of(struct app *app)
+{
+	struct ui_prompt *p = &app->ui->prompt;
+	char *s = xcalloc(p->len * 4 + 1, 1);
+
+	for (size_t i = 0, o = 0; i < p->len; i++)
+		o += wcrtomb(s + o, p->buf[i], NULL);
+	return s;
+}
+
+static void
+test_whole_and_cycle(void **state)
+{
+	struct app *app = fake_app();
+	char *hint, *s;
+
+	(void)state;
+	ui_command_register(app, "query", run_a, NULL);
+	ui_command_complete(app, "query", complete_selector, NULL);
+	/* Blanks inside the argument do not start a new word here. */
+	s = command_complete(app, "query {app=\"gi", &hint);
+	assert_string_equal(s, "query {app=\"gitea\"}");
+	assert_null(hint);
+	free(s);
+	s = command_complete(app, "query {", &hint);
+	assert_string_equal(s, "query {");
+	assert_non_null(strstr(hint, "{app=\"gitea\"}, {app=\"grafana\"}, {job=\"node\"}"));
+	free(s);
+	free(hint);
+	s = command_complete(app, "query {a", &hint);
+	assert_string_equal(s, "query {app=\"g");
+	free(s);
+	free(hint);
+
+	/* In the prompt: Tab lists, further Tabs cycle, another key stops. */
+	ui_prompt(app, ":", "", command_run, NULL);
+	app->ui->prompt.history = true;
+	for (const char *c = "query {a"; *c != '\0'; c++)
+		prompt_key(app, *c);
+	prompt_key(app, '\t');
+	s = line_of(app);
+	assert_string_equal(s, "query {app=\"g");
+	free(s);
+	assert_non_null(app->ui->prompt.hint);
+	prompt_key(app, '\t');
+	s = line_of(app);
+	assert_string_equal(s, "query {app=\"gitea\"}");
+	free(s);
+	prompt_key(app, '\t');
+	s = line_of(app);
+	assert_string_equal(s, "query {app=\"grafana\"}");
+	free(s);
+	prompt_key(app, '\t');
+	s = line_of(app);
+	assert_string_equal(s, "query {app=\"gitea\"}");
+	free(s);
+	prompt_key(app, 'x');
+	assert_null(app->ui->prompt.hint);
+	assert_null(app->ui->prompt.comp);
+	/* Verbs in the prompt: a unique one gets its space. */
+	prompt_key(app, 21);	/* ^U */
+	prompt_key(app, 'q');
+	prompt_key(app, 'u');
+	prompt_key(app, '\t');		/* quit and query */
+	s = line_of(app);
+	assert_string_equal(s, "qu");
+	free(s);
+	assert_non_null(strstr(app->ui->prompt.hint, "quit"));
+	prompt_key(app, 'e');
+	prompt_key(app, '\t');
+	s = line_of(app);
+	assert_string_equal(s, "query ");
+	free(s);
+	calls_a = 0;
+	prompt_key(app, '\r');
+	assert_int_equal(calls_a, 1);
+	assert_false(app->ui->prompt.active);
+	fake_free(app);
+}
+
 int
 main(void)
 {
@@ -197,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_dispatch),
 		cmocka_unit_test(test_focused_pane_wins),
 		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_whole_and_cycle),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
