@@ -14,6 +14,7 @@ export TEST_TMP_ROOT=$(mktemp -d /tmp/ceres-top-tests.XXXXXX)
 export ASAN_OPTIONS="detect_leaks=1:exitcode=99:abort_on_error=0"
 export UBSAN_OPTIONS="halt_on_error=1:exitcode=98:print_stacktrace=1"
 FILTER=${1:-}
+START=$(date +%s)
 
 count_unit() {	# dir label
 	for log in "$1"/tests/unit/*.log; do
@@ -92,6 +93,7 @@ for t in tests/integration/test_*once*.sh tests/integration/test_*_san.sh; do
 done
 
 echo
+echo "total time: $(( $(date +%s) - START )) s"
 [ "${#FAILED_NAMES[@]}" -gt 0 ] && printf 'failed: %s\n' "${FAILED_NAMES[@]}"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -82,6 +82,11 @@ void ui_message(struct app *app, enum ui_msg_level level, const char *fmt, ...) 
 /* Draw helpers: a sanitized UTF-8 string clipped to width columns
  * starting at column x; returns columns used. */
 int ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr);
+/* The list keys every pane and list shares (j k ↑ ↓ PgUp PgDn g G Home
+ * End): move *sel within n rows, page rows at a time.  Returns true when
+ * key was one of them. */
+bool ui_list_move(int key, size_t *sel, size_t n, size_t page);
+
 /* A scrolling text viewer overlay over owned lines (details views). */
 void ui_text_overlay(struct app *app, const char *title, char *text);
 

@@ -238,25 +238,9 @@ health_key(struct app *app, void *data, int key)
 	list = model_services_sorted(&app->model, &n);
 	fix_selection(v, list, n);
 	switch (key) {
-	case 'j': case KEY_DOWN:
-		if (v->sel + 1 < n)
-			v->sel++;
-		break;
-	case 'k': case KEY_UP:
-		if (v->sel > 0)
-			v->sel--;
-		break;
-	case KEY_NPAGE:
-		v->sel = v->sel + 10 < n ? v->sel + 10 : (n > 0 ? n - 1 : 0);
-		break;
-	case KEY_PPAGE:
-		v->sel = v->sel > 10 ? v->sel - 10 : 0;
-		break;
-	case 'g': case KEY_HOME:
-		v->sel = 0;
-		break;
-	case 'G': case KEY_END:
-		v->sel = n > 0 ? n - 1 : 0;
+	case 'j': case 'k': case 'g': case 'G': case KEY_DOWN: case KEY_UP:
+	case KEY_NPAGE: case KEY_PPAGE: case KEY_HOME: case KEY_END:
+		ui_list_move(key, &v->sel, n, 10);
 		break;
 	case '\r': case '\n': case KEY_ENTER:
 		if (v->sel < n)

@@ -249,25 +249,9 @@ list_key(struct app *app, void *data, int key)
 	switch (key) {
 	case 27: case 'q':
 		return true;
-	case 'j': case KEY_DOWN:
-		if (l->sel + 1 < n)
-			l->sel++;
-		break;
-	case 'k': case KEY_UP:
-		if (l->sel > 0)
-			l->sel--;
-		break;
-	case KEY_NPAGE:
-		l->sel = l->sel + page < n ? l->sel + page : (n > 0 ? n - 1 : 0);
-		break;
-	case KEY_PPAGE:
-		l->sel = l->sel > page ? l->sel - page : 0;
-		break;
-	case 'g': case KEY_HOME:
-		l->sel = 0;
-		break;
-	case 'G': case KEY_END:
-		l->sel = n > 0 ? n - 1 : 0;
+	case 'j': case 'k': case 'g': case 'G': case KEY_DOWN: case KEY_UP:
+	case KEY_NPAGE: case KEY_PPAGE: case KEY_HOME: case KEY_END:
+		ui_list_move(key, &l->sel, n, page);
 		break;
 	case '/':
 		ui_prompt(app, _("search silences: "), "", list_search_done, l);
