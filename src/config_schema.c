@@ -22,6 +22,7 @@
 #include <pcre2.h>
 
 #include "ceres/config.h"
+#include "ceres/i18n.h"
 #include "ceres/util.h"
 
 #ifndef N_
