@@ -353,6 +353,7 @@ pgq_new(struct app *app, struct rd_data *d, const char *name, const char *connin
 	q->s = source_new(app, &pgq_ops, name, q);
 	q->s->interval = config_get_double(app->config, "readiness", NULL, "interval", 30);
 	q->s->timeout = config_get_double(app->config, "readiness", NULL, "timeout", app->timeout);
+	q->s->advisory = true;
 	app_add_source(app, q->s);
 }
 

@@ -330,5 +330,6 @@ rd_redis_init(struct app *app, struct rd_data *d)
 	r->s = source_new(app, &rdr_ops, "readiness redis", r);
 	r->s->interval = config_get_double(app->config, "readiness", NULL, "interval", 30);
 	r->s->timeout = config_get_double(app->config, "readiness", NULL, "timeout", app->timeout);
+	r->s->advisory = true;
 	app_add_source(app, r->s);
 }

@@ -169,6 +169,7 @@ rds_source(struct app *app, const struct source_ops *ops, const char *name, stru
 	r->s = s;
 	s->interval = config_get_double(app->config, "readiness", NULL, "interval", 30);
 	s->timeout = config_get_double(app->config, "readiness", NULL, "timeout", app->timeout);
+	s->advisory = true;
 	app_add_source(app, s);
 	return s;
 }

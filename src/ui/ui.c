@@ -168,7 +168,7 @@ draw_header(struct app *app)
 		snprintf(age, sizeof age, "-");
 	status_init(&st);
 	for (int i = 0; i < FEATURE_COUNT; i++)
-		if (features[i]->status != NULL)
+		if (app_feature_enabled(app, i) && features[i]->status != NULL)
 			features[i]->status(app, app->feature_data[i], &st);
 	a = ui_attr(COLOR_ROLE_HEADER);
 	wattr_on(stdscr, a, NULL);
