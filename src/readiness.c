@@ -111,6 +111,7 @@ const struct rd_check rd_checks[] = {
 	    probe_compression, N_("add encode zstd gzip to every site block")),
 	ROW("performance.cache_limits", RD_PERFORMANCE, N_("Redis cache bounded with an eviction policy"), 1,
 	    probe_cache_limits, N_("set maxmemory and maxmemory-policy allkeys-lru in redis.conf")),
+	/* xgettext:no-c-format ("80 % o" is text, not a conversion) */
 	ROW("performance.connection_pool", RD_PERFORMANCE, N_("PostgreSQL connections below 80 % of max"), 2,
 	    probe_connection_pool, N_("put PgBouncer in front of PostgreSQL or raise max_connections")),
 	ROW("performance.db_maintenance", RD_PERFORMANCE, N_("PostgreSQL autovacuum on"), 1,
