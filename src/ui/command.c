@@ -440,14 +440,18 @@ add_padded(struct strbuf *sb, const char *s, int width)
 	strbuf_addc(sb, ' ');
 }
 
-static void
-add_key_table(struct strbuf *sb, const char *const *h)
+static int
+key_width(const char *const *h, int width)
 {
-	int width = 12;
-
-	for (const char *const *p = h; *p != NULL; p += 2)
+	for (const char *const *p = h; p != NULL && *p != NULL; p += 2)
 		if (text_width(p[0]) > width)
 			width = text_width(p[0]);
+	return width;
+}
+
+static void
+add_key_table(struct strbuf *sb, const char *const *h, int width)
+{
 	for (; *h != NULL; h += 2) {
 		strbuf_adds(sb, "  ");
 		add_padded(sb, h[0], width);
@@ -455,42 +459,40 @@ add_key_table(struct strbuf *sb, const char *const *h)
 	}
 }
 
+/* Keys of the focused pane, the global keys, the action keys (one key
+ * column for all three), then the commands. */
 char *
 command_help_text(struct app *app)
 {
 	const struct pane_ops *p = features[app->ui->focus]->pane;
 	struct strbuf sb;
 	struct verb *v;
-	size_t n = all_verbs(app, &v);
-	int width = 12;
+	size_t n = all_verbs(app, &v), nh = 0;
+	const char **acts = NULL;
+	int width = 12, kw;
 
+	for (const struct action_key *k = action_keys; k->key != 0; k++) {
+		if (k->help == NULL)
+			continue;
+		acts = xreallocarray(acts, nh + 3, sizeof *acts);
+		acts[nh++] = k->name;
+		acts[nh++] = k->help;
+		acts[nh] = NULL;
+	}
+	kw = key_width(p->help, key_width(ui_global_help, key_width(acts, 12)));
 	strbuf_init(&sb);
 	if (p->help != NULL) {
 		strbuf_addf(&sb, "%s: %s\n\n", _("Keys of this pane"), _(p->title));
-		add_key_table(&sb, p->help);
+		add_key_table(&sb, p->help, kw);
 		strbuf_addc(&sb, '\n');
 	}
 	strbuf_addf(&sb, "%s\n\n", _("Keys everywhere"));
-	add_key_table(&sb, ui_global_help);
-	{
-		/* The action keys work from any pane (actions.h). */
-		const char **h = NULL;
-		size_t nh = 0;
-
-		for (const struct action_key *k = action_keys; k->key != 0; k++) {
-			if (k->help == NULL)
-				continue;
-			h = xreallocarray(h, nh + 3, sizeof *h);
-			h[nh++] = k->name;
-			h[nh++] = k->help;
-		}
-		if (nh > 0) {
-			h[nh] = NULL;
-			strbuf_addf(&sb, "\n%s\n\n", _("Actions (any pane)"));
-			add_key_table(&sb, h);
-		}
-		free(h);
+	add_key_table(&sb, ui_global_help, kw);
+	if (acts != NULL) {
+		strbuf_addf(&sb, "\n%s\n\n", _("Actions (any pane)"));
+		add_key_table(&sb, acts, kw);
 	}
+	free(acts);
 	strbuf_addf(&sb, "\n%s\n\n", _("Commands (type : first; Tab completes)"));
 	for (size_t i = 0; i < n; i++) {
 		const char *u = v[i].usage != NULL ? _(v[i].usage) : v[i].verb;

@@ -71,16 +71,18 @@ check "help overlay in Russian" tui_wait "Клавиши везде" 5
 check "help: translated descriptions" tui_has "переход между панелями"
 check "help: the commands are listed" tui_has ":theme [ИМЯ]"
 tui_screen > "$TEST_TMP/help.txt"
-check "help: descriptions aligned (q and j k ↑ ↓ rows)" python3 - "$TEST_TMP/help.txt" <<'PY'
+check "help: one description column for pane, global and action keys" python3 - "$TEST_TMP/help.txt" <<'PY'
 import re, sys
 rows = {}
 for line in open(sys.argv[1], encoding="utf-8"):
-    for key, desc in (("q", "выход"), ("j k ↑ ↓", "перемещение по строкам"), ("Tab / 1-5", "переход между панелями")):
+    for key, desc in (("q", "выход"), ("j k ↑ ↓", "перемещение по строкам"),
+                      ("Tab / 1-5", "переход между панелями"), ("j k ↑ ↓", "выбрать сервис"),
+                      ("w", "меню проверки вебхуков")):
         m = re.search(r"\s\s" + re.escape(key) + r"\s{3,}(" + desc + ")", line)
         if m:
-            rows[key] = m.start(1)
+            rows[desc] = m.start(1)
 print(rows)
-sys.exit(0 if len(rows) == 3 and len(set(rows.values())) == 1 else 1)
+sys.exit(0 if len(rows) == 5 and len(set(rows.values())) == 1 else 1)
 PY
 tui_keys Escape
 tui_wait_gone "Клавиши везде" 3
