@@ -43,11 +43,57 @@ feature_needed(const struct app *app, int i)
 	return i == FEATURE_HEALTH && app_feature_enabled(app, FEATURE_READINESS);
 }
 
+/* Settings that come from the config (again after a site switch). */
+static void
+app_settings(struct app *app, const char *site)
+{
+	const char *v;
+
+	app->interval = config_get_double(app->config, "ceres", NULL, "interval", 5);
+	app->timeout = config_get_double(app->config, "ceres", NULL, "timeout", 3);
+	app->read_only = app->opt.read_only ||
+	    config_get_bool(app->config, "ceres", NULL, "read_only", false);
+	free(app->site);
+	if (site != NULL)
+		app->site = xstrdup(site);
+	else if ((v = config_get(app->config, "ceres", NULL, "site")) != NULL)
+		app->site = xstrdup(v);
+	else
+		app->site = xstrdup(app->config->defaults ? "local" : "ceres");
+}
+
+static int
+app_features_init(struct app *app, char **cause)
+{
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		if (!feature_needed(app, i) || features[i]->init == NULL)
+			continue;
+		if (features[i]->init(app, &app->feature_data[i], cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Sources first: they may reference feature data. */
+static void
+app_features_free(struct app *app)
+{
+	for (size_t i = 0; i < app->nsources; i++)
+		source_free(app->sources[i]);
+	free(app->sources);
+	app->sources = NULL;
+	app->nsources = 0;
+	for (int i = FEATURE_COUNT - 1; i >= 0; i--) {
+		if (app->feature_data[i] != NULL && features[i]->free != NULL)
+			features[i]->free(app->feature_data[i]);
+		app->feature_data[i] = NULL;
+	}
+}
+
 struct app *
 app_new(const struct options *opt, char **cause)
 {
 	struct app *app = xcalloc(1, sizeof *app);
-	const char *v;
 
 	app->opt = *opt;
 	model_init(&app->model);
@@ -62,31 +108,55 @@ app_new(const struct options *opt, char **cause)
 		free(app);
 		return NULL;
 	}
-	app->interval = config_get_double(app->config, "ceres", NULL, "interval", 5);
-	app->timeout = config_get_double(app->config, "ceres", NULL, "timeout", 3);
-	app->read_only = opt->read_only ||
-	    config_get_bool(app->config, "ceres", NULL, "read_only", false);
-	if (opt->site != NULL)
-		app->site = xstrdup(opt->site);
-	else if ((v = config_get(app->config, "ceres", NULL, "site")) != NULL)
-		app->site = xstrdup(v);
-	else
-		app->site = xstrdup(app->config->defaults ? "local" : "ceres");
+	app_settings(app, opt->site);
 	app->user_host = make_user_host();
 	app->started = now_wall();
-	if (signals_init(app, cause) != 0) {
+	if (signals_init(app, cause) != 0 || app_features_init(app, cause) != 0) {
 		app_free(app);
 		return NULL;
 	}
-	for (int i = 0; i < FEATURE_COUNT; i++) {
-		if (!feature_needed(app, i) || features[i]->init == NULL)
-			continue;
-		if (features[i]->init(app, &app->feature_data[i], cause) != 0) {
-			app_free(app);
-			return NULL;
-		}
-	}
 	return app;
+}
+
+/* Switch to another site of the config file at run time: the config is
+ * read again with that site's overrides, then every source and feature is
+ * freed and created again from it.  If the new config cannot be loaded
+ * or its features fail to start, the old site is restored. */
+int
+app_reload(struct app *app, const char *site, char **cause)
+{
+	struct config *cfg = config_load(app->opt.config_path, site, cause), *old;
+	char *oldsite, *why = NULL;
+
+	if (cfg == NULL)
+		return -1;
+	app_features_free(app);
+	model_free(&app->model);
+	model_init(&app->model);
+	old = app->config;
+	oldsite = xstrdup(app->site);
+	app->config = cfg;
+	app_settings(app, site);
+	if (app_features_init(app, cause) == 0) {
+		config_free(old);
+		free(oldsite);
+		app->model.dirty = true;
+		return 0;
+	}
+	app_features_free(app);
+	model_free(&app->model);
+	model_init(&app->model);
+	app->config = old;
+	app_settings(app, oldsite);
+	free(oldsite);
+	config_free(cfg);
+	if (app_features_init(app, &why) != 0) {
+		/* It started before: only a vanished file could do this. */
+		free(*cause);
+		*cause = why;
+	}
+	app->model.dirty = true;
+	return -1;
 }
 
 void
@@ -94,13 +164,7 @@ app_free(struct app *app)
 {
 	if (app == NULL)
 		return;
-	/* Sources first: they may reference feature data. */
-	for (size_t i = 0; i < app->nsources; i++)
-		source_free(app->sources[i]);
-	free(app->sources);
-	for (int i = FEATURE_COUNT - 1; i >= 0; i--)
-		if (app->feature_data[i] != NULL && features[i]->free != NULL)
-			features[i]->free(app->feature_data[i]);
+	app_features_free(app);
 	signals_fini(app);
 	free(app->child_cbs);
 	loop_free(app->loop);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ceres/config.h"
+#include "ceres/i18n.h"
 #include "ceres/util.h"
 
 #ifndef _

@@ -22,6 +22,7 @@
 #include <pcre2.h>
 
 #include "ceres/config.h"
+#include "ceres/i18n.h"
 #include "ceres/util.h"
 
 #ifndef N_
@@ -155,6 +156,10 @@ const struct config_key config_schema[] = {
 	    N_("realm checked by readiness")),
 	ROW("keycloak", "admin_token", CONFIG_SECRET,
 	    N_("admin API token; lets readiness read the MFA policy")),
+	ROW("keycloak", "admin_client_id", CONFIG_STRING,
+	    N_("service-account client of the realm; readiness gets an admin token with it each poll")),
+	ROW("keycloak", "admin_client_secret", CONFIG_SECRET,
+	    N_("secret of admin_client_id")),
 	POLLING("keycloak"),
 	ROW("keycloak", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
@@ -172,6 +177,8 @@ const struct config_key config_schema[] = {
 	ROW("tempo", "url", CONFIG_URL,
 	    N_("Tempo base URL")),
 	POLLING("tempo"),
+
+	POLLING("readiness"),
 
 	ROW("audit", "conninfo", CONFIG_STRING,
 	    N_("libpq connection string of the central audit database")),

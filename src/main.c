@@ -2,6 +2,7 @@
  * one --once poll.  Usage errors exit 64 (EX_USAGE). */
 #include "ceres/app.h"
 #include "ceres/i18n.h"
+#include "ceres/theme.h"
 #include "ceres/util.h"
 
 #include <getopt.h>
@@ -29,10 +30,13 @@ usage(FILE *f)
 "      --panes LIST       comma list of health,alerts,logs,activity,readiness\n"
 "      --timeout SECONDS  overall deadline for --once (default 10)\n"
 "  -r, --read-only        no action can be taken\n"
-"      --theme NAME       colour theme (default \"default\")\n"
+"      --theme NAME       colour theme: a name or a file (default \"default\")\n"
 "      --no-color         no colours (also: NO_COLOR environment variable)\n"
 "      --rotate SECONDS   cycle the focused pane (NOC wall screen)\n"
-"      --check-config     validate the config, print it with secrets redacted\n"
+"      --check-config     validate the config and its theme, print the config\n"
+"                         with secrets redacted\n"
+"      --check-theme NAME validate a theme, print it as a theme file\n"
+"      --list-themes      print the names of the themes found\n"
 "  -V, --version          print the version\n"
 "  -h, --help             print this help\n"));
 }
@@ -57,11 +61,58 @@ parse_panes(const char *list, unsigned *mask)
 	return *mask != 0 ? 0 : -1;
 }
 
+/* --check-theme: 0 and the effective theme, or 1 and file:line: message. */
+static int
+check_theme(const char *name)
+{
+	char *cause = NULL, *desc;
+	struct theme *t = theme_load(name, &cause);
+
+	if (t == NULL) {
+		fprintf(stderr, "ceres-top: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	desc = theme_describe(t);
+	fputs(desc, stdout);
+	free(desc);
+	theme_free(t);
+	return 0;
+}
+
+static int
+check_theme_quiet(const char *name)
+{
+	char *cause = NULL;
+	struct theme *t = theme_load(name, &cause);
+
+	if (t == NULL) {
+		fprintf(stderr, "ceres-top: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	theme_free(t);
+	return 0;
+}
+
+static int
+list_themes(void)
+{
+	char **names = theme_list();
+
+	for (char **p = names; *p != NULL; p++) {
+		puts(*p);
+		free(*p);
+	}
+	free(names);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	enum { OPT_ONCE = 256, OPT_FORMAT, OPT_PANES, OPT_TIMEOUT, OPT_THEME, OPT_NO_COLOR,
-	    OPT_CHECK, OPT_ROTATE };
+	    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "site", required_argument, NULL, 's' },
@@ -75,6 +126,8 @@ main(int argc, char **argv)
 		{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "rotate", required_argument, NULL, OPT_ROTATE },
+		{ "check-theme", required_argument, NULL, OPT_CHECK_THEME },
+		{ "list-themes", no_argument, NULL, OPT_LIST_THEMES },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -87,14 +140,19 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	{
+		/* CERES_TOP_LOCALEDIR: translations of an uninstalled build
+		 * (the tests run the console in Russian from the build tree). */
+		const char *ld = getenv("CERES_TOP_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, ld != NULL && *ld != '\0' ? ld : LOCALEDIR);
+		textdomain(PACKAGE);
+	}
 #endif
 	memset(&opt, 0, sizeof opt);
 	opt.format = FORMAT_TEXT;
 	opt.panes = (1u << FEATURE_COUNT) - 1;
 	opt.timeout = 10;
-	opt.theme = "default";
 	nc = getenv("NO_COLOR");
 	opt.no_color = nc != NULL && *nc != '\0';
 
@@ -149,6 +207,10 @@ main(int argc, char **argv)
 		case OPT_CHECK:
 			opt.check_config = true;
 			break;
+		case OPT_CHECK_THEME:
+			return check_theme(optarg);
+		case OPT_LIST_THEMES:
+			return list_themes();
 		case 'V':
 			printf("ceres-top %s\n", PACKAGE_VERSION);
 			return 0;
@@ -165,6 +227,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE_CODE;
 	}
+	/* JSON and the nagios line are read by programs: whatever a feature
+	 * marks for translation, they stay English under any LANG. */
+	if (opt.once && opt.format != FORMAT_TEXT)
+		setlocale(LC_MESSAGES, "C");
 	if (opt.check_config) {
 		struct config *cfg = config_load(opt.config_path, opt.site, &cause);
 		char *dump;
@@ -177,8 +243,12 @@ main(int argc, char **argv)
 		dump = config_dump(cfg);
 		fputs(dump, stdout);
 		free(dump);
+		/* The theme is part of the configuration too. */
+		if (opt.theme == NULL)
+			opt.theme = config_get(cfg, "ceres", NULL, "theme");
+		code = check_theme_quiet(opt.theme != NULL ? opt.theme : "default");
 		config_free(cfg);
-		return 0;
+		return code;
 	}
 	if (!opt.once && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, _("ceres-top: the console needs a terminal; use --once for scripts\n"));

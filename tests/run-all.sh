@@ -85,8 +85,15 @@ for t in tests/integration/test_*.sh tests/tui/test_*.sh; do
 	case "$t" in *"$FILTER"*) ;; *) continue ;; esac
 	run_script "$t" "$t" CERES_TOP="$ROOT/_build/ceres-top"
 done
-echo "== --once tests under ASan+UBSan"
-for t in tests/integration/test_*once*.sh tests/integration/test_*_san.sh; do
+# The --once tests always run again with the ASan+UBSan binary; with
+# CERES_TEST_ASAN=all every integration and TUI test does.
+echo "== tests under ASan+UBSan"
+if [ "${CERES_TEST_ASAN:-once}" = all ]; then
+	SAN_TESTS=$(ls tests/integration/test_*.sh tests/tui/test_*.sh | grep -v -e distcheck -e valgrind)
+else
+	SAN_TESTS=$(ls tests/integration/test_*once*.sh tests/integration/test_*_san.sh)
+fi
+for t in $SAN_TESTS; do
 	[ -f "$t" ] || continue
 	case "$t" in *"$FILTER"*) ;; *) continue ;; esac
 	run_script "asan:$t" "$t" CERES_TOP="$ROOT/_build-san/ceres-top"

@@ -73,6 +73,11 @@ void signals_set_tty_restore(bool on);
 
 struct app *app_new(const struct options *opt, char **cause);
 void app_free(struct app *app);
+/* Switch to another [site "NAME"] of the config at run time: every source
+ * and feature is freed and created again (feature free functions must
+ * cancel whatever they registered with the loop).  On error the old site
+ * stays and *cause says why. */
+int app_reload(struct app *app, const char *site, char **cause);
 /* Interactive console; returns the process exit code. */
 int app_run_tui(struct app *app);
 /* One poll of every source, print, exit code per the plugins convention. */

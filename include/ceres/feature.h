@@ -42,7 +42,8 @@ struct feature {
 	 * section to the text output. */
 	void			(*json)(struct app *app, void *data, struct cJSON *root);
 	void			(*text)(struct app *app, void *data, struct strbuf *out);
-	/* Contribute to the exit code and nagios line. */
+	/* Contribute to the exit code and nagios line (called only for
+	 * enabled features, so data is the feature's own). */
 	void			(*status)(struct app *app, void *data, struct status *st);
 	const struct pane_ops	*pane;
 };

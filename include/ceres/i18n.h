@@ -16,4 +16,14 @@
 #define N_(s)		(s)
 #endif
 
+/* A counted phrase for the status summary (status_note): the English
+ * forms in --once output, whose nagios line and JSON are read by
+ * programs, and the translation with the language's plural forms in the
+ * console header.  Use as
+ *   status_note(st, status_plural(app, "%zu down", "%zu down", n), n);
+ * (xgettext knows it as a keyword: po/Makevars). */
+struct app;
+const char *status_plural(const struct app *app, const char *singular, const char *plural,
+    unsigned long n) __attribute__((format_arg(2), format_arg(3)));
+
 #endif

@@ -52,6 +52,9 @@ struct source {
 	unsigned		 rounds;
 	struct loop_timer	*timer;
 	bool			 once_only;	/* --once: do not reschedule */
+	/* Advisory sources gather evidence (readiness) rather than watch a
+	 * service: their failures do not make --once report "unreachable". */
+	bool			 advisory;
 	void			*inflight;	/* requests of this round (source.c) */
 };
 

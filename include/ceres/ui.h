@@ -32,6 +32,9 @@ enum color_role {
 };
 /* The attributes (colour pair | A_BOLD ...) of a role in the current theme. */
 attr_t ui_attr(enum color_role role);
+/* The role as a solid block (state words in bars): its own colours when
+ * the theme gives it a background, else reverse video. */
+attr_t ui_attr_block(enum color_role role);
 
 /* Returned by key handlers. */
 #define KEY_UNHANDLED	0
@@ -87,14 +90,28 @@ bool ui_list_move(int key, size_t *sel, size_t n, size_t page);
 /* A scrolling text viewer overlay over owned lines (details views). */
 void ui_text_overlay(struct app *app, const char *title, char *text);
 
-/* ':' command hooks: features register handlers for their verbs. */
+/* ':' command hooks: features register handlers for their verbs (from
+ * pane_ops.attach; after ":site" re-creates the features, attach runs
+ * again with the new data, so register there and nowhere else). */
 typedef bool (*ui_command_cb)(struct app *app, const char *args, void *arg);
 void ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *arg);
-/* Tab completion of a registered verb's arguments: cb returns candidates
- * that each replace the arguments typed so far, as a NULL-terminated array
- * (or NULL for none) that the prompt frees.  One Tab completes the common
- * prefix, further Tabs cycle through the candidates. */
+/* Tab completion of a command's arguments: args is the text typed after
+ * the verb up to the cursor; return every candidate for its last word
+ * (NULL-terminated array of owned strings, or NULL); the prompt keeps the
+ * ones starting with what is typed.  One Tab completes the common prefix
+ * and lists the candidates; further Tabs cycle through them. */
 typedef char **(*ui_complete_cb)(struct app *app, const char *args, void *arg);
+struct ui_command_def {
+	const char	*verb;
+	const char	*usage;		/* "query LOGQL", shown by :help */
+	const char	*help;		/* N_(), one line for :help */
+	ui_command_cb	 run;
+	ui_complete_cb	 complete;	/* may be NULL */
+};
+void ui_command_add(struct app *app, const struct ui_command_def *def, void *arg);
+/* A completer for a verb registered with ui_command_register() whose
+ * candidates each replace all the arguments typed so far (a LogQL
+ * selector is not made of blank-separated words). */
 void ui_command_complete(struct app *app, const char *verb, ui_complete_cb cb, void *arg);
 
 #endif

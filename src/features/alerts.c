@@ -406,9 +406,10 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 		strbuf_addf(out, "  %s\n", _("(no answer from any Alertmanager peer)"));
 		return;
 	}
-	strbuf_addf(out, "  %s %s, %zu %s: %zu %s, %zu %s, %zu %s\n", _("via"),
-	    al->peers[al->peer].shown, set->n, _("alerts"), set->ncritical, _("critical"),
-	    set->nwarning, _("warning"), set->nsuppressed, _("suppressed"));
+	/* Counts and state words of --once text are read by scripts: English
+	 * (the console's own words are translated in alerts_pane.c). */
+	strbuf_addf(out, "  %s %s, %zu alerts: %zu critical, %zu warning, %zu suppressed\n", _("via"),
+	    al->peers[al->peer].shown, set->n, set->ncritical, set->nwarning, set->nsuppressed);
 	for (size_t gi = 0; gi < set->ngroups; gi++) {
 		const struct alert_group *g = &set->groups[gi];
 		char age[16];
@@ -417,11 +418,10 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 			fmt_age(now - g->oldest, age, sizeof age);
 		else
 			snprintf(age, sizeof age, "-");
-		strbuf_addf(out, "  %-9s %s  x%zu  %s %s  %zu %s, %zu %s, %zu %s\n",
+		strbuf_addf(out, "  %-9s %s  x%zu  %s %s  %zu active, %zu silenced, %zu inhibited\n",
 		    g->d_severity[0] != '\0' ? g->d_severity : "-",
 		    g->d_alertname[0] != '\0' ? g->d_alertname : _("(no alertname)"), g->n,
-		    _("oldest"), age, g->nactive, _("active"), g->nsilenced, _("silenced"),
-		    g->ninhibited, _("inhibited"));
+		    _("oldest"), age, g->nactive, g->nsilenced, g->ninhibited);
 		if (g->d_summary[0] != '\0')
 			strbuf_addf(out, "      %s\n", g->d_summary);
 		if (g->n > 1)
@@ -440,16 +440,15 @@ alerts_status(struct app *app, void *data, struct status *st)
 	const struct alert_set *set = al != NULL ? al->set : NULL;
 	size_t crit = set != NULL ? set->ncritical : 0, warn = set != NULL ? set->nwarning : 0;
 
-	(void)app;
 	if (al == NULL || al->npeers == 0)
 		return;
 	if (crit > 0) {
 		status_raise(st, STATUS_CRITICAL);
-		status_note(st, "%zu critical alert%s", crit, crit == 1 ? "" : "s");
+		status_note(st, status_plural(app, "%zu critical alert", "%zu critical alerts", crit), crit);
 	}
 	if (warn > 0) {
 		status_raise(st, STATUS_WARNING);
-		status_note(st, "%zu warning alert%s", warn, warn == 1 ? "" : "s");
+		status_note(st, status_plural(app, "%zu warning alert", "%zu warning alerts", warn), warn);
 	}
 	status_perf(st, "alerts_critical", (double)crit, -1);
 	status_perf(st, "alerts_warning", (double)warn, -1);

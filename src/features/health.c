@@ -304,11 +304,11 @@ health_status(struct app *app, void *data, struct status *st)
 	}
 	if (down > 0) {
 		status_raise(st, STATUS_CRITICAL);
-		status_note(st, "%zu down", down);
+		status_note(st, status_plural(app, "%zu down", "%zu down", down), down);
 	}
 	if (degraded > 0) {
 		status_raise(st, STATUS_WARNING);
-		status_note(st, "%zu degraded", degraded);
+		status_note(st, status_plural(app, "%zu degraded", "%zu degraded", degraded), degraded);
 	}
 	status_perf(st, "services_up", (double)up, (double)total);
 	status_perf(st, "services_down", (double)down, (double)total);

@@ -1,37 +1,232 @@
-/* The readiness feature.  Placeholder until the readiness pane lands: it takes no
- * sources and its pane says it is not built yet. */
+/* The readiness feature: its sources (created from the config), the
+ * score recomputed whenever the evidence or the health rows change, and
+ * the --once output: the JSON object of DESIGN section 6 and the seed's
+ * checklist as measured text.  Readiness is not an outage: it adds only
+ * the readiness_percent perfdata to the verdict. */
 #include "ceres/app.h"
+#include "ceres/audit.h"
 #include "ceres/i18n.h"
+#include "ceres/readiness.h"
 #include "ceres/ui.h"
+#include "ceres/util.h"
 
 #include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct pane_ops readiness_pane;
+
+/* Time-based checks (backup age, certificate expiry) move on their own. */
+#define REEVALUATE_SECONDS	5.0
+
+int
+readiness_check_at(enum rd_category cat, size_t n)
+{
+	for (size_t i = 0; i < rd_ncheck; i++) {
+		if (rd_checks[i].category != cat)
+			continue;
+		if (n-- == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+size_t
+readiness_count(enum rd_category cat)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rd_ncheck; i++)
+		n += rd_checks[i].category == cat;
+	return n;
+}
+
+void
+readiness_update(struct app *app, struct readiness *r)
+{
+	struct rd_ctx ctx;
+
+	if (r == NULL)
+		return;
+	if (r->evaluated && r->gen_data == r->d->generation && r->gen_model == app->model.generation &&
+	    now_mono() - r->evaluated_at < REEVALUATE_SECONDS)
+		return;
+	ctx.d = r->d;
+	ctx.model = &app->model;
+	ctx.config = app->config;
+	ctx.now = now_wall();
+	rd_evaluate(&ctx, r->res, &r->score);
+	r->evaluated = true;
+	r->gen_data = r->d->generation;
+	r->gen_model = app->model.generation;
+	r->evaluated_at = now_mono();
+}
+
+/* The local files (backup and webhook-test state, the audit log) are
+ * read on a timer of their own rather than by a source: they are not a
+ * backend, and an always-answering "source" would hide that every real
+ * one is unreachable (exit code 3). */
+static void
+files_refresh(struct readiness *r)
+{
+	char *audit = audit_path(r->app);
+
+	rd_files_refresh(r->app->config, audit, r->d);
+	free(audit);
+	app_dirty(r->app);
+}
+
+static void
+files_tick(void *arg)
+{
+	struct readiness *r = arg;
+
+	r->files_timer = NULL;
+	files_refresh(r);
+	r->files_timer = loop_timer_add(r->app->loop, r->files_interval, files_tick, r);
+}
 
 static int
 readiness_init(struct app *app, void **data, char **cause)
 {
-	(void)app;
-	(void)cause;
-	*data = NULL;
-	return 0;
+	struct readiness *r = xcalloc(1, sizeof *r);
+
+	r->app = app;
+	r->d = rd_data_new();
+	r->res = xcalloc(rd_ncheck, sizeof *r->res);
+	*data = r;
+	r->files_interval = config_get_double(app->config, "readiness", NULL, "interval", 30);
+	if (r->files_interval < 0.2)
+		r->files_interval = 0.2;
+	files_refresh(r);
+	if (!app->opt.once)
+		r->files_timer = loop_timer_add(app->loop, r->files_interval, files_tick, r);
+	return rd_sources_init(app, r->d, cause);
 }
 
 static void
-readiness_draw(struct app *app, void *data, WINDOW *win, bool focused)
+readiness_free(void *data)
 {
-	(void)app;
-	(void)data;
-	(void)focused;
-	ui_put(win, 1, 1, _("not built yet"), getmaxx(win) - 2, ui_attr(COLOR_ROLE_DIM));
+	struct readiness *r = data;
+
+	if (r == NULL)
+		return;
+	if (r->files_timer != NULL)
+		loop_timer_cancel(r->app->loop, r->files_timer);
+	rd_data_free(r->d);
+	free(r->res);
+	free(r);
 }
 
-static const struct pane_ops readiness_pane = {
-	.name = "readiness",
-	.title = N_("Readiness"),
-	.draw = readiness_draw,
-};
+static void
+readiness_json(struct app *app, void *data, cJSON *root)
+{
+	struct readiness *r = data;
+	cJSON *o, *cats;
+
+	if (r == NULL)
+		return;
+	o = cJSON_AddObjectToObject(root, "readiness");
+	readiness_update(app, r);
+	cJSON_AddNumberToObject(o, "score", r->score.score);
+	cJSON_AddNumberToObject(o, "max", r->score.max);
+	cJSON_AddNumberToObject(o, "percent", r->score.percent);
+	cJSON_AddNumberToObject(o, "unknown", r->score.unknown);
+	cJSON_AddNumberToObject(o, "passed", r->score.passed);
+	cJSON_AddNumberToObject(o, "failed", r->score.failed);
+	cJSON_AddNumberToObject(o, "total", r->score.total);
+	cats = cJSON_AddArrayToObject(o, "categories");
+	for (int c = 0; c < RD_NCATEGORIES; c++) {
+		cJSON *co = cJSON_CreateObject(), *checks;
+
+		cJSON_AddStringToObject(co, "name", rd_category_name((enum rd_category)c));
+		cJSON_AddNumberToObject(co, "score", r->score.cat[c].score);
+		cJSON_AddNumberToObject(co, "max", r->score.cat[c].max);
+		cJSON_AddNumberToObject(co, "unknown", r->score.cat[c].unknown);
+		checks = cJSON_AddArrayToObject(co, "checks");
+		for (size_t i = 0; i < rd_ncheck; i++) {
+			cJSON *ch;
+
+			if ((int)rd_checks[i].category != c)
+				continue;
+			ch = cJSON_CreateObject();
+			cJSON_AddStringToObject(ch, "id", rd_checks[i].id);
+			/* Untranslated, like the other keys scripts rely on. */
+			cJSON_AddStringToObject(ch, "title", rd_checks[i].title);
+			cJSON_AddStringToObject(ch, "status", rd_status_name(r->res[i].status));
+			cJSON_AddStringToObject(ch, "evidence", r->res[i].evidence);
+			cJSON_AddNumberToObject(ch, "weight", rd_checks[i].weight);
+			cJSON_AddItemToArray(checks, ch);
+		}
+		cJSON_AddItemToArray(cats, co);
+	}
+}
+
+static const char *
+mark(enum rd_status s)
+{
+	return s == RD_PASS ? "[x]" : s == RD_FAIL ? "[ ]" : "[?]";
+}
+
+/* The seed's checklist, measured: category scores, then [x] / [ ] / [?]
+ * lines with the evidence. */
+static void
+readiness_text(struct app *app, void *data, struct strbuf *out)
+{
+	struct readiness *r = data;
+	size_t idw = 0;
+
+	if (r == NULL)
+		return;
+	readiness_update(app, r);
+	for (size_t i = 0; i < rd_ncheck; i++)
+		if (strlen(rd_checks[i].id) > idw)
+			idw = strlen(rd_checks[i].id);
+	strbuf_addf(out, _("READINESS %d/%d (%d%%), %d unknown of %d checks\n"), r->score.score,
+	    r->score.max, r->score.percent, r->score.unknown, r->score.total);
+	for (int c = 0; c < RD_NCATEGORIES; c++) {
+		const struct rd_cat_score *cs = &r->score.cat[c];
+		char *up = xstrdup(_(rd_category_title((enum rd_category)c)));
+
+		for (char *p = up; *p != '\0'; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		strbuf_addf(out, "  %s %d/%d", up, cs->score, cs->max);
+		if (cs->max > 0)
+			strbuf_addf(out, " (%d%%)", (cs->score * 200 + cs->max) / (cs->max * 2));
+		if (cs->unknown > 0)
+			strbuf_addf(out, _(", %d unknown"), cs->unknown);
+		strbuf_addc(out, '\n');
+		free(up);
+		for (size_t i = 0; i < rd_ncheck; i++) {
+			if ((int)rd_checks[i].category != c)
+				continue;
+			strbuf_addf(out, "    %s %-*s %s: %s\n", mark(r->res[i].status), (int)idw, rd_checks[i].id,
+			    _(rd_checks[i].title), r->res[i].evidence);
+		}
+	}
+}
+
+static void
+readiness_status(struct app *app, void *data, struct status *st)
+{
+	struct readiness *r = data;
+
+	/* The console asks every feature for the header's verdict, enabled
+	 * or not. */
+	if (r == NULL)
+		return;
+	readiness_update(app, r);
+	status_perf(st, "readiness_percent", (double)r->score.percent, 100);
+}
 
 const struct feature readiness_feature = {
 	.name = "readiness",
 	.init = readiness_init,
+	.free = readiness_free,
+	.json = readiness_json,
+	.text = readiness_text,
+	.status = readiness_status,
 	.pane = &readiness_pane,
 };

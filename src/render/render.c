@@ -14,26 +14,30 @@
 void
 render_status(struct app *app, struct status *st)
 {
-	size_t failed = 0;
+	size_t failed = 0, watched = 0;
 
 	for (int i = 0; i < FEATURE_COUNT; i++) {
 		if (!app_feature_enabled(app, i) || features[i]->status == NULL)
 			continue;
 		features[i]->status(app, app->feature_data[i], st);
 	}
-	for (size_t i = 0; i < app->nsources; i++)
+	for (size_t i = 0; i < app->nsources; i++) {
+		if (app->sources[i]->advisory)
+			continue;
+		watched++;
 		if (!app->sources[i]->ok)
 			failed++;
+	}
 	if (failed > 0) {
 		status_raise(st, STATUS_WARNING);
 		status_note(st, "%zu source%s unreachable", failed, failed == 1 ? "" : "s");
 	}
-	if (app->nsources > 0 && failed == app->nsources) {
+	if (watched > 0 && failed == watched) {
 		/* Nothing could be asked: the verdict is unknown, whatever the
 		 * rows say (they are all "down" for want of an answer). */
 		st->code = STATUS_UNKNOWN;
 	}
-	status_perf(st, "sources_failed", (double)failed, (double)app->nsources);
+	status_perf(st, "sources_failed", (double)failed, (double)watched);
 }
 
 static void
@@ -48,6 +52,8 @@ sources_json(struct app *app, cJSON *root)
 		cJSON_AddStringToObject(o, "name", s->name);
 		cJSON_AddStringToObject(o, "kind", s->ops->kind);
 		cJSON_AddBoolToObject(o, "ok", s->ok);
+		if (s->advisory)
+			cJSON_AddBoolToObject(o, "advisory", true);
 		if (s->error != NULL)
 			cJSON_AddStringToObject(o, "error", s->error);
 		else

@@ -41,6 +41,20 @@ state_label(enum svc_state s)
 	}
 }
 
+/* The state column fits the longest state word of the language in use
+ * ("недоступен" is wider than "down"), so every row's columns line up. */
+static int
+state_width(void)
+{
+	static const enum svc_state all[] = { SVC_UP, SVC_DEGRADED, SVC_DOWN, SVC_UNKNOWN };
+	int w = 7;
+
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (text_width(state_label(all[i])) > w)
+			w = text_width(state_label(all[i]));
+	return w > 14 ? 14 : w;
+}
+
 /* Eight-level block sparkline of the latency history, scaled to its max. */
 static void
 sparkline(const struct service *sv, char *buf, size_t n, int width)
@@ -102,8 +116,7 @@ health_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	struct health_view *v = data;
 	size_t n;
 	struct service **list;
-	int h = getmaxy(win), w = getmaxx(win), namew, sparkw;
-
+	int h = getmaxy(win), w = getmaxx(win), namew, sparkw, statew = state_width();
 
 	if (v == NULL)
 		return;
@@ -142,9 +155,10 @@ health_draw(struct app *app, void *data, WINDOW *win, bool focused)
 			mvwhline(win, row, 0, ' ', w);
 			wattr_off(win, base, NULL);
 		}
-		ui_put(win, row, 0, state_label(sv->state), 8, sel ? base : ui_attr(state_role(sv->state)));
-		ui_put(win, row, 9 + indent, display_name(sv), namew - indent, base);
-		x = 9 + namew + 1;
+		ui_put(win, row, 0, state_label(sv->state), statew,
+		    sel ? base : ui_attr(state_role(sv->state)));
+		ui_put(win, row, statew + 1 + indent, display_name(sv), namew - indent, base);
+		x = statew + 1 + namew + 1;
 		if (sv->latency_ms >= 0)
 			snprintf(lat, sizeof lat, "%5.0fms", sv->latency_ms);
 		else

@@ -13,6 +13,7 @@
 
 #define PROMPT_MAX 4096
 
+/* Forget the Tab candidates being cycled and the list shown. */
 static void
 comp_reset(struct ui_prompt *p)
 {
@@ -22,6 +23,11 @@ comp_reset(struct ui_prompt *p)
 	p->comp = NULL;
 	p->ncomp = 0;
 	p->comp_idx = 0;
+	free(p->comp_prefix);
+	free(p->comp_after);
+	p->comp_prefix = p->comp_after = NULL;
+	free(p->hint);
+	p->hint = NULL;
 }
 
 void
@@ -86,7 +92,9 @@ ui_confirm(struct app *app, const char *question, ui_confirm_cb cb, void *arg)
 		cb(app, false, arg);
 		return;
 	}
-	label = xasprintf("%s [y/N] ", question);
+	/* TRANSLATORS: the answers accepted as yes are y, yes and the
+	 * translations of "y" and "yes" below. */
+	label = xasprintf("%s %s ", question, _("[y/N]"));
 	open_prompt(app, label, "");
 	free(label);
 	app->ui->prompt.confirm = true;
@@ -127,67 +135,6 @@ prompt_text(const struct ui_prompt *p)
 	return s;
 }
 
-/* Tab on the ':' line: ask the verb's completer for candidates. */
-static void
-prompt_complete(struct app *app)
-{
-	struct ui *ui = app->ui;
-	struct ui_prompt *p = &ui->prompt;
-	char *text, *args, *line, **c = NULL;
-	size_t vlen, n = 0, lcp;
-	struct ui_command *cmd = NULL;
-
-	if (!p->history)
-		return;
-	text = prompt_text(p);
-	vlen = strcspn(text, " \t");
-	args = text + vlen + strspn(text + vlen, " \t");
-	if (p->ncomp > 0) {
-		/* Cycling: show the next candidate. */
-		p->comp_idx = (p->comp_idx + 1) % p->ncomp;
-		line = xasprintf("%.*s %s", (int)vlen, text, p->comp[p->comp_idx]);
-		prompt_set_text(p, line);
-		free(line);
-		free(text);
-		return;
-	}
-	for (size_t i = 0; i < ui->ncmds; i++)
-		if (strlen(ui->cmds[i].verb) == vlen && strncmp(ui->cmds[i].verb, text, vlen) == 0)
-			cmd = &ui->cmds[i];
-	if (cmd != NULL && cmd->complete != NULL && text[vlen] != '\0')
-		c = cmd->complete(app, args, cmd->complete_arg);
-	while (c != NULL && c[n] != NULL)
-		n++;
-	if (n == 0) {
-		free(c);
-		free(text);
-		return;
-	}
-	lcp = strlen(c[0]);
-	for (size_t i = 1; i < n; i++) {
-		size_t k = 0;
-
-		while (k < lcp && c[i][k] == c[0][k])
-			k++;
-		lcp = k;
-	}
-	if (n == 1 || lcp > strlen(args)) {
-		line = xasprintf("%.*s %.*s", (int)vlen, text, (int)lcp, c[0]);
-		prompt_set_text(p, line);
-		free(line);
-	}
-	if (n > 1) {
-		/* The next Tab starts cycling at the first candidate. */
-		p->comp = c;
-		p->ncomp = n;
-		p->comp_idx = n - 1;
-	} else {
-		free(c[0]);
-		free(c);
-	}
-	free(text);
-}
-
 void
 prompt_draw(struct app *app, int y)
 {
@@ -220,6 +167,25 @@ prompt_draw(struct app *app, int y)
 	p->cursor_x = x + before;
 }
 
+/* Completion candidates go on the line above the prompt, over the panes:
+ * a window of their own, drawn after the panes. */
+void
+prompt_draw_hint(struct app *app)
+{
+	struct ui_prompt *p = &app->ui->prompt;
+	WINDOW *w;
+
+	if (!p->active || p->hint == NULL || LINES < 3)
+		return;
+	if ((w = newwin(1, COLS, LINES - 2, 0)) == NULL)
+		return;
+	wbkgdset(w, ' ' | ui_attr(COLOR_ROLE_HIGHLIGHT));
+	werase(w);
+	ui_put(w, 0, 0, p->hint, COLS, ui_attr(COLOR_ROLE_HIGHLIGHT));
+	wnoutrefresh(w);
+	delwin(w);
+}
+
 static void
 prompt_finish(struct app *app, bool accept)
 {
@@ -231,7 +197,8 @@ prompt_finish(struct app *app, bool accept)
 	memset(&ui->prompt, 0, sizeof ui->prompt);
 	if (p.confirm) {
 		bool yes = accept && (strcmp(text, "y") == 0 || strcmp(text, "Y") == 0 ||
-		    strcmp(text, "yes") == 0 || strcmp(text, _("y")) == 0);
+		    strcmp(text, "yes") == 0 || strcmp(text, _("y")) == 0 ||
+		    strcmp(text, _("yes")) == 0);
 
 		p.confirm_cb(app, yes, p.arg);
 	} else
@@ -239,7 +206,83 @@ prompt_finish(struct app *app, bool accept)
 	free(text);
 	free(p.label);
 	free(p.buf);
+	comp_reset(&p);
 	app_dirty(app);
+}
+
+static char *
+prompt_text_range(const struct ui_prompt *p, size_t from, size_t to)
+{
+	struct ui_prompt part = *p;
+
+	part.buf = p->buf + from;
+	part.len = to - from;
+	return prompt_text(&part);
+}
+
+/* Put before + after in the prompt, the cursor between them. */
+static void
+prompt_set_split(struct ui_prompt *p, const char *before, const char *after)
+{
+	char *line = xasprintf("%s%s", before, after);
+	size_t pos = mbstowcs(NULL, before, 0);
+
+	prompt_set_text(p, line);
+	if (pos != (size_t)-1 && pos <= p->len)
+		p->pos = pos;
+	free(line);
+}
+
+/* Tab on the ':' line: complete the verb or the argument before the
+ * cursor.  Several candidates: the common prefix goes in and the list is
+ * shown above the prompt; each further Tab puts in the next one. */
+static void
+prompt_complete(struct app *app)
+{
+	struct ui_prompt *p = &app->ui->prompt;
+	struct ui_completion c;
+	char *before, *after, *line;
+	size_t typed;
+
+	if (p->ncomp > 1) {
+		p->comp_idx = (p->comp_idx + 1) % p->ncomp;
+		line = xasprintf("%s%s", p->comp_prefix, p->comp[p->comp_idx]);
+		prompt_set_split(p, line, p->comp_after);
+		free(line);
+		return;
+	}
+	comp_reset(p);
+	before = prompt_text_range(p, 0, p->pos);
+	after = prompt_text_range(p, p->pos, p->len);
+	command_completion(app, before, &c);
+	typed = strlen(before) - strlen(c.prefix);
+	if (c.n == 0)
+		p->hint = xstrdup(_("no completion"));
+	else if (c.n == 1) {
+		line = xasprintf("%s%s%s", c.prefix, c.cands[0], c.verb ? " " : "");
+		prompt_set_split(p, line, after);
+		free(line);
+	} else {
+		if (c.common > typed) {
+			line = xasprintf("%s%.*s", c.prefix, (int)c.common, c.cands[0]);
+			prompt_set_split(p, line, after);
+			free(line);
+		}
+		p->hint = command_completion_list(&c, 20);
+		/* The next Tab starts the cycle at the first candidate. */
+		p->comp = c.cands;
+		p->ncomp = c.n;
+		p->comp_idx = c.n - 1;
+		p->comp_prefix = c.prefix;
+		p->comp_after = after;
+		c.cands = NULL;
+		c.n = 0;
+		c.prefix = NULL;
+		after = NULL;
+	}
+	command_completion_free(&c);
+	free(before);
+	free(after);
 }
 
 static void
@@ -263,12 +306,13 @@ prompt_key(struct app *app, int key)
 	struct ui_prompt *p = &ui->prompt;
 
 	app_dirty(app);
-	if (key == '\t') {
-		prompt_complete(app);
-		return;
-	}
-	comp_reset(p);
+	if (key != '	')
+		comp_reset(p);
 	switch (key) {
+	case '\t':
+		if (p->history)
+			prompt_complete(app);
+		return;
 	case 27:		/* Esc */
 		prompt_finish(app, false);
 		return;

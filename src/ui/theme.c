@@ -1,60 +1,99 @@
-/* Colour roles to curses attributes.  The built-in default is a dark
- * theme; with --no-color or NO_COLOR every role is plain (selection stays
- * reverse video so the cursor remains visible). */
+/* A loaded theme into curses: one colour pair per role, colours fitted
+ * to what the terminal has (256, 16 or 8 colours; none with --no-color,
+ * NO_COLOR or a terminal without colours: then attributes only, and a
+ * role with a background colour becomes reverse video so the header bar
+ * and the selection stay visible). */
 #include "ceres/app.h"
-#include "ceres/ui.h"
 #include "ceres/theme.h"
+#include "ceres/ui.h"
 
 #include <string.h>
 
+/* The attributes of each role.  This mirrors curses' own colour-pair
+ * table (which is global state in curses anyway), so ui_attr() needs no
+ * struct app and panes can call it from anywhere. */
 static attr_t role_attrs[COLOR_ROLE_COUNT];
+static attr_t role_block[COLOR_ROLE_COUNT];
 
-/* fg, bg (-1 = terminal default), extra attributes. */
-static const struct {
-	short	fg;
-	short	bg;
-	attr_t	attr;
-} default_theme[COLOR_ROLE_COUNT] = {
-	[COLOR_ROLE_NORMAL]	= { -1, -1, A_NORMAL },
-	[COLOR_ROLE_OK]		= { COLOR_GREEN, -1, A_NORMAL },
-	[COLOR_ROLE_WARN]	= { COLOR_YELLOW, -1, A_BOLD },
-	[COLOR_ROLE_CRIT]	= { COLOR_RED, -1, A_BOLD },
-	[COLOR_ROLE_UNKNOWN]	= { COLOR_MAGENTA, -1, A_NORMAL },
-	[COLOR_ROLE_DIM]	= { COLOR_BLUE, -1, A_NORMAL },
-	[COLOR_ROLE_HEADER]	= { COLOR_BLACK, COLOR_CYAN, A_NORMAL },
-	[COLOR_ROLE_SELECTION]	= { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
-	[COLOR_ROLE_HIGHLIGHT]	= { COLOR_BLACK, COLOR_YELLOW, A_NORMAL },
-	[COLOR_ROLE_TITLE]	= { COLOR_CYAN, -1, A_BOLD },
-	[COLOR_ROLE_BORDER]	= { COLOR_BLUE, -1, A_NORMAL },
-	[COLOR_ROLE_LOG_ERROR]	= { COLOR_RED, -1, A_NORMAL },
-	[COLOR_ROLE_LOG_WARN]	= { COLOR_YELLOW, -1, A_NORMAL },
-	[COLOR_ROLE_LOG_INFO]	= { -1, -1, A_NORMAL },
-	[COLOR_ROLE_LOG_DEBUG]	= { COLOR_BLUE, -1, A_NORMAL },
-	[COLOR_ROLE_SPARKLINE]	= { COLOR_CYAN, -1, A_NORMAL },
-};
-
-int
-theme_apply(struct app *app, const char *name, char **cause)
+const char *
+theme_name(const struct app *app)
 {
-	bool color = !app->opt.no_color && has_colors();
+	const char *v;
 
-	(void)name;
-	(void)cause;
-	if (color) {
-		start_color();
-		use_default_colors();
+	if (app->opt.theme != NULL && *app->opt.theme != '\0')
+		return app->opt.theme;
+	if (app->config != NULL && (v = config_get(app->config, "ceres", NULL, "theme")) != NULL &&
+	    *v != '\0')
+		return v;
+	return "default";
+}
+
+static attr_t
+curses_attrs(unsigned a)
+{
+	attr_t r = A_NORMAL;
+
+	if (a & THEME_BOLD)
+		r |= A_BOLD;
+	if (a & THEME_DIM)
+		r |= A_DIM;
+	if (a & THEME_UNDERLINE)
+		r |= A_UNDERLINE;
+	if (a & THEME_REVERSE)
+		r |= A_REVERSE;
+	if (a & THEME_STANDOUT)
+		r |= A_STANDOUT;
+#ifdef A_ITALIC
+	if (a & THEME_ITALIC)
+		r |= A_ITALIC;
+#endif
+	return r;
+}
+
+void
+theme_apply(const struct theme *t, bool no_color)
+{
+	bool color = false, dflt = false;
+	int ncolors = 0;
+
+	/* COLORS is known only once start_color() has run. */
+	if (!no_color && has_colors() && start_color() == OK && COLORS >= 8) {
+		color = true;
+		ncolors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+		dflt = use_default_colors() == OK;
 	}
 	for (int r = 0; r < COLOR_ROLE_COUNT; r++) {
+		const struct theme_style *s = &t->role[r];
+		attr_t a = curses_attrs(s->attrs);
+		bool bright = false, unused;
+		short fg, bg;
+
+		role_block[r] = s->bg != THEME_COLOR_DEFAULT ? 0 : A_REVERSE;
 		if (!color) {
-			role_attrs[r] = r == COLOR_ROLE_SELECTION || r == COLOR_ROLE_HEADER ? A_REVERSE :
-			    r == COLOR_ROLE_HIGHLIGHT ? A_UNDERLINE | A_BOLD :
-			    r == COLOR_ROLE_CRIT || r == COLOR_ROLE_TITLE ? A_BOLD : A_NORMAL;
+			if (s->bg != THEME_COLOR_DEFAULT)
+				a |= A_REVERSE;
+			role_attrs[r] = a;
 			continue;
 		}
-		init_pair((short)(r + 1), default_theme[r].fg, default_theme[r].bg);
-		role_attrs[r] = COLOR_PAIR(r + 1) | default_theme[r].attr;
+		fg = theme_color_fit(s->fg, ncolors, &bright);
+		bg = theme_color_fit(s->bg, ncolors, &unused);
+		if (bright)
+			a |= A_BOLD;
+		if (!dflt) {
+			/* No "terminal default" colour: white on black. */
+			fg = fg < 0 ? COLOR_WHITE : fg;
+			bg = bg < 0 ? COLOR_BLACK : bg;
+		}
+		if ((fg < 0 && bg < 0) || r + 1 >= COLOR_PAIRS) {
+			role_attrs[r] = a;
+			continue;
+		}
+		init_pair((short)(r + 1), fg, bg);
+		role_attrs[r] = COLOR_PAIR(r + 1) | a;
 	}
-	return 0;
+	for (int r = 0; r < COLOR_ROLE_COUNT; r++)
+		role_block[r] |= role_attrs[r];
+	bkgdset(' ' | role_attrs[COLOR_ROLE_NORMAL]);
 }
 
 attr_t
@@ -63,4 +102,12 @@ ui_attr(enum color_role role)
 	if ((int)role < 0 || role >= COLOR_ROLE_COUNT)
 		return A_NORMAL;
 	return role_attrs[role];
+}
+
+attr_t
+ui_attr_block(enum color_role role)
+{
+	if ((int)role < 0 || role >= COLOR_ROLE_COUNT)
+		return A_REVERSE;
+	return role_block[role];
 }

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-static const char *const global_help[] = {
+const char *const ui_global_help[] = {
 	"q", N_("quit"),
 	"?", N_("this help"),
 	"Tab / 1-5", N_("move focus between panes"),
@@ -103,77 +103,6 @@ ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
 	return used;
 }
 
-void
-ui_command_register(struct app *app, const char *verb, ui_command_cb cb, void *arg)
-{
-	struct ui *ui = app->ui;
-
-	if (ui == NULL)
-		return;
-	ui->cmds = xreallocarray(ui->cmds, ui->ncmds + 1, sizeof *ui->cmds);
-	ui->cmds[ui->ncmds].verb = xstrdup(verb);
-	ui->cmds[ui->ncmds].cb = cb;
-	ui->cmds[ui->ncmds].arg = arg;
-	ui->cmds[ui->ncmds].complete = NULL;
-	ui->cmds[ui->ncmds].complete_arg = NULL;
-	ui->ncmds++;
-}
-
-void
-ui_command_complete(struct app *app, const char *verb, ui_complete_cb cb, void *arg)
-{
-	struct ui *ui = app->ui;
-
-	if (ui == NULL)
-		return;
-	for (size_t i = 0; i < ui->ncmds; i++) {
-		if (strcmp(ui->cmds[i].verb, verb) == 0) {
-			ui->cmds[i].complete = cb;
-			ui->cmds[i].complete_arg = arg;
-		}
-	}
-}
-
-static void
-run_command(struct app *app, const char *line, void *arg)
-{
-	struct ui *ui = app->ui;
-	char *copy, *verb, *args;
-
-	(void)arg;
-	if (line == NULL)
-		return;
-	copy = xstrdup(line);
-	verb = str_trim(copy);
-	if (*verb == '\0') {
-		free(copy);
-		return;
-	}
-	ui_history_add(ui, verb);
-	args = verb + strcspn(verb, " \t");
-	if (*args != '\0')
-		*args++ = '\0';
-	args = str_trim(args);
-	if (strcmp(verb, "q") == 0 || strcmp(verb, "quit") == 0)
-		app->quit = true;
-	else if (strcmp(verb, "refresh") == 0) {
-		for (size_t i = 0; i < app->nsources; i++)
-			source_poll_now(app->sources[i]);
-	} else {
-		size_t i;
-
-		for (i = 0; i < ui->ncmds; i++) {
-			if (strcmp(ui->cmds[i].verb, verb) == 0) {
-				ui->cmds[i].cb(app, args, ui->cmds[i].arg);
-				break;
-			}
-		}
-		if (i == ui->ncmds)
-			ui_message(app, UI_MSG_ERROR, _("unknown command: %s"), verb);
-	}
-	free(copy);
-}
-
 /* Panes shown in this layout, and where. */
 static void
 layout(struct app *app)
@@ -192,6 +121,8 @@ layout(struct app *app)
 		return;
 	if (ui->single) {
 		ui->win[ui->focus] = newwin(body, w, 1, 0);
+		if (ui->win[ui->focus] != NULL)
+			wbkgdset(ui->win[ui->focus], ' ' | ui_attr(COLOR_ROLE_NORMAL));
 		return;
 	}
 	{
@@ -204,9 +135,12 @@ layout(struct app *app)
 		ui->win[FEATURE_ACTIVITY] = newwin(bot, left, 1 + top + mid, 0);
 		ui->win[FEATURE_READINESS] = newwin(bot, w - left, 1 + top + mid, left);
 	}
-	for (int i = 0; i < FEATURE_COUNT; i++)
-		if (ui->win[i] != NULL)
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		if (ui->win[i] != NULL) {
 			keypad(ui->win[i], TRUE);
+			wbkgdset(ui->win[i], ' ' | ui_attr(COLOR_ROLE_NORMAL));
+		}
+	}
 }
 
 static void
@@ -234,7 +168,7 @@ draw_header(struct app *app)
 		snprintf(age, sizeof age, "-");
 	status_init(&st);
 	for (int i = 0; i < FEATURE_COUNT; i++)
-		if (features[i]->status != NULL)
+		if (app_feature_enabled(app, i) && features[i]->status != NULL)
 			features[i]->status(app, app->feature_data[i], &st);
 	a = ui_attr(COLOR_ROLE_HEADER);
 	wattr_on(stdscr, a, NULL);
@@ -247,7 +181,7 @@ draw_header(struct app *app)
 		enum color_role r = st.code == STATUS_OK ? COLOR_ROLE_OK : st.code == STATUS_WARNING ?
 		    COLOR_ROLE_WARN : st.code == STATUS_CRITICAL ? COLOR_ROLE_CRIT : COLOR_ROLE_UNKNOWN;
 
-		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr(r) | A_REVERSE | A_BOLD);
+		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr_block(r) | A_BOLD);
 	}
 	actions_header(app, extra, sizeof extra);
 	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
@@ -329,6 +263,7 @@ redraw(struct app *app)
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		draw_pane(app, i);
 	overlay_draw(app);
+	prompt_draw_hint(app);
 	if (ui->prompt.active) {
 		curs_set(1);
 		move(LINES - 1, ui->prompt.cursor_x);
@@ -354,6 +289,20 @@ ui_on_signal(struct app *app, int signo)
 	}
 }
 
+/* Install another theme: colour pairs change in place, windows are made
+ * again for their background, and the whole screen is repainted. */
+void
+ui_switch_theme(struct app *app, struct theme *t)
+{
+	struct ui *ui = app->ui;
+
+	theme_free(ui->theme);
+	ui->theme = t;
+	theme_apply(t, app->opt.no_color);
+	ui->need_layout = true;
+	app_dirty(app);
+}
+
 static void
 focus_set(struct app *app, int i)
 {
@@ -370,22 +319,7 @@ focus_set(struct app *app, int i)
 static void
 help_open(struct app *app)
 {
-	struct strbuf sb;
-	const struct pane_ops *p = features[app->ui->focus]->pane;
-
-	strbuf_init(&sb);
-	strbuf_addf(&sb, "%s\n\n", _("Keys"));
-	for (const char *const *h = global_help; *h != NULL; h += 2)
-		strbuf_addf(&sb, "  %-16s %s\n", h[0], _(h[1]));
-	for (const struct action_key *k = action_keys; k->key != 0; k++)
-		if (k->help != NULL)
-			strbuf_addf(&sb, "  %-16s %s\n", k->name, _(k->help));
-	if (p->help != NULL) {
-		strbuf_addf(&sb, "\n%s: %s\n\n", _("Pane"), _(p->title));
-		for (const char *const *h = p->help; *h != NULL; h += 2)
-			strbuf_addf(&sb, "  %-16s %s\n", h[0], _(h[1]));
-	}
-	ui_text_overlay(app, _("Help"), strbuf_detach(&sb));
+	ui_text_overlay(app, _("Help"), command_help_text(app));
 }
 
 static void
@@ -435,7 +369,7 @@ handle_key(struct app *app, int key)
 		ui_message(app, UI_MSG_INFO, "%s", _("refreshing"));
 		break;
 	case ':':
-		ui_prompt(app, ":", "", run_command, NULL);
+		ui_prompt(app, ":", "", command_run, NULL);
 		ui->prompt.history = true;
 		break;
 	case KEY_RESIZE:
@@ -515,9 +449,7 @@ ui_free(struct app *app)
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (ui->win[i] != NULL)
 			delwin(ui->win[i]);
-	for (size_t i = 0; i < ui->ncmds; i++)
-		free(ui->cmds[i].verb);
-	free(ui->cmds);
+	command_free_all(ui);
 	for (size_t i = 0; i < ui->nhist; i++)
 		free(ui->hist[i]);
 	free(ui->hist);
@@ -525,6 +457,7 @@ ui_free(struct app *app)
 	free(ui->msg);
 	if (ui->rotate_timer != NULL)
 		loop_timer_cancel(app->loop, ui->rotate_timer);
+	theme_free(ui->theme);
 	free(ui);
 	app->ui = NULL;
 }
@@ -538,6 +471,14 @@ app_run_tui(struct app *app)
 	app->ui = ui;
 	ui->need_layout = true;
 	ui->focus = FEATURE_HEALTH;
+	/* The theme is read before curses starts, so that a broken file is
+	 * reported as file:line on a normal terminal. */
+	if ((ui->theme = theme_load(theme_name(app), &cause)) == NULL) {
+		fprintf(stderr, "ceres-top: %s\n", cause);
+		free(cause);
+		ui_free(app);
+		return 1;
+	}
 	if (initscr() == NULL) {
 		fprintf(stderr, "ceres-top: %s\n", _("cannot initialise the terminal"));
 		ui_free(app);
@@ -551,14 +492,7 @@ app_run_tui(struct app *app)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	if (theme_apply(app, app->opt.theme, &cause) != 0) {
-		endwin();
-		signals_set_tty_restore(false);
-		fprintf(stderr, "ceres-top: %s\n", cause);
-		free(cause);
-		ui_free(app);
-		return 1;
-	}
+	theme_apply(ui->theme, app->opt.no_color);
 	loop_fd_set(app->loop, STDIN_FILENO, LOOP_READ, on_tty, app);
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (features[i]->pane->attach != NULL)

@@ -5,8 +5,13 @@
 Unknown slug: page -> 404 {"status":"fail","msg":"Status Page Not Found"},
 heartbeat -> 200 {"heartbeatList":{},"uptimeList":{}} (as the real server).
 
+  GET /metrics                            Prometheus text: monitor_status, monitor_response_time,
+                                          monitor_cert_days_remaining per monitor; HTTP Basic, any
+                                          user, password = state "api_key" (else 401, empty body)
+
 State (POST /__fake/state):
   "slug": "ceres"
+  "api_key": "uk1_ceres-test-key"
   "status": {"1": 1, "2": 1, ...}   last-beat status per monitor id:
                                     0 DOWN, 1 UP, 2 PENDING, 3 MAINTENANCE
 """
@@ -27,6 +32,37 @@ INTERVAL = 60
 def init(state, ctx):
     state["slug"] = "ceres"
     state["status"] = {str(m[0]): 1 for m in MONITORS}
+    state["api_key"] = "uk1_ceres-test-key"
+
+
+def _metrics(req):
+    import base64
+    auth = req.header("authorization", "")
+    ok = False
+    if auth.lower().startswith("basic "):
+        try:
+            user_pw = base64.b64decode(auth[6:].strip()).decode("utf-8", "replace")
+            ok = user_pw.split(":", 1)[-1] == req.state.get("api_key")
+        except ValueError:
+            ok = False
+    if not ok:
+        return 401, {"WWW-Authenticate": "Basic", "Content-Length": "0"}, b""
+    lines = []
+    for name, help_, fn in (
+            ("monitor_cert_days_remaining", "The number of days remaining until the certificate expires",
+             lambda mid, st: 61),
+            ("monitor_response_time", "Monitor Response Time (ms)",
+             lambda mid, st: -1 if st != 1 else 20 + mid * 7),
+            ("monitor_status", "Monitor Status (1 = UP, 0= DOWN, 2= PENDING, 3= MAINTENANCE)",
+             lambda mid, st: st)):
+        lines.append("# HELP %s %s" % (name, help_))
+        lines.append("# TYPE %s gauge" % name)
+        for mid, mname, mtype, url in MONITORS:
+            st = int((req.state.get("status") or {}).get(str(mid), 1))
+            lines.append('%s{monitor_id="%d",monitor_name="%s",monitor_type="%s",monitor_url="%s",'
+                         'monitor_hostname="null",monitor_port="null"} %d'
+                         % (name, mid, mname, mtype, url, fn(mid, st)))
+    return req.reply_text("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 def _fmt(epoch):
@@ -78,6 +114,8 @@ def _heartbeats(state):
 def handle(req):
     if req.method not in ("GET", "HEAD"):
         return None
+    if req.path == "/metrics":
+        return _metrics(req)
     m = re.fullmatch(r"/api/status-page/heartbeat/([^/]+)", req.path)
     if m:
         with req.lock:

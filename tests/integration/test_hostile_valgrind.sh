@@ -17,6 +17,9 @@ HBASE=$(( ${SANDBOX_PORT_BASE:-23000} + 640 ))
 # ncurses keeps the tparm cache of libtinfo (a tsearch tree) until exit
 # and, outside a debug build, never frees it: memcheck calls those blocks
 # "possibly lost".  That, and only that, is suppressed.
+# ncurses keeps an index of colour pairs (tsearch) that it frees only in
+# exit_curses(); the pointer into the middle of a node reads as "possibly
+# lost".
 # PCRE2's JIT code (the logs pane's matchers) reads strings in aligned
 # words, past the NUL into the rest of the heap block: memcheck sees a
 # jump on uninitialised bytes in code it has no name for.  The second
@@ -29,6 +32,14 @@ cat > "$D/ncurses.supp" <<'EOF'
    match-leak-kinds: possible
    ...
    fun:_nc_tiparm
+}
+{
+   ncurses-color-pair-index
+   Memcheck:Leak
+   match-leak-kinds: possible
+   fun:malloc
+   fun:tsearch
+   obj:*libncurses*
 }
 {
    pcre2-jit-reads-ahead

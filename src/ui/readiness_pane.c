@@ -1,0 +1,314 @@
+/* The readiness pane: the total score, a bar per category, and the checks
+ * of the selected category with their status and evidence.  Enter shows
+ * the check's runbook page (installed in PKGDATADIR/runbooks, or
+ * ./doc/runbooks in a source tree). */
+#include "ceres/app.h"
+#include "ceres/i18n.h"
+#include "ceres/readiness.h"
+#include "ceres/sanitize.h"
+#include "ceres/ui.h"
+#include "ceres/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/ceres-top"
+#endif
+
+#define RUNBOOK_MAX	(256u << 10)
+
+static const char *const readiness_help[] = {
+	"h l ← → [ ]", N_("previous / next category"),
+	"j k ↑ ↓", N_("select a check"),
+	"Enter", N_("runbook of the selected check: what it means, how to fix it, how to verify"),
+	"r", N_("poll every source now (the score follows)"),
+	NULL,
+};
+
+static enum color_role
+status_role(enum rd_status s)
+{
+	return s == RD_PASS ? COLOR_ROLE_OK : s == RD_FAIL ? COLOR_ROLE_CRIT : COLOR_ROLE_UNKNOWN;
+}
+
+static const char *
+status_mark(enum rd_status s)
+{
+	return s == RD_PASS ? "[x]" : s == RD_FAIL ? "[ ]" : "[?]";
+}
+
+static const char *
+status_word(enum rd_status s)
+{
+	return s == RD_PASS ? _("pass") : s == RD_FAIL ? _("fail") : _("unknown");
+}
+
+static int
+percent(int score, int max)
+{
+	return max > 0 ? (score * 200 + max) / (max * 2) : 0;
+}
+
+/* [██████░░░░] scaled to width cells. */
+static void
+bar(WINDOW *win, int y, int x, int width, int score, int max, bool any)
+{
+	int full = max > 0 ? (score * width + max / 2) / max : 0;
+	enum color_role role = !any ? COLOR_ROLE_UNKNOWN : percent(score, max) >= 80 ? COLOR_ROLE_OK :
+	    percent(score, max) >= 50 ? COLOR_ROLE_WARN : COLOR_ROLE_CRIT;
+	struct strbuf on, off;
+
+	strbuf_init(&on);
+	strbuf_init(&off);
+	strbuf_add(&on, "", 0);
+	strbuf_add(&off, "", 0);
+	for (int i = 0; i < width; i++)
+		strbuf_adds(i < full ? &on : &off, i < full ? "█" : "░");
+	ui_put(win, y, x, on.buf, full, ui_attr(role));
+	ui_put(win, y, x + full, off.buf, width - full, ui_attr(COLOR_ROLE_DIM));
+	strbuf_free(&on);
+	strbuf_free(&off);
+}
+
+static void
+draw_categories(struct readiness *r, WINDOW *win, int y, int w, bool focused)
+{
+	int namew = 15, barw = w >= 90 ? 30 : w >= 60 ? 16 : 8;
+
+	for (int c = 0; c < RD_NCATEGORIES; c++) {
+		const struct rd_cat_score *cs = &r->score.cat[c];
+		bool sel = c == r->cat;
+		attr_t a = sel && focused ? ui_attr(COLOR_ROLE_SELECTION) : sel ? A_BOLD : A_NORMAL;
+		char nums[64];
+		int x = 0;
+
+		if (sel && focused) {
+			wattr_on(win, a, NULL);
+			mvwhline(win, y + c, 0, ' ', w);
+			wattr_off(win, a, NULL);
+		}
+		x += ui_put(win, y + c, x, sel ? "▸ " : "  ", 2, a);
+		ui_put(win, y + c, x, _(rd_category_title((enum rd_category)c)), namew, a);
+		x += namew;
+		if (x + barw + 2 < w) {
+			bar(win, y + c, x, barw, cs->score, cs->max, cs->max > 0);
+			x += barw + 1;
+		}
+		if (cs->max > 0)
+			snprintf(nums, sizeof nums, " %2d/%-2d %3d%%", cs->score, cs->max, percent(cs->score, cs->max));
+		else
+			snprintf(nums, sizeof nums, " %s", _("nothing decided"));
+		x += ui_put(win, y + c, x, nums, w - x, a);
+		if (cs->unknown > 0 && x < w) {
+			snprintf(nums, sizeof nums, _("  %d unknown"), cs->unknown);
+			ui_put(win, y + c, x, nums, w - x, sel && focused ? a : ui_attr(COLOR_ROLE_UNKNOWN));
+		}
+	}
+}
+
+static void
+readiness_draw(struct app *app, void *data, WINDOW *win, bool focused)
+{
+	struct readiness *r = data;
+	int h = getmaxy(win), w = getmaxx(win), y = 0, rows, titlew;
+	size_t n, *sel;
+	char line[160];
+
+	if (r == NULL)
+		return;
+	readiness_update(app, r);
+	n = readiness_count((enum rd_category)r->cat);
+	sel = &r->sel[r->cat];
+	if (*sel >= n)
+		*sel = n > 0 ? n - 1 : 0;
+	snprintf(line, sizeof line, _("Score %d/%d (%d%%)   passed %d  failed %d  unknown %d (not counted)"),
+	    r->score.score, r->score.max, r->score.percent, r->score.passed, r->score.failed, r->score.unknown);
+	ui_put(win, y++, 0, line, w, A_BOLD);
+	if (h >= RD_NCATEGORIES + 5) {
+		draw_categories(r, win, y, w, focused);
+		y += RD_NCATEGORIES;
+	} else {
+		const struct rd_cat_score *cs = &r->score.cat[r->cat];
+
+		snprintf(line, sizeof line, "◂ %s %d/%d ▸", _(rd_category_title((enum rd_category)r->cat)),
+		    cs->score, cs->max);
+		ui_put(win, y++, 0, line, w, ui_attr(COLOR_ROLE_HIGHLIGHT));
+	}
+	if (y < h)
+		mvwhline(win, y++, 0, ACS_HLINE, w);
+	rows = h - y;
+	if (rows <= 0)
+		return;
+	if (*sel < r->top)
+		r->top = *sel;
+	if (*sel >= r->top + (size_t)rows)
+		r->top = *sel - (size_t)rows + 1;
+	if (r->top >= n)
+		r->top = 0;
+	/* As wide as the longest title of the category, leaving the evidence
+	 * at least three fifths of the line. */
+	titlew = 12;
+	for (size_t k = 0; k < n; k++) {
+		int tw = text_width(_(rd_checks[readiness_check_at((enum rd_category)r->cat, k)].title));
+
+		if (tw > titlew)
+			titlew = tw;
+	}
+	if (titlew > w * 2 / 5)
+		titlew = w * 2 / 5 > 12 ? w * 2 / 5 : 12;
+	for (int row = 0; row < rows && r->top + (size_t)row < n; row++) {
+		size_t k = r->top + (size_t)row;
+		int i = readiness_check_at((enum rd_category)r->cat, k);
+		const struct rd_result *res = &r->res[i];
+		bool isel = focused && k == *sel;
+		attr_t base = isel ? ui_attr(COLOR_ROLE_SELECTION) : A_NORMAL;
+		int x = 0;
+
+		if (isel) {
+			wattr_on(win, base, NULL);
+			mvwhline(win, y + row, 0, ' ', w);
+			wattr_off(win, base, NULL);
+		}
+		x += ui_put(win, y + row, x, status_mark(res->status), 3, isel ? base :
+		    ui_attr(status_role(res->status)) | A_BOLD) + 1;
+		ui_put(win, y + row, x, _(rd_checks[i].title), titlew, base);
+		x += titlew + 1;
+		if (x < w)
+			ui_put(win, y + row, x, res->evidence, w - x, isel ? base : ui_attr(COLOR_ROLE_DIM));
+	}
+}
+
+/* The page of a check: the installed copy, else the source tree's. */
+static char *
+runbook_load(const char *id, char **where)
+{
+	char *paths[2];
+	char *text = NULL;
+
+	paths[0] = xasprintf("%s/runbooks/%s.md", PKGDATADIR, id);
+	paths[1] = xasprintf("./doc/runbooks/%s.md", id);
+	*where = NULL;
+	for (int i = 0; i < 2 && text == NULL; i++) {
+		int fd = open(paths[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		struct stat st;
+
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= RUNBOOK_MAX) {
+			size_t off = 0;
+
+			text = xmalloc((size_t)st.st_size + 1);
+			while (off < (size_t)st.st_size) {
+				ssize_t got = read(fd, text + off, (size_t)st.st_size - off);
+
+				if (got < 0 && errno == EINTR)
+					continue;
+				if (got <= 0)
+					break;
+				off += (size_t)got;
+			}
+			text[off] = '\0';
+			*where = xstrdup(paths[i]);
+		}
+		close(fd);
+	}
+	if (text == NULL)
+		*where = xasprintf("%s, %s", paths[0], paths[1]);
+	free(paths[0]);
+	free(paths[1]);
+	return text;
+}
+
+static void
+show_runbook(struct app *app, int i, const struct rd_result *res)
+{
+	const struct rd_check *c = &rd_checks[i];
+	struct strbuf sb;
+	char *where, *text = runbook_load(c->id, &where);
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s\n", _(c->title));
+	strbuf_addf(&sb, "%s: %s   %s: %s   %s: %d\n", _("Check"), c->id, _("Category"),
+	    _(rd_category_title(c->category)), _("Weight"), c->weight);
+	strbuf_addf(&sb, "%s: %s\n", _("Status"), status_word(res->status));
+	strbuf_addf(&sb, "%s: %s\n\n", _("Evidence"), res->evidence);
+	if (text != NULL) {
+		strbuf_adds(&sb, text);
+		strbuf_addf(&sb, "\n\n(%s)\n", where);
+	} else {
+		strbuf_addf(&sb, "%s: %s\n\n", _("Remedy"), _(c->remedy));
+		strbuf_addf(&sb, _("No runbook page found (looked in %s).\n"), where);
+	}
+	free(text);
+	free(where);
+	ui_text_overlay(app, c->id, strbuf_detach(&sb));
+}
+
+static int
+readiness_key(struct app *app, void *data, int key)
+{
+	struct readiness *r = data;
+	size_t n, *sel;
+
+	if (r == NULL)
+		return KEY_UNHANDLED;
+	n = readiness_count((enum rd_category)r->cat);
+	sel = &r->sel[r->cat];
+	switch (key) {
+	case 'h': case KEY_LEFT: case '[':
+		r->cat = (r->cat + RD_NCATEGORIES - 1) % RD_NCATEGORIES;
+		r->top = 0;
+		break;
+	case 'l': case KEY_RIGHT: case ']':
+		r->cat = (r->cat + 1) % RD_NCATEGORIES;
+		r->top = 0;
+		break;
+	case 'j': case KEY_DOWN:
+		if (*sel + 1 < n)
+			(*sel)++;
+		break;
+	case 'k': case KEY_UP:
+		if (*sel > 0)
+			(*sel)--;
+		break;
+	case KEY_NPAGE:
+		*sel = *sel + 10 < n ? *sel + 10 : (n > 0 ? n - 1 : 0);
+		break;
+	case KEY_PPAGE:
+		*sel = *sel > 10 ? *sel - 10 : 0;
+		break;
+	case 'g': case KEY_HOME:
+		*sel = 0;
+		break;
+	case 'G': case KEY_END:
+		*sel = n > 0 ? n - 1 : 0;
+		break;
+	case '\r': case '\n': case KEY_ENTER: {
+		int i = readiness_check_at((enum rd_category)r->cat, *sel);
+
+		if (i >= 0) {
+			readiness_update(app, r);
+			show_runbook(app, i, &r->res[i]);
+		}
+		break;
+	}
+	default:
+		return KEY_UNHANDLED;
+	}
+	app_dirty(app);
+	return KEY_HANDLED;
+}
+
+const struct pane_ops readiness_pane = {
+	.name = "readiness",
+	.title = N_("Readiness"),
+	.draw = readiness_draw,
+	.key = readiness_key,
+	.help = readiness_help,
+};
