@@ -31,7 +31,7 @@ rd_loki_values_free(struct rd_loki *l)
 int
 rd_parse_loki_values(const char *buf, size_t len, struct rd_loki *out, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
 	const cJSON *st, *data, *v;
 
 	if (!cJSON_IsObject(j)) {
@@ -83,7 +83,7 @@ rd_parse_gitea_hooks(const char *buf, size_t len, struct rd_gitea_repo *out, cha
 {
 	static const char *const chat_types[] = { "slack", "discord", "msteams", "telegram", "matrix",
 		"dingtalk", "feishu", "wechatwork", NULL };
-	cJSON *j = cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
 	const cJSON *h;
 
 	if (!cJSON_IsArray(j)) {
@@ -204,7 +204,7 @@ rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **ca
 int
 rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
 	const cJSON *st;
 
 	if (!cJSON_IsObject(j)) {
@@ -236,7 +236,7 @@ rd_webhooks_free_routes(struct rd_webhooks *w)
 int
 rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
 	const cJSON *routes, *r;
 
 	if (!cJSON_IsObject(j)) {
