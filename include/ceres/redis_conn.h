@@ -36,6 +36,9 @@ struct redis_conn {
 	struct loop		*loop;
 	redis_conn_cb		 done;
 	void			*arg;
+	char			*host;		/* numeric, unbracketed */
+	int			 port;
+	char			*password;	/* NULL: no AUTH */
 	bool			 stop_on_error;	/* finish when the first reply is an error */
 	int			 fd;
 	struct strbuf		 out;		/* queued commands (may hold AUTH) */
@@ -45,20 +48,21 @@ struct redis_conn {
 	int			 want;		/* replies expected */
 };
 
-/* "host:port", "[v6]:port" or "host"; the port defaults to 6379.  The
- * host is allocated and unbracketed. */
-void redis_parse_address(const char *address, char **host, int *port);
-
-void redis_conn_init(struct redis_conn *c, struct loop *loop, redis_conn_cb done, void *arg);
+/* address is "host:port", "[v6]:port" or "host" (port 6379); password
+ * may be NULL.  Both are copied. */
+void redis_conn_init(struct redis_conn *c, struct loop *loop, const char *address,
+    const char *password, redis_conn_cb done, void *arg);
 /* Forget the previous round's buffers and queued commands. */
 void redis_conn_reset(struct redis_conn *c);
 /* Queue one command; each expects one reply. */
 void redis_conn_command(struct redis_conn *c, int argc, const char *const *argv);
+/* Queue AUTH with the password, when there is one. */
+void redis_conn_auth(struct redis_conn *c);
 /* Connect and send the queued commands; done is called later.  On failure
  * returns a redis_conn_start_error with *err set to errno (0 for EADDR). */
-int redis_conn_start(struct redis_conn *c, const char *host, int port, double timeout, int *err);
+int redis_conn_start(struct redis_conn *c, double timeout, int *err);
 void redis_conn_close(struct redis_conn *c);
-/* Close and release the buffers, wiping the queued commands (AUTH). */
+/* Close and release everything, wiping the password and the queued commands. */
 void redis_conn_free(struct redis_conn *c);
 
 /* One RESP reply at *off: 1 complete (type, payload), 0 incomplete,

@@ -18,9 +18,6 @@ struct rdr {
 	struct app		*app;
 	struct source		*s;
 	struct rd_data		*d;
-	char			*host;
-	int			 port;
-	char			*password;
 	struct redis_conn	 conn;
 	double			 started;
 };
@@ -90,16 +87,15 @@ rdr_start(struct source *s)
 	r->started = now_mono();
 	/* The unauthenticated PING comes first: its answer is the evidence. */
 	redis_conn_command(&r->conn, 1, (const char *const[]){ "PING" });
-	if (r->password != NULL)
-		redis_conn_command(&r->conn, 2, (const char *const[]){ "AUTH", r->password });
+	redis_conn_auth(&r->conn);
 	redis_conn_command(&r->conn, 2, (const char *const[]){ "INFO", "replication" });
 	redis_conn_command(&r->conn, 2, (const char *const[]){ "INFO", "memory" });
-	switch (redis_conn_start(&r->conn, r->host, r->port, s->timeout, &err)) {
+	switch (redis_conn_start(&r->conn, s->timeout, &err)) {
 	case 0:
 		source_async_begin(s);
 		break;
 	case REDIS_CONN_EADDR:
-		rd_fetch_err(&r->d->redis.f, _("address must be numeric: %s"), r->host);
+		rd_fetch_err(&r->d->redis.f, _("address must be numeric: %s"), r->conn.host);
 		source_error(s, "redis: %s", r->d->redis.f.error);
 		break;
 	default:
@@ -115,11 +111,6 @@ rdr_free(struct source *s)
 	struct rdr *r = s->data;
 
 	redis_conn_free(&r->conn);
-	if (r->password != NULL) {
-		memset(r->password, 0, strlen(r->password));
-		free(r->password);
-	}
-	free(r->host);
 	free(r);
 }
 
@@ -139,9 +130,7 @@ rd_redis_init(struct app *app, struct rd_data *d)
 	r = xcalloc(1, sizeof *r);
 	r->app = app;
 	r->d = d;
-	redis_parse_address(addr, &r->host, &r->port);
-	r->password = pw != NULL ? xstrdup(pw) : NULL;
-	redis_conn_init(&r->conn, app->loop, rdr_done, r);
+	redis_conn_init(&r->conn, app->loop, addr, pw, rdr_done, r);
 	rd_fetch_wait(&d->redis.f);
 	r->s = source_new(app, &rdr_ops, "readiness redis", r);
 	r->s->interval = config_get_double(app->config, "readiness", NULL, "interval", 30);

@@ -12,9 +12,6 @@
 
 struct redis {
 	char			*name;
-	char			*host;
-	int			 port;
-	char			*password;
 	struct redis_conn	 conn;
 	double			 started;
 };
@@ -92,18 +89,17 @@ redis_start(struct source *s)
 
 	redis_conn_reset(&r->conn);
 	r->started = now_mono();
-	if (r->password != NULL)
-		redis_conn_command(&r->conn, 2, (const char *const[]){ "AUTH", r->password });
+	redis_conn_auth(&r->conn);
 	redis_conn_command(&r->conn, 1, (const char *const[]){ "PING" });
 	redis_conn_command(&r->conn, 2, (const char *const[]){ "INFO", "replication" });
 	/* The server section gives the version; a second INFO keeps parsing simple. */
 	redis_conn_command(&r->conn, 2, (const char *const[]){ "INFO", "server" });
-	switch (redis_conn_start(&r->conn, r->host, r->port, s->timeout, &err)) {
+	switch (redis_conn_start(&r->conn, s->timeout, &err)) {
 	case 0:
 		source_async_begin(s);
 		break;
 	case REDIS_CONN_EADDR:
-		source_error(s, "redis address must be numeric (host:port): %s", r->host);
+		source_error(s, "redis address must be numeric (host:port): %s", r->conn.host);
 		break;
 	case REDIS_CONN_ESOCKET:
 		source_error(s, "socket: %s", strerror(err));
@@ -124,12 +120,7 @@ redis_free(struct source *s)
 	struct redis *r = s->data;
 
 	redis_conn_free(&r->conn);
-	if (r->password != NULL) {
-		memset(r->password, 0, strlen(r->password));
-		free(r->password);
-	}
 	free(r->name);
-	free(r->host);
 	free(r);
 }
 
@@ -145,11 +136,9 @@ redis_source_new(struct app *app, const char *name, const char *address, const c
 	struct redis *r = xcalloc(1, sizeof *r);
 	struct source *s;
 
-	redis_parse_address(address, &r->host, &r->port);
 	r->name = xstrdup(name);
-	r->password = password != NULL ? xstrdup(password) : NULL;
 	s = source_new(app, &redis_ops, name, r);
-	redis_conn_init(&r->conn, app->loop, redis_done, s);
+	redis_conn_init(&r->conn, app->loop, address, password, redis_done, s);
 	/* An -ERR/-NOAUTH reply to the first command ends the round early. */
 	r->conn.stop_on_error = true;
 	return s;

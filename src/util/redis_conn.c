@@ -14,8 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void
-redis_parse_address(const char *address, char **host, int *port)
+static void
+parse_address(const char *address, char **host, int *port)
 {
 	const char *colon = strrchr(address, ':');
 	long p = 6379;
@@ -79,10 +79,13 @@ redis_resp_next(const char *buf, size_t len, size_t *off, char *type, const char
 }
 
 void
-redis_conn_init(struct redis_conn *c, struct loop *loop, redis_conn_cb done, void *arg)
+redis_conn_init(struct redis_conn *c, struct loop *loop, const char *address,
+    const char *password, redis_conn_cb done, void *arg)
 {
 	memset(c, 0, sizeof *c);
 	c->loop = loop;
+	parse_address(address, &c->host, &c->port);
+	c->password = password != NULL ? xstrdup(password) : NULL;
 	c->done = done;
 	c->arg = arg;
 	c->fd = -1;
@@ -121,6 +124,13 @@ redis_conn_command(struct redis_conn *c, int argc, const char *const *argv)
 }
 
 void
+redis_conn_auth(struct redis_conn *c)
+{
+	if (c->password != NULL)
+		redis_conn_command(c, 2, (const char *const[]){ "AUTH", c->password });
+}
+
+void
 redis_conn_close(struct redis_conn *c)
 {
 	if (c->fd >= 0) {
@@ -140,6 +150,13 @@ redis_conn_free(struct redis_conn *c)
 	redis_conn_close(c);
 	strbuf_free(&c->in);
 	wipe_out(c);
+	if (c->password != NULL) {
+		memset(c->password, 0, strlen(c->password));
+		free(c->password);
+		c->password = NULL;
+	}
+	free(c->host);
+	c->host = NULL;
 }
 
 static void
@@ -224,7 +241,7 @@ conn_timeout(void *arg)
 }
 
 int
-redis_conn_start(struct redis_conn *c, const char *host, int port, double timeout, int *err)
+redis_conn_start(struct redis_conn *c, double timeout, int *err)
 {
 	struct sockaddr_in sa;
 	struct sockaddr_in6 sa6;
@@ -235,14 +252,14 @@ redis_conn_start(struct redis_conn *c, const char *host, int port, double timeou
 	*err = 0;
 	memset(&sa, 0, sizeof sa);
 	memset(&sa6, 0, sizeof sa6);
-	if (inet_pton(AF_INET, host, &sa.sin_addr) == 1) {
+	if (inet_pton(AF_INET, c->host, &sa.sin_addr) == 1) {
 		sa.sin_family = AF_INET;
-		sa.sin_port = htons((uint16_t)port);
+		sa.sin_port = htons((uint16_t)c->port);
 		addr = (struct sockaddr *)&sa;
 		alen = sizeof sa;
-	} else if (inet_pton(AF_INET6, host, &sa6.sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, c->host, &sa6.sin6_addr) == 1) {
 		sa6.sin6_family = AF_INET6;
-		sa6.sin6_port = htons((uint16_t)port);
+		sa6.sin6_port = htons((uint16_t)c->port);
 		addr = (struct sockaddr *)&sa6;
 		alen = sizeof sa6;
 	} else
