@@ -176,6 +176,12 @@ const struct silence *silence_set_find(const struct silence_set *set, const char
 /* Group the alerts of a set and fill its counters and fingerprint index;
  * duplicates (same fingerprint) are dropped first.  Called by the parser. */
 void alert_set_group(struct alert_set *set);
+struct strbuf;
+/* Append the labels of a that its group g does not share (all but alertname
+ * and severity when a is alone), space-separated k="v" (quoted) or k=v;
+ * raw backend text, to be sanitized by the caller's output. */
+void alert_own_labels(const struct alert_group *g, const struct alert *a, bool quoted,
+    struct strbuf *sb);
 /* Fill nsilencing (and nwould for pending silences) from the alerts. */
 void silence_set_count(struct silence_set *ss, const struct alert_set *as);
 

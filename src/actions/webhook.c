@@ -693,19 +693,9 @@ menu_key(struct app *app, void *data, int key)
 	switch (key) {
 	case 27: case 'q':
 		return true;
-	case 'j': case KEY_DOWN:
-		if (w->sel + 1 < w->nroutes)
-			w->sel++;
-		break;
-	case 'k': case KEY_UP:
-		if (w->sel > 0)
-			w->sel--;
-		break;
-	case 'g': case KEY_HOME:
-		w->sel = 0;
-		break;
-	case 'G': case KEY_END:
-		w->sel = w->nroutes > 0 ? w->nroutes - 1 : 0;
+	case 'j': case 'k': case 'g': case 'G':
+	case KEY_DOWN: case KEY_UP: case KEY_HOME: case KEY_END:
+		ui_list_move(key, &w->sel, w->nroutes, 1);
 		break;
 	case '\r': case '\n': case KEY_ENTER:
 		if (w->sel >= w->nroutes || !may_send(app))

@@ -307,28 +307,6 @@ alerts_json(struct app *app, void *data, cJSON *root)
 	add_str_or_null(am, "silences_error", al->silences_error);
 }
 
-/* Labels of an alert that its group does not share, as k="v" text. */
-static void
-own_labels(const struct alert_group *g, const struct alert *a, struct strbuf *sb)
-{
-	for (size_t i = 0; i < a->nlabels; i++) {
-		bool common = false;
-
-		/* Alone in its group, an alert shares everything with it: then
-		 * show all but the two labels the group line already names. */
-		if (g->n == 1)
-			common = strcmp(a->labels[i].name, "alertname") == 0 ||
-			    strcmp(a->labels[i].name, "severity") == 0;
-		for (size_t k = 0; g->n > 1 && k < g->ncommon && !common; k++)
-			common = strcmp(g->common[k].name, a->labels[i].name) == 0;
-		if (common)
-			continue;
-		if (sb->len > 0)
-			strbuf_addc(sb, ' ');
-		strbuf_addf(sb, "%s=\"%s\"", a->labels[i].name, a->labels[i].value);
-	}
-}
-
 /* The labels every alert of a group shares, but the two the group line
  * already names. */
 static void
@@ -363,7 +341,7 @@ text_alert(struct alerts *al, const struct alert_group *g, const struct alert *a
 
 	strbuf_init(&sb);
 	strbuf_add(&sb, "", 0);
-	own_labels(g, a, &sb);
+	alert_own_labels(g, a, true, &sb);
 	if (a->starts > 0)
 		fmt_age(now - a->starts, age, sizeof age);
 	else

@@ -296,6 +296,28 @@ group_fill(struct alert_set *set, struct alert_group *g)
 }
 
 void
+alert_own_labels(const struct alert_group *g, const struct alert *a, bool quoted,
+    struct strbuf *sb)
+{
+	for (size_t i = 0; i < a->nlabels; i++) {
+		bool common = false;
+
+		/* Alone in its group, an alert shares everything with it: then
+		 * show all but the two labels the group line already names. */
+		if (g->n == 1)
+			common = strcmp(a->labels[i].name, "alertname") == 0 ||
+			    strcmp(a->labels[i].name, "severity") == 0;
+		for (size_t k = 0; g->n > 1 && k < g->ncommon && !common; k++)
+			common = strcmp(g->common[k].name, a->labels[i].name) == 0;
+		if (common)
+			continue;
+		if (sb->len > 0)
+			strbuf_addc(sb, ' ');
+		strbuf_addf(sb, quoted ? "%s=\"%s\"" : "%s=%s", a->labels[i].name, a->labels[i].value);
+	}
+}
+
+void
 alert_set_group(struct alert_set *set)
 {
 	size_t w = 0;

@@ -297,28 +297,6 @@ draw_summary(struct app *app, const struct alerts *al, WINDOW *win, int w)
 	strbuf_free(&sb);
 }
 
-/* Labels of an alert its group does not share, as k="v" text (raw). */
-static void
-distinct_labels(const struct alert_group *g, const struct alert *a, struct strbuf *sb)
-{
-	for (size_t i = 0; i < a->nlabels; i++) {
-		bool common = false;
-
-		/* Alone in its group, an alert shares everything with it: then
-		 * show all but the two labels the group line already names. */
-		if (g->n == 1)
-			common = strcmp(a->labels[i].name, "alertname") == 0 ||
-			    strcmp(a->labels[i].name, "severity") == 0;
-		for (size_t k = 0; g->n > 1 && k < g->ncommon && !common; k++)
-			common = strcmp(g->common[k].name, a->labels[i].name) == 0;
-		if (common)
-			continue;
-		if (sb->len > 0)
-			strbuf_addc(sb, ' ');
-		strbuf_addf(sb, "%s=%s", a->labels[i].name, a->labels[i].value);
-	}
-}
-
 /* Columns: fold mark, severity, alertname, count, age of the oldest, then
  * state and summary when the pane is wide enough; narrow panes (the
  * 80x24 layout gives 38 columns) shorten the severity to four letters. */
@@ -384,7 +362,7 @@ draw_alert(WINDOW *win, int y, int w, const struct alert_group *g, const struct 
 		return;
 	strbuf_init(&sb);
 	strbuf_add(&sb, "", 0);
-	distinct_labels(g, a, &sb);
+	alert_own_labels(g, a, false, &sb);
 	if (a->d_summary[0] != '\0' && strcmp(a->d_summary, g->d_summary) != 0) {
 		strbuf_adds(&sb, "  ");
 		strbuf_adds(&sb, a->summary);

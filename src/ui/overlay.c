@@ -130,25 +130,14 @@ text_key(struct app *app, void *data, int key)
 	switch (key) {
 	case 27: case 'q': case '\r': case '\n': case KEY_ENTER:
 		return true;
-	case 'j': case KEY_DOWN:
-		if (tv->top < max)
-			tv->top++;
+	case ' ':
+		/* Space pages down as in less(1); the top line ranges over
+		 * 0..max, a list of max + 1 positions. */
+		ui_list_move(KEY_NPAGE, &tv->top, max + 1, page);
 		break;
-	case 'k': case KEY_UP:
-		if (tv->top > 0)
-			tv->top--;
-		break;
-	case KEY_NPAGE: case ' ':
-		tv->top = tv->top + page < max ? tv->top + page : max;
-		break;
-	case KEY_PPAGE:
-		tv->top = tv->top > page ? tv->top - page : 0;
-		break;
-	case 'g': case KEY_HOME:
-		tv->top = 0;
-		break;
-	case 'G': case KEY_END:
-		tv->top = max;
+	case 'j': case 'k': case 'g': case 'G': case KEY_DOWN: case KEY_UP:
+	case KEY_NPAGE: case KEY_PPAGE: case KEY_HOME: case KEY_END:
+		ui_list_move(key, &tv->top, max + 1, page);
 		break;
 	default:
 		break;

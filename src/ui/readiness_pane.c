@@ -269,25 +269,9 @@ readiness_key(struct app *app, void *data, int key)
 		r->cat = (r->cat + 1) % RD_NCATEGORIES;
 		r->top = 0;
 		break;
-	case 'j': case KEY_DOWN:
-		if (*sel + 1 < n)
-			(*sel)++;
-		break;
-	case 'k': case KEY_UP:
-		if (*sel > 0)
-			(*sel)--;
-		break;
-	case KEY_NPAGE:
-		*sel = *sel + 10 < n ? *sel + 10 : (n > 0 ? n - 1 : 0);
-		break;
-	case KEY_PPAGE:
-		*sel = *sel > 10 ? *sel - 10 : 0;
-		break;
-	case 'g': case KEY_HOME:
-		*sel = 0;
-		break;
-	case 'G': case KEY_END:
-		*sel = n > 0 ? n - 1 : 0;
+	case 'j': case 'k': case 'g': case 'G': case KEY_DOWN: case KEY_UP:
+	case KEY_NPAGE: case KEY_PPAGE: case KEY_HOME: case KEY_END:
+		ui_list_move(key, sel, n, 10);
 		break;
 	case '\r': case '\n': case KEY_ENTER: {
 		int i = readiness_check_at((enum rd_category)r->cat, *sel);

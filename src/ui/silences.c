@@ -515,13 +515,8 @@ check_key(struct app *app, void *data, int key)
 	case 27: case 'q':
 		ui_message(app, UI_MSG_INFO, "%s", _("cancelled: no silence created"));
 		return true;
-	case 'j': case KEY_DOWN:
-		if (f->sel + 1 < f->n)
-			f->sel++;
-		return false;
-	case 'k': case KEY_UP:
-		if (f->sel > 0)
-			f->sel--;
+	case 'j': case 'k': case KEY_DOWN: case KEY_UP:
+		ui_list_move(key, &f->sel, f->n, 1);
 		return false;
 	case ' ':
 		if (f->sel < f->n) {
