@@ -150,8 +150,10 @@ get_pairs(struct alerts_arena *a, const cJSON *o, size_t *n)
 	cJSON_ArrayForEach(c, o) {
 		if (!cJSON_IsString(c) || c->valuestring == NULL || c->string == NULL)
 			continue;
-		tmp[k].p.name = c->string;
-		tmp[k].p.value = c->valuestring;
+		/* Sorted and deduplicated as kept: two invalid names may become
+		 * the same valid one (found by fuzz_alerts). */
+		tmp[k].p.name = keep(a, c->string);
+		tmp[k].p.value = keep(a, c->valuestring);
 		tmp[k].order = k;
 		k++;
 	}
@@ -160,9 +162,7 @@ get_pairs(struct alerts_arena *a, const cJSON *o, size_t *n)
 	for (size_t i = 0; i < k; i++) {
 		if (i + 1 < k && strcmp(tmp[i].p.name, tmp[i + 1].p.name) == 0)
 			continue;	/* a later value of the same name follows */
-		out[m].name = keep(a, tmp[i].p.name);
-		out[m].value = keep(a, tmp[i].p.value);
-		m++;
+		out[m++] = tmp[i].p;
 	}
 	free(tmp);
 	*n = m;

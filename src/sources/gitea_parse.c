@@ -484,14 +484,17 @@ pull_detail(const cJSON *p, const char *state)
 {
 	const cJSON *head = jobj(p, "head"), *base = jobj(p, "base");
 	const char *hrepo = jstr(jobj(head, "repo"), "full_name");
-	char *body = act_text(jstr(p, "body")), *out, *h, *b, *hr;
+	char *body = act_text(jstr(p, "body")), *out, *h, *b, *hr, *st;
 
+	/* The state is the server's word too (found by fuzz_gitea). */
+	st = act_line(state);
 	h = act_line(jstr(head, "label") != NULL ? jstr(head, "label") : jstr(head, "ref"));
 	b = act_line(jstr(base, "ref"));
 	/* head.repo is null when the source fork was deleted. */
 	hr = act_line(hrepo != NULL ? hrepo : _("(deleted fork)"));
-	out = xasprintf("%s: %s\n%s: %s (%s) → %s\n%s%s\n\n%s\n", _("State"), state, _("Branches"), h,
+	out = xasprintf("%s: %s\n%s: %s (%s) → %s\n%s%s\n\n%s\n", _("State"), st, _("Branches"), h,
 	    hr, b, jbool(p, "draft") ? _("Draft") : "", jbool(p, "draft") ? "\n" : "", body);
+	free(st);
 	free(h);
 	free(b);
 	free(hr);
