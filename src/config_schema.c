@@ -274,7 +274,8 @@ config_expand_path(const char *path)
 	return xasprintf("%s%s", home, slash);
 }
 
-/* Everything before '@' in the authority of one URL, if it has a ':'. */
+/* The secret part of a URL's user info: after the ':' of user:password@,
+ * or all of it when there is no ':' (https://TOKEN@host). */
 static bool
 url_password_span(const char *u, size_t n, size_t *from, size_t *to)
 {
@@ -295,9 +296,7 @@ url_password_span(const char *u, size_t n, size_t *from, size_t *to)
 			break;
 		}
 	}
-	if (colon == SIZE_MAX)
-		return false;
-	*from = colon + 1;
+	*from = colon != SIZE_MAX ? colon + 1 : (size_t)(sep - u) + 3;
 	*to = at;
 	return true;
 }
