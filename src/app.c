@@ -1,11 +1,11 @@
 /* struct app: creation from the options and config, the source list, and
  * the --once run (same sources and model as the console, a renderer
  * instead of curses). */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/render.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/render/render.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -123,7 +123,7 @@ app_new(const struct options *opt, char **cause)
  * freed and created again from it.  If the new config cannot be loaded
  * or its features fail to start, the old site is restored. */
 int
-app_reload(struct app *app, const char *site, char **cause)
+app_switch_site(struct app *app, const char *site, char **cause)
 {
 	struct config *cfg = config_load(app->opt.config_path, site, cause), *old;
 	char *oldsite, *why = NULL;

@@ -1,9 +1,9 @@
 /* ceres-top: command line, locale and text domain, then the console or
  * one --once poll.  Usage errors exit 64 (EX_USAGE). */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/theme.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/ui/theme.h"
+#include "ceres/util/util.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -17,7 +17,9 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, _(
+	char *names = feature_names(",");
+
+	fputs(_(
 "Usage: ceres-top [OPTIONS]           interactive console\n"
 "       ceres-top --once [OPTIONS]    one poll of every source, print, exit\n"
 "\n"
@@ -26,8 +28,9 @@ usage(FILE *f)
 "                         /etc/ceres-top/config, else built-in defaults)\n"
 "  -s, --site NAME        use the [site \"NAME\"] overrides of the config\n"
 "      --once             poll once, print a snapshot, exit 0/1/2/3\n"
-"      --format FORMAT    text, json or nagios (with --once; default text)\n"
-"      --panes LIST       comma list of health,alerts,logs,activity,readiness\n"
+"      --format FORMAT    text, json or nagios (with --once; default text)\n"), f);
+	fprintf(f, _("      --panes LIST       comma list of %s\n"), names);
+	fputs(_(
 "      --timeout SECONDS  overall deadline for --once (default 10)\n"
 "  -r, --read-only        no action can be taken\n"
 "      --theme NAME       colour theme: a name or a file (default \"default\")\n"
@@ -38,7 +41,8 @@ usage(FILE *f)
 "      --check-theme NAME validate a theme, print it as a theme file\n"
 "      --list-themes      print the names of the themes found\n"
 "  -V, --version          print the version\n"
-"  -h, --help             print this help\n"));
+"  -h, --help             print this help\n"), f);
+	free(names);
 }
 
 static int
@@ -51,7 +55,10 @@ parse_panes(const char *list, unsigned *mask)
 		int i = feature_index(str_trim(tok));
 
 		if (i < 0) {
-			fprintf(stderr, _("ceres-top: unknown pane \"%s\" (health, alerts, logs, activity, readiness)\n"), tok);
+			char *names = feature_names(", ");
+
+			fprintf(stderr, _("ceres-top: unknown pane \"%s\" (%s)\n"), tok, names);
+			free(names);
 			free(copy);
 			return -1;
 		}

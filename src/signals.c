@@ -1,9 +1,9 @@
 /* Signals go through a self-pipe into the loop: the handlers only write
  * one byte.  Fatal signals restore the terminal with async-signal-safe
  * calls (saved termios, a reset sequence) and then die as they would. */
-#include "ceres/app.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,14 +1,16 @@
 /* The audit trail: one JSON line per action, written with O_APPEND and
  * fsync'd before the action is reported done.  The path comes from
- * [ceres] audit_log (default ~/.local/state/ceres-top/audit.log).  With
+ * [ceres] audit_log (default <state dir>/audit.log: core/paths.h).  With
  * [audit] conninfo the same line also goes to a spool file that
  * audit_db.c drains into PostgreSQL; each line carries a random event_id
  * so that a re-sent line is never inserted twice. */
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/audit.h"
-#include "ceres/i18n.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/core/app.h"
+#include "ceres/core/paths.h"
+#include "ceres/actions/audit.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/file.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -21,30 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *
-expand_home(const char *p)
-{
-	const char *home = getenv("HOME");
-
-	if (p[0] == '~' && p[1] == '/' && home != NULL)
-		return xasprintf("%s%s", home, p + 1);
-	return xstrdup(p);
-}
-
 char *
 audit_path(struct app *app)
 {
-	const char *v = config_get(app->config, "ceres", NULL, "audit_log");
-	char *p;
-
-	if (v == NULL) {
-		const char *state = getenv("XDG_STATE_HOME");
-
-		p = state != NULL && *state != '\0' ? xasprintf("%s/ceres-top/audit.log", state) :
-		    expand_home("~/.local/state/ceres-top/audit.log");
-	} else
-		p = expand_home(v);
-	return p;
+	return paths_audit_log(app->config);
 }
 
 static int
@@ -53,7 +35,11 @@ audit_open(struct app *app, char **cause)
 	char *path = audit_path(app);
 	int fd;
 
-	actions_make_parent(path);
+	if (path == NULL) {
+		*cause = xstrdup(_("no place for the audit log: set HOME or [ceres] audit_log"));
+		return -1;
+	}
+	file_make_parent(path);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		*cause = xasprintf(_("audit log %s: %s"), path, strerror(errno));
@@ -72,7 +58,7 @@ audit_check(struct app *app, char **cause)
 	if (config_get(app->config, "audit", NULL, "conninfo") != NULL) {
 		char *spool = audit_spool_path(app);
 
-		actions_make_parent(spool);
+		file_make_parent(spool);
 		fd = open(spool, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			*cause = xasprintf(_("audit spool %s: %s"), spool, strerror(errno));
@@ -92,8 +78,9 @@ audit_spool_path(struct app *app)
 	char *log, *p;
 
 	if (v != NULL && *v != '\0')
-		return expand_home(v);
-	log = audit_path(app);
+		return config_expand_path(v);
+	if ((log = audit_path(app)) == NULL)
+		return NULL;
 	p = xasprintf("%s.spool", log);
 	free(log);
 	return p;
@@ -164,7 +151,7 @@ audit_spool_append(const char *path, const char *line, size_t len, char **cause)
 	for (int tries = 0; tries < 10; tries++) {
 		int fd;
 
-		actions_make_parent(path);
+		file_make_parent(path);
 		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0)
 			break;

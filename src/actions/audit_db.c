@@ -4,13 +4,14 @@
  * NOTHING per line).  Lines leave the spool only once the database has
  * them; while it is down they wait there, and a backoff timer tries
  * again, so nothing is lost and a re-sent line is never a second row. */
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/audit.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/core/app.h"
+#include "ceres/actions/audit.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/file.h"
+#include "ceres/util/util.h"
 
 #include <arpa/inet.h>
 #include <cJSON.h>
@@ -549,13 +550,15 @@ audit_db_new(struct app *app)
 	const char *conninfo = config_get(app->config, "audit", NULL, "conninfo");
 	struct audit_db *d;
 
-	if (conninfo == NULL || *conninfo == '\0')
+	char *spool;
+
+	if (conninfo == NULL || *conninfo == '\0' || (spool = audit_spool_path(app)) == NULL)
 		return NULL;
 	d = xcalloc(1, sizeof *d);
 	d->app = app;
 	d->fd = -1;
 	d->conninfo = xstrdup(conninfo);
-	d->spool = audit_spool_path(app);
+	d->spool = spool;
 	warn_blocking_dns(app, conninfo);
 	/* Left over from an earlier run: send it now. */
 	d->retry = loop_timer_add(app->loop, 0, on_again, d);
@@ -599,7 +602,7 @@ spool_count(const char *path)
 	char *cause = NULL, *text;
 	size_t len, n = 0;
 
-	text = actions_read_file(path, 64u << 20, &len, &cause);
+	text = file_read_small(path, 64u << 20, &len, &cause);
 	free(cause);
 	if (text == NULL)
 		return 0;

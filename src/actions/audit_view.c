@@ -2,13 +2,13 @@
  * newest first, one line per action plus its parameters, every field made
  * terminal-safe, and the state of the central audit database on top.
  * Viewing changes nothing, so it is allowed in read-only mode too. */
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/audit.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/core/app.h"
+#include "ceres/actions/audit.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -170,12 +170,13 @@ read_tail(const char *path, size_t *len, char **cause)
 }
 
 bool
-audit_view_key(struct app *app)
+audit_view_key(struct app *app, void *arg)
 {
 	char *path = audit_path(app), *cause = NULL, *buf, *body, *central;
 	struct strbuf sb;
 	size_t len = 0;
 
+	(void)arg;
 	strbuf_init(&sb);
 	buf = read_tail(path, &len, &cause);
 	central = audit_db_status(app);

@@ -5,13 +5,14 @@
  * SIGKILL after a grace period.  The end (status, exit code, duration,
  * last success) goes to backup.json for the header and readiness, and to
  * the audit trail. */
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/audit.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/core/app.h"
+#include "ceres/actions/audit.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/file.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -119,7 +120,7 @@ state_load(struct backup *b)
 	size_t len;
 	cJSON *j, *v;
 
-	text = actions_read_file(b->state_path, 1u << 20, &len, &cause);
+	text = file_read_small(b->state_path, 1u << 20, &len, &cause);
 	free(cause);
 	if (text == NULL)
 		return;
@@ -294,7 +295,7 @@ finish(struct backup *b, int wstatus, bool status_known)
 	else
 		ring_note(b, _("── backup %s: exit code %d after %s"), status, code, dur);
 	text = backup_state_json(end, status, code, duration, b->last_success);
-	if (actions_write_file(b->state_path, text, strlen(text), &cause) != 0) {
+	if (file_write_atomic(b->state_path, text, strlen(text), &cause) != 0) {
 		ring_note(b, _("── cannot record the result: %s"), cause);
 		free(cause);
 		cause = NULL;
@@ -780,11 +781,12 @@ confirm_start(struct app *app, bool yes, void *arg)
 }
 
 bool
-backup_key(struct app *app)
+backup_key(struct app *app, void *arg)
 {
 	struct backup *b = app->actions != NULL ? app->actions->backup : NULL;
 	char *cause = NULL, *q;
 
+	(void)arg;
 	if (b == NULL)
 		return true;
 	if (b->running) {
@@ -817,10 +819,11 @@ confirm_quit(struct app *app, bool yes, void *arg)
 }
 
 bool
-backup_quit_guard(struct app *app)
+backup_quit_guard(struct app *app, void *arg)
 {
 	struct backup *b = app->actions != NULL ? app->actions->backup : NULL;
 
+	(void)arg;
 	if (b == NULL || !b->running)
 		return false;
 	ui_confirm(app, _("A backup is running. Quit and cancel it?"), confirm_quit, NULL);

@@ -4,13 +4,14 @@
  * of the answer) is shown per route, kept in webhooks.json for the
  * readiness checks, and written to the audit trail.  Webhook URLs are
  * secrets: only their url_redact() form is ever shown or recorded. */
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/audit.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/core/app.h"
+#include "ceres/actions/audit.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/file.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdio.h>
@@ -100,7 +101,7 @@ route_load_last(struct webhooks *w, struct wh_route *r)
 	char *cause = NULL, *text;
 	size_t len;
 
-	text = actions_read_file(w->state_path, STATE_MAX, &len, &cause);
+	text = file_read_small(w->state_path, STATE_MAX, &len, &cause);
 	free(cause);
 	if (text == NULL)
 		return;
@@ -221,12 +222,12 @@ record_result(struct webhooks *w, struct wh_route *r)
 	size_t len = 0;
 	cJSON *params;
 
-	old = actions_read_file(w->state_path, STATE_MAX, &len, &cause);
+	old = file_read_small(w->state_path, STATE_MAX, &len, &cause);
 	free(cause);
 	cause = NULL;
 	text = webhook_state_update(old, len, r->name, &r->last);
 	free(old);
-	if (actions_write_file(w->state_path, text, strlen(text), &cause) != 0) {
+	if (file_write_atomic(w->state_path, text, strlen(text), &cause) != 0) {
 		ui_message(app, UI_MSG_ERROR, _("webhook state: %s"), cause);
 		free(cause);
 		cause = NULL;
@@ -751,10 +752,11 @@ static const struct overlay_ops menu_ops = {
 };
 
 bool
-webhooks_menu_key(struct app *app)
+webhooks_menu_key(struct app *app, void *arg)
 {
 	struct webhooks *w = app->actions != NULL ? app->actions->webhooks : NULL;
 
+	(void)arg;
 	if (w == NULL || !app_action_allowed(app))
 		return true;
 	if (w->menu_open)

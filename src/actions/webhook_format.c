@@ -2,10 +2,10 @@
  * format, whether an answer means "accepted", a one-line summary of the
  * answer with secrets masked, the Gitea hooks list, and the state file
  * (webhooks.json) the readiness checks read.  No I/O here. */
-#include "ceres/actions.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <ctype.h>

@@ -2,52 +2,33 @@
  * Ceres local default), the source that polls them, and the --once
  * output: the JSON alerts array, a grouped text list, and the verdict
  * (a firing critical alert is CRITICAL, a firing warning is WARNING). */
-#include "ceres/alerts.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/features/alerts.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct pane_ops alerts_pane;
-
 #define DEFAULT_URL	"http://127.0.0.1:9093"
-
-static void
-add_peer(struct alerts *al, const char *url, size_t len)
-{
-	struct alerts_peer *p;
-
-	while (len > 0 && url[len - 1] == '/')
-		len--;
-	if (len == 0)
-		return;
-	al->peers = xreallocarray(al->peers, al->npeers + 1, sizeof *al->peers);
-	p = &al->peers[al->npeers++];
-	memset(p, 0, sizeof *p);
-	p->url = xstrndup(url, len);
-	p->shown = url_redact(p->url);
-}
 
 static int
 alerts_init(struct app *app, void **data, char **cause)
 {
-	struct alerts *al = xcalloc(1, sizeof *al);
+	struct alerts_area *af = xcalloc(1, sizeof *af);
+	struct alerts *al = &af->al;
 	const char *urls = config_get(app->config, "alertmanager", NULL, "url");
 	const char *user = config_get(app->config, "alertmanager", NULL, "user");
 	const char *pass = config_get(app->config, "alertmanager", NULL, "password");
 
 	(void)cause;
-	al->app = app;
 	al->peer = -1;
 	al->status_peer = -1;
-	al->view = alerts_view_new();
-	*data = al;
+	*data = af;
 	if (urls == NULL && app->config->defaults)
 		urls = DEFAULT_URL;
 	if (urls == NULL)
@@ -58,46 +39,35 @@ alerts_init(struct app *app, void **data, char **cause)
 
 		p += strspn(p, " \t");
 		n = strcspn(p, " \t");
-		add_peer(al, p, n);
+		alerts_add_peer(al, p, n);
 		p += n;
 	}
 	if (al->npeers == 0)
 		return 0;
 	if (user != NULL)
-		al->userpwd = xasprintf("%s:%s", user, pass != NULL ? pass : "");
-	al->insecure = config_get_bool(app->config, "alertmanager", NULL, "insecure", false);
-	al->src = alertmanager_source_new(app, al);
-	al->src->interval = config_get_double(app->config, "alertmanager", NULL, "interval",
+		af->conn.userpwd = xasprintf("%s:%s", user, pass != NULL ? pass : "");
+	af->conn.insecure = config_get_bool(app->config, "alertmanager", NULL, "insecure", false);
+	af->src = alertmanager_source_new(app, al, &af->conn);
+	af->src->interval = config_get_double(app->config, "alertmanager", NULL, "interval",
 	    app->interval);
-	al->src->timeout = config_get_double(app->config, "alertmanager", NULL, "timeout",
+	af->src->timeout = config_get_double(app->config, "alertmanager", NULL, "timeout",
 	    app->timeout);
-	app_add_source(app, al->src);
+	af->conn.timeout = af->src->timeout;
+	app_add_source(app, af->src);
 	return 0;
 }
 
+/* The source is freed by the app (before features). */
 static void
 alerts_free(void *data)
 {
-	struct alerts *al = data;
+	struct alerts_area *af = data;
 
-	if (al == NULL)
+	if (af == NULL)
 		return;
-	silences_actions_free(al);
-	alert_set_free(al->set);
-	silence_set_free(al->silences);
-	for (size_t i = 0; i < al->npeers; i++) {
-		free(al->peers[i].url);
-		free(al->peers[i].shown);
-		free(al->peers[i].error);
-	}
-	free(al->peers);
-	if (al->userpwd != NULL) {
-		memset(al->userpwd, 0, strlen(al->userpwd));
-		free(al->userpwd);
-	}
-	free(al->silences_error);
-	alerts_view_free(al->view);
-	free(al);
+	alerts_clear(&af->al);
+	am_conn_clear(&af->conn);
+	free(af);
 }
 
 /* The alerts array is written straight into one buffer rather than built
@@ -269,7 +239,8 @@ silence_json(const struct silence *s)
 static void
 alerts_json(struct app *app, void *data, cJSON *root)
 {
-	struct alerts *al = data;
+	struct alerts_area *af = data;
+	struct alerts *al = af != NULL ? &af->al : NULL;
 	cJSON *am, *peers, *sil;
 	struct strbuf sb;
 
@@ -370,7 +341,8 @@ text_alert(struct alerts *al, const struct alert_group *g, const struct alert *a
 static void
 alerts_text(struct app *app, void *data, struct strbuf *out)
 {
-	struct alerts *al = data;
+	struct alerts_area *af = data;
+	struct alerts *al = af != NULL ? &af->al : NULL;
 	const struct alert_set *set = al != NULL ? al->set : NULL;
 	double now = now_wall();
 
@@ -414,7 +386,8 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 static void
 alerts_status(struct app *app, void *data, struct status *st)
 {
-	struct alerts *al = data;
+	struct alerts_area *af = data;
+	struct alerts *al = af != NULL ? &af->al : NULL;
 	const struct alert_set *set = al != NULL ? al->set : NULL;
 	size_t crit = set != NULL ? set->ncritical : 0, warn = set != NULL ? set->nwarning : 0;
 
@@ -440,5 +413,4 @@ const struct feature alerts_feature = {
 	.json = alerts_json,
 	.text = alerts_text,
 	.status = alerts_status,
-	.pane = &alerts_pane,
 };

@@ -1,19 +1,17 @@
 /* The health feature: one source per configured service (or, with no
  * config file, the Ceres standard local layout), and its --once output:
  * services worst first, the exit code and the nagios perfdata. */
-#include "ceres/app.h"
-#include "ceres/health.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/sources/health.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-extern const struct pane_ops health_pane;
 
 static void
 tune(struct app *app, struct source *s, const char *section, const char *name)
@@ -208,23 +206,29 @@ health_from_config(struct app *app, char **cause)
 	return 0;
 }
 
+/* The rows live in the app's model; the feature only remembers how many
+ * sources it made. */
+struct health_area {
+	size_t	 nsources;
+};
+
 static int
 health_init(struct app *app, void **data, char **cause)
 {
-	*data = xcalloc(1, sizeof(struct health_view));
-	if (app->config->defaults)
-		return health_defaults(app, cause);
-	return health_from_config(app, cause);
+	struct health_area *h = xcalloc(1, sizeof *h);
+	size_t before = app->nsources;
+	int rc;
+
+	*data = h;
+	rc = app->config->defaults ? health_defaults(app, cause) : health_from_config(app, cause);
+	h->nsources = app->nsources - before;
+	return rc;
 }
 
 static void
 health_free(void *data)
 {
-	struct health_view *v = data;
-
-	if (v != NULL)
-		free(v->sel_name);
-	free(v);
+	free(data);
 }
 
 static void
@@ -322,5 +326,4 @@ const struct feature health_feature = {
 	.json = health_json,
 	.text = health_text,
 	.status = health_status,
-	.pane = &health_pane,
 };

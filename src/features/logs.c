@@ -2,19 +2,18 @@
  * the Ceres local layout), its ring buffer and level rules, and its
  * --once output: the newest `limit` lines of the query over the last
  * `since` (default 1h). */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/logs.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/features/logs.h"
+#include "ceres/sources/logs.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-extern const struct pane_ops logs_pane;
 
 #define DEFAULT_QUERY	"{job=~\".+\"}"
 #define DEFAULT_URL	"http://127.0.0.1:3100"
@@ -68,17 +67,15 @@ logs_config(struct app *app, struct logs *lg, const char **url, char **cause)
 static int
 logs_init(struct app *app, void **data, char **cause)
 {
-	struct logs *lg = xcalloc(1, sizeof *lg);
+	struct logs_area *f = xcalloc(1, sizeof *f);
+	struct logs *lg = &f->lg;
 	struct config *c = app->config;
 	struct loki_opts o;
 	const char *url;
 
-	lg->app = app;
-	lg->view.follow = true;
-	lg->view.vis_gen = 1;
-	*data = lg;
+	*data = f;
 	if (logs_config(app, lg, &url, cause) != 0) {
-		logs_free(lg);
+		logs_free(f);
 		*data = NULL;
 		return -1;
 	}
@@ -98,49 +95,44 @@ logs_init(struct app *app, void **data, char **cause)
 
 		o.url = first;
 		lg->url_shown = url_redact(first);
-		lg->src = loki_source_new(app, lg, &o, cause);
+		f->src = loki_source_new(app, lg, &o, cause);
 		free(first);
 	}
-	if (lg->src == NULL) {
-		logs_free(lg);
+	if (f->src == NULL) {
+		logs_free(f);
 		*data = NULL;
 		return -1;
 	}
-	lg->src->interval = config_get_double(c, "loki", NULL, "interval", app->interval);
-	lg->src->timeout = config_get_double(c, "loki", NULL, "timeout", app->timeout);
-	app_add_source(app, lg->src);
+	f->src->interval = config_get_double(c, "loki", NULL, "interval", app->interval);
+	f->src->timeout = config_get_double(c, "loki", NULL, "timeout", app->timeout);
+	app_add_source(app, f->src);
 	return 0;
 }
 
 static void
 logs_free(void *data)
 {
-	struct logs *lg = data;
+	struct logs_area *f = data;
 
-	if (lg == NULL)
+	if (f == NULL)
 		return;
 	/* The source is freed by the app (before features). */
-	log_ring_free(lg->ring);
-	log_levels_free(&lg->levels);
-	log_regex_clear(&lg->view.search);
-	log_regex_clear(&lg->view.include);
-	log_regex_clear(&lg->view.exclude);
-	for (size_t i = 0; i < lg->nlabels; i++) {
-		free(lg->labels[i].name);
-		loki_strv_free(lg->labels[i].values, lg->labels[i].nvalues);
-	}
-	free(lg->labels);
-	free(lg->query);
-	free(lg->url_shown);
-	free(lg->error);
-	free(lg->warning);
-	free(lg);
+	logs_clear(&f->lg);
+	free(f);
+}
+
+void
+logs_set_query(struct logs_area *f, const char *query)
+{
+	if (f != NULL && f->src != NULL)
+		loki_set_query(f->src, query);
 }
 
 static void
 logs_json(struct app *app, void *data, cJSON *root)
 {
-	struct logs *lg = data;
+	struct logs_area *f = data;
+	struct logs *lg = f != NULL ? &f->lg : NULL;
 	cJSON *arr = cJSON_AddArrayToObject(root, "logs");
 	char ts[48], ns[24];
 
@@ -151,7 +143,7 @@ logs_json(struct app *app, void *data, cJSON *root)
 		struct log_line *ln = log_ring_get(lg->ring, q);
 		cJSON *o = cJSON_CreateObject(), *labels;
 
-		cJSON_AddStringToObject(o, "ts", loki_ts_format(ln->ts, ts, sizeof ts));
+		cJSON_AddStringToObject(o, "ts", fmt_rfc3339_ns(ln->ts, ts, sizeof ts));
 		snprintf(ns, sizeof ns, "%lld", (long long)ln->ts);
 		cJSON_AddStringToObject(o, "ts_ns", ns);
 		labels = cJSON_AddObjectToObject(o, "labels");
@@ -167,14 +159,15 @@ logs_json(struct app *app, void *data, cJSON *root)
 static void
 logs_text(struct app *app, void *data, struct strbuf *out)
 {
-	struct logs *lg = data;
+	struct logs_area *f = data;
+	struct logs *lg = f != NULL ? &f->lg : NULL;
 	char ts[48];
 
 	(void)app;
 	if (lg == NULL)
 		return;
 	strbuf_addf(out, "%s", _("LOGS"));
-	if (lg->src == NULL) {
+	if (f->src == NULL) {
 		strbuf_addf(out, "\n  %s\n", _("(Loki not configured)"));
 		return;
 	}
@@ -193,7 +186,7 @@ logs_text(struct app *app, void *data, struct strbuf *out)
 	for (uint64_t q = log_ring_first(lg->ring); q < lg->ring->next_seq; q++) {
 		struct log_line *ln = log_ring_get(lg->ring, q);
 
-		strbuf_addf(out, "  %s ", loki_ts_format(ln->ts, ts, sizeof ts));
+		strbuf_addf(out, "  %s ", fmt_rfc3339_ns(ln->ts, ts, sizeof ts));
 		if (ln->stream->compact[0] != '\0')
 			strbuf_addf(out, "%s ", ln->stream->compact);
 		/* One entry per output line: inner newlines become ↵. */
@@ -212,10 +205,11 @@ logs_text(struct app *app, void *data, struct strbuf *out)
 static void
 logs_status(struct app *app, void *data, struct status *st)
 {
-	struct logs *lg = data;
+	struct logs_area *f = data;
+	struct logs *lg = f != NULL ? &f->lg : NULL;
 
 	(void)app;
-	if (lg == NULL || lg->src == NULL)
+	if (lg == NULL || f->src == NULL)
 		return;
 	status_perf(st, "log_lines", (double)lg->ring->count, -1);
 	status_perf(st, "log_errors", (double)lg->ring->level_count[LOG_LEVEL_ERROR], -1);
@@ -228,5 +222,4 @@ const struct feature logs_feature = {
 	.json = logs_json,
 	.text = logs_text,
 	.status = logs_status,
-	.pane = &logs_pane,
 };

@@ -3,19 +3,19 @@
  * the --once output: the JSON object of DESIGN section 6 and the seed's
  * checklist as measured text.  Readiness is not an outage: it adds only
  * the readiness_percent perfdata to the verdict. */
-#include "ceres/app.h"
-#include "ceres/audit.h"
-#include "ceres/i18n.h"
-#include "ceres/readiness.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/core/paths.h"
+#include "ceres/util/i18n.h"
+#include "ceres/features/readiness.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct pane_ops readiness_pane;
 
 /* Time-based checks (backup age, certificate expiry) move on their own. */
 #define REEVALUATE_SECONDS	5.0
@@ -70,7 +70,7 @@ readiness_update(struct app *app, struct readiness *r)
 static void
 files_refresh(struct readiness *r)
 {
-	char *audit = audit_path(r->app);
+	char *audit = paths_audit_log(r->app->config);
 
 	rd_files_refresh(r->app->config, audit, r->d);
 	free(audit);
@@ -228,5 +228,4 @@ const struct feature readiness_feature = {
 	.json = readiness_json,
 	.text = readiness_text,
 	.status = readiness_status,
-	.pane = &readiness_pane,
 };

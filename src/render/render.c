@@ -1,10 +1,10 @@
 /* --once output.  JSON keys are stable and never translated; the text
  * form carries the same content as aligned plain text (no escape codes:
  * every backend string in the model is already sanitized). */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/render.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/render/render.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdio.h>

@@ -3,23 +3,21 @@
  * on any error, then fetches the silences (and, in the console, the
  * cluster status) from the peer that answered.  Health rows for the
  * peers come from sources/http.c; this source feeds the alerts feature. */
-#include "ceres/alerts.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/util.h"
+#include "ceres/sources/alerts.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A peer that failed is asked again (first) after this many seconds;
- * until then healthy peers go before it. */
-#define PEER_RETRY	30.0
 /* Re-read /api/v2/status every this many rounds. */
 #define STATUS_EVERY	30
 
 struct am_src {
 	struct alerts	*al;
+	const struct am_conn *conn;
 	int		*order;		/* peers in the order of this round */
 	size_t		 norder;
 	size_t		 at;		/* position in order being asked */
@@ -27,35 +25,15 @@ struct am_src {
 	struct strbuf	 errors;	/* "peer: error; ..." of this round */
 };
 
-size_t
-alerts_peer_order(const struct alerts *al, double now, int *order)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < al->npeers; i++) {
-		const struct alerts_peer *p = &al->peers[i];
-
-		if (p->failed_at <= 0 || now - p->failed_at >= PEER_RETRY)
-			order[k++] = (int)i;
-	}
-	for (size_t i = 0; i < al->npeers; i++) {
-		const struct alerts_peer *p = &al->peers[i];
-
-		if (!(p->failed_at <= 0 || now - p->failed_at >= PEER_RETRY))
-			order[k++] = (int)i;
-	}
-	return k;
-}
-
 static void
-base_request(struct alerts *al, struct http_request *req, const char *url)
+base_request(const struct am_conn *conn, struct http_request *req, const char *url)
 {
 	memset(req, 0, sizeof *req);
 	req->url = url;
 	req->follow = true;
-	req->insecure = al->insecure;
-	req->userpwd = al->userpwd;
-	req->authenticated = al->userpwd != NULL;
+	req->insecure = conn->insecure;
+	req->userpwd = conn->userpwd;
+	req->authenticated = conn->userpwd != NULL;
 }
 
 static void ask(struct source *s);
@@ -163,14 +141,14 @@ alerts_done(const struct http_response *r, void *arg)
 	app_dirty(s->app);
 
 	u = xasprintf("%s/api/v2/silences", p->url);
-	base_request(al, &req, u);
+	base_request(d->conn, &req, u);
 	source_http(s, &req, silences_done, s);
 	free(u);
 	/* The cluster line is for the console; --once does not wait for it. */
 	if (!s->once_only && (!al->have_status || al->status_peer != pi ||
 	    s->rounds % STATUS_EVERY == 0)) {
 		u = xasprintf("%s/api/v2/status", p->url);
-		base_request(al, &req, u);
+		base_request(d->conn, &req, u);
 		req.max_bytes = 4u << 20;
 		source_http(s, &req, status_done, s);
 		free(u);
@@ -189,7 +167,7 @@ ask(struct source *s)
 	p->tried = true;
 	u = xasprintf("%s/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true",
 	    p->url);
-	base_request(al, &req, u);
+	base_request(d->conn, &req, u);
 	req.max_bytes = ALERTS_MAX_BYTES;
 	/* --once has one deadline for everything: leave every peer still to
 	 * be asked its share, so one hung peer cannot use up the failover. */
@@ -239,16 +217,28 @@ static const struct source_ops am_ops = {
 };
 
 struct source *
-alertmanager_source_new(struct app *app, struct alerts *al)
+alertmanager_source_new(struct app *app, struct alerts *al, const struct am_conn *conn)
 {
 	struct am_src *d = xcalloc(1, sizeof *d);
 	struct source *s;
 
 	d->al = al;
+	d->conn = conn;
 	d->order = xcalloc(al->npeers > 0 ? al->npeers : 1, sizeof *d->order);
 	d->answered = -1;
 	strbuf_init(&d->errors);
 	s = source_new(app, &am_ops, "alerts", d);
 	s->max_bytes = ALERTS_MAX_BYTES;
 	return s;
+}
+
+void
+am_conn_clear(struct am_conn *c)
+{
+	if (c->userpwd != NULL) {
+		/* Secrets do not linger in freed memory. */
+		memset(c->userpwd, 0, strlen(c->userpwd));
+		free(c->userpwd);
+	}
+	memset(c, 0, sizeof *c);
 }

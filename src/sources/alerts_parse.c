@@ -3,10 +3,10 @@
  * body.  Input is hostile by default: wrong types are treated as absent,
  * elements that are not alerts are skipped and counted, nothing is
  * trusted to be valid UTF-8. */
-#include "ceres/alerts.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/util.h"
+#include "ceres/sources/alerts.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdint.h>
@@ -593,16 +593,6 @@ silences_parse(const char *buf, size_t len, struct silence_set **out, char **cau
 		qsort(set->v, set->n, sizeof *set->v, silence_cmp);
 	*out = set;
 	return 0;
-}
-
-void
-silence_set_free(struct silence_set *set)
-{
-	if (set == NULL)
-		return;
-	alerts_arena_free(&set->arena);
-	free(set->v);
-	free(set);
 }
 
 int

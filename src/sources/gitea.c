@@ -3,10 +3,10 @@
  * servers older than 1.20 the commits, pull requests and releases; the
  * optional user feed; and every few minutes the repository hooks, kept as
  * facts for the readiness score. */
-#include "ceres/activity.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/util.h"
+#include "ceres/sources/activity.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/util.h"
 
 #include <ctype.h>
 #include <math.h>

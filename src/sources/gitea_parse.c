@@ -2,10 +2,10 @@
  * "content" means something different per op_type), and for servers
  * without feeds the commits, pull requests and releases.  Pure functions:
  * bytes in, events or an error out; every string is sanitized here. */
-#include "ceres/activity.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/util.h"
+#include "ceres/sources/activity.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <ctype.h>

@@ -1,8 +1,8 @@
 /* Pure parsers of health answers: (status, bytes, length) in, a verdict
  * out.  They never trust the body: any JSON may be malformed, truncated,
  * of the wrong type, or huge. */
-#include "ceres/health.h"
-#include "ceres/util.h"
+#include "ceres/sources/health.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * own rule (health_parse.c).  Keycloak, Uptime Kuma and Alertmanager take
  * two requests per round. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "ceres/app.h"
-#include "ceres/health.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/sources/health.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <pcre2.h>

@@ -5,10 +5,10 @@
  * followed at once by the next query until the tail has caught up.  Label
  * names and values are fetched now and then for ':query' completion and
  * for the readiness facts. */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/logs.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/sources/logs.h"
+#include "ceres/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,11 +93,11 @@ request_init(struct loki *lk, struct http_request *req, const char *url)
 /* The pane's and --once's error line: it quotes the backend, so it is
  * made terminal-safe here, once. */
 static void
-set_error(struct logs *lg, const char *msg)
+set_error(struct source *s, struct logs *lg, const char *msg)
 {
 	free(lg->error);
 	lg->error = sanitize_str(msg);
-	app_dirty(lg->app);
+	app_dirty(s->app);
 }
 
 static void issue_query(struct source *s);
@@ -129,7 +129,7 @@ query_done(const struct http_response *r, void *arg)
 	if (r->status == 0 || r->truncated) {
 		source_error(s, "%s", r->error != NULL ? r->error : "no answer");
 		msg = xasprintf(_("Loki: %s"), r->error != NULL ? r->error : "no answer");
-		set_error(lg, msg);
+		set_error(s, lg, msg);
 		free(msg);
 		return;
 	}
@@ -140,7 +140,7 @@ query_done(const struct http_response *r, void *arg)
 		source_error(s, "HTTP %ld: %s", r->status, text);
 		msg = r->status == 400 ? xasprintf(_("query error: %s"), text) :
 		    xasprintf(_("Loki answered HTTP %ld: %s"), r->status, text);
-		set_error(lg, msg);
+		set_error(s, lg, msg);
 		free(msg);
 		free(text);
 		return;
@@ -148,7 +148,7 @@ query_done(const struct http_response *r, void *arg)
 	if (loki_parse_streams(r->body, r->len, &res, &cause) != 0) {
 		source_error(s, "%s", cause);
 		msg = xasprintf(_("bad answer from Loki: %s"), cause);
-		set_error(lg, msg);
+		set_error(s, lg, msg);
 		free(msg);
 		free(cause);
 		return;
@@ -169,7 +169,7 @@ query_done(const struct http_response *r, void *arg)
 		if (lk->cap_limit >= lg->limit)
 			lk->cap_limit = 0;
 	}
-	app_dirty(lg->app);
+	app_dirty(s->app);
 	if (lk->q_initial || s->once_only) {
 		lg->catching_up = false;
 		return;
@@ -466,7 +466,7 @@ loki_set_query(struct source *s, const char *query)
 		lk->restart = true;	/* the answer in flight will be dropped */
 	else
 		source_poll_now(s);
-	app_dirty(lg->app);
+	app_dirty(s->app);
 }
 
 static bool

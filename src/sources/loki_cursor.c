@@ -4,8 +4,8 @@
  * limit) may have cut between them; the hashes of the lines delivered at
  * that timestamp tell the repeats from the rest.  Pure: no I/O, so the
  * unit tests can replay any window split. */
-#include "ceres/logs.h"
-#include "ceres/util.h"
+#include "ceres/sources/logs.h"
+#include "ceres/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +117,7 @@ entry_hash(const struct loki_result *r, const struct loki_ref *ref)
 	const struct loki_stream *st = &r->streams[ref->stream];
 	const struct loki_value *v = &st->values[ref->value];
 
-	return loki_hash(v->line, v->len, st->hash);
+	return hash64(v->line, v->len, st->hash);
 }
 
 size_t

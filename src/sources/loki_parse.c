@@ -2,8 +2,8 @@
  * label lists, nanosecond timestamps and text/plain errors.  Timestamps
  * are exact 64-bit integers: they exceed 2^53 and a double would merge
  * neighbouring lines. */
-#include "ceres/logs.h"
-#include "ceres/util.h"
+#include "ceres/sources/logs.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <stdio.h>
@@ -13,25 +13,6 @@
 
 #define MAX_WARNINGS	16
 #define MAX_LABELS	10000
-
-uint64_t
-loki_hash(const void *p, size_t n, uint64_t seed)
-{
-	const unsigned char *b = p;
-	uint64_t h = 0xcbf29ce484222325ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	/* Final avalanche (splitmix64) so that close inputs spread. */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
 
 int
 loki_ts_parse(const char *s, size_t len, int64_t *out)
@@ -51,31 +32,6 @@ loki_ts_parse(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
-char *
-loki_ts_format(int64_t ns, char *buf, size_t n)
-{
-	time_t secs = (time_t)(ns / 1000000000);
-	long frac = (long)(ns % 1000000000);
-	struct tm tm;
-	char base[32], fr[16];
-	int fl;
-
-	if (ns < 0) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	gmtime_r(&secs, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (frac == 0) {
-		snprintf(buf, n, "%sZ", base);
-		return buf;
-	}
-	fl = snprintf(fr, sizeof fr, "%09ld", frac);
-	while (fl > 0 && fr[fl - 1] == '0')
-		fr[--fl] = '\0';
-	snprintf(buf, n, "%s.%sZ", base, fr);
-	return buf;
-}
 
 static int
 label_cmp(const void *a, const void *b)
@@ -163,8 +119,8 @@ stream_labels(cJSON *obj, struct loki_stream *st)
 	}
 	qsort(st->labels, st->nlabels, sizeof *st->labels, label_cmp);
 	for (size_t i = 0; i < st->nlabels; i++) {
-		h = loki_hash(st->labels[i].name, strlen(st->labels[i].name) + 1, h);
-		h = loki_hash(st->labels[i].value, strlen(st->labels[i].value) + 1, h);
+		h = hash64(st->labels[i].name, strlen(st->labels[i].name) + 1, h);
+		h = hash64(st->labels[i].value, strlen(st->labels[i].value) + 1, h);
 	}
 	st->hash = h;
 }

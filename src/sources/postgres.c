@@ -1,9 +1,9 @@
 /* PostgreSQL health through asynchronous libpq: PQconnectStart and
  * PQconnectPoll driven by the loop, then one PQsendQuery for version,
  * connections used/max, recovery role, streaming replicas and lag. */
-#include "ceres/app.h"
-#include "ceres/health.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/sources/health.h"
+#include "ceres/util/util.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>

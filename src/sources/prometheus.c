@@ -1,8 +1,8 @@
 /* Prometheus health: /-/ready for the server itself, /api/v1/targets for
  * one row per scrape target (up/down with the last scrape error). */
-#include "ceres/app.h"
-#include "ceres/health.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/sources/health.h"
+#include "ceres/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

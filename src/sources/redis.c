@@ -1,10 +1,10 @@
 /* Redis health over a plain non-blocking socket in the same loop: AUTH
  * (when a password is set), PING, INFO replication and server; role and
  * connected replicas.  One short-lived connection per round. */
-#include "ceres/app.h"
-#include "ceres/health.h"
-#include "ceres/redis_conn.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/sources/health.h"
+#include "ceres/net/redis.h"
+#include "ceres/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

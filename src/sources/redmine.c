@@ -4,10 +4,10 @@
  * so comments and status changes show with their authors.  Project and
  * status names are refreshed every few minutes.  A 401 is an error on the
  * source, never an empty timeline. */
-#include "ceres/activity.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/util.h"
+#include "ceres/sources/activity.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/util.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -2,10 +2,10 @@
  * projects, issue statuses) and the events an issue stands for: opened,
  * commented, status changed, updated.  Pure: bytes in, data or an error
  * out; every string is sanitized here. */
-#include "ceres/activity.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/util.h"
+#include "ceres/sources/activity.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
 
 #include <cJSON.h>
 #include <math.h>

@@ -4,12 +4,12 @@
  * the source filter, `f` narrows to the selected repository or project
  * (`:filter NAME` for any), `/` searches (PCRE2, else literal text). */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "ceres/activity.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/features/activity.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <pcre2.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 #define LOOK_GAP	2.5
 
 struct activity_view {
+	struct activity		*a;		/* the feature's data */
 	size_t			 sel;
 	size_t			 top;
 	unsigned long		 sel_seq;	/* keeps the selection on its event */
@@ -48,9 +49,22 @@ static const char *const activity_help[] = {
 	NULL,
 };
 
-void
-activity_view_free(struct activity_view *v)
+static void *
+activity_view_new(struct app *app, void *data)
 {
+	struct activity_view *v = xcalloc(1, sizeof *v);
+
+	(void)app;
+	v->a = data;
+	v->source = -1;
+	return v;
+}
+
+static void
+activity_view_free(void *view)
+{
+	struct activity_view *v = view;
+
 	if (v == NULL)
 		return;
 	free(v->scope);
@@ -58,16 +72,6 @@ activity_view_free(struct activity_view *v)
 	pcre2_match_data_free(v->md);
 	pcre2_code_free(v->re);
 	free(v);
-}
-
-static struct activity_view *
-view_get(struct activity *a)
-{
-	if (a->view == NULL) {
-		a->view = xcalloc(1, sizeof *a->view);
-		a->view->source = -1;
-	}
-	return a->view;
 }
 
 static bool
@@ -255,10 +259,10 @@ draw_row(struct activity *a, struct activity_view *v, WINDOW *win, int y, int w,
 }
 
 static void
-activity_draw(struct app *app, void *data, WINDOW *win, bool focused)
+activity_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
 	struct activity *a = data;
-	struct activity_view *v;
+	struct activity_view *v = view;
 	struct act_event **list;
 	size_t n;
 	int h = getmaxy(win), w = getmaxx(win), rows;
@@ -268,7 +272,6 @@ activity_draw(struct app *app, void *data, WINDOW *win, bool focused)
 		ui_put(win, 0, 0, _("not enabled (see --panes)"), w, ui_attr(COLOR_ROLE_DIM));
 		return;
 	}
-	v = view_get(a);
 	track_look(a, v, focused);
 	if (a->gitea == NULL && a->redmine == NULL && !a->gitea_configured) {
 		ui_put(win, 0, 0, _("not configured: add [gitea] repos or a [redmine] section"), w,
@@ -371,8 +374,8 @@ search_step(struct app *app, struct activity *a, struct activity_view *v, int di
 static void
 search_done(struct app *app, const char *answer, void *arg)
 {
-	struct activity *a = arg;
-	struct activity_view *v = view_get(a);
+	struct activity_view *v = arg;
+	struct activity *a = v->a;
 
 	if (answer == NULL)
 		return;
@@ -390,8 +393,7 @@ scope_set(struct activity_view *v, const char *scope)
 static bool
 filter_cmd(struct app *app, const char *args, void *arg)
 {
-	struct activity *a = arg;
-	struct activity_view *v = view_get(a);
+	struct activity_view *v = arg;
 
 	scope_set(v, args);
 	ui_message(app, UI_MSG_INFO, v->scope != NULL ? _("activity: only %s") : _("activity: all%s"),
@@ -401,24 +403,23 @@ filter_cmd(struct app *app, const char *args, void *arg)
 }
 
 static void
-activity_attach(struct app *app, void *data)
+activity_attach(struct app *app, void *data, void *view)
 {
 	if (data != NULL)
-		ui_command_register(app, "filter", filter_cmd, data);
+		ui_command_register(app, "filter", filter_cmd, view);
 }
 
 static int
-activity_key(struct app *app, void *data, int key)
+activity_key(struct app *app, void *data, void *view, int key)
 {
 	struct activity *a = data;
-	struct activity_view *v;
+	struct activity_view *v = view;
 	struct act_event **list;
 	size_t n, page;
 	int rc = KEY_HANDLED;
 
 	if (a == NULL)
 		return KEY_UNHANDLED;
-	v = view_get(a);
 	list = visible(a, v, &n);
 	fix_selection(v, list, n);
 	page = v->height > 1 ? (size_t)v->height - 1 : 10;
@@ -446,7 +447,7 @@ activity_key(struct app *app, void *data, int key)
 		search_set(app, v, NULL);
 		break;
 	case '/':
-		ui_prompt(app, "/", v->search != NULL ? v->search : "", search_done, a);
+		ui_prompt(app, "/", v->search != NULL ? v->search : "", search_done, v);
 		break;
 	case 'n':
 		search_step(app, a, v, 1, false);
@@ -473,6 +474,8 @@ activity_key(struct app *app, void *data, int key)
 const struct pane_ops activity_pane = {
 	.name = "activity",
 	.title = N_("Activity"),
+	.view_new = activity_view_new,
+	.view_free = activity_view_free,
 	.draw = activity_draw,
 	.key = activity_key,
 	.help = activity_help,

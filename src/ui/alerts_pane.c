@@ -3,12 +3,13 @@
  * Enter on an alert opens its details.  The row list is rebuilt only when
  * the data or the folding changes, and only visible rows are drawn, so
  * 10,000 alerts cost the same per frame as ten. */
-#include "ceres/alerts.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/features/alerts.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/panes.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,9 +26,6 @@ static const char *const alerts_help[] = {
 	"Enter", N_("unfold a group; details of an alert"),
 	"+ -", N_("unfold / fold every group"),
 	"/ n N", N_("search alerts (name, labels, summary); next, previous"),
-	"s", N_("silence the selected alert or group"),
-	"A", N_("acknowledge: silence for 15 minutes"),
-	"S", N_("list silences (e extend, x expire)"),
 	NULL,
 };
 
@@ -42,6 +40,7 @@ struct fold {
 };
 
 struct alerts_view {
+	struct alerts_area	*af;		/* the feature's data */
 	unsigned		 gen;		/* generation the rows were built for */
 	bool			 built;
 	bool			 stale_rows;	/* folding changed */
@@ -58,15 +57,21 @@ struct alerts_view {
 	int			 height;
 };
 
-struct alerts_view *
-alerts_view_new(void)
+static void *
+alerts_view_new(struct app *app, void *data)
 {
-	return xcalloc(1, sizeof(struct alerts_view));
+	struct alerts_view *v = xcalloc(1, sizeof *v);
+
+	(void)app;
+	v->af = data;
+	return v;
 }
 
-void
-alerts_view_free(struct alerts_view *v)
+static void
+alerts_view_free(void *view)
 {
+	struct alerts_view *v = view;
+
 	if (v == NULL)
 		return;
 	for (size_t i = 0; i < v->nfolds; i++)
@@ -254,8 +259,9 @@ group_state(const struct alert_group *g, char *buf, size_t n)
 }
 
 static void
-draw_summary(struct app *app, const struct alerts *al, WINDOW *win, int w)
+draw_summary(struct app *app, const struct alerts_area *af, WINDOW *win, int w)
 {
+	const struct alerts *al = &af->al;
 	const struct alert_set *set = al->set;
 	struct strbuf sb;
 	char age[16];
@@ -274,18 +280,18 @@ draw_summary(struct app *app, const struct alerts *al, WINDOW *win, int w)
 	}
 	/* HA: say when a peer is failing, even while another one answers. */
 	for (size_t i = 0; i < al->npeers; i++) {
-		if (al->peers[i].error == NULL || (al->src != NULL && al->src->error != NULL))
+		if (al->peers[i].error == NULL || (af->src != NULL && af->src->error != NULL))
 			continue;
 		strbuf_addf(&sb, " · %s %s: %s", _("failing"), al->peers[i].shown, al->peers[i].error);
 		a = ui_attr(COLOR_ROLE_WARN);
 	}
-	if (al->src != NULL && al->src->error != NULL) {
+	if (af->src != NULL && af->src->error != NULL) {
 		a = ui_attr(COLOR_ROLE_CRIT);
 		if (sb.len > 0) {
 			strbuf_addf(&sb, " · %s %s: ", _("stale"),
-			    fmt_age(source_age(al->src) > 0 ? source_age(al->src) : 0, age, sizeof age));
+			    fmt_age(source_age(af->src) > 0 ? source_age(af->src) : 0, age, sizeof age));
 		}
-		strbuf_adds(&sb, al->src->error);
+		strbuf_adds(&sb, af->src->error);
 	} else if (al->silences_error != NULL) {
 		a = ui_attr(COLOR_ROLE_WARN);
 		strbuf_addf(&sb, " · %s", al->silences_error);
@@ -376,22 +382,22 @@ draw_alert(WINDOW *win, int y, int w, const struct alert_group *g, const struct 
 }
 
 static void
-alerts_draw(struct app *app, void *data, WINDOW *win, bool focused)
+alerts_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
-	struct alerts *al = data;
-	struct alerts_view *v;
+	struct alerts_area *af = data;
+	struct alerts *al = af != NULL ? &af->al : NULL;
+	struct alerts_view *v = view;
 	int h = getmaxy(win), w = getmaxx(win);
 	double now = now_wall();
 
 	if (al == NULL)
 		return;
-	v = al->view;
 	if (al->npeers == 0) {
 		ui_put(win, 0, 0, _("Alertmanager not configured ([alertmanager] url)"), w,
 		    ui_attr(COLOR_ROLE_DIM));
 		return;
 	}
-	draw_summary(app, al, win, w);
+	draw_summary(app, af, win, w);
 	build_rows(v, al);
 	v->height = h - 1;
 	if (al->set != NULL && al->set->n == 0) {
@@ -558,9 +564,9 @@ alert_matches(const struct alert *a, const char *q)
 /* Select the next (dir 1) or previous (-1) alert matching the search,
  * unfolding its group. */
 static void
-search_step(struct app *app, struct alerts *al, int dir)
+search_step(struct app *app, struct alerts_view *v, int dir)
 {
-	struct alerts_view *v = al->view;
+	struct alerts *al = &v->af->al;
 	const struct alert_set *set = al->set;
 	size_t start, n;
 
@@ -593,55 +599,58 @@ search_step(struct app *app, struct alerts *al, int dir)
 static void
 search_done(struct app *app, const char *answer, void *arg)
 {
-	struct alerts *al = arg;
+	struct alerts_view *v = arg;
 
 	if (answer == NULL)
 		return;
 	/* An empty answer searches again for the last text, as in vi. */
 	if (*answer != '\0')
-		str_set(&al->view->search, answer);
-	search_step(app, al, 1);
+		str_set(&v->search, answer);
+	search_step(app, v, 1);
 }
 
-static void
-silence_selected(struct app *app, struct alerts *al, bool ack)
+bool
+alerts_pane_selection(struct app *app, const struct alert_pair **labels, size_t *n,
+    char **target)
 {
-	struct alerts_view *v = al->view;
+	struct alerts_view *v = ui_view(app, FEATURE_ALERTS);
+	const struct alert_set *set;
 	const struct alerts_row *r;
-	const struct alert_set *set = al->set;
-	char *target;
 
-	if (!app_action_allowed(app))
-		return;
-	if (set == NULL || v->sel >= v->nrows) {
-		ui_message(app, UI_MSG_WARN, "%s", _("no alert selected"));
-		return;
-	}
+	if (v == NULL || v->af->al.set == NULL)
+		return false;
+	set = v->af->al.set;
+	build_rows(v, &v->af->al);
+	if (v->sel >= v->nrows)
+		return false;
 	r = &v->rows[v->sel];
 	if (r->alert >= 0) {
 		const struct alert *a = &set->alerts[r->alert];
 
-		target = xasprintf("alert %s alertname=\"%s\"", a->fingerprint, a->alertname);
-		silences_start(app, al, a->labels, a->nlabels, target, ack);
+		*labels = a->labels;
+		*n = a->nlabels;
+		*target = xasprintf("alert %s alertname=\"%s\"", a->fingerprint, a->alertname);
 	} else {
 		const struct alert_group *g = &set->groups[r->group];
 
-		target = xasprintf("group alertname=\"%s\" severity=\"%s\"", g->alertname, g->severity);
-		silences_start(app, al, g->common, g->ncommon, target, ack);
+		*labels = g->common;
+		*n = g->ncommon;
+		*target = xasprintf("group alertname=\"%s\" severity=\"%s\"", g->alertname,
+		    g->severity);
 	}
-	free(target);
+	return true;
 }
 
 static int
-alerts_key(struct app *app, void *data, int key)
+alerts_key(struct app *app, void *data, void *view, int key)
 {
-	struct alerts *al = data;
-	struct alerts_view *v;
+	struct alerts_area *af = data;
+	struct alerts *al = af != NULL ? &af->al : NULL;
+	struct alerts_view *v = view;
 	size_t page;
 
 	if (al == NULL || al->npeers == 0)
 		return KEY_UNHANDLED;
-	v = al->view;
 	build_rows(v, al);
 	page = v->height > 1 ? (size_t)v->height - 1 : 1;
 	switch (key) {
@@ -674,23 +683,14 @@ alerts_key(struct app *app, void *data, int key)
 		build_rows(v, al);
 		break;
 	case '/':
-		ui_prompt(app, _("search alerts: "), "", search_done, al);
+		ui_prompt(app, _("search alerts: "), "", search_done, v);
 		return KEY_HANDLED;
 	case 'n':
-		search_step(app, al, 1);
+		search_step(app, v, 1);
 		break;
 	case 'N':
-		search_step(app, al, -1);
+		search_step(app, v, -1);
 		break;
-	case 's':
-		silence_selected(app, al, false);
-		return KEY_HANDLED;
-	case 'A':
-		silence_selected(app, al, true);
-		return KEY_HANDLED;
-	case 'S':
-		silences_list_open(app, al);
-		return KEY_HANDLED;
 	default:
 		return KEY_UNHANDLED;
 	}
@@ -702,6 +702,8 @@ alerts_key(struct app *app, void *data, int key)
 const struct pane_ops alerts_pane = {
 	.name = "alerts",
 	.title = N_("Alerts"),
+	.view_new = alerts_view_new,
+	.view_free = alerts_view_free,
 	.draw = alerts_draw,
 	.key = alerts_key,
 	.help = alerts_help,

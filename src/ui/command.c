@@ -2,14 +2,13 @@
  * theme), the verbs panes register (query, filter ...), unique-prefix
  * abbreviation, Tab completion of verbs and arguments, and the help text
  * that lists keys and commands. */
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/theme.h"
-#include "ceres/ui.h"
-#include "ceres/ui_internal.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/theme.h"
+#include "ceres/ui/ui.h"
+#include "ui_internal.h"
+#include "ceres/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +126,8 @@ all_verbs(struct app *app, struct verb **out)
 			continue;
 		for (size_t j = i + 1; j < ui->ncmds; j++) {
 			if (strcmp(ui->cmds[j].verb, c->verb) == 0 &&
-			    ui->cmds[j].arg == app->feature_data[ui->focus])
+			    (ui->cmds[j].arg == app->feature_data[ui->focus] ||
+			    ui->cmds[j].arg == ui->view[ui->focus]))
 				c = &ui->cmds[j];
 		}
 		v[n].verb = c->verb;
@@ -459,31 +459,47 @@ add_key_table(struct strbuf *sb, const char *const *h, int width)
 	}
 }
 
+/* The key, help pairs of the hooks of one pane (or UI_ANY_PANE) that
+ * have help, NULL-terminated, or NULL when there is none. */
+static const char **
+hook_help(const struct ui *ui, int pane)
+{
+	const char **out = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ui->nkeys; i++) {
+		const struct ui_key *k = &ui->keys[i].k;
+
+		if (k->help == NULL || k->pane != pane)
+			continue;
+		out = xreallocarray(out, n + 3, sizeof *out);
+		out[n++] = k->name;
+		out[n++] = k->help;
+		out[n] = NULL;
+	}
+	return out;
+}
+
 /* Keys of the focused pane, the global keys, the action keys (one key
  * column for all three), then the commands. */
 char *
 command_help_text(struct app *app)
 {
-	const struct pane_ops *p = features[app->ui->focus]->pane;
+	struct ui *ui = app->ui;
+	const struct pane_ops *p = ui_panes[ui->focus];
 	struct strbuf sb;
 	struct verb *v;
-	size_t n = all_verbs(app, &v), nh = 0;
-	const char **acts = NULL;
+	size_t n = all_verbs(app, &v);
+	const char **acts = hook_help(ui, UI_ANY_PANE), **pane = hook_help(ui, ui->focus);
 	int width = 12, kw;
 
-	for (const struct action_key *k = action_keys; k->key != 0; k++) {
-		if (k->help == NULL)
-			continue;
-		acts = xreallocarray(acts, nh + 3, sizeof *acts);
-		acts[nh++] = k->name;
-		acts[nh++] = k->help;
-		acts[nh] = NULL;
-	}
-	kw = key_width(p->help, key_width(ui_global_help, key_width(acts, 12)));
+	kw = key_width(p->help, key_width(ui_global_help, key_width(acts, key_width(pane, 12))));
 	strbuf_init(&sb);
 	if (p->help != NULL) {
 		strbuf_addf(&sb, "%s: %s\n\n", _("Keys of this pane"), _(p->title));
 		add_key_table(&sb, p->help, kw);
+		if (pane != NULL)
+			add_key_table(&sb, pane, kw);
 		strbuf_addc(&sb, '\n');
 	}
 	strbuf_addf(&sb, "%s\n\n", _("Keys everywhere"));
@@ -493,6 +509,7 @@ command_help_text(struct app *app)
 		add_key_table(&sb, acts, kw);
 	}
 	free(acts);
+	free(pane);
 	strbuf_addf(&sb, "\n%s\n\n", _("Commands (type : first; Tab completes)"));
 	for (size_t i = 0; i < n; i++) {
 		const char *u = v[i].usage != NULL ? _(v[i].usage) : v[i].verb;
@@ -532,34 +549,10 @@ cmd_help(struct app *app, const char *args, void *arg)
 	return true;
 }
 
-static bool
-cmd_theme(struct app *app, const char *args, void *arg)
-{
-	struct theme *t;
-	char *cause = NULL;
-
-	(void)arg;
-	if (*args == '\0') {
-		char **names = theme_list(), *list = join_strv(names, 30);
-
-		ui_message(app, UI_MSG_INFO, _("theme %s; available: %s"), app->ui->theme->name, list);
-		free(list);
-		free_strv(names);
-		return true;
-	}
-	if ((t = theme_load(args, &cause)) == NULL) {
-		ui_message(app, UI_MSG_ERROR, "%s", cause);
-		free(cause);
-		return true;
-	}
-	ui_switch_theme(app, t);
-	ui_message(app, UI_MSG_INFO, _("theme %s"), t->name);
-	return true;
-}
-
-/* Switching sites re-creates every source and feature: overlays and pane
- * commands refer to the old feature data, so they go first, and the panes
- * attach again to the new data. */
+/* Switching sites re-creates every source and feature (through the
+ * switcher the app gave the console): overlays and pane commands refer to
+ * the old feature data, so they go first, and the panes get new views of
+ * the new data. */
 static bool
 cmd_site(struct app *app, const char *args, void *arg)
 {
@@ -593,12 +586,13 @@ cmd_site(struct app *app, const char *args, void *arg)
 	while (ui_overlay_active(app))
 		ui_overlay_close(app);
 	command_free_all(ui);
-	actions_stop(app);
-	rc = app_reload(app, site, &cause);
-	actions_start(app);
-	for (int i = 0; i < FEATURE_COUNT; i++)
-		if (features[i]->pane->attach != NULL)
-			features[i]->pane->attach(app, app->feature_data[i]);
+	if (ui->switch_site != NULL)
+		rc = ui->switch_site(app, site, &cause);
+	else {
+		rc = -1;
+		cause = xstrdup(_("not available"));
+	}
+	ui_views_reset(app);
 	for (size_t i = 0; i < app->nsources; i++)
 		source_poll_now(app->sources[i]);
 	ui->need_layout = true;
@@ -628,3 +622,29 @@ cmd_site(struct app *app, const char *args, void *arg)
 	free(site);
 	return true;
 }
+
+static bool
+cmd_theme(struct app *app, const char *args, void *arg)
+{
+	struct theme *t;
+	char *cause = NULL;
+
+	(void)arg;
+	if (*args == '\0') {
+		char **names = theme_list(), *list = join_strv(names, 30);
+
+		ui_message(app, UI_MSG_INFO, _("theme %s; available: %s"), app->ui->theme->name, list);
+		free(list);
+		free_strv(names);
+		return true;
+	}
+	if ((t = theme_load(args, &cause)) == NULL) {
+		ui_message(app, UI_MSG_ERROR, "%s", cause);
+		free(cause);
+		return true;
+	}
+	ui_switch_theme(app, t);
+	ui_message(app, UI_MSG_INFO, _("theme %s"), t->name);
+	return true;
+}
+

@@ -1,12 +1,12 @@
 /* The health pane: every service worst first, with state, latency, a
  * latency sparkline and the detail line; Enter shows everything known
  * about the selected row. */
-#include "ceres/app.h"
-#include "ceres/health.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/model/services.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +95,32 @@ display_name(const struct service *sv)
 	return sv->name;
 }
 
+/* The pane's view: the selection follows its row when the order changes. */
+struct health_view {
+	size_t	 sel;
+	size_t	 top;
+	char	*sel_name;
+};
+
+static void *
+health_view_new(struct app *app, void *data)
+{
+	(void)app;
+	(void)data;
+	return xcalloc(1, sizeof(struct health_view));
+}
+
+static void
+health_view_free(void *view)
+{
+	struct health_view *v = view;
+
+	if (v == NULL)
+		return;
+	free(v->sel_name);
+	free(v);
+}
+
 static void
 fix_selection(struct health_view *v, struct service **list, size_t n)
 {
@@ -111,9 +137,9 @@ fix_selection(struct health_view *v, struct service **list, size_t n)
 }
 
 static void
-health_draw(struct app *app, void *data, WINDOW *win, bool focused)
+health_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
-	struct health_view *v = data;
+	struct health_view *v = view;
 	size_t n;
 	struct service **list;
 	int h = getmaxy(win), w = getmaxx(win), namew, sparkw, statew = state_width();
@@ -226,9 +252,9 @@ health_details(struct app *app, struct service *sv)
 }
 
 static int
-health_key(struct app *app, void *data, int key)
+health_key(struct app *app, void *data, void *view, int key)
 {
-	struct health_view *v = data;
+	struct health_view *v = view;
 	size_t n;
 	struct service **list;
 	int rc = KEY_HANDLED;
@@ -259,6 +285,8 @@ health_key(struct app *app, void *data, int key)
 const struct pane_ops health_pane = {
 	.name = "health",
 	.title = N_("Health"),
+	.view_new = health_view_new,
+	.view_free = health_view_free,
 	.draw = health_draw,
 	.key = health_key,
 	.help = health_help,

@@ -1,6 +1,6 @@
 /* The selection keys shared by every list in the console, so that j/k,
  * the arrows, PgUp/PgDn and g/G behave the same in each pane and menu. */
-#include "ceres/ui.h"
+#include "ceres/ui/ui.h"
 
 bool
 ui_list_move(int key, size_t *sel, size_t n, size_t page)

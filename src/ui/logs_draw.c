@@ -3,12 +3,12 @@
  * attribute: the level colour, SGR colours lifted from the line, search
  * matches on top.  Text in the ring is sanitized already; wide and
  * combining characters are measured so that columns stay aligned. */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/logs.h"
-#include "ceres/logs_ui.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/features/logs.h"
+#include "logs_ui.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,12 +151,11 @@ color_fit(int c)
 
 /* The curses pair of an SGR colour, given one the first time (0: none). */
 static short
-sgr_pair(struct logs *lg, int16_t fg, int16_t bg)
+sgr_pair(struct logs_view *v, int16_t fg, int16_t bg)
 {
-	struct logs_view *v = &lg->view;
 	short pair;
 
-	if (lg->app->opt.no_color || COLOR_PAIRS <= LOGS_PAIR_BASE)
+	if (v->no_color || COLOR_PAIRS <= LOGS_PAIR_BASE)
 		return 0;
 	for (int i = 0; i < v->npairs; i++)
 		if (v->pairs[i].fg == fg && v->pairs[i].bg == bg)
@@ -173,7 +172,7 @@ sgr_pair(struct logs *lg, int16_t fg, int16_t bg)
 }
 
 static attr_t
-span_attr(struct logs *lg, const struct sgr_span *sp, attr_t base)
+span_attr(struct logs_view *v, const struct sgr_span *sp, attr_t base)
 {
 	attr_t a = base;
 	short pair;
@@ -188,7 +187,7 @@ span_attr(struct logs *lg, const struct sgr_span *sp, attr_t base)
 		a |= A_UNDERLINE;
 	if (sp->attrs & SGR_REVERSE)
 		a |= A_REVERSE;
-	if ((sp->fg >= 0 || sp->bg >= 0) && (pair = sgr_pair(lg, sp->fg, sp->bg)) > 0)
+	if ((sp->fg >= 0 || sp->bg >= 0) && (pair = sgr_pair(v, sp->fg, sp->bg)) > 0)
 		a = (a & ~A_COLOR) | COLOR_PAIR(pair);
 	return a;
 }
@@ -200,12 +199,12 @@ struct hl {
 };
 
 static void
-find_matches(struct logs *lg, const struct log_line *ln, struct hl *hl)
+find_matches(struct logs_view *v, const struct log_line *ln, struct hl *hl)
 {
 	size_t from = 0, ms, me;
 
 	hl->n = 0;
-	while (hl->n < MAX_HL && log_regex_find(&lg->view.search, ln->text, ln->len, from, &ms, &me)) {
+	while (hl->n < MAX_HL && log_regex_find(&v->search, ln->text, ln->len, from, &ms, &me)) {
 		hl->s[hl->n] = ms;
 		hl->e[hl->n] = me;
 		hl->n++;
@@ -233,7 +232,7 @@ put_cell(WINDOW *win, const wchar_t *wc, attr_t a)
 /* Draw bytes [from, to) of a line at (y, x) in width columns, skipping the
  * first skip columns; level colour, then SGR spans, then search matches. */
 static void
-draw_run(struct logs *lg, WINDOW *win, int y, int x, int width, const struct log_line *ln,
+draw_run(struct logs_view *v, WINDOW *win, int y, int x, int width, const struct log_line *ln,
     size_t from, size_t to, int skip, const struct hl *hl, attr_t base)
 {
 	static const wchar_t blank[] = { L' ', 0 };
@@ -248,7 +247,7 @@ draw_run(struct logs *lg, WINDOW *win, int y, int x, int width, const struct log
 		while (si < ln->nspans && ln->spans[si].end <= c.off)
 			si++;
 		if (si < ln->nspans && ln->spans[si].start <= c.off)
-			a = span_attr(lg, &ln->spans[si], base);
+			a = span_attr(v, &ln->spans[si], base);
 		while (hl != NULL && hi < hl->n && hl->e[hi] <= c.off)
 			hi++;
 		if (hl != NULL && hi < hl->n && hl->s[hi] <= c.off && c.off < hl->e[hi])
@@ -277,9 +276,9 @@ draw_run(struct logs *lg, WINDOW *win, int y, int x, int width, const struct log
 /* ---- Drawing ---- */
 
 static int
-labels_width(struct logs *lg, int w)
+labels_width(struct logs_view *v, int w)
 {
-	struct log_ring *r = lg->ring;
+	struct log_ring *r = v->lg->ring;
 	int max = 0;
 
 	if (w < 60)
@@ -314,17 +313,16 @@ struct layout {
 };
 
 static void
-draw_line(struct logs *lg, WINDOW *win, int y, const struct layout *lo, struct log_line *ln,
+draw_line(struct logs_view *v, WINDOW *win, int y, const struct layout *lo, struct log_line *ln,
     size_t *rows, size_t nrows, size_t first_row, int maxrows, bool sel)
 {
-	struct logs_view *v = &lg->view;
 	struct hl hl;
 	attr_t base = ui_attr(level_role(ln->level));
 	attr_t meta = sel ? ui_attr(COLOR_ROLE_SELECTION) : A_NORMAL;
 	char tbuf[32];
 
 	if (log_regex_active(&v->search))
-		find_matches(lg, ln, &hl);
+		find_matches(v, ln, &hl);
 	for (size_t r = first_row; r < nrows && (int)(r - first_row) < maxrows; r++) {
 		int row = y + (int)(r - first_row);
 		size_t to = r + 1 < nrows ? rows[r + 1] : ln->len;
@@ -344,15 +342,15 @@ draw_line(struct logs *lg, WINDOW *win, int y, const struct layout *lo, struct l
 			}
 		} else if (sel)
 			ui_put(win, row, 0, " ", 1, meta);
-		draw_run(lg, win, row, lo->textx, lo->textw, ln, rows[r], to,
+		draw_run(v, win, row, lo->textx, lo->textw, ln, rows[r], to,
 		    v->wrap ? 0 : v->hscroll, log_regex_active(&v->search) ? &hl : NULL, base);
 	}
 }
 
 static size_t
-line_rows(struct logs *lg, const struct layout *lo, struct log_line *ln, size_t **rows)
+line_rows(struct logs_view *v, const struct layout *lo, struct log_line *ln, size_t **rows)
 {
-	if (!lg->view.wrap) {
+	if (!v->wrap) {
 		*rows = xcalloc(1, sizeof **rows);
 		return 1;
 	}
@@ -361,7 +359,7 @@ line_rows(struct logs *lg, const struct layout *lo, struct log_line *ln, size_t 
 
 /* Lines that fit above and including bottom, oldest first. */
 static size_t
-fill_up(struct logs *lg, const struct layout *lo, uint64_t bottom, int height,
+fill_up(struct logs_view *v, const struct layout *lo, uint64_t bottom, int height,
     uint64_t *seqs, size_t *nrows, int *top_cut)
 {
 	size_t n = 0;
@@ -370,7 +368,7 @@ fill_up(struct logs *lg, const struct layout *lo, uint64_t bottom, int height,
 
 	*top_cut = 0;
 	for (;;) {
-		size_t *rows, k = line_rows(lg, lo, log_ring_get(lg->ring, q), &rows);
+		size_t *rows, k = line_rows(v, lo, log_ring_get(v->lg->ring, q), &rows);
 
 		free(rows);
 		seqs[n] = q;
@@ -381,7 +379,7 @@ fill_up(struct logs *lg, const struct layout *lo, uint64_t bottom, int height,
 			break;
 		}
 		used += (int)k;
-		if (!logs_seek(lg, &q, -1, false))
+		if (!logs_seek(v, &q, -1, false))
 			break;
 	}
 	/* Oldest first. */
@@ -398,10 +396,9 @@ fill_up(struct logs *lg, const struct layout *lo, uint64_t bottom, int height,
 }
 
 static void
-draw_status(struct logs *lg, WINDOW *win, int w)
+draw_status(struct logs_view *v, WINDOW *win, int w)
 {
-	struct logs_view *v = &lg->view;
-	struct log_ring *r = lg->ring;
+	struct log_ring *r = v->lg->ring;
 	char buf[256];
 	int x = 0;
 
@@ -412,9 +409,9 @@ draw_status(struct logs *lg, WINDOW *win, int w)
 		    (unsigned long long)(r->next_seq - v->pause_seq));
 		x += ui_put(win, 0, x, buf, w - x, ui_attr(COLOR_ROLE_WARN) | A_BOLD);
 	}
-	if (lg->error != NULL) {
+	if (v->lg->error != NULL) {
 		x += ui_put(win, 0, x, " │ ", w - x, A_NORMAL);
-		ui_put(win, 0, x, lg->error, w - x, ui_attr(COLOR_ROLE_CRIT));
+		ui_put(win, 0, x, v->lg->error, w - x, ui_attr(COLOR_ROLE_CRIT));
 		return;
 	}
 	snprintf(buf, sizeof buf, _(" │ %llu lines"), (unsigned long long)r->total);
@@ -424,12 +421,12 @@ draw_status(struct logs *lg, WINDOW *win, int w)
 		    r->skipped), (unsigned long long)r->skipped);
 		x += ui_put(win, 0, x, buf, w - x, ui_attr(COLOR_ROLE_WARN));
 	}
-	if (lg->skipped_ts > 0) {
+	if (v->lg->skipped_ts > 0) {
 		snprintf(buf, sizeof buf, _(" │ lines at %llu timestamps skipped (over the query limit)"),
-		    (unsigned long long)lg->skipped_ts);
+		    (unsigned long long)v->lg->skipped_ts);
 		x += ui_put(win, 0, x, buf, w - x, ui_attr(COLOR_ROLE_WARN));
 	}
-	if (lg->catching_up)
+	if (v->lg->catching_up)
 		x += ui_put(win, 0, x, _(" │ catching up…"), w - x, ui_attr(COLOR_ROLE_WARN));
 	if (log_regex_active(&v->include)) {
 		x += ui_put(win, 0, x, " │ f:", w - x, A_NORMAL);
@@ -449,12 +446,12 @@ draw_status(struct logs *lg, WINDOW *win, int w)
 		snprintf(buf, sizeof buf, " │ →%d", v->hscroll);
 		x += ui_put(win, 0, x, buf, w - x, A_NORMAL);
 	}
-	if (lg->warning != NULL) {
+	if (v->lg->warning != NULL) {
 		x += ui_put(win, 0, x, " │ ", w - x, A_NORMAL);
-		x += ui_put(win, 0, x, lg->warning, w - x, ui_attr(COLOR_ROLE_WARN));
+		x += ui_put(win, 0, x, v->lg->warning, w - x, ui_attr(COLOR_ROLE_WARN));
 	}
 	x += ui_put(win, 0, x, " │ ", w - x, A_NORMAL);
-	x += ui_put(win, 0, x, lg->query, w - x, ui_attr(COLOR_ROLE_DIM));
+	x += ui_put(win, 0, x, v->lg->query, w - x, ui_attr(COLOR_ROLE_DIM));
 	if (r->common != NULL && strcmp(r->common, "{}") != 0) {
 		x += ui_put(win, 0, x, " ", w - x, A_NORMAL);
 		ui_put(win, 0, x, r->common, w - x, ui_attr(COLOR_ROLE_DIM));
@@ -462,10 +459,9 @@ draw_status(struct logs *lg, WINDOW *win, int w)
 }
 
 void
-logs_pane_draw(struct app *app, void *data, WINDOW *win, bool focused)
+logs_pane_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
-	struct logs *lg = data;
-	struct logs_view *v;
+	struct logs_view *v = view;
 	int h = getmaxy(win), w = getmaxx(win), height, cut, y;
 	struct layout lo;
 	uint64_t bottom, sel = 0, *seqs;
@@ -473,22 +469,21 @@ logs_pane_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	bool have_sel;
 
 	(void)app;
-	if (lg == NULL)
+	if (data == NULL)
 		return;
-	v = &lg->view;
-	if (lg->src == NULL) {
+	if (v->f->src == NULL) {
 		ui_put(win, 0, 0, _("Loki is not configured: set url in the [loki] section"), w,
 		    ui_attr(COLOR_ROLE_DIM));
 		return;
 	}
-	log_ring_update_labels(lg->ring);
-	draw_status(lg, win, w);
+	log_ring_update_labels(v->lg->ring);
+	draw_status(v, win, w);
 	height = h - 1;
 	v->height = height;
 	if (height <= 0)
 		return;
 	lo.timew = w >= 50 ? 12 : 8;
-	lo.labw = labels_width(lg, w);
+	lo.labw = labels_width(v, w);
 	lo.textx = lo.timew + 1 + (lo.labw > 0 ? lo.labw + 1 : 0);
 	lo.textw = w - lo.textx;
 	if (lo.textw < 10) {
@@ -498,12 +493,12 @@ logs_pane_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	}
 	if (lo.textw < 1)
 		return;
-	have_sel = logs_selection(lg, &sel);
+	have_sel = logs_selection(v, &sel);
 	if (!have_sel) {
-		ui_put(win, 1, 0, lg->ring->count == 0 ? _("no lines yet") :
+		ui_put(win, 1, 0, v->lg->ring->count == 0 ? _("no lines yet") :
 		    _("no line matches the filter"), w, ui_attr(COLOR_ROLE_DIM));
 		if (v->follow)
-			lg->ring->seen_seq = lg->ring->next_seq;
+			v->lg->ring->seen_seq = v->lg->ring->next_seq;
 		return;
 	}
 	seqs = xcalloc((size_t)height + 1, sizeof *seqs);
@@ -512,10 +507,10 @@ logs_pane_draw(struct app *app, void *data, WINDOW *win, bool focused)
 		bottom = sel;
 	else {
 		bottom = v->bottom;
-		if (bottom < sel || log_ring_get(lg->ring, bottom) == NULL ||
-		    !logs_seek(lg, &bottom, -1, true))
+		if (bottom < sel || log_ring_get(v->lg->ring, bottom) == NULL ||
+		    !logs_seek(v, &bottom, -1, true))
 			bottom = sel;
-		n = fill_up(lg, &lo, bottom, height, seqs, nrows, &cut);
+		n = fill_up(v, &lo, bottom, height, seqs, nrows, &cut);
 		if (sel < seqs[0] || (sel == seqs[0] && cut > 0)) {
 			/* The selection went above the view: it becomes the
 			 * top line, the view's bottom follows from it. */
@@ -524,27 +519,27 @@ logs_pane_draw(struct app *app, void *data, WINDOW *win, bool focused)
 
 			bottom = sel;
 			for (;;) {
-				size_t *rows, k = line_rows(lg, &lo, log_ring_get(lg->ring, q), &rows);
+				size_t *rows, k = line_rows(v, &lo, log_ring_get(v->lg->ring, q), &rows);
 
 				free(rows);
 				if (used + (int)k > height && q != sel)
 					break;
 				used += (int)k;
 				bottom = q;
-				if (!logs_seek(lg, &q, +1, false))
+				if (!logs_seek(v, &q, +1, false))
 					break;
 			}
 		}
 		v->bottom = bottom;
 	}
-	n = fill_up(lg, &lo, bottom, height, seqs, nrows, &cut);
+	n = fill_up(v, &lo, bottom, height, seqs, nrows, &cut);
 	y = 1;
 	for (size_t i = 0; i < n; i++) {
-		struct log_line *ln = log_ring_get(lg->ring, seqs[i]);
-		size_t *rows, k = line_rows(lg, &lo, ln, &rows);
+		struct log_line *ln = log_ring_get(v->lg->ring, seqs[i]);
+		size_t *rows, k = line_rows(v, &lo, ln, &rows);
 		size_t skip = i == 0 ? (size_t)cut : 0;
 
-		draw_line(lg, win, y, &lo, ln, rows, k, skip, h - y, focused && !v->follow && seqs[i] == sel);
+		draw_line(v, win, y, &lo, ln, rows, k, skip, h - y, focused && !v->follow && seqs[i] == sel);
 		y += (int)(k - skip);
 		free(rows);
 	}
@@ -552,7 +547,7 @@ logs_pane_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	 * later is not skipping.  Paused, only where the user goes counts
 	 * (pause_at), not lines the view slid to as older ones left. */
 	if (v->follow)
-		lg->ring->seen_seq = lg->ring->next_seq;
+		v->lg->ring->seen_seq = v->lg->ring->next_seq;
 	free(seqs);
 	free(nrows);
 }

@@ -4,12 +4,12 @@
  * `f`/`F` filter, `w` wraps, h/l scroll sideways, Enter shows a line
  * whole, ':query' changes the query.  This file holds the view state and
  * the keys; logs_draw.c draws. */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/logs.h"
-#include "ceres/logs_ui.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/features/logs.h"
+#include "logs_ui.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +37,8 @@ static const char *const logs_help[] = {
 /* ---- Which lines are shown ---- */
 
 static bool
-visible(struct logs *lg, struct log_line *ln)
+visible(struct logs_view *v, struct log_line *ln)
 {
-	struct logs_view *v = &lg->view;
 	size_t ms, me;
 	bool ok = true;
 
@@ -59,9 +58,9 @@ visible(struct logs *lg, struct log_line *ln)
 /* Move *seq to the nearest visible line in direction dir (-1 older, +1
  * newer), *seq itself included when incl.  False when there is none. */
 bool
-logs_seek(struct logs *lg, uint64_t *seq, int dir, bool incl)
+logs_seek(struct logs_view *v, uint64_t *seq, int dir, bool incl)
 {
-	struct log_ring *r = lg->ring;
+	struct log_ring *r = v->lg->ring;
 	uint64_t first = log_ring_first(r), q = *seq;
 
 	if (r->count == 0)
@@ -78,7 +77,7 @@ logs_seek(struct logs *lg, uint64_t *seq, int dir, bool incl)
 		q = dir < 0 ? q - 1 : q + 1;
 	}
 	for (;;) {
-		if (visible(lg, log_ring_get(r, q))) {
+		if (visible(v, log_ring_get(r, q))) {
 			*seq = q;
 			return true;
 		}
@@ -89,47 +88,45 @@ logs_seek(struct logs *lg, uint64_t *seq, int dir, bool incl)
 }
 
 bool
-logs_newest(struct logs *lg, uint64_t *seq)
+logs_newest(struct logs_view *v, uint64_t *seq)
 {
-	*seq = lg->ring->next_seq;
-	return lg->ring->count > 0 && logs_seek(lg, seq, -1, true);
+	*seq = v->lg->ring->next_seq;
+	return v->lg->ring->count > 0 && logs_seek(v, seq, -1, true);
 }
 
 /* The selected line, kept on a visible line that is still held. */
 bool
-logs_selection(struct logs *lg, uint64_t *seq)
+logs_selection(struct logs_view *v, uint64_t *seq)
 {
-	struct logs_view *v = &lg->view;
 
 	if (v->follow)
-		return logs_newest(lg, seq);
-	if (lg->ring->count == 0)
+		return logs_newest(v, seq);
+	if (v->lg->ring->count == 0)
 		return false;
-	if (!logs_seek(lg, &v->sel, -1, true) && !logs_seek(lg, &v->sel, +1, true))
+	if (!logs_seek(v, &v->sel, -1, true) && !logs_seek(v, &v->sel, +1, true))
 		return false;
 	*seq = v->sel;
 	return true;
 }
 
 static void
-pause_at(struct logs *lg, uint64_t sel)
+pause_at(struct logs_view *v, uint64_t sel)
 {
-	struct logs_view *v = &lg->view;
 
 	if (v->follow) {
 		v->follow = false;
-		v->pause_seq = lg->ring->next_seq;
+		v->pause_seq = v->lg->ring->next_seq;
 		v->bottom = sel;
 	}
 	v->sel = sel;
-	if (sel + 1 > lg->ring->seen_seq)
-		lg->ring->seen_seq = sel + 1;
+	if (sel + 1 > v->lg->ring->seen_seq)
+		v->lg->ring->seen_seq = sel + 1;
 }
 
 /* ---- Details ---- */
 
 static void
-details(struct app *app, struct logs *lg, struct log_line *ln)
+details(struct app *app, struct logs_view *v, struct log_line *ln)
 {
 	struct strbuf sb;
 	char ts[48], local[64], hms[40];
@@ -143,7 +140,7 @@ details(struct app *app, struct logs *lg, struct log_line *ln)
 	snprintf(local, sizeof local, "%s.%09lld", hms, (long long)(ln->ts % 1000000000));
 	strftime(hms, sizeof hms, " %Z", &tm);
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "%s: %s\n", _("Time"), loki_ts_format(ln->ts, ts, sizeof ts));
+	strbuf_addf(&sb, "%s: %s\n", _("Time"), fmt_rfc3339_ns(ln->ts, ts, sizeof ts));
 	strbuf_addf(&sb, "%s: %lld ns\n", _("Timestamp"), (long long)ln->ts);
 	strbuf_addf(&sb, "%s: %s%s\n", _("Local time"), local, hms);
 	if (ln->level != LOG_LEVEL_NONE)
@@ -164,71 +161,71 @@ details(struct app *app, struct logs *lg, struct log_line *ln)
 	}
 	free(rows);
 	ui_text_overlay(app, _("Log line"), strbuf_detach(&sb));
-	(void)lg;
+	(void)v;
 }
 
 /* ---- Search and filters ---- */
 
 static bool
-matches(struct logs *lg, uint64_t q)
+matches(struct logs_view *v, uint64_t q)
 {
-	struct log_line *ln = log_ring_get(lg->ring, q);
+	struct log_line *ln = log_ring_get(v->lg->ring, q);
 	size_t ms, me;
 
-	return log_regex_find(&lg->view.search, ln->text, ln->len, 0, &ms, &me);
+	return log_regex_find(&v->search, ln->text, ln->len, 0, &ms, &me);
 }
 
 /* The next matching visible line from the selection, older (dir < 0) or
  * newer; the selection itself counts when incl. */
 static void
-search_step(struct app *app, struct logs *lg, int dir, bool incl)
+search_step(struct app *app, struct logs_view *v, int dir, bool incl)
 {
 	uint64_t q;
 
-	if (!log_regex_active(&lg->view.search)) {
+	if (!log_regex_active(&v->search)) {
 		ui_message(app, UI_MSG_INFO, "%s", _("no search: type / and a pattern"));
 		return;
 	}
-	if (!logs_selection(lg, &q))
+	if (!logs_selection(v, &q))
 		return;
-	if (!incl && !logs_seek(lg, &q, dir, false)) {
+	if (!incl && !logs_seek(v, &q, dir, false)) {
 		ui_message(app, UI_MSG_WARN, "%s", dir < 0 ? _("no older match") : _("no newer match"));
 		return;
 	}
 	for (;;) {
-		if (matches(lg, q)) {
-			pause_at(lg, q);
+		if (matches(v, q)) {
+			pause_at(v, q);
 			return;
 		}
-		if (!logs_seek(lg, &q, dir, false))
+		if (!logs_seek(v, &q, dir, false))
 			break;
 	}
 	ui_message(app, UI_MSG_WARN, dir < 0 ? _("no older match for %s") : _("no newer match for %s"),
-	    lg->view.search.pattern);
+	    v->search.pattern);
 }
 
 static void
 search_cb(struct app *app, const char *answer, void *arg)
 {
-	struct logs *lg = arg;
+	struct logs_view *v = arg;
 	char *cause = NULL;
 
 	if (answer == NULL)
 		return;
 	if (*answer == '\0') {
-		log_regex_clear(&lg->view.search);
+		log_regex_clear(&v->search);
 		return;
 	}
-	if (log_regex_set(&lg->view.search, answer, true, &cause) != 0) {
+	if (log_regex_set(&v->search, answer, true, &cause) != 0) {
 		ui_message(app, UI_MSG_ERROR, _("search: %s"), cause);
 		free(cause);
 		return;
 	}
-	search_step(app, lg, -1, true);
+	search_step(app, v, -1, true);
 }
 
 static void
-filter_set(struct app *app, struct logs *lg, struct log_regex *re, const char *answer, const char *what)
+filter_set(struct app *app, struct logs_view *v, struct log_regex *re, const char *answer, const char *what)
 {
 	char *cause = NULL;
 
@@ -241,107 +238,105 @@ filter_set(struct app *app, struct logs *lg, struct log_regex *re, const char *a
 		free(cause);
 		return;
 	}
-	if (++lg->view.vis_gen == 0)
-		lg->view.vis_gen = 1;
+	if (++v->vis_gen == 0)
+		v->vis_gen = 1;
 	app_dirty(app);
 }
 
 static void
 include_cb(struct app *app, const char *answer, void *arg)
 {
-	struct logs *lg = arg;
+	struct logs_view *v = arg;
 
-	filter_set(app, lg, &lg->view.include, answer, _("include filter"));
+	filter_set(app, v, &v->include, answer, _("include filter"));
 }
 
 static void
 exclude_cb(struct app *app, const char *answer, void *arg)
 {
-	struct logs *lg = arg;
+	struct logs_view *v = arg;
 
-	filter_set(app, lg, &lg->view.exclude, answer, _("exclude filter"));
+	filter_set(app, v, &v->exclude, answer, _("exclude filter"));
 }
 
 /* ---- Keys ---- */
 
 static void
-move_sel(struct logs *lg, int dir, int count)
+move_sel(struct logs_view *v, int dir, int count)
 {
 	uint64_t q;
 
-	if (!logs_selection(lg, &q))
+	if (!logs_selection(v, &q))
 		return;
-	for (int i = 0; i < count && logs_seek(lg, &q, dir, false); i++)
+	for (int i = 0; i < count && logs_seek(v, &q, dir, false); i++)
 		;
-	pause_at(lg, q);
+	pause_at(v, q);
 }
 
 static int
-logs_key(struct app *app, void *data, int key)
+logs_key(struct app *app, void *data, void *view, int key)
 {
-	struct logs *lg = data;
-	struct logs_view *v;
+	struct logs_view *v = view;
 	uint64_t q;
 	int page;
 
-	if (lg == NULL || lg->src == NULL)
+	if (data == NULL || v->f->src == NULL)
 		return KEY_UNHANDLED;
-	v = &lg->view;
 	page = v->height > 2 ? v->height - 1 : 1;
 	switch (key) {
 	case 'p':
 		if (v->follow) {
-			if (logs_newest(lg, &q))
-				pause_at(lg, q);
+			if (logs_newest(v, &q))
+				pause_at(v, q);
 			else {
 				v->follow = false;
-				v->pause_seq = lg->ring->next_seq;
+				v->pause_seq = v->lg->ring->next_seq;
 			}
 		} else
 			v->follow = true;
 		break;
 	case 'k': case KEY_UP:
-		move_sel(lg, -1, 1);
+		move_sel(v, -1, 1);
 		break;
 	case 'j': case KEY_DOWN:
 		if (!v->follow)
-			move_sel(lg, +1, 1);
+			move_sel(v, +1, 1);
 		break;
 	case KEY_PPAGE:
-		move_sel(lg, -1, page);
+		move_sel(v, -1, page);
 		break;
 	case KEY_NPAGE:
 		if (!v->follow)
-			move_sel(lg, +1, page);
+			move_sel(v, +1, page);
 		break;
 	case 'g': case KEY_HOME:
-		q = log_ring_first(lg->ring);
-		if (logs_seek(lg, &q, +1, true))
-			pause_at(lg, q);
+		q = log_ring_first(v->lg->ring);
+		if (logs_seek(v, &q, +1, true))
+			pause_at(v, q);
 		break;
 	case 'G': case KEY_END:
 		v->follow = true;
 		break;
 	case '\r': case '\n': case KEY_ENTER:
-		if (logs_selection(lg, &q))
-			details(app, lg, log_ring_get(lg->ring, q));
+		if (logs_selection(v, &q))
+			details(app, v, log_ring_get(v->lg->ring, q));
 		break;
 	case '/':
-		ui_prompt(app, "/", v->search.pattern, search_cb, lg);
+		ui_prompt(app, "/", v->search.pattern, search_cb, v);
 		break;
 	case 'n':
-		search_step(app, lg, -1, false);
+		search_step(app, v, -1, false);
 		break;
 	case 'N':
-		search_step(app, lg, +1, false);
+		search_step(app, v, +1, false);
 		break;
 	case 'f':
 		ui_prompt(app, _("show lines matching (PCRE2, empty: all): "), v->include.pattern,
-		    include_cb, lg);
+		    include_cb, v);
 		break;
 	case 'F':
 		ui_prompt(app, _("hide lines matching (PCRE2, empty: none): "), v->exclude.pattern,
-		    exclude_cb, lg);
+		    exclude_cb, v);
 		break;
 	case 'W':
 		v->wrap = !v->wrap;
@@ -364,18 +359,18 @@ logs_key(struct app *app, void *data, int key)
 static bool
 query_cmd(struct app *app, const char *args, void *arg)
 {
-	struct logs *lg = arg;
+	struct logs_view *v = arg;
 
-	if (lg->src == NULL) {
+	if (v->f->src == NULL) {
 		ui_message(app, UI_MSG_ERROR, "%s", _("Loki is not configured"));
 		return true;
 	}
 	if (args == NULL || *args == '\0') {
-		ui_message(app, UI_MSG_INFO, _("query: %s"), lg->query);
+		ui_message(app, UI_MSG_INFO, _("query: %s"), v->lg->query);
 		return true;
 	}
-	lg->view.follow = true;
-	loki_set_query(lg->src, args);
+	v->follow = true;
+	logs_set_query(v->f, args);
 	ui_message(app, UI_MSG_INFO, _("tailing %s"), args);
 	return true;
 }
@@ -383,29 +378,58 @@ query_cmd(struct app *app, const char *args, void *arg)
 static char **
 query_complete(struct app *app, const char *args, void *arg)
 {
-	struct logs *lg = arg;
+	struct logs_view *v = arg;
 	size_t n;
 
 	(void)app;
-	return logql_complete(args, lg->labels, lg->nlabels, &n);
+	return logql_complete(args, v->lg->labels, v->lg->nlabels, &n);
+}
+
+static void *
+logs_view_new(struct app *app, void *data)
+{
+	struct logs_view *v = xcalloc(1, sizeof *v);
+
+	v->f = data;
+	v->lg = v->f != NULL ? &v->f->lg : NULL;
+	v->no_color = app->opt.no_color;
+	v->follow = true;
+	v->vis_gen = 1;
+	return v;
 }
 
 static void
-logs_attach(struct app *app, void *data)
+logs_view_free(void *view)
 {
-	struct logs *lg = data;
+	struct logs_view *v = view;
 
-	if (lg == NULL)
+	if (v == NULL)
 		return;
-	ui_command_register(app, "query", query_cmd, lg);
-	ui_command_complete(app, "query", query_complete, lg);
+	log_regex_clear(&v->search);
+	log_regex_clear(&v->include);
+	log_regex_clear(&v->exclude);
+	free(v);
+}
+
+static void
+logs_attach(struct app *app, void *data, void *view)
+{
+	struct logs_view *v = view;
+
+	if (data == NULL)
+		return;
+	ui_command_register(app, "query", query_cmd, v);
+	ui_command_complete(app, "query", query_complete, v);
 }
 
 const struct pane_ops logs_pane = {
 	.name = "logs",
 	.title = N_("Logs"),
+	.view_new = logs_view_new,
+	.view_free = logs_view_free,
 	.draw = logs_pane_draw,
 	.key = logs_key,
 	.help = logs_help,
+	.global_keys = "p",
 	.attach = logs_attach,
 };

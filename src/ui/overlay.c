@@ -1,10 +1,10 @@
 /* Overlays: modal windows above the panes (details, menus, lists), and
  * the scrolling text viewer most details views use. */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui_internal.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ui_internal.h"
+#include "ceres/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -181,4 +181,10 @@ ui_text_overlay(struct app *app, const char *title, char *text)
 		p = nl + 1;
 	}
 	ui_overlay_open(app, title, &text_ops, tv);
+}
+
+int
+ui_overlay_depth(const struct app *app)
+{
+	return app->ui != NULL ? app->ui->noverlays : 0;
 }

@@ -1,11 +1,11 @@
 /* The one-line prompt of the status line: text answers (comments,
  * durations, ':' commands with history) and y/n confirmations.  Input is
  * wide characters, so Cyrillic comments edit correctly. */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui_internal.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ui_internal.h"
+#include "ceres/util/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,12 +2,12 @@
  * of the selected category with their status and evidence.  Enter shows
  * the check's runbook page (installed in PKGDATADIR/runbooks, or
  * ./doc/runbooks in a source tree). */
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/readiness.h"
-#include "ceres/sanitize.h"
-#include "ceres/ui.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/features/readiness.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +30,22 @@ static const char *const readiness_help[] = {
 	"r", N_("poll every source now (the score follows)"),
 	NULL,
 };
+
+/* The pane's view: the selected category, the selection in each, and
+ * the first row shown. */
+struct readiness_view {
+	int	 cat;
+	size_t	 sel[RD_NCATEGORIES];
+	size_t	 top;
+};
+
+static void *
+readiness_view_new(struct app *app, void *data)
+{
+	(void)app;
+	(void)data;
+	return xcalloc(1, sizeof(struct readiness_view));
+}
 
 static enum color_role
 status_role(enum rd_status s)
@@ -77,13 +93,14 @@ bar(WINDOW *win, int y, int x, int width, int score, int max, bool any)
 }
 
 static void
-draw_categories(struct readiness *r, WINDOW *win, int y, int w, bool focused)
+draw_categories(struct readiness *r, const struct readiness_view *v, WINDOW *win, int y, int w,
+    bool focused)
 {
 	int namew = 15, barw = w >= 90 ? 30 : w >= 60 ? 16 : 8;
 
 	for (int c = 0; c < RD_NCATEGORIES; c++) {
 		const struct rd_cat_score *cs = &r->score.cat[c];
-		bool sel = c == r->cat;
+		bool sel = c == v->cat;
 		attr_t a = sel && focused ? ui_attr(COLOR_ROLE_SELECTION) : sel ? A_BOLD : A_NORMAL;
 		char nums[64];
 		int x = 0;
@@ -113,9 +130,10 @@ draw_categories(struct readiness *r, WINDOW *win, int y, int w, bool focused)
 }
 
 static void
-readiness_draw(struct app *app, void *data, WINDOW *win, bool focused)
+readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
 	struct readiness *r = data;
+	struct readiness_view *v = view;
 	int h = getmaxy(win), w = getmaxx(win), y = 0, rows, titlew;
 	size_t n, *sel;
 	char line[160];
@@ -123,20 +141,20 @@ readiness_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	if (r == NULL)
 		return;
 	readiness_update(app, r);
-	n = readiness_count((enum rd_category)r->cat);
-	sel = &r->sel[r->cat];
+	n = readiness_count((enum rd_category)v->cat);
+	sel = &v->sel[v->cat];
 	if (*sel >= n)
 		*sel = n > 0 ? n - 1 : 0;
 	snprintf(line, sizeof line, _("Score %d/%d (%d%%)   passed %d  failed %d  unknown %d (not counted)"),
 	    r->score.score, r->score.max, r->score.percent, r->score.passed, r->score.failed, r->score.unknown);
 	ui_put(win, y++, 0, line, w, A_BOLD);
 	if (h >= RD_NCATEGORIES + 5) {
-		draw_categories(r, win, y, w, focused);
+		draw_categories(r, v, win, y, w, focused);
 		y += RD_NCATEGORIES;
 	} else {
-		const struct rd_cat_score *cs = &r->score.cat[r->cat];
+		const struct rd_cat_score *cs = &r->score.cat[v->cat];
 
-		snprintf(line, sizeof line, "◂ %s %d/%d ▸", _(rd_category_title((enum rd_category)r->cat)),
+		snprintf(line, sizeof line, "◂ %s %d/%d ▸", _(rd_category_title((enum rd_category)v->cat)),
 		    cs->score, cs->max);
 		ui_put(win, y++, 0, line, w, ui_attr(COLOR_ROLE_HIGHLIGHT));
 	}
@@ -145,26 +163,26 @@ readiness_draw(struct app *app, void *data, WINDOW *win, bool focused)
 	rows = h - y;
 	if (rows <= 0)
 		return;
-	if (*sel < r->top)
-		r->top = *sel;
-	if (*sel >= r->top + (size_t)rows)
-		r->top = *sel - (size_t)rows + 1;
-	if (r->top >= n)
-		r->top = 0;
+	if (*sel < v->top)
+		v->top = *sel;
+	if (*sel >= v->top + (size_t)rows)
+		v->top = *sel - (size_t)rows + 1;
+	if (v->top >= n)
+		v->top = 0;
 	/* As wide as the longest title of the category, leaving the evidence
 	 * at least three fifths of the line. */
 	titlew = 12;
 	for (size_t k = 0; k < n; k++) {
-		int tw = text_width(_(rd_checks[readiness_check_at((enum rd_category)r->cat, k)].title));
+		int tw = text_width(_(rd_checks[readiness_check_at((enum rd_category)v->cat, k)].title));
 
 		if (tw > titlew)
 			titlew = tw;
 	}
 	if (titlew > w * 2 / 5)
 		titlew = w * 2 / 5 > 12 ? w * 2 / 5 : 12;
-	for (int row = 0; row < rows && r->top + (size_t)row < n; row++) {
-		size_t k = r->top + (size_t)row;
-		int i = readiness_check_at((enum rd_category)r->cat, k);
+	for (int row = 0; row < rows && v->top + (size_t)row < n; row++) {
+		size_t k = v->top + (size_t)row;
+		int i = readiness_check_at((enum rd_category)v->cat, k);
 		const struct rd_result *res = &r->res[i];
 		bool isel = focused && k == *sel;
 		attr_t base = isel ? ui_attr(COLOR_ROLE_SELECTION) : A_NORMAL;
@@ -251,30 +269,31 @@ show_runbook(struct app *app, int i, const struct rd_result *res)
 }
 
 static int
-readiness_key(struct app *app, void *data, int key)
+readiness_key(struct app *app, void *data, void *view, int key)
 {
 	struct readiness *r = data;
+	struct readiness_view *v = view;
 	size_t n, *sel;
 
 	if (r == NULL)
 		return KEY_UNHANDLED;
-	n = readiness_count((enum rd_category)r->cat);
-	sel = &r->sel[r->cat];
+	n = readiness_count((enum rd_category)v->cat);
+	sel = &v->sel[v->cat];
 	switch (key) {
 	case 'h': case KEY_LEFT: case '[':
-		r->cat = (r->cat + RD_NCATEGORIES - 1) % RD_NCATEGORIES;
-		r->top = 0;
+		v->cat = (v->cat + RD_NCATEGORIES - 1) % RD_NCATEGORIES;
+		v->top = 0;
 		break;
 	case 'l': case KEY_RIGHT: case ']':
-		r->cat = (r->cat + 1) % RD_NCATEGORIES;
-		r->top = 0;
+		v->cat = (v->cat + 1) % RD_NCATEGORIES;
+		v->top = 0;
 		break;
 	case 'j': case 'k': case 'g': case 'G': case KEY_DOWN: case KEY_UP:
 	case KEY_NPAGE: case KEY_PPAGE: case KEY_HOME: case KEY_END:
 		ui_list_move(key, sel, n, 10);
 		break;
 	case '\r': case '\n': case KEY_ENTER: {
-		int i = readiness_check_at((enum rd_category)r->cat, *sel);
+		int i = readiness_check_at((enum rd_category)v->cat, *sel);
 
 		if (i >= 0) {
 			readiness_update(app, r);
@@ -292,6 +311,8 @@ readiness_key(struct app *app, void *data, int key)
 const struct pane_ops readiness_pane = {
 	.name = "readiness",
 	.title = N_("Readiness"),
+	.view_new = readiness_view_new,
+	.view_free = free,
 	.draw = readiness_draw,
 	.key = readiness_key,
 	.help = readiness_help,

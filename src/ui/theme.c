@@ -3,9 +3,9 @@
  * NO_COLOR or a terminal without colours: then attributes only, and a
  * role with a background colour becomes reverse video so the header bar
  * and the selection stay visible). */
-#include "ceres/app.h"
-#include "ceres/theme.h"
-#include "ceres/ui.h"
+#include "ceres/core/app.h"
+#include "ceres/ui/theme.h"
+#include "ceres/ui/ui.h"
 
 #include <string.h>
 

@@ -2,10 +2,10 @@
  * names, the search path (user themes first, then $CERES_TOP_THEME_PATH,
  * then the installed ones) and "inherit".  The format is in
  * doc/themes.md; nothing here touches the terminal. */
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/theme.h"
-#include "ceres/util.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/theme.h"
+#include "ceres/util/util.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -1,14 +1,13 @@
 /* The console: curses set-up and teardown, the layout of the five panes,
  * header and status line, key dispatch (overlay, prompt, focused pane,
  * global keys), and the main loop with one redraw per pass. */
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/i18n.h"
-#include "ceres/sanitize.h"
-#include "ceres/theme.h"
-#include "ceres/ui.h"
-#include "ceres/ui_internal.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/ui/theme.h"
+#include "ceres/ui/ui.h"
+#include "ui_internal.h"
+#include "ceres/util/util.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -103,12 +102,14 @@ ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
 	return used;
 }
 
-/* Panes shown in this layout, and where. */
+/* Panes shown in this layout, and where: the rows of ui_layout share
+ * the height by weight (the last takes what is left), the panes of a
+ * row share its width (the last takes what is left). */
 static void
 layout(struct app *app)
 {
 	struct ui *ui = app->ui;
-	int h = LINES, w = COLS, body = h - 2;
+	int h = LINES, w = COLS, body = h - 2, weights = 0, y = 1;
 	bool small = w < 80 || h < 24;
 
 	for (int i = 0; i < FEATURE_COUNT; i++) {
@@ -125,21 +126,47 @@ layout(struct app *app)
 			wbkgdset(ui->win[ui->focus], ' ' | ui_attr(COLOR_ROLE_NORMAL));
 		return;
 	}
-	{
-		int top = body * 2 / 5, mid = body * 3 / 10, bot = body - top - mid;
-		int left = w / 2;
+	for (const struct ui_layout_row *r = ui_layout; r->weight > 0; r++)
+		weights += r->weight;
+	for (const struct ui_layout_row *r = ui_layout; r->weight > 0; r++) {
+		int rh = r[1].weight > 0 ? body * r->weight / weights : body - (y - 1), n = 0, x = 0;
 
-		ui->win[FEATURE_HEALTH] = newwin(top, left, 1, 0);
-		ui->win[FEATURE_ALERTS] = newwin(top, w - left, 1, left);
-		ui->win[FEATURE_LOGS] = newwin(mid, w, 1 + top, 0);
-		ui->win[FEATURE_ACTIVITY] = newwin(bot, left, 1 + top + mid, 0);
-		ui->win[FEATURE_READINESS] = newwin(bot, w - left, 1 + top + mid, left);
+		while (n < UI_LAYOUT_COLS && r->panes[n] >= 0)
+			n++;
+		for (int k = 0; k < n; k++) {
+			int cw = k + 1 < n ? w / n : w - x;
+
+			ui->win[r->panes[k]] = newwin(rh, cw, y, x);
+			x += cw;
+		}
+		y += rh;
 	}
 	for (int i = 0; i < FEATURE_COUNT; i++) {
 		if (ui->win[i] != NULL) {
 			keypad(ui->win[i], TRUE);
 			wbkgdset(ui->win[i], ' ' | ui_attr(COLOR_ROLE_NORMAL));
 		}
+	}
+}
+
+/* The header fragments of the hooks, " │ "-separated. */
+static void
+header_hooks(struct app *app, char *buf, size_t n)
+{
+	struct ui *ui = app->ui;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ui->nheaders && used + 1 < n; i++) {
+		char part[128];
+
+		part[0] = '\0';
+		ui->headers[i].fn(app, ui->headers[i].arg, part, sizeof part);
+		if (part[0] == '\0')
+			continue;
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", used > 0 ? " │ " : "", part);
+		if (used >= n)
+			used = n - 1;
 	}
 }
 
@@ -183,7 +210,7 @@ draw_header(struct app *app)
 
 		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr_block(r) | A_BOLD);
 	}
-	actions_header(app, extra, sizeof extra);
+	header_hooks(app, extra, sizeof extra);
 	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
 	    clock, _("data age"), age, *extra != '\0' ? " │ " : "", extra,
 	    app->read_only ? " │ " : "", app->read_only ? _("READ-ONLY") : "");
@@ -219,7 +246,7 @@ draw_pane(struct app *app, int i)
 {
 	struct ui *ui = app->ui;
 	WINDOW *w = ui->win[i];
-	const struct pane_ops *p = features[i]->pane;
+	const struct pane_ops *p = ui_panes[i];
 	bool focused = ui->focus == i;
 	char title[128];
 	attr_t ba = focused ? ui_attr(COLOR_ROLE_TITLE) : ui_attr(COLOR_ROLE_BORDER);
@@ -239,7 +266,7 @@ draw_pane(struct app *app, int i)
 		inner = derwin(w, getmaxy(w) - 2, getmaxx(w) - 2, 1, 1);
 		if (inner != NULL) {
 			if (p->draw != NULL)
-				p->draw(app, app->feature_data[i], inner, focused);
+				p->draw(app, app->feature_data[i], ui->view[i], inner, focused);
 			delwin(inner);
 		}
 	}
@@ -322,6 +349,45 @@ help_open(struct app *app)
 	ui_text_overlay(app, _("Help"), command_help_text(app));
 }
 
+/* Keys added by other layers: those of the focused pane first, then the
+ * ones that work anywhere, in the order they were added. */
+static bool
+key_hooks(struct app *app, int key)
+{
+	struct ui *ui = app->ui;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ui->nkeys; i++) {
+			const struct ui_key *k = &ui->keys[i].k;
+
+			if (k->key != key || (pass == 0 ? k->pane != ui->focus : k->pane != UI_ANY_PANE))
+				continue;
+			if (k->run(app, k->arg))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A key a pane takes from anywhere (the logs pane's "p"). */
+static void
+pane_global_key(struct app *app, int key)
+{
+	struct ui *ui = app->ui;
+
+	if (key <= 0 || key >= 0x80)
+		return;
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		const struct pane_ops *p = ui_panes[i];
+
+		if (p->global_keys == NULL || strchr(p->global_keys, key) == NULL ||
+		    p->key == NULL || app->feature_data[i] == NULL)
+			continue;
+		p->key(app, app->feature_data[i], ui->view[i], key);
+		return;
+	}
+}
+
 static void
 handle_key(struct app *app, int key)
 {
@@ -334,12 +400,13 @@ handle_key(struct app *app, int key)
 	}
 	if (overlay_key(app, key))
 		return;
-	p = features[ui->focus]->pane;
-	if (p->key != NULL && p->key(app, app->feature_data[ui->focus], key) == KEY_HANDLED) {
+	p = ui_panes[ui->focus];
+	if (p->key != NULL && p->key(app, app->feature_data[ui->focus], ui->view[ui->focus],
+	    key) == KEY_HANDLED) {
 		app_dirty(app);
 		return;
 	}
-	if (actions_key(app, key)) {
+	if (key_hooks(app, key)) {
 		app_dirty(app);
 		return;
 	}
@@ -375,12 +442,8 @@ handle_key(struct app *app, int key)
 	case KEY_RESIZE:
 		ui->need_layout = true;
 		break;
-	case 'p':
-		/* "p pause logs" works from any pane, as the key list promises. */
-		if (features[FEATURE_LOGS]->pane->key != NULL && app->feature_data[FEATURE_LOGS] != NULL)
-			features[FEATURE_LOGS]->pane->key(app, app->feature_data[FEATURE_LOGS], 'p');
-		break;
 	default:
+		pane_global_key(app, key);
 		break;
 	}
 	app_dirty(app);
@@ -437,18 +500,110 @@ rotate_tick(void *arg)
 	app->ui->rotate_timer = loop_timer_add(app->loop, app->opt.rotate, rotate_tick, app);
 }
 
-static void
-ui_free(struct app *app)
+/* Make every pane's view again (at start and after a site switch: the
+ * old views point into the old features' data) and let the panes
+ * register their commands. */
+void
+ui_views_reset(struct app *app)
+{
+	struct ui *ui = app->ui;
+
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		const struct pane_ops *p = ui_panes[i];
+
+		if (ui->view[i] != NULL && p->view_free != NULL)
+			p->view_free(ui->view[i]);
+		ui->view[i] = NULL;
+		if (p->view_new != NULL)
+			ui->view[i] = p->view_new(app, app->feature_data[i]);
+		if (p->attach != NULL)
+			p->attach(app, app->feature_data[i], ui->view[i]);
+	}
+	ui->need_layout = true;
+	app_dirty(app);
+}
+
+void
+ui_on_site_switch(struct app *app, ui_site_fn fn)
+{
+	if (app->ui != NULL)
+		app->ui->switch_site = fn;
+}
+
+void *
+ui_view(struct app *app, int index)
+{
+	if (app->ui == NULL || index < 0 || index >= FEATURE_COUNT)
+		return NULL;
+	return app->ui->view[index];
+}
+
+void
+ui_key_add(struct app *app, const void *owner, const struct ui_key *k)
 {
 	struct ui *ui = app->ui;
 
 	if (ui == NULL)
 		return;
+	ui->keys = xreallocarray(ui->keys, ui->nkeys + 1, sizeof *ui->keys);
+	ui->keys[ui->nkeys].owner = owner;
+	ui->keys[ui->nkeys].k = *k;
+	ui->nkeys++;
+}
+
+void
+ui_header_add(struct app *app, const void *owner, ui_header_fn fn, void *arg)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL)
+		return;
+	ui->headers = xreallocarray(ui->headers, ui->nheaders + 1, sizeof *ui->headers);
+	ui->headers[ui->nheaders].owner = owner;
+	ui->headers[ui->nheaders].fn = fn;
+	ui->headers[ui->nheaders].arg = arg;
+	ui->nheaders++;
+}
+
+void
+ui_hooks_remove(struct app *app, const void *owner)
+{
+	struct ui *ui = app->ui;
+	size_t k = 0;
+
+	if (ui == NULL)
+		return;
+	for (size_t i = 0; i < ui->nkeys; i++)
+		if (ui->keys[i].owner != owner)
+			ui->keys[k++] = ui->keys[i];
+	ui->nkeys = k;
+	k = 0;
+	for (size_t i = 0; i < ui->nheaders; i++)
+		if (ui->headers[i].owner != owner)
+			ui->headers[k++] = ui->headers[i];
+	ui->nheaders = k;
+}
+
+void
+ui_stop(struct app *app)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL)
+		return;
+	loop_fd_del(app->loop, STDIN_FILENO);
+	if (ui->started) {
+		endwin();
+		signals_set_tty_restore(false);
+	}
 	while (ui_overlay_active(app))
 		ui_overlay_close(app);
-	for (int i = 0; i < FEATURE_COUNT; i++)
+	for (int i = 0; i < FEATURE_COUNT; i++) {
 		if (ui->win[i] != NULL)
 			delwin(ui->win[i]);
+		if (ui->view[i] != NULL && ui_panes[i]->view_free != NULL)
+			ui_panes[i]->view_free(ui->view[i]);
+	}
 	command_free_all(ui);
 	for (size_t i = 0; i < ui->nhist; i++)
 		free(ui->hist[i]);
@@ -458,12 +613,14 @@ ui_free(struct app *app)
 	if (ui->rotate_timer != NULL)
 		loop_timer_cancel(app->loop, ui->rotate_timer);
 	theme_free(ui->theme);
+	free(ui->keys);
+	free(ui->headers);
 	free(ui);
 	app->ui = NULL;
 }
 
 int
-app_run_tui(struct app *app)
+ui_start(struct app *app)
 {
 	struct ui *ui = xcalloc(1, sizeof *ui);
 	char *cause = NULL;
@@ -476,14 +633,15 @@ app_run_tui(struct app *app)
 	if ((ui->theme = theme_load(theme_name(app), &cause)) == NULL) {
 		fprintf(stderr, "ceres-top: %s\n", cause);
 		free(cause);
-		ui_free(app);
-		return 1;
+		ui_stop(app);
+		return -1;
 	}
 	if (initscr() == NULL) {
 		fprintf(stderr, "ceres-top: %s\n", _("cannot initialise the terminal"));
-		ui_free(app);
-		return 1;
+		ui_stop(app);
+		return -1;
 	}
+	ui->started = true;
 	signals_set_tty_restore(true);
 	cbreak();
 	noecho();
@@ -494,15 +652,20 @@ app_run_tui(struct app *app)
 	curs_set(0);
 	theme_apply(ui->theme, app->opt.no_color);
 	loop_fd_set(app->loop, STDIN_FILENO, LOOP_READ, on_tty, app);
-	for (int i = 0; i < FEATURE_COUNT; i++)
-		if (features[i]->pane->attach != NULL)
-			features[i]->pane->attach(app, app->feature_data[i]);
-	actions_start(app);
-	for (size_t i = 0; i < app->nsources; i++)
-		source_poll_now(app->sources[i]);
+	ui_views_reset(app);
 	if (app->opt.rotate > 0)
 		ui->rotate_timer = loop_timer_add(app->loop, app->opt.rotate, rotate_tick, app);
 	app->model.dirty = true;
+	return 0;
+}
+
+/* Draw and dispatch until the operator quits: one redraw per pass of the
+ * loop when something changed, and at least once a second (the clock). */
+void
+ui_run(struct app *app)
+{
+	struct ui *ui = app->ui;
+
 	while (!app->quit) {
 		double now = now_wall();
 		long second = (long)now;
@@ -519,11 +682,4 @@ app_run_tui(struct app *app)
 		if ((long)now_wall() != second)
 			app->model.dirty = true;
 	}
-	loop_fd_del(app->loop, STDIN_FILENO);
-	endwin();
-	signals_set_tty_restore(false);
-	ui_free(app);
-	/* After the overlays are gone: they point into the actions' state. */
-	actions_stop(app);
-	return 0;
 }

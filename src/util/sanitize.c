@@ -6,8 +6,8 @@
  * no byte below 0x20 (but newlines where asked for) nor 0x7f and no C1
  * code point.  For log lines, SGR colour sequences can instead be lifted
  * out as colour spans (sanitize_sgr); the raw sequence never survives. */
-#include "ceres/sanitize.h"
-#include "ceres/util.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
 
 #include <stdint.h>
 #include <string.h>

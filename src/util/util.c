@@ -1,7 +1,7 @@
 /* Checked allocation, the string buffer, time and number parsing used by
  * every module.  Allocation failure aborts: a console without memory
  * cannot do anything useful, and partial states are worse. */
-#include "ceres/util.h"
+#include "ceres/util/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -452,4 +452,54 @@ str_trim(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
+}
+
+/* FNV-1a with a seed, then a splitmix64 avalanche so that close inputs
+ * spread: for hash tables and sets, not for anything an attacker could
+ * exploit beyond slowing a table down. */
+uint64_t
+hash64(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	/* Final avalanche (splitmix64) so that close inputs spread. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+/* RFC 3339 with nanoseconds, UTC, trailing zeros trimmed (Go's
+ * RFC3339Nano): "2026-01-03T10:37:00.123456789Z"; "-" before 1970. */
+char *
+fmt_rfc3339_ns(int64_t ns, char *buf, size_t n)
+{
+	time_t secs = (time_t)(ns / 1000000000);
+	long frac = (long)(ns % 1000000000);
+	struct tm tm;
+	char base[32], fr[16];
+	int fl;
+
+	if (ns < 0) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	gmtime_r(&secs, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (frac == 0) {
+		snprintf(buf, n, "%sZ", base);
+		return buf;
+	}
+	fl = snprintf(fr, sizeof fr, "%09ld", frac);
+	while (fl > 0 && fr[fl - 1] == '0')
+		fr[--fl] = '\0';
+	snprintf(buf, n, "%s.%sZ", base, fr);
+	return buf;
 }

@@ -1,8 +1,9 @@
 /* Fuzz the alerts area's Alertmanager parsers on the same bytes: alerts
  * (grouped, indexed), silences (counted against the alerts, and rebuilt
  * into a POST body that must be JSON again), status, silence id, errors. */
-#include "ceres/alerts.h"
-#include "ceres/util.h"
+#include "ceres/sources/alerts.h"
+#include "ceres/features/alerts.h"
+#include "ceres/util/util.h"
 #include "fuzz.h"
 
 #include <cJSON.h>

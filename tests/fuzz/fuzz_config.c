@@ -1,6 +1,6 @@
 /* Fuzz the config parser: any bytes give a config or a file:line error,
  * never a crash, a leak or a secret in the dump. */
-#include "ceres/config.h"
+#include "ceres/core/config.h"
 #include "fuzz.h"
 
 /* Lines of the dump that read "key = value" (maybe with a ; comment). */

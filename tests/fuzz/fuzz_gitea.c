@@ -1,7 +1,8 @@
 /* Fuzz the Gitea parsers of the activity area: feeds, commits, pulls,
  * releases, hooks, version and error bodies, all on the same bytes, then
  * the events through the timeline. */
-#include "ceres/activity.h"
+#include "ceres/sources/activity.h"
+#include "ceres/features/activity.h"
 #include "fuzz.h"
 
 #include <math.h>

@@ -1,8 +1,8 @@
 /* Fuzz every health judge.  Input: "STATUS\n" then the body; without a
  * leading number the first two bytes pick the status.  Each judge sees
  * the same answer. */
-#include "ceres/health.h"
-#include "ceres/util.h"
+#include "ceres/sources/health.h"
+#include "ceres/util/util.h"
 #include "fuzz.h"
 
 static const health_judge_fn judges[] = {

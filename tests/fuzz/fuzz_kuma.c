@@ -1,6 +1,6 @@
 /* Fuzz the Uptime Kuma parser: the input is "status page JSON \0
  * heartbeat JSON"; without a NUL it is the heartbeats alone. */
-#include "ceres/health.h"
+#include "ceres/sources/health.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(kuma)

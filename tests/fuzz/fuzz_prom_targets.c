@@ -1,5 +1,5 @@
 /* Fuzz the Prometheus /api/v1/targets parser. */
-#include "ceres/health.h"
+#include "ceres/sources/health.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(prom_targets)

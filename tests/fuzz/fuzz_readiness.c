@@ -5,7 +5,8 @@
  * Gitea hooks, Redis INFO, the backup and webhook state files.  Each is
  * applied twice to the same struct: a later poll overwrites an earlier
  * one without leaking it. */
-#include "ceres/readiness.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/features/readiness.h"
 #include "fuzz.h"
 
 #define TWICE(call) do { for (int t_ = 0; t_ < 2; t_++) { char *c_ = NULL;	\

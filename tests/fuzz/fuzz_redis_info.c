@@ -1,5 +1,5 @@
 /* Fuzz the Redis INFO parser (a plain socket answer: any bytes). */
-#include "ceres/health.h"
+#include "ceres/sources/health.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(redis_info)

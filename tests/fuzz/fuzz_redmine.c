@@ -1,7 +1,8 @@
 /* Fuzz the Redmine parsers of the activity area: issue lists, one issue
  * with journals, projects and statuses on the same bytes, then the events
  * of every issue. */
-#include "ceres/activity.h"
+#include "ceres/sources/activity.h"
+#include "ceres/features/activity.h"
 #include "fuzz.h"
 
 #include <math.h>

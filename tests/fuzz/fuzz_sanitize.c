@@ -1,7 +1,7 @@
 /* Fuzz the terminal sanitizer: whatever comes in, what goes out is valid
  * UTF-8 without a control character, an escape, a C1 control or a bidi
  * override; sanitizing twice changes nothing; widths are sane. */
-#include "ceres/sanitize.h"
+#include "ceres/util/sanitize.h"
 #include "fuzz.h"
 
 /* Strict UTF-8 check that also rejects what must never reach a terminal.

@@ -1,7 +1,7 @@
 /* Fuzz the theme file parser: any bytes give a theme or a file:line
  * error, never a crash; a parsed theme describes itself and that
  * description parses again. */
-#include "ceres/theme.h"
+#include "ceres/ui/theme.h"
 #include "fuzz.h"
 
 #include <string.h>

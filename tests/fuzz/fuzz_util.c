@@ -1,6 +1,6 @@
 /* Fuzz the small parsers of util.c (times, durations, numbers) and the
  * URL redaction that guards secrets in URLs. */
-#include "ceres/util.h"
+#include "ceres/util/util.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(util)

@@ -2,7 +2,7 @@
  * say: webhook answers (secret URL masked), the Gitea hooks list, the
  * webhook state file (update then look up again), the audit log view,
  * the backup command shown, and test payloads built from odd strings. */
-#include "ceres/actions.h"
+#include "ceres/actions/actions.h"
 #include "fuzz.h"
 
 #include <cJSON.h>

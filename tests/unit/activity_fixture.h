@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/util.h"
+#include "ceres/util/util.h"
 
 static __attribute__((unused)) char *
 fixture(const char *rel, size_t *len)

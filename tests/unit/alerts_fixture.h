@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/util.h"
+#include "ceres/util/util.h"
 
 static char *
 fixture(const char *name, size_t *len)

@@ -9,7 +9,8 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "ceres/activity.h"
+#include "ceres/sources/activity.h"
+#include "ceres/features/activity.h"
 #include "activity_fixture.h"
 
 static void

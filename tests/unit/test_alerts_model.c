@@ -7,8 +7,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "ceres/alerts.h"
-#include "ceres/util.h"
+#include "ceres/sources/alerts.h"
+#include "ceres/features/alerts.h"
+#include "ceres/util/util.h"
 #include "alerts_fixture.h"
 
 static struct alert_set *

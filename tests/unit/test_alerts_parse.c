@@ -9,8 +9,9 @@
 
 #include <cJSON.h>
 
-#include "ceres/alerts.h"
-#include "ceres/util.h"
+#include "ceres/sources/alerts.h"
+#include "ceres/features/alerts.h"
+#include "ceres/util/util.h"
 #include "alerts_fixture.h"
 
 static struct alert_set *

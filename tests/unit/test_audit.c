@@ -16,10 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ceres/actions.h"
-#include "ceres/app.h"
-#include "ceres/audit.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/core/app.h"
+#include "ceres/actions/audit.h"
+#include "ceres/util/file.h"
+#include "ceres/util/util.h"
 
 struct fixture {
 	char		*dir;
@@ -65,7 +66,7 @@ teardown(void **state)
 static char *
 slurp(const char *path, size_t *len)
 {
-	char *cause = NULL, *s = actions_read_file(path, 1 << 20, len, &cause);
+	char *cause = NULL, *s = file_read_small(path, 1 << 20, len, &cause);
 
 	free(cause);
 	return s;

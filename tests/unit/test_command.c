@@ -11,10 +11,10 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "ceres/app.h"
-#include "ceres/ui.h"
-#include "ceres/ui_internal.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/ui/ui.h"
+#include "../../src/ui/ui_internal.h"
+#include "ceres/util/util.h"
 
 static int calls_a, calls_b;
 static char last_args[64];

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ceres/config.h"
-#include "ceres/util.h"
+#include "ceres/core/config.h"
+#include "ceres/util/util.h"
 
 static char	*tmpdir;
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/health.h"
-#include "ceres/util.h"
+#include "ceres/sources/health.h"
+#include "ceres/util/util.h"
 
 static char *
 slurp(const char *name, size_t *len)

@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/logs.h"
-#include "ceres/util.h"
+#include "ceres/sources/logs.h"
+#include "ceres/features/logs.h"
+#include "ceres/util/util.h"
 
 #define NSTREAMS	5
 #define MAXN		20000

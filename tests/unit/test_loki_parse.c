@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/logs.h"
-#include "ceres/util.h"
+#include "ceres/sources/logs.h"
+#include "ceres/features/logs.h"
+#include "ceres/util/util.h"
 
 static char *
 fixture(const char *name, size_t *len)
@@ -75,15 +76,15 @@ test_ts_format(void **state)
 	char b[48];
 
 	(void)state;
-	assert_string_equal(loki_ts_format(INT64_C(1767436620123456789), b, sizeof b),
+	assert_string_equal(fmt_rfc3339_ns(INT64_C(1767436620123456789), b, sizeof b),
 	    "2026-01-03T10:37:00.123456789Z");
-	assert_string_equal(loki_ts_format(INT64_C(1767436620000000000), b, sizeof b),
+	assert_string_equal(fmt_rfc3339_ns(INT64_C(1767436620000000000), b, sizeof b),
 	    "2026-01-03T10:37:00Z");
-	assert_string_equal(loki_ts_format(INT64_C(1767436620100000000), b, sizeof b),
+	assert_string_equal(fmt_rfc3339_ns(INT64_C(1767436620100000000), b, sizeof b),
 	    "2026-01-03T10:37:00.1Z");
-	assert_string_equal(loki_ts_format(INT64_C(1767436620000000001), b, sizeof b),
+	assert_string_equal(fmt_rfc3339_ns(INT64_C(1767436620000000001), b, sizeof b),
 	    "2026-01-03T10:37:00.000000001Z");
-	assert_string_equal(loki_ts_format(0, b, sizeof b), "1970-01-01T00:00:00Z");
+	assert_string_equal(fmt_rfc3339_ns(0, b, sizeof b), "1970-01-01T00:00:00Z");
 }
 
 static void

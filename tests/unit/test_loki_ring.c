@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/logs.h"
-#include "ceres/util.h"
+#include "ceres/sources/logs.h"
+#include "ceres/features/logs.h"
+#include "ceres/util/util.h"
 
 static struct loki_label app_gitea[] = { { "app", "gitea" }, { "host", "h1" } };
 static struct loki_label app_caddy[] = { { "app", "caddy" }, { "host", "h1" } };

@@ -15,10 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ceres/config.h"
-#include "ceres/model.h"
-#include "ceres/readiness.h"
-#include "ceres/util.h"
+#include "ceres/core/config.h"
+#include "ceres/model/services.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/features/readiness.h"
+#include "ceres/util/util.h"
 
 struct fx {
 	struct config	*cfg;

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/readiness.h"
-#include "ceres/util.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/features/readiness.h"
+#include "ceres/util/util.h"
 
 static char *
 fixture(const char *name, size_t *len)

@@ -1,6 +1,7 @@
 /* Readiness probes on health rows, Prometheus, Loki, Tempo, webhooks,
  * Gitea and local files: pass, fail and unknown with their evidence. */
 #include "test_readiness_fx.h"
+#include "ceres/core/paths.h"
 
 static const char *const platform[] = { "keycloak", "grafana", "nextcloud", "gitea", "wikijs", "redmine",
 	"mattermost", "prometheus", "loki", "tempo", "alertmanager", "uptime_kuma", "caddy", "postgres", "redis" };
@@ -357,17 +358,17 @@ test_state_path(void **state)
 	(void)state;
 	fx_init(&f, "[ceres]\nsite = x\n");
 	setenv("XDG_STATE_HOME", "/xdg", 1);
-	p = rd_state_path(f.cfg, "backup.json");
+	p = paths_state_file(f.cfg, "backup.json");
 	assert_string_equal(p, "/xdg/ceres-top/backup.json");
 	free(p);
 	unsetenv("XDG_STATE_HOME");
 	setenv("HOME", "/home/op", 1);
-	p = rd_state_path(f.cfg, "webhooks.json");
+	p = paths_state_file(f.cfg, "webhooks.json");
 	assert_string_equal(p, "/home/op/.local/state/ceres-top/webhooks.json");
 	free(p);
 	fx_free(&f);
 	fx_init(&f, "[ceres]\nstate_dir = /var/lib/ceres-top\n");
-	p = rd_state_path(f.cfg, "backup.json");
+	p = paths_state_file(f.cfg, "backup.json");
 	assert_string_equal(p, "/var/lib/ceres-top/backup.json");
 	free(p);
 	fx_free(&f);

@@ -12,10 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ceres/config.h"
-#include "ceres/model.h"
-#include "ceres/readiness.h"
-#include "ceres/util.h"
+#include "ceres/core/config.h"
+#include "ceres/model/services.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/features/readiness.h"
+#include "ceres/util/util.h"
 
 static void
 test_score_weights(void **state)

@@ -3,12 +3,12 @@
  * follow a redirect to another host, the size cap holds, URL redaction
  * drops all user information.  The backends are tiny HTTP servers inside
  * the test's own event loop, so nothing here needs the network or sleeps. */
-#include "ceres/app.h"
-#include "ceres/health.h"
-#include "ceres/loop.h"
-#include "ceres/sanitize.h"
-#include "ceres/source.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/sources/health.h"
+#include "ceres/core/loop.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/core/source.h"
+#include "ceres/util/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/app.h"
-#include "ceres/render.h"
-#include "ceres/util.h"
+#include "ceres/core/app.h"
+#include "ceres/render/render.h"
+#include "ceres/util/util.h"
 
 static const struct source_ops fake_ops = { .kind = "http" };
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/sanitize.h"
+#include "ceres/util/sanitize.h"
 
 struct hostile {
 	const char	*name;

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ceres/theme.h"
-#include "ceres/util.h"
+#include "ceres/ui/theme.h"
+#include "ceres/util/util.h"
 
 #ifndef THEMES_DIR
 #define THEMES_DIR "themes"

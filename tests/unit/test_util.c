@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/sanitize.h"
-#include "ceres/util.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
 
 static void
 test_duration(void **state)

@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceres/actions.h"
-#include "ceres/util.h"
+#include "ceres/actions/actions.h"
+#include "ceres/util/file.h"
+#include "ceres/util/util.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "tests/fixtures"
@@ -24,7 +25,7 @@ fixture(const char *name, size_t *len)
 {
 	const char *dir = getenv("FIXTURES_DIR");
 	char *path = xasprintf("%s/webhook/%s", dir != NULL ? dir : FIXTURES_DIR, name), *cause = NULL;
-	char *buf = actions_read_file(path, 1 << 20, len, &cause);
+	char *buf = file_read_small(path, 1 << 20, len, &cause);
 
 	if (buf == NULL)
 		fail_msg("%s", cause);

@@ -1,0 +1,20 @@
+/* Where ceres-top keeps what outlives a run (backup and webhook test
+ * state, the audit log, the audit spool), and where it finds the files it
+ * ships (themes, runbooks).  One answer for every layer that reads or
+ * writes them. */
+#ifndef CERES_PATHS_H
+#define CERES_PATHS_H
+
+struct config;
+
+/* [ceres] state_dir (with ~ expanded), else $XDG_STATE_HOME/ceres-top
+ * when that is an absolute path, else ~/.local/state/ceres-top (HOME,
+ * or the password database when HOME is unset).  NULL when there is no
+ * home at all.  The caller frees the result. */
+char *paths_state_dir(const struct config *c);
+/* <state dir>/<name>, or NULL as above. */
+char *paths_state_file(const struct config *c, const char *name);
+/* [ceres] audit_log (with ~ expanded), else <state dir>/audit.log. */
+char *paths_audit_log(const struct config *c);
+
+#endif

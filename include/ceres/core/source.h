@@ -1,0 +1,86 @@
+/* A source polls one backend: start a round of requests, parse the
+ * answers into the model, schedule the next round (with backoff after a
+ * failure).  Every backend module implements struct source_ops. */
+#ifndef CERES_SOURCE_H
+#define CERES_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "ceres/core/loop.h"
+
+struct app;
+struct source;
+
+struct source_ops {
+	const char	*kind;			/* "prometheus", "http", ... */
+	/* Begin one poll round: issue requests with source_http() or
+	 * source_async_begin().  The round ends when all of them ended. */
+	void		(*start)(struct source *s);
+	/* Called when a round ends (ok or not), after the last answer. */
+	void		(*round_end)(struct source *s);
+	/* Cancel anything in flight and free s->data. */
+	void		(*free)(struct source *s);
+};
+
+struct source {
+	const struct source_ops	*ops;
+	struct app		*app;
+	char			*name;		/* "prometheus", "service grafana" */
+	void			*data;		/* the module's own state */
+
+	double			 interval;	/* seconds between rounds */
+	double			 timeout;	/* per request */
+	size_t			 max_bytes;	/* per response */
+
+	/* Round state. */
+	int			 pending;
+	bool			 in_round;
+	char			*round_error;	/* first error of this round */
+	double			 round_started;
+	double			 round_latency_ms;
+
+	/* Results, for the sources list, data age and backoff. */
+	bool			 ok;
+	bool			 polled;	/* at least one round ended */
+	char			*error;		/* last round's error, NULL if ok */
+	double			 latency_ms;
+	double			 last_ok;	/* wall clock, 0 never */
+	double			 last_round;	/* wall clock */
+	int			 failures;	/* consecutive failed rounds */
+	double			 retry_after;	/* server asked us to wait (this round) */
+	double			 retry_until;	/* monotonic: no request before this */
+	unsigned		 rounds;
+	struct loop_timer	*timer;
+	bool			 once_only;	/* --once: do not reschedule */
+	/* Advisory sources gather evidence (readiness) rather than watch a
+	 * service: their failures do not make --once report "unreachable". */
+	bool			 advisory;
+	void			*inflight;	/* requests of this round (source.c) */
+};
+
+struct source *source_new(struct app *app, const struct source_ops *ops, const char *name, void *data);
+void source_free(struct source *s);
+/* Start a round now (cancelling a pending timer); no-op while in a round. */
+void source_poll_now(struct source *s);
+
+/* Issue a request as part of the current round.  The request inherits the
+ * source's timeout and size cap when its own are 0. */
+void source_http(struct source *s, const struct http_request *req, http_cb cb, void *arg);
+/* For non-HTTP work (libpq, sockets): count it into the round. */
+void source_async_begin(struct source *s);
+void source_async_end(struct source *s);
+/* Record an error for this round (first one wins); printf-style. */
+void source_error(struct source *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A copy of backend text with every configured secret (token, API key,
+ * password, webhook URL and its last path segment) replaced by
+ * "<redacted>": for servers that echo the credentials they were sent.
+ * source_error() applies it; use it for backend text put in the model. */
+char *source_scrub(const struct source *s, const char *text);
+
+/* Seconds since the last good round, or -1 if never. */
+double source_age(const struct source *s);
+/* True when the data is older than 3 intervals. */
+bool source_stale(const struct source *s);
+
+#endif

@@ -1,0 +1,76 @@
+/* Readiness: the platform's enterprise checklist as live checks.  Each
+ * check is one row of the table in src/features/readiness/checks.c (id,
+ * category, title, weight, probe); a probe is a pure function that reads
+ * the evidence gathered by the readiness sources (struct rd_data), the
+ * health rows (struct model) and the config, and answers pass / fail /
+ * unknown with one line saying what it saw.  Adding a check is one table
+ * row and one probe function. */
+#ifndef CERES_FEATURES_READINESS_H
+#define CERES_FEATURES_READINESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "ceres/model/readiness.h"
+
+struct app;
+struct config;
+struct model;
+
+/* What a probe reads.  model and config may not be NULL. */
+struct rd_ctx {
+	const struct rd_data	*d;
+	const struct model	*model;
+	const struct config	*config;
+	double			 now;		/* wall clock */
+};
+typedef void (*rd_probe_fn)(const struct rd_ctx *ctx, struct rd_result *out);
+
+struct rd_check {
+	const char		*id;		/* stable: "availability.ha_postgres" */
+	enum rd_category	 category;
+	const char		*title;		/* N_() */
+	int			 weight;	/* 1 nice, 2 important, 3 critical */
+	rd_probe_fn		 probe;
+	const char		*remedy;	/* N_() one-line fix, when no runbook page */
+};
+extern const struct rd_check rd_checks[];
+extern const size_t rd_ncheck;
+const struct rd_check *rd_check_find(const char *id);
+
+/* Probe result helpers: format (printf), make one safe line, truncate at
+ * a UTF-8 boundary with an ellipsis. */
+void rd_set(struct rd_result *out, enum rd_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Unknown because the fetch did not answer: "<what> not configured",
+ * "<what>: waiting for the first answer", "<what>: <error>".  Returns true
+ * when it decided (the fetch is not RD_OK). */
+bool rd_unknown_unless_ok(struct rd_result *out, const struct rd_fetch *f, const char *what);
+
+/* Score = passed weight / weight of the decided checks; unknown checks
+ * are counted apart and never as pass. */
+void rd_score_compute(const struct rd_check *checks, const struct rd_result *res, size_t n,
+    struct rd_score *out);
+/* Run every probe (res has rd_ncheck entries), then score. */
+void rd_evaluate(const struct rd_ctx *ctx, struct rd_result *res, struct rd_score *score);
+
+/* ---- the feature's state (src/features/readiness.c) ---------------- */
+struct loop_timer;
+struct readiness {
+	struct app		*app;
+	struct rd_data		*d;
+	struct loop_timer	*files_timer;	/* local files are read on a timer, not a source */
+	double			 files_interval;
+	struct rd_result	*res;		/* rd_ncheck entries */
+	struct rd_score		 score;
+	bool			 evaluated;
+	unsigned		 gen_data, gen_model;
+	double			 evaluated_at;	/* monotonic */
+};
+/* Re-run the probes when evidence, health rows or the clock moved. */
+void readiness_update(struct app *app, struct readiness *r);
+/* Index into rd_checks of the n-th check of a category, or -1. */
+int readiness_check_at(enum rd_category cat, size_t n);
+size_t readiness_count(enum rd_category cat);
+
+
+
+#endif

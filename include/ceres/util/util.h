@@ -1,0 +1,78 @@
+/* Small helpers shared by every module: checked allocation, a growable
+ * string buffer, time helpers.  Allocation failure aborts: there is no
+ * sensible way for a console to go on without memory. */
+#ifndef CERES_UTIL_H
+#define CERES_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifndef __GNUC__
+#define __attribute__(x)
+#endif
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t m);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Replace *slot with a copy of s (or NULL), freeing the old value. */
+void str_set(char **slot, const char *s);
+
+struct strbuf {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+};
+void strbuf_init(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *strbuf_detach(struct strbuf *sb);
+
+/* Monotonic seconds, and wall-clock seconds since the epoch. */
+double now_mono(void);
+double now_wall(void);
+/* RFC 3339 UTC with seconds ("2026-11-26T10:00:00Z") into buf (>= 32). */
+char *fmt_rfc3339(double t, char *buf, size_t n);
+/* The same with nanoseconds from ns since the epoch, trailing zeros
+ * trimmed (Go's RFC3339Nano). */
+char *fmt_rfc3339_ns(int64_t ns, char *buf, size_t n);
+/* Parse RFC 3339 / ISO 8601 (with optional fraction and offset); -1 on error. */
+int parse_rfc3339(const char *s, double *out);
+/* "3s", "5m", "2h", "4d" style age. */
+char *fmt_age(double seconds, char *buf, size_t n);
+/* Parse a duration such as 30m, 4h, 1d, 90s, 1h30m; -1 on error. */
+int parse_duration(const char *s, double *out);
+
+/* Parse a whole number in [min,max]; -1 on error (no atoi). */
+int parse_long(const char *s, long min, long max, long *out);
+int parse_double(const char *s, double *out);
+
+/* "scheme://host/…" form of a URL, safe to show (no user info, path, query). */
+char *url_redact(const char *url);
+
+/* A parsed JSON tree costs ~80 bytes per value however few bytes the
+ * value took: 8 MiB of "[0,0,0,..." is 4 million values, 350 MB of
+ * cJSON.  Parsers of backend answers refuse more than JSON_MAX_VALUES
+ * (~32 MB of tree; a real 8 MiB answer has a few hundred thousand).
+ * json_too_complex() counts without parsing, in one pass. */
+#define JSON_MAX_VALUES	400000
+bool json_too_complex(const char *buf, size_t len);
+
+/* A 64-bit hash of n bytes (tables, sets; not cryptographic). */
+uint64_t hash64(const void *p, size_t n, uint64_t seed);
+
+bool str_has_prefix(const char *s, const char *prefix);
+char *str_trim(char *s);
+
+#endif

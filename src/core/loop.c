@@ -1,0 +1,586 @@
+/* The event loop: one curl multi handle polled together with the extra
+ * descriptors (terminal, libpq and redis sockets, signal self-pipe, child
+ * pipes) by curl_multi_poll(), plus one-shot timers.  Transfers report
+ * through a callback that runs exactly once. */
+#include "ceres/core/loop.h"
+#include "ceres/util/util.h"
+
+#include <curl/curl.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define DEFAULT_MAX_BYTES	(8u << 20)
+#define MAX_REDIRECTS		5
+
+struct fd_watch {
+	int		 fd;
+	int		 events;
+	loop_fd_cb	 cb;
+	void		*arg;
+};
+
+struct loop_timer {
+	double			 when;		/* monotonic */
+	loop_timer_cb		 cb;
+	void			*arg;
+	struct loop_timer	*next;
+};
+
+struct http_handle {
+	struct loop		*loop;
+	CURL			*easy;
+	struct curl_slist	*hdrs;
+	http_cb			 cb;
+	void			*arg;
+	struct strbuf		 body;
+	size_t			 max;
+	bool			 truncated;
+	char			 errbuf[CURL_ERROR_SIZE];
+	double			 started;
+	int			 redirects;
+	/* A copy of the request, to re-issue it on a permitted redirect. */
+	char			*url;
+	char			*method;
+	char			**headers;
+	char			*req_body;
+	size_t			 req_body_len;
+	struct http_request	 req;
+	char			*userpwd;
+	struct http_handle	*next;
+	struct http_handle	*prev;
+};
+
+struct loop {
+	CURLM			*multi;
+	struct fd_watch		*fds;
+	size_t			 nfds;
+	struct loop_timer	*timers;
+	struct http_handle	*handles;
+	int			 running;
+};
+
+struct loop *
+loop_new(char **cause)
+{
+	struct loop *l;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		*cause = xstrdup("curl_global_init failed");
+		return NULL;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->multi = curl_multi_init();
+	if (l->multi == NULL) {
+		free(l);
+		*cause = xstrdup("curl_multi_init failed");
+		return NULL;
+	}
+	return l;
+}
+
+static void http_handle_free(struct loop *l, struct http_handle *h);
+
+void
+loop_free(struct loop *l)
+{
+	struct loop_timer *t, *tn;
+
+	if (l == NULL)
+		return;
+	while (l->handles != NULL)
+		http_handle_free(l, l->handles);
+	for (t = l->timers; t != NULL; t = tn) {
+		tn = t->next;
+		free(t);
+	}
+	free(l->fds);
+	curl_multi_cleanup(l->multi);
+	free(l);
+	curl_global_cleanup();
+}
+
+void
+loop_fd_set(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
+{
+	for (size_t i = 0; i < l->nfds; i++) {
+		if (l->fds[i].fd == fd) {
+			l->fds[i].events = events;
+			l->fds[i].cb = cb;
+			l->fds[i].arg = arg;
+			return;
+		}
+	}
+	l->fds = xreallocarray(l->fds, l->nfds + 1, sizeof *l->fds);
+	l->fds[l->nfds].fd = fd;
+	l->fds[l->nfds].events = events;
+	l->fds[l->nfds].cb = cb;
+	l->fds[l->nfds].arg = arg;
+	l->nfds++;
+}
+
+void
+loop_fd_del(struct loop *l, int fd)
+{
+	for (size_t i = 0; i < l->nfds; i++) {
+		if (l->fds[i].fd == fd) {
+			l->fds[i] = l->fds[l->nfds - 1];
+			l->nfds--;
+			return;
+		}
+	}
+}
+
+struct loop_timer *
+loop_timer_add(struct loop *l, double delay, loop_timer_cb cb, void *arg)
+{
+	struct loop_timer *t = xcalloc(1, sizeof *t), **pp;
+
+	t->when = now_mono() + (delay > 0 ? delay : 0);
+	t->cb = cb;
+	t->arg = arg;
+	/* Keep the list sorted by deadline; it holds a few dozen timers. */
+	for (pp = &l->timers; *pp != NULL && (*pp)->when <= t->when; pp = &(*pp)->next)
+		;
+	t->next = *pp;
+	*pp = t;
+	return t;
+}
+
+void
+loop_timer_cancel(struct loop *l, struct loop_timer *t)
+{
+	struct loop_timer **pp;
+
+	if (t == NULL)
+		return;
+	for (pp = &l->timers; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			free(t);
+			return;
+		}
+	}
+}
+
+int
+loop_http_running(const struct loop *l)
+{
+	int n = 0;
+
+	for (struct http_handle *h = l->handles; h != NULL; h = h->next)
+		n++;
+	return n;
+}
+
+static size_t
+on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct http_handle *h = userdata;
+	size_t n = size * nmemb;
+
+	if (h->body.len + n > h->max) {
+		h->truncated = true;
+		return 0;	/* aborts the transfer: CURLE_WRITE_ERROR */
+	}
+	strbuf_add(&h->body, ptr, n);
+	return n;
+}
+
+static char **
+copy_headers(const char **hdrs)
+{
+	size_t n = 0;
+	char **out;
+
+	while (hdrs != NULL && hdrs[n] != NULL)
+		n++;
+	out = xcalloc(n + 1, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(hdrs[i]);
+	return out;
+}
+
+static int
+http_setup(struct loop *l, struct http_handle *h)
+{
+	CURL *e = curl_easy_init();
+	double timeout = h->req.timeout > 0 ? h->req.timeout : 10;
+
+	if (e == NULL)
+		return -1;
+	h->easy = e;
+	curl_easy_setopt(e, CURLOPT_URL, h->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, h);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	/* A Content-Length over the cap fails before a byte is buffered. */
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "ceres-top/" PACKAGE_VERSION);
+	/* Decompression is counted against the cap in on_write, so a gzip
+	 * bomb stops at max_bytes of output. */
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* Redirects are followed by hand (see http_done) so that a request
+	 * with credentials never goes to another host. */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	if (h->req.insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (h->req.certinfo)
+		curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+	if (h->userpwd != NULL) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERPWD, h->userpwd);
+	}
+	for (char **hp = h->headers; *hp != NULL; hp++)
+		h->hdrs = curl_slist_append(h->hdrs, *hp);
+	/* No "Expect: 100-continue" round trip on POSTs. */
+	h->hdrs = curl_slist_append(h->hdrs, "Expect:");
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdrs);
+	if (h->req_body != NULL) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)h->req_body_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, h->req_body);
+	}
+	if (h->method != NULL) {
+		if (strcmp(h->method, "HEAD") == 0)
+			curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+		else
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, h->method);
+	}
+	if (curl_multi_add_handle(l->multi, e) != CURLM_OK)
+		return -1;
+	return 0;
+}
+
+struct http_handle *
+loop_http(struct loop *l, const struct http_request *req, http_cb cb, void *arg)
+{
+	struct http_handle *h = xcalloc(1, sizeof *h);
+
+	h->loop = l;
+	h->cb = cb;
+	h->arg = arg;
+	h->req = *req;
+	h->url = xstrdup(req->url);
+	h->method = req->method != NULL ? xstrdup(req->method) : NULL;
+	h->headers = copy_headers(req->headers);
+	if (req->body != NULL) {
+		h->req_body = xstrndup(req->body, req->body_len);
+		h->req_body_len = req->body_len;
+	}
+	h->userpwd = req->userpwd != NULL ? xstrdup(req->userpwd) : NULL;
+	h->req.url = NULL;
+	h->req.method = NULL;
+	h->req.headers = NULL;
+	h->req.body = NULL;
+	h->req.userpwd = NULL;
+	h->max = req->max_bytes > 0 ? req->max_bytes : DEFAULT_MAX_BYTES;
+	strbuf_init(&h->body);
+	strbuf_add(&h->body, "", 0);
+	h->started = now_mono();
+	h->next = l->handles;
+	if (l->handles != NULL)
+		l->handles->prev = h;
+	l->handles = h;
+	if (http_setup(l, h) != 0) {
+		/* Report through the loop, never re-entrantly. */
+		snprintf(h->errbuf, sizeof h->errbuf, "cannot start transfer");
+	}
+	return h;
+}
+
+static void
+http_handle_free(struct loop *l, struct http_handle *h)
+{
+	if (h->easy != NULL) {
+		curl_multi_remove_handle(l->multi, h->easy);
+		curl_easy_cleanup(h->easy);
+	}
+	curl_slist_free_all(h->hdrs);
+	strbuf_free(&h->body);
+	free(h->url);
+	free(h->method);
+	for (char **hp = h->headers; hp != NULL && *hp != NULL; hp++)
+		free(*hp);
+	free(h->headers);
+	free(h->req_body);
+	if (h->userpwd != NULL) {
+		/* Secrets do not linger in freed memory. */
+		memset(h->userpwd, 0, strlen(h->userpwd));
+		free(h->userpwd);
+	}
+	if (h->prev != NULL)
+		h->prev->next = h->next;
+	else
+		l->handles = h->next;
+	if (h->next != NULL)
+		h->next->prev = h->prev;
+	free(h);
+}
+
+void
+loop_http_cancel(struct loop *l, struct http_handle *h)
+{
+	if (h != NULL)
+		http_handle_free(l, h);
+}
+
+static int
+same_host(const char *a, const char *b)
+{
+	CURLU *ua = curl_url(), *ub = curl_url();
+	char *ha = NULL, *hb = NULL, *pa = NULL, *pb = NULL, *sa = NULL, *sb = NULL;
+	int same = 0;
+
+	if (curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+	    curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK &&
+	    curl_url_get(ua, CURLUPART_HOST, &ha, 0) == CURLUE_OK &&
+	    curl_url_get(ub, CURLUPART_HOST, &hb, 0) == CURLUE_OK &&
+	    curl_url_get(ua, CURLUPART_PORT, &pa, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    curl_url_get(ub, CURLUPART_PORT, &pb, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    curl_url_get(ua, CURLUPART_SCHEME, &sa, 0) == CURLUE_OK &&
+	    curl_url_get(ub, CURLUPART_SCHEME, &sb, 0) == CURLUE_OK)
+		same = strcasecmp(ha, hb) == 0 && strcmp(pa, pb) == 0 && strcmp(sa, sb) == 0;
+	curl_free(ha); curl_free(hb); curl_free(pa); curl_free(pb); curl_free(sa); curl_free(sb);
+	curl_url_cleanup(ua);
+	curl_url_cleanup(ub);
+	return same;
+}
+
+static double
+cert_expiry(CURL *e)
+{
+	struct curl_certinfo *ci = NULL;
+	struct tm tm;
+
+	if (curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
+	    ci->num_of_certs < 1)
+		return 0;
+	for (struct curl_slist *s = ci->certinfo[0]; s != NULL; s = s->next) {
+		if (strncasecmp(s->data, "Expire date:", 12) == 0) {
+			const char *v = s->data + 12;
+			char *end;
+
+			memset(&tm, 0, sizeof tm);
+			end = strptime(v, "%b %d %H:%M:%S %Y GMT", &tm);
+			if (end == NULL)
+				end = strptime(v, "%Y-%m-%d %H:%M:%S GMT", &tm);
+			if (end != NULL)
+				return (double)timegm(&tm);
+		}
+	}
+	return 0;
+}
+
+/* Whether a request carries a secret, whatever its caller said: basic
+ * auth, or a header such as Authorization, Cookie, X-Redmine-API-Key or a
+ * token.  Such a request never follows a redirect to another host. */
+static bool
+carries_credentials(const struct http_handle *h)
+{
+	if (h->req.authenticated || h->userpwd != NULL)
+		return true;
+	for (char **hp = h->headers; *hp != NULL; hp++) {
+		size_t n = strcspn(*hp, ":");
+		char name[64];
+
+		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), *hp);
+		for (char *c = name; *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (strcmp(name, "authorization") == 0 || strcmp(name, "cookie") == 0 ||
+		    strstr(name, "key") != NULL || strstr(name, "token") != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* A finished transfer: follow a permitted redirect, else report. */
+static void
+http_done(struct loop *l, struct http_handle *h, CURLcode rc)
+{
+	struct http_response r;
+	char *ctype = NULL, *ip = NULL, *loc = NULL;
+	curl_off_t retry = 0;
+	char errmsg[CURL_ERROR_SIZE + 64];
+
+	memset(&r, 0, sizeof r);
+	if (h->easy != NULL) {
+		curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &r.status);
+		curl_easy_getinfo(h->easy, CURLINFO_CONTENT_TYPE, &ctype);
+		curl_easy_getinfo(h->easy, CURLINFO_PRIMARY_IP, &ip);
+		curl_easy_getinfo(h->easy, CURLINFO_RETRY_AFTER, &retry);
+		curl_easy_getinfo(h->easy, CURLINFO_REDIRECT_URL, &loc);
+	}
+	if (rc == CURLE_OK && h->req.follow && r.status >= 300 && r.status < 400 && loc != NULL) {
+		if (++h->redirects > MAX_REDIRECTS) {
+			snprintf(errmsg, sizeof errmsg, "too many redirects");
+			goto fail;
+		}
+		if (carries_credentials(h) && !same_host(h->url, loc)) {
+			snprintf(errmsg, sizeof errmsg,
+			    "refused redirect to another host (credentials would follow)");
+			goto fail;
+		}
+		/* Re-issue the same request to the new location. */
+		str_set(&h->url, loc);
+		curl_multi_remove_handle(l->multi, h->easy);
+		curl_easy_cleanup(h->easy);
+		h->easy = NULL;
+		curl_slist_free_all(h->hdrs);
+		h->hdrs = NULL;
+		strbuf_free(&h->body);
+		strbuf_add(&h->body, "", 0);
+		if (http_setup(l, h) == 0)
+			return;
+		snprintf(errmsg, sizeof errmsg, "cannot start transfer");
+		goto fail;
+	}
+	if (h->truncated || rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(errmsg, sizeof errmsg, "response larger than %zu bytes", h->max);
+	else if (rc == CURLE_OUT_OF_MEMORY && h->errbuf[0] == '\0')
+		/* What libcurl 7.x reports for a header line over its 100 KB
+		 * limit; a real out-of-memory would have aborted in xmalloc. */
+		snprintf(errmsg, sizeof errmsg, "response headers too large");
+	else if (rc != CURLE_OK)
+		snprintf(errmsg, sizeof errmsg, "%s", h->errbuf[0] != '\0' ? h->errbuf :
+		    curl_easy_strerror(rc));
+	else
+		errmsg[0] = '\0';
+	if (errmsg[0] != '\0')
+		goto fail_keep_status;
+	r.error = NULL;
+	goto report;
+fail:
+	r.status = 0;
+fail_keep_status:
+	r.error = errmsg;
+report:
+	r.body = h->body.buf;
+	r.len = h->body.len;
+	r.truncated = h->truncated;
+	r.latency_ms = (now_mono() - h->started) * 1000.0;
+	r.content_type = ctype;
+	r.primary_ip = ip;
+	r.retry_after = (double)retry;
+	r.transfer = h->easy;
+	if (h->req.certinfo && h->easy != NULL)
+		r.cert_expiry = cert_expiry(h->easy);
+	/* The callback may start new transfers or cancel others, but not
+	 * this one: it is unlinked only after the callback returns. */
+	h->cb(&r, h->arg);
+	http_handle_free(l, h);
+}
+
+const char *
+http_response_header(const struct http_response *r, const char *name)
+{
+	struct curl_header *hd = NULL;
+
+	if (r == NULL || r->transfer == NULL)
+		return NULL;
+	/* request -1: the last request of the transfer (after redirects). */
+	if (curl_easy_header(r->transfer, name, 0, CURLH_HEADER, -1, &hd) != CURLHE_OK || hd == NULL)
+		return NULL;
+	return hd->value;
+}
+
+static void
+run_timers(struct loop *l)
+{
+	double now = now_mono();
+
+	while (l->timers != NULL && l->timers->when <= now) {
+		struct loop_timer *t = l->timers;
+
+		l->timers = t->next;
+		t->cb(t->arg);
+		free(t);
+	}
+}
+
+static void
+check_transfers(struct loop *l)
+{
+	CURLMsg *msg;
+	int left;
+
+	curl_multi_perform(l->multi, &l->running);
+	while ((msg = curl_multi_info_read(l->multi, &left)) != NULL) {
+		struct http_handle *h = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&h);
+		if (h != NULL)
+			http_done(l, h, msg->data.result);
+	}
+	/* Transfers that could not even be set up report here. */
+	for (struct http_handle *h = l->handles, *hn; h != NULL; h = hn) {
+		hn = h->next;
+		if (h->easy == NULL)
+			http_done(l, h, CURLE_FAILED_INIT);
+	}
+}
+
+void
+loop_run_once(struct loop *l, double max_wait)
+{
+	struct curl_waitfd *w;
+	size_t n = l->nfds;
+	int timeout_ms;
+	double wait = max_wait;
+
+	if (l->timers != NULL) {
+		double d = l->timers->when - now_mono();
+
+		if (d < wait)
+			wait = d;
+	}
+	if (wait < 0)
+		wait = 0;
+	timeout_ms = (int)(wait * 1000.0 + 0.999);
+	w = xcalloc(n + 1, sizeof *w);
+	for (size_t i = 0; i < n; i++) {
+		w[i].fd = l->fds[i].fd;
+		w[i].events = (short)(((l->fds[i].events & LOOP_READ) ? CURL_WAIT_POLLIN : 0) |
+		    ((l->fds[i].events & LOOP_WRITE) ? CURL_WAIT_POLLOUT : 0));
+	}
+	curl_multi_poll(l->multi, w, (unsigned)n, timeout_ms, NULL);
+	check_transfers(l);
+	/* Callbacks may add or remove watchers: look each fd up again. */
+	for (size_t i = 0; i < n; i++) {
+		int ev = 0;
+
+		if (w[i].revents & CURL_WAIT_POLLIN)
+			ev |= LOOP_READ;
+		if (w[i].revents & CURL_WAIT_POLLOUT)
+			ev |= LOOP_WRITE;
+		if (w[i].revents & ~(CURL_WAIT_POLLIN | CURL_WAIT_POLLOUT | CURL_WAIT_POLLPRI))
+			ev |= LOOP_ERROR | LOOP_READ;
+		if (ev == 0)
+			continue;
+		for (size_t j = 0; j < l->nfds; j++) {
+			if (l->fds[j].fd == w[i].fd) {
+				l->fds[j].cb(w[i].fd, ev, l->fds[j].arg);
+				break;
+			}
+		}
+	}
+	free(w);
+	run_timers(l);
+}
+
+void
+loop_wakeup(struct loop *l)
+{
+	curl_multi_wakeup(l->multi);
+}

@@ -1,0 +1,305 @@
+/* Availability probes: replicated PostgreSQL and Redis, alert delivery
+ * and Alertmanager HA, backups, health-check coverage and state, Uptime
+ * Kuma monitors, load balancing at the proxy. */
+#include "ceres/core/config.h"
+#include "ceres/util/i18n.h"
+#include "ceres/model/services.h"
+#include "ceres/util/util.h"
+#include "probes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG_MAX_LAG		10.0
+#define BACKUP_MAX_AGE		(26 * 3600.0)
+
+/* The facts the health source put on the postgres row, when our own
+ * query has not answered. */
+static bool
+ha_postgres_from_facts(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct service *sv = rd_row_of_kind(c->model, "postgres");
+	char role[32], reps[32], lag[32];
+	long n = 0;
+	double l = 0;
+
+	if (sv == NULL || service_fact(sv, "pg.role", role, sizeof role) == NULL ||
+	    service_fact(sv, "pg.replicas", reps, sizeof reps) == NULL)
+		return false;
+	if (service_fact(sv, "pg.max_lag", lag, sizeof lag) == NULL || parse_double(lag, &l) != 0)
+		l = 0;
+	if (strcmp(role, "replica") == 0)
+		rd_set(r, RD_PASS, "%s", _("postgres (health facts): the configured server is a streaming replica"));
+	else if (parse_long(reps, 0, 100000, &n) == 0 && n > 0 && l < PG_MAX_LAG)
+		rd_set(r, RD_PASS, _("postgres (health facts): %ld streaming replica(s), max lag %.1f s"), n, l);
+	else
+		rd_set(r, RD_FAIL, _("postgres (health facts): primary, %s streaming replica(s), max lag %.1f s"),
+		    reps, l);
+	return true;
+}
+
+void
+probe_ha_postgres(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_pg *p = &c->d->pg;
+	const struct rd_pg_replica *good = NULL;
+	struct rd_list others = { .n = 0 };
+
+	if (p->f.avail != RD_OK && ha_postgres_from_facts(c, r))
+		return;
+	if (rd_unknown_unless_ok(r, &p->f, "postgres"))
+		return;
+	if (p->in_recovery) {
+		rd_set(r, RD_PASS, "%s", _("postgres: the configured server is a replica in recovery"));
+		return;
+	}
+	for (size_t i = 0; i < p->nrep; i++) {
+		const struct rd_pg_replica *x = &p->rep[i];
+		char item[128];
+
+		/* A NULL lag on a streaming replica means it has replayed
+		 * everything and nothing new was written. */
+		if (strcmp(x->state, "streaming") == 0 && x->lag < PG_MAX_LAG) {
+			good = good != NULL ? good : x;
+			continue;
+		}
+		snprintf(item, sizeof item, _("%s %s, lag %.1f s"), x->name, x->state, x->lag < 0 ? 0 : x->lag);
+		rd_list_add(&others, item);
+	}
+	if (good != NULL)
+		rd_set(r, RD_PASS, _("postgres: replica %s (%s) streaming, %s, replay lag %.1f s%s%s"),
+		    good->name[0] != '\0' ? good->name : "?", good->client, good->sync,
+		    good->lag < 0 ? 0 : good->lag, others.n > 0 ? "; " : "", rd_list_str(&others));
+	else if (p->nrep > 0)
+		rd_set(r, RD_FAIL, _("postgres: no replica streaming with lag < 10 s: %s"), rd_list_str(&others));
+	else
+		rd_set(r, RD_FAIL, "%s", _("postgres: primary with no replica in pg_stat_replication"));
+}
+
+void
+probe_ha_redis(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_redis *k = &c->d->redis;
+	const struct service *sv;
+	char role[32], n[32];
+
+	if (k->f.avail == RD_OK && k->have_info) {
+		if (strcmp(k->role, "slave") == 0)
+			rd_set(r, k->link_up == 1 ? RD_PASS : RD_FAIL, _("redis: the configured server is a replica, master link %s"),
+			    k->link_up == 1 ? "up" : "down");
+		else if (k->replicas_online > 0)
+			rd_set(r, RD_PASS, _("redis: %s with %ld replica(s) online"), k->role, k->replicas_online);
+		else
+			rd_set(r, RD_FAIL, _("redis: %s with %ld connected replica(s), none online"), k->role,
+			    k->replicas < 0 ? 0 : k->replicas);
+		return;
+	}
+	/* Our INFO needs the password too; the health row may know more. */
+	sv = rd_row_of_kind(c->model, "redis");
+	if (sv != NULL && service_fact(sv, "redis.role", role, sizeof role) != NULL &&
+	    service_fact(sv, "redis.connected_slaves", n, sizeof n) != NULL) {
+		long cnt = 0;
+
+		parse_long(n, 0, 1000000, &cnt);
+		rd_set(r, strcmp(role, "slave") == 0 || cnt > 0 ? RD_PASS : RD_FAIL,
+		    _("redis (health facts): role %s, %ld connected replica(s)"), role, cnt);
+		return;
+	}
+	if (!rd_unknown_unless_ok(r, &k->f, "redis"))
+		rd_set(r, RD_UNKNOWN, "%s", _("redis: INFO not readable (password needed?)"));
+}
+
+void
+probe_alerting(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_prom *p = &c->d->prom;
+
+	if (rd_unknown_unless_ok(r, &p->ams, "prometheus"))
+		return;
+	if (p->am_active > 0)
+		rd_set(r, RD_PASS, _("Prometheus sends alerts to %zu active Alertmanager(s)"), p->am_active);
+	else
+		rd_set(r, RD_FAIL, _("Prometheus has no active Alertmanager (%zu dropped)"), p->am_dropped);
+}
+
+void
+probe_alertmanager_ha(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_am *a = &c->d->am;
+	char sends[64] = "";
+
+	if (rd_unknown_unless_ok(r, &a->status, "alertmanager"))
+		return;
+	if (c->d->prom.ams.avail == RD_OK)
+		snprintf(sends, sizeof sends, _("; Prometheus sends to %zu"), c->d->prom.am_active);
+	if (a->cluster != NULL && strcmp(a->cluster, "ready") == 0 && a->peers >= 2)
+		rd_set(r, RD_PASS, _("%s: cluster ready with %d peers%s"), a->url, a->peers, sends);
+	else
+		rd_set(r, RD_FAIL, _("%s: cluster %s, %d peer(s)%s"), a->url,
+		    a->cluster != NULL ? a->cluster : "?", a->peers, sends);
+}
+
+void
+probe_backups(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_backup *b = &c->d->backup;
+	long keep = config_get_int(c->config, "backup", NULL, "retention_days", -1);
+	char age[16], when[40], ret[48] = "";
+
+	if (keep > 0)
+		snprintf(ret, sizeof ret, _(", kept %ld days"), keep);
+	if (b->f.avail == RD_ERR) {
+		rd_set(r, RD_UNKNOWN, _("backup state %s: %s"), b->path, b->f.error);
+		return;
+	}
+	if (b->f.avail != RD_OK) {
+		rd_set(r, RD_UNKNOWN, "%s", _("backup state not read yet"));
+		return;
+	}
+	if (!b->exists) {
+		if (config_get(c->config, "backup", NULL, "command") != NULL)
+			rd_set(r, RD_FAIL, _("no backup recorded yet (%s does not exist)"), b->path);
+		else
+			rd_set(r, RD_UNKNOWN, _("no [backup] section and no backup state in %s"), b->path);
+		return;
+	}
+	if (b->last_success <= 0) {
+		rd_set(r, RD_FAIL, _("no successful backup recorded (last status: %s)"),
+		    b->last_status != NULL ? b->last_status : "?");
+		return;
+	}
+	fmt_age(c->now - b->last_success, age, sizeof age);
+	fmt_rfc3339(b->last_success, when, sizeof when);
+	if (c->now - b->last_success < BACKUP_MAX_AGE)
+		rd_set(r, RD_PASS, _("last successful backup %s ago (%s)%s"), age, when, ret);
+	else
+		rd_set(r, RD_FAIL, _("last successful backup %s ago (%s), more than 26 h%s"), age, when, ret);
+}
+
+/* The platform of the seed: each needs a health check. */
+static const struct {
+	const char	*label;
+	const char	*kinds[3];	/* any of these row kinds */
+} platform[] = {
+	{ "keycloak", { "keycloak" } }, { "grafana", { "grafana" } },
+	{ "nextcloud", { "nextcloud" } }, { "gitea", { "gitea" } },
+	{ "wikijs", { "wikijs" } }, { "redmine", { "redmine" } },
+	{ "chat", { "mattermost", "zulip" } }, { "prometheus", { "prometheus" } },
+	{ "loki", { "loki" } }, { "tempo", { "tempo" } },
+	{ "alertmanager", { "alertmanager" } }, { "uptime_kuma", { "uptime_kuma" } },
+	{ "caddy", { "caddy" } }, { "postgres", { "postgres" } }, { "redis", { "redis" } },
+};
+
+static bool
+has_service(const struct model *m, const char *const *kinds)
+{
+	for (size_t i = 0; i < m->nservices; i++) {
+		const struct service *sv = m->services[i];
+
+		if (sv->parent != NULL)
+			continue;
+		for (int k = 0; k < 3 && kinds[k] != NULL; k++)
+			if (strcmp(sv->kind, kinds[k]) == 0 || strstr(sv->name, kinds[k]) != NULL)
+				return true;
+	}
+	return false;
+}
+
+void
+probe_health_checks(const struct rd_ctx *c, struct rd_result *r)
+{
+	struct rd_list missing = { .n = 0 };
+	size_t n = sizeof platform / sizeof platform[0];
+
+	for (size_t i = 0; i < n; i++)
+		if (!has_service(c->model, platform[i].kinds))
+			rd_list_add(&missing, platform[i].label);
+	if (missing.n == 0)
+		rd_set(r, RD_PASS, _("%zu/%zu platform services have a health check"), n, n);
+	else
+		rd_set(r, RD_FAIL, _("%zu/%zu platform services have a health check; missing: %s"),
+		    n - missing.n, n, rd_list_str(&missing));
+}
+
+void
+probe_services_up(const struct rd_ctx *c, struct rd_result *r)
+{
+	struct rd_list bad = { .n = 0 };
+	size_t total = 0, up = 0, unknown = 0;
+
+	for (size_t i = 0; i < c->model->nservices; i++) {
+		const struct service *sv = c->model->services[i];
+		char item[128];
+
+		if (sv->parent != NULL)
+			continue;
+		total++;
+		if (sv->state == SVC_UP)
+			up++;
+		else if (sv->state == SVC_UNKNOWN)
+			unknown++;
+		else {
+			snprintf(item, sizeof item, "%s %s", sv->name, svc_state_name(sv->state));
+			rd_list_add(&bad, item);
+		}
+	}
+	if (total == 0)
+		rd_set(r, RD_UNKNOWN, "%s", _("no services configured"));
+	else if (bad.n > 0)
+		rd_set(r, RD_FAIL, _("%zu/%zu services up; %s"), up, total, rd_list_str(&bad));
+	else if (up == 0)
+		rd_set(r, RD_UNKNOWN, _("no service has answered yet (%zu configured)"), total);
+	else
+		rd_set(r, RD_PASS, _("%zu/%zu services up%s"), up, total,
+		    unknown > 0 ? _(", the rest not answered yet") : "");
+}
+
+void
+probe_uptime_monitors(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct service *kuma = rd_row_of_kind(c->model, "uptime_kuma");
+	struct rd_list down = { .n = 0 };
+	size_t n = 0;
+
+	if (kuma == NULL) {
+		rd_set(r, RD_UNKNOWN, "%s", _("uptime_kuma not configured"));
+		return;
+	}
+	if (kuma->state == SVC_UNKNOWN || kuma->state == SVC_DOWN) {
+		rd_set(r, RD_UNKNOWN, "%s: %s", kuma->name, kuma->detail);
+		return;
+	}
+	for (size_t i = 0; i < c->model->nservices; i++) {
+		const struct service *sv = c->model->services[i];
+		const char *mon;
+
+		if (sv->parent == NULL || strcmp(sv->parent, kuma->name) != 0)
+			continue;
+		n++;
+		mon = strncmp(sv->name, kuma->name, strlen(kuma->name)) == 0 ?
+		    sv->name + strlen(kuma->name) + (sv->name[strlen(kuma->name)] == ':' ? 2 : 0) : sv->name;
+		if (sv->state != SVC_UP)
+			rd_list_add(&down, mon);
+	}
+	if (n == 0)
+		rd_set(r, RD_FAIL, "%s", _("the Uptime Kuma status page lists no monitors"));
+	else if (down.n > 0)
+		rd_set(r, RD_FAIL, _("%zu/%zu monitors not up: %s"), down.n, n, rd_list_str(&down));
+	else
+		rd_set(r, RD_PASS, _("%zu monitors on the status page, all up"), n);
+}
+
+void
+probe_load_balancing(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_caddy *k = &c->d->caddy;
+
+	if (rd_unknown_unless_ok(r, &k->config, "caddy"))
+		return;
+	if (k->balanced > 0)
+		rd_set(r, RD_PASS, _("%zu of %zu reverse proxies balance over several upstreams"), k->balanced,
+		    k->proxies);
+	else
+		rd_set(r, RD_FAIL, _("none of %zu reverse proxies has more than one upstream"), k->proxies);
+}

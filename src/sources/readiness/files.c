@@ -1,0 +1,267 @@
+/* Local evidence: the backup and webhook-test state files other areas
+ * write, the audit log, and whether the backup command can run.  Small
+ * files only (capped), opened non-blocking so a FIFO planted at a state
+ * path cannot stall the loop. */
+#include "ceres/core/config.h"
+#include "ceres/core/paths.h"
+#include "ceres/util/i18n.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_MAX	(1u << 20)
+#define AUDIT_TAIL	8192
+
+/* Read a whole regular file of at most max bytes.  Returns 0, 1 when it
+ * does not exist, -1 with *why (a static string or strerror) otherwise. */
+static int
+read_small(const char *path, size_t max, char **buf, size_t *len, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	size_t off = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0) {
+		*why = strerror(errno);
+		return errno == ENOENT ? 1 : -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = _("not a regular file");
+		close(fd);
+		return -1;
+	}
+	if ((size_t)st.st_size > max) {
+		*why = _("file too large");
+		close(fd);
+		return -1;
+	}
+	*buf = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, *buf + off, (size_t)st.st_size - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	(*buf)[off] = '\0';
+	*len = off;
+	return 0;
+}
+
+static void
+refresh_backup(const struct config *c, struct rd_backup *b)
+{
+	const char *p = config_get(c, "backup", NULL, "state_file");
+	const char *why = NULL;
+	char *buf, *cause = NULL;
+	size_t len;
+	int rc;
+
+	free(b->path);
+	b->path = p != NULL ? xstrdup(p) : paths_state_file(c, "backup.json");
+	if (b->path == NULL) {
+		rd_fetch_err(&b->f, "%s", _("no state directory (HOME unset)"));
+		return;
+	}
+	rc = read_small(b->path, STATE_MAX, &buf, &len, &why);
+	b->exists = rc != 1;
+	b->last_success = b->last_run = 0;
+	if (rc == 1)
+		rd_fetch_ok(&b->f);
+	else if (rc < 0)
+		rd_fetch_err(&b->f, "%s", why);
+	else if (rd_parse_backup_state(buf, len, b, &cause) != 0) {
+		rd_fetch_err(&b->f, "%s", cause);
+		free(cause);
+	} else
+		rd_fetch_ok(&b->f);
+	free(buf);
+}
+
+/* Can the first word of [backup] command be executed? */
+static void
+refresh_backup_command(const struct config *c, struct rd_backup *b)
+{
+	const char *cmd = config_get(c, "backup", NULL, "command");
+	const char *path = getenv("PATH");
+	char *word;
+	struct stat st;
+
+	free(b->command);
+	b->command = NULL;
+	free(b->command_why);
+	b->command_why = NULL;
+	if (cmd == NULL) {
+		b->command_ok = -1;
+		return;
+	}
+	cmd += strspn(cmd, " \t");
+	word = xstrndup(cmd, strcspn(cmd, " \t"));
+	b->command = sanitize_str(word);
+	b->command_ok = 0;
+	if (strchr(word, '/') != NULL) {
+		if (stat(word, &st) != 0)
+			b->command_why = xstrdup(strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			b->command_why = xstrdup(_("not a regular file"));
+		else if (access(word, X_OK) != 0)
+			b->command_why = xstrdup(strerror(errno));
+		else
+			b->command_ok = 1;
+	} else {
+		char *dirs = xstrdup(path != NULL ? path : "/usr/bin:/bin"), *save = NULL, *d;
+
+		for (d = strtok_r(dirs, ":", &save); d != NULL && b->command_ok == 0; d = strtok_r(NULL, ":", &save)) {
+			char *full = xasprintf("%s/%s", d, word);
+
+			if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+				b->command_ok = 1;
+			free(full);
+		}
+		free(dirs);
+		if (b->command_ok == 0)
+			b->command_why = xstrdup(_("not found in PATH"));
+	}
+	free(word);
+}
+
+static void
+refresh_webhooks(const struct config *c, struct rd_webhooks *w)
+{
+	const char *why = NULL;
+	char *buf, *cause = NULL;
+	size_t len;
+	int rc;
+
+	free(w->path);
+	w->path = paths_state_file(c, "webhooks.json");
+	if (w->path == NULL) {
+		rd_fetch_err(&w->f, "%s", _("no state directory (HOME unset)"));
+		return;
+	}
+	rc = read_small(w->path, STATE_MAX, &buf, &len, &why);
+	w->exists = rc != 1;
+	if (rc == 1) {
+		rd_webhooks_free_routes(w);
+		rd_fetch_ok(&w->f);
+	} else if (rc < 0)
+		rd_fetch_err(&w->f, "%s", why);
+	else if (rd_parse_webhook_state(buf, len, w, &cause) != 0) {
+		rd_fetch_err(&w->f, "%s", cause);
+		free(cause);
+	} else
+		rd_fetch_ok(&w->f);
+	free(buf);
+}
+
+/* The nearest existing ancestor directory of path must be writable for
+ * the log to be created there. */
+static bool
+creatable(const char *path, const char **why)
+{
+	char *d = xstrdup(path), *slash;
+	bool ok = false;
+
+	while ((slash = strrchr(d, '/')) != NULL) {
+		struct stat st;
+
+		*slash = '\0';
+		if (stat(d[0] != '\0' ? d : "/", &st) != 0)
+			continue;
+		if (!S_ISDIR(st.st_mode))
+			*why = _("a parent is not a directory");
+		else if (access(d[0] != '\0' ? d : "/", W_OK | X_OK) != 0)
+			*why = strerror(errno);
+		else
+			ok = true;
+		break;
+	}
+	free(d);
+	return ok;
+}
+
+/* The time of the last complete line of the log's tail. */
+static double
+last_entry(int fd, off_t size)
+{
+	char buf[AUDIT_TAIL + 1], *end, *start;
+	off_t from = size > AUDIT_TAIL ? size - AUDIT_TAIL : 0;
+	ssize_t n = pread(fd, buf, AUDIT_TAIL, from);
+	cJSON *j;
+	double t = 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	end = buf + n;
+	while (end > buf && (end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	start = strrchr(buf, '\n');
+	start = start != NULL ? start + 1 : buf;
+	j = cJSON_ParseWithLength(start, (size_t)(end - start));
+	t = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "time"));
+	cJSON_Delete(j);
+	return t;
+}
+
+static void
+refresh_audit(const char *path, struct rd_audit *a)
+{
+	const char *why = NULL;
+	struct stat st;
+	int fd;
+
+	free(a->path);
+	a->path = path != NULL ? sanitize_str(path) : NULL;
+	free(a->why);
+	a->why = NULL;
+	a->last = 0;
+	a->writable = false;
+	if (path == NULL) {
+		rd_fetch_err(&a->f, "%s", _("no audit log path"));
+		return;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT) {
+		a->writable = creatable(path, &why);
+		if (!a->writable)
+			a->why = xstrdup(why != NULL ? why : _("no parent directory"));
+	} else if (fd < 0) {
+		a->why = xstrdup(strerror(errno));
+	} else {
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+			a->why = xstrdup(_("not a regular file"));
+		else if (access(path, W_OK) != 0)
+			a->why = xstrdup(strerror(errno));
+		else {
+			a->writable = true;
+			a->last = last_entry(fd, st.st_size);
+		}
+		close(fd);
+	}
+	rd_fetch_ok(&a->f);
+}
+
+void
+rd_files_refresh(const struct config *c, const char *audit_path, struct rd_data *d)
+{
+	refresh_backup(c, &d->backup);
+	refresh_backup_command(c, &d->backup);
+	refresh_webhooks(c, &d->webhooks);
+	refresh_audit(audit_path, &d->audit);
+	d->generation++;
+}

@@ -1,0 +1,59 @@
+/* Shared by the readiness source files (sources.c, sources_more.c, pg.c,
+ * redis.c): the per-source state and the request helpers. */
+#ifndef CERES_READINESS_SOURCES_INTERNAL_H
+#define CERES_READINESS_SOURCES_INTERNAL_H
+
+#include "ceres/core/loop.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/core/source.h"
+
+struct app;
+struct rds;
+
+/* One request of a multi-item round (a repository, an URL). */
+struct rds_item {
+	struct rds	*r;
+	size_t		 i;
+};
+
+struct rds {
+	struct app		*app;
+	struct source		*s;
+	struct rd_data		*d;
+	char			*base;		/* base URL, no trailing slash */
+	char			*hdr[3];	/* "Name: value" (may hold secrets) */
+	char			*userpwd;	/* basic auth (secret) */
+	char			*form;		/* POST body with a secret (token grant) */
+	bool			 insecure;
+	char			*realm;
+	char			**url;		/* Alertmanager peers */
+	size_t			 nurl;
+	struct rds_item		*items;
+	struct rd_loki		 loki;		/* values of the round in progress */
+	bool			 failed;
+	size_t			 best;		/* Alertmanager: index that answered */
+	size_t			 answered;
+	char			*err;		/* first error of the round */
+	void			(*free_extra)(struct rds *r);
+};
+
+struct rds *rds_new(struct app *app, struct rd_data *d, const char *section, const char *base);
+void rds_free(struct source *s);
+/* Add the header "name: prefix secret". */
+void rds_add_header(struct rds *r, const char *name, const char *prefix, const char *secret);
+void rds_request(struct source *s, const char *url, bool auth, bool certinfo, http_cb cb, void *arg);
+void rds_get(struct source *s, const char *path, http_cb cb, void *arg);
+bool rds_answer(struct source *s, const struct http_response *resp, struct rd_fetch *f, const char *what);
+char *rds_escape(const char *s);
+void rds_touch(struct rds *r);
+/* Create the source (readiness interval/timeout) and add it to the app. */
+struct source *rds_source(struct app *app, const struct source_ops *ops, const char *name, struct rds *r);
+
+void rds_prometheus_init(struct app *app, struct rd_data *d);
+void rds_alertmanager_init(struct app *app, struct rd_data *d);
+void rds_keycloak_init(struct app *app, struct rd_data *d);
+void rds_tls_init(struct app *app, struct rd_data *d);
+void rd_pg_init(struct app *app, struct rd_data *d);
+void rd_redis_init(struct app *app, struct rd_data *d);
+
+#endif

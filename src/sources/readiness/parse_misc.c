@@ -1,0 +1,274 @@
+/* Smaller pure parsers for readiness: Loki label values, Gitea repository
+ * hooks, Redis INFO fields, and the backup and webhook-test state files
+ * other areas write (formats in include/ceres/readiness.h). */
+#include "ceres/util/i18n.h"
+#include "ceres/sources/readiness.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
+
+#include <cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOKI_MAX_VALUES		20000
+#define WEBHOOK_MAX_ROUTES	1000
+
+/* ---- Loki ------------------------------------------------------------ */
+
+void
+rd_loki_values_free(struct rd_loki *l)
+{
+	for (size_t i = 0; i < l->nvalue; i++)
+		free(l->value[i]);
+	free(l->value);
+	l->value = NULL;
+	l->nvalue = 0;
+}
+
+int
+rd_parse_loki_values(const char *buf, size_t len, struct rd_loki *out, char **cause)
+{
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	const cJSON *st, *data, *v;
+
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		*cause = xstrdup(_("invalid JSON"));
+		return -1;
+	}
+	st = cJSON_GetObjectItemCaseSensitive(j, "status");
+	if (!cJSON_IsString(st) || strcmp(st->valuestring, "success") != 0) {
+		cJSON_Delete(j);
+		*cause = xstrdup(_("status is not success"));
+		return -1;
+	}
+	/* No values: Loki leaves "data" out (omitempty). */
+	data = cJSON_GetObjectItemCaseSensitive(j, "data");
+	cJSON_ArrayForEach(v, data) {
+		char *clean;
+		bool dup = false;
+
+		if (!cJSON_IsString(v) || out->nvalue >= LOKI_MAX_VALUES)
+			continue;
+		clean = sanitize_str(v->valuestring);
+		for (size_t i = 0; i < out->nvalue && !dup; i++)
+			dup = strcmp(out->value[i], clean) == 0;
+		if (dup) {
+			free(clean);
+			continue;
+		}
+		out->value = xreallocarray(out->value, out->nvalue + 1, sizeof *out->value);
+		out->value[out->nvalue++] = clean;
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+/* ---- Gitea hooks ----------------------------------------------------- */
+
+static bool
+chat_url(const char *u)
+{
+	return strstr(u, "/hooks/") != NULL ||		/* Mattermost incoming webhook */
+	    strstr(u, "/api/v1/external/") != NULL ||	/* Zulip integrations */
+	    strstr(u, "hooks.slack.com") != NULL ||
+	    strstr(u, "/api/webhooks/") != NULL;	/* Discord */
+}
+
+int
+rd_parse_gitea_hooks(const char *buf, size_t len, struct rd_gitea_repo *out, char **cause)
+{
+	static const char *const chat_types[] = { "slack", "discord", "msteams", "telegram", "matrix",
+		"dingtalk", "feishu", "wechatwork", NULL };
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	const cJSON *h;
+
+	if (!cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		*cause = xstrdup(_("expected a JSON array of hooks"));
+		return -1;
+	}
+	out->nhooks = 0;
+	out->chat_hooks = 0;
+	free(out->example);
+	out->example = NULL;
+	cJSON_ArrayForEach(h, j) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(h, "type");
+		const cJSON *active = cJSON_GetObjectItemCaseSensitive(h, "active");
+		const cJSON *url = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(h, "config"), "url");
+		const char *t = cJSON_IsString(type) ? type->valuestring : "?";
+		bool chat = false;
+
+		if (!cJSON_IsObject(h))
+			continue;
+		out->nhooks++;
+		if (!cJSON_IsTrue(active))
+			continue;
+		for (const char *const *ct = chat_types; *ct != NULL; ct++)
+			chat = chat || strcmp(t, *ct) == 0;
+		chat = chat || (cJSON_IsString(url) && chat_url(url->valuestring));
+		if (!chat)
+			continue;
+		out->chat_hooks++;
+		if (out->example == NULL) {
+			/* The URL of a chat hook embeds its key: show the host only. */
+			char *host = cJSON_IsString(url) ? url_redact(url->valuestring) : xstrdup("?");
+			char *raw = xasprintf("%s → %s", t, host);
+
+			out->example = sanitize_str(raw);
+			free(raw);
+			free(host);
+		}
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+/* ---- Redis INFO ------------------------------------------------------- */
+
+static bool
+info_value(const char *line, size_t n, const char *key, char *buf, size_t bn)
+{
+	size_t kl = strlen(key);
+
+	if (n <= kl || strncmp(line, key, kl) != 0 || line[kl] != ':')
+		return false;
+	n -= kl + 1;
+	if (n >= bn)
+		n = bn - 1;
+	memcpy(buf, line + kl + 1, n);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r")] = '\0';
+	return true;
+}
+
+int
+rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **cause)
+{
+	const char *p = buf, *end = buf + len;
+	bool any = false, repl = false;
+	long online = 0;
+	char v[128];
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		long long ll;
+		long l;
+
+		if (info_value(p, n, "maxmemory", v, sizeof v)) {
+			any = true;
+			if (sscanf(v, "%lld", &ll) == 1 && ll >= 0)
+				out->maxmemory = ll;
+		} else if (info_value(p, n, "maxmemory_policy", v, sizeof v)) {
+			char *c = sanitize_str(v);
+
+			snprintf(out->policy, sizeof out->policy, "%s", c);
+			free(c);
+			any = true;
+		} else if (info_value(p, n, "role", v, sizeof v)) {
+			char *c = sanitize_str(v);
+
+			snprintf(out->role, sizeof out->role, "%s", c);
+			free(c);
+			any = repl = true;
+		} else if (info_value(p, n, "connected_slaves", v, sizeof v)) {
+			if (parse_long(v, 0, 1000000, &l) == 0)
+				out->replicas = l;
+			any = true;
+		} else if (info_value(p, n, "master_link_status", v, sizeof v)) {
+			out->link_up = strcmp(v, "up") == 0;
+			any = true;
+		} else if (n > 5 && strncmp(p, "slave", 5) == 0 && isdigit((unsigned char)p[5]) &&
+		    memmem(p, n, "state=online", 12) != NULL)
+			online++;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	if (!any) {
+		*cause = xstrdup(_("no replication or memory fields in INFO"));
+		return -1;
+	}
+	/* INFO comes one section per reply: only the replication section
+	 * says how many replicas are online. */
+	if (repl)
+		out->replicas_online = online;
+	out->have_info = true;
+	return 0;
+}
+
+/* ---- state files ------------------------------------------------------ */
+
+int
+rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char **cause)
+{
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	const cJSON *st;
+
+	if (!cJSON_IsObject(j)) {
+		*cause = xstrdup(j == NULL ? _("invalid JSON") : _("not a JSON object"));
+		cJSON_Delete(j);
+		return -1;
+	}
+	out->last_success = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "last_success"));
+	out->last_run = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "last_run"));
+	st = cJSON_GetObjectItemCaseSensitive(j, "last_status");
+	free(out->last_status);
+	out->last_status = cJSON_IsString(st) ? sanitize_str(st->valuestring) : NULL;
+	cJSON_Delete(j);
+	return 0;
+}
+
+void
+rd_webhooks_free_routes(struct rd_webhooks *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->r[i].name);
+		free(w->r[i].error);
+	}
+	free(w->r);
+	w->r = NULL;
+	w->n = 0;
+}
+
+int
+rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, char **cause)
+{
+	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	const cJSON *routes, *r;
+
+	if (!cJSON_IsObject(j)) {
+		*cause = xstrdup(j == NULL ? _("invalid JSON") : _("not a JSON object"));
+		cJSON_Delete(j);
+		return -1;
+	}
+	rd_webhooks_free_routes(out);
+	routes = cJSON_GetObjectItemCaseSensitive(j, "routes");
+	cJSON_ArrayForEach(r, routes) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
+		const cJSON *ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
+		const cJSON *err = cJSON_GetObjectItemCaseSensitive(r, "error");
+		struct rd_route *x;
+
+		if (!cJSON_IsObject(r) || r->string == NULL || out->n >= WEBHOOK_MAX_ROUTES)
+			continue;
+		out->r = xreallocarray(out->r, out->n + 1, sizeof *out->r);
+		x = &out->r[out->n++];
+		memset(x, 0, sizeof *x);
+		x->name = sanitize_str(r->string);
+		x->status = cJSON_IsNumber(st) && isfinite(st->valuedouble) && st->valuedouble >= 0 &&
+		    st->valuedouble < 1000 ? (long)st->valuedouble : 0;
+		x->ok = cJSON_IsBool(ok) ? cJSON_IsTrue(ok) : -1;
+		x->time = rd_json_time(cJSON_GetObjectItemCaseSensitive(r, "time"));
+		/* The actions area keeps the first line of the answer (or of the
+		 * transport error) in "answer". */
+		if (!cJSON_IsString(err) || err->valuestring[0] == '\0')
+			err = cJSON_GetObjectItemCaseSensitive(r, "answer");
+		x->error = cJSON_IsString(err) && err->valuestring[0] != '\0' ?
+		    sanitize_text(err->valuestring, strcspn(err->valuestring, "\r\n")) : NULL;
+	}
+	cJSON_Delete(j);
+	return 0;
+}
