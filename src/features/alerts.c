@@ -6,7 +6,6 @@
 #include "ceres/core/app.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
-#include "ceres/ui/ui.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

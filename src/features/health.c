@@ -5,7 +5,6 @@
 #include "ceres/sources/health.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
-#include "ceres/ui/ui.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

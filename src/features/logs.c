@@ -6,7 +6,6 @@
 #include "ceres/util/i18n.h"
 #include "ceres/features/logs.h"
 #include "ceres/sources/logs.h"
-#include "ceres/ui/ui.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

@@ -8,7 +8,6 @@
 #include "ceres/util/i18n.h"
 #include "ceres/features/readiness.h"
 #include "ceres/sources/readiness.h"
-#include "ceres/ui/ui.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

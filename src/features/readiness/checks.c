@@ -133,35 +133,6 @@ rd_check_find(const char *id)
 	return NULL;
 }
 
-const char *
-rd_status_name(enum rd_status s)
-{
-	switch (s) {
-	case RD_PASS: return "pass";
-	case RD_FAIL: return "fail";
-	default: return "unknown";
-	}
-}
-
-static const char *const cat_names[RD_NCATEGORIES] = {
-	"security", "availability", "observability", "integration", "manageability", "performance",
-};
-static const char *const cat_titles[RD_NCATEGORIES] = {
-	N_("Security"), N_("Availability"), N_("Observability"), N_("Integration"),
-	N_("Manageability"), N_("Performance"),
-};
-
-const char *
-rd_category_name(enum rd_category c)
-{
-	return (unsigned)c < RD_NCATEGORIES ? cat_names[c] : "unknown";
-}
-
-const char *
-rd_category_title(enum rd_category c)
-{
-	return (unsigned)c < RD_NCATEGORIES ? cat_titles[c] : "?";
-}
 
 /* Cut s to at most max bytes without splitting a UTF-8 sequence, ending
  * with an ellipsis when anything was cut. */
@@ -216,45 +187,6 @@ rd_unknown_unless_ok(struct rd_result *out, const struct rd_fetch *f, const char
 	}
 }
 
-void
-rd_fetch_wait(struct rd_fetch *f)
-{
-	if (f->avail == RD_OFF)
-		f->avail = RD_WAIT;
-}
-
-void
-rd_fetch_ok(struct rd_fetch *f)
-{
-	f->avail = RD_OK;
-	free(f->error);
-	f->error = NULL;
-	f->when = now_wall();
-}
-
-void
-rd_fetch_err(struct rd_fetch *f, const char *fmt, ...)
-{
-	va_list ap;
-	char *raw;
-
-	va_start(ap, fmt);
-	raw = xvasprintf(fmt, ap);
-	va_end(ap);
-	free(f->error);
-	f->error = sanitize_str(raw);
-	free(raw);
-	f->avail = RD_ERR;
-	f->when = now_wall();
-}
-
-void
-rd_fetch_clear(struct rd_fetch *f)
-{
-	free(f->error);
-	f->error = NULL;
-}
-
 /* ---- score ---------------------------------------------------------- */
 
 void
@@ -305,110 +237,6 @@ rd_evaluate(const struct rd_ctx *ctx, struct rd_result *res, struct rd_score *sc
 			rd_set(&res[i], res[i].status, "%s", _("no evidence"));
 	}
 	rd_score_compute(rd_checks, res, rd_ncheck, score);
-}
-
-/* ---- evidence store ------------------------------------------------- */
-
-struct rd_data *
-rd_data_new(void)
-{
-	struct rd_data *d = xcalloc(1, sizeof *d);
-
-	d->prom.reload_ok = -1;
-	d->prom.node_series = d->prom.am_series = d->prom.self_series = d->prom.kuma_series = -1;
-	d->kc.brute_force = -1;
-	d->kc.totp_enabled = d->kc.totp_default = -1;
-	d->kc.otp_in_flow = -1;
-	d->redis.noauth = -1;
-	d->redis.maxmemory = -1;
-	d->redis.replicas = d->redis.replicas_online = -1;
-	d->redis.link_up = -1;
-	d->pg.used = d->pg.max = -1;
-	d->audit_db.rows = -1;
-	d->audit.lines = -1;
-	d->backup.command_ok = -1;
-	return d;
-}
-
-static void
-pg_free_fields(struct rd_pg *p)
-{
-	for (size_t i = 0; i < p->nrep; i++) {
-		free(p->rep[i].name);
-		free(p->rep[i].client);
-		free(p->rep[i].state);
-		free(p->rep[i].sync);
-	}
-	free(p->rep);
-	free(p->version);
-	free(p->password_encryption);
-	free(p->autovacuum);
-	free(p->track_counts);
-	free(p->preload);
-	free(p->archive_mode);
-	free(p->archive_command);
-	free(p->archive_library);
-	free(p->ssl);
-	rd_fetch_clear(&p->f);
-}
-
-void
-rd_data_free(struct rd_data *d)
-{
-	if (d == NULL)
-		return;
-	rd_prom_rules_free(&d->prom);
-	rd_fetch_clear(&d->prom.ams);
-	rd_fetch_clear(&d->prom.rules);
-	rd_fetch_clear(&d->prom.runtime);
-	rd_fetch_clear(&d->prom.series);
-	free(d->prom.last_config);
-	rd_am_receivers_free(&d->am);
-	rd_fetch_clear(&d->am.status);
-	free(d->am.url);
-	free(d->am.cluster);
-	rd_fetch_clear(&d->caddy.config);
-	rd_keycloak_reset(&d->kc);
-	rd_fetch_clear(&d->kc.disc);
-	rd_fetch_clear(&d->kc.realm);
-	rd_fetch_clear(&d->kc.actions);
-	rd_fetch_clear(&d->kc.flow);
-	rd_fetch_clear(&d->kc.clients);
-	rd_loki_values_free(&d->loki);
-	rd_fetch_clear(&d->loki.labels);
-	rd_fetch_clear(&d->tempo.ready);
-	free(d->tempo.detail);
-	for (size_t i = 0; i < d->gitea.nrepo; i++) {
-		free(d->gitea.repo[i].repo);
-		free(d->gitea.repo[i].example);
-		rd_fetch_clear(&d->gitea.repo[i].hooks);
-	}
-	free(d->gitea.repo);
-	pg_free_fields(&d->pg);
-	rd_fetch_clear(&d->audit_db.f);
-	free(d->audit_db.where);
-	rd_fetch_clear(&d->redis.f);
-	for (size_t i = 0; i < d->tls.n; i++) {
-		free(d->tls.u[i].shown);
-		if (d->tls.u[i].url != NULL) {
-			memset(d->tls.u[i].url, 0, strlen(d->tls.u[i].url));
-			free(d->tls.u[i].url);
-		}
-		rd_fetch_clear(&d->tls.u[i].f);
-	}
-	free(d->tls.u);
-	rd_fetch_clear(&d->backup.f);
-	free(d->backup.path);
-	free(d->backup.last_status);
-	free(d->backup.command);
-	free(d->backup.command_why);
-	rd_webhooks_free_routes(&d->webhooks);
-	rd_fetch_clear(&d->webhooks.f);
-	free(d->webhooks.path);
-	rd_fetch_clear(&d->audit.f);
-	free(d->audit.path);
-	free(d->audit.why);
-	free(d);
 }
 
 /* ---- helpers shared by the probes ----------------------------------- */

@@ -220,15 +220,6 @@ mark_routed(struct rd_am *out, const char *v, size_t n)
 	free(name);
 }
 
-void
-rd_am_receivers_free(struct rd_am *a)
-{
-	for (size_t i = 0; i < a->nrcv; i++)
-		free(a->rcv[i].name);
-	free(a->rcv);
-	a->rcv = NULL;
-	a->nrcv = 0;
-}
 
 /* The receivers block: items start with "-" at item_col; their keys sit
  * at key_col; a *_configs key has entries when its value is a non-empty

@@ -38,23 +38,6 @@ parse_kind(const char *buf, size_t len, bool array, char **cause)
 	return j;
 }
 
-void
-rd_keycloak_reset(struct rd_keycloak *k)
-{
-	free(k->issuer);
-	k->issuer = NULL;
-	free(k->disc_problem);
-	k->disc_problem = NULL;
-	free(k->otp_type);
-	k->otp_type = NULL;
-	free(k->browser_flow);
-	k->browser_flow = NULL;
-	for (size_t i = 0; i < k->nclient; i++)
-		free(k->client[i]);
-	free(k->client);
-	k->client = NULL;
-	k->nclient = 0;
-}
 
 int
 rd_parse_kc_discovery(const char *buf, size_t len, const char *realm, struct rd_keycloak *out,

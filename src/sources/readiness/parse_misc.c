@@ -18,15 +18,6 @@
 
 /* ---- Loki ------------------------------------------------------------ */
 
-void
-rd_loki_values_free(struct rd_loki *l)
-{
-	for (size_t i = 0; i < l->nvalue; i++)
-		free(l->value[i]);
-	free(l->value);
-	l->value = NULL;
-	l->nvalue = 0;
-}
 
 int
 rd_parse_loki_values(const char *buf, size_t len, struct rd_loki *out, char **cause)
@@ -221,17 +212,6 @@ rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char *
 	return 0;
 }
 
-void
-rd_webhooks_free_routes(struct rd_webhooks *w)
-{
-	for (size_t i = 0; i < w->n; i++) {
-		free(w->r[i].name);
-		free(w->r[i].error);
-	}
-	free(w->r);
-	w->r = NULL;
-	w->n = 0;
-}
 
 int
 rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, char **cause)

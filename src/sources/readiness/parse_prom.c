@@ -159,15 +159,6 @@ rd_rule_class_name(unsigned bit)
 	}
 }
 
-void
-rd_prom_rules_free(struct rd_prom *p)
-{
-	for (size_t i = 0; i < p->nrule; i++)
-		free(p->rule[i].name);
-	free(p->rule);
-	p->rule = NULL;
-	p->nrule = 0;
-}
 
 static const char *
 str_item(const cJSON *o, const char *key)
