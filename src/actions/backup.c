@@ -34,16 +34,6 @@ extern char **environ;
 #define READ_BUDGET	(256u << 10)	/* per wake-up, so keys stay responsive */
 #define KILL_GRACE	5.0
 
-/* Round to 1/scale without libm (the program does not link it). */
-static double
-round_to(double x, double scale)
-{
-	if (!(x > -1e12 && x < 1e12))
-		return x;
-	return x >= 0 ? (double)(long long)(x * scale + 0.5) / scale :
-	    -(double)(long long)(-x * scale + 0.5) / scale;
-}
-
 struct bk_line {
 	char	*text;
 	bool	 err;

@@ -16,16 +16,6 @@
 
 #define MAX_HOOKS	1000
 
-/* Round to 1/scale without libm (the program does not link it). */
-static double
-round_to(double x, double scale)
-{
-	if (!(x > -1e12 && x < 1e12))
-		return x;
-	return x >= 0 ? (double)(long long)(x * scale + 0.5) / scale :
-	    -(double)(long long)(-x * scale + 0.5) / scale;
-}
-
 static const char *const kind_names[] = {
 	[WEBHOOK_MATTERMOST] = "mattermost",
 	[WEBHOOK_ZULIP] = "zulip",

@@ -6,6 +6,7 @@
 #include "ceres/sources/alerts.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

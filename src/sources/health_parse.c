@@ -2,6 +2,7 @@
  * out.  They never trust the body: any JSON may be malformed, truncated,
  * of the wrong type, or huge. */
 #include "ceres/sources/health.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

@@ -3,6 +3,7 @@
  * are exact 64-bit integers: they exceed 2^53 and a double would merge
  * neighbouring lines. */
 #include "ceres/sources/logs.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

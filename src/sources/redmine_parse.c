@@ -5,6 +5,7 @@
 #include "ceres/sources/activity.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

@@ -411,29 +411,6 @@ url_redact(const char *url)
 	    *end != '\0' ? "/…" : "");
 }
 
-/* Values are counted by what starts one: the first, and every ',' '['
- * '{' outside a string (an upper bound, off by one per empty container). */
-bool
-json_too_complex(const char *buf, size_t len)
-{
-	size_t n = 1;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"')
-			in_str = true;
-		else if ((c == ',' || c == '[' || c == '{') && ++n > JSON_MAX_VALUES)
-			return true;
-	}
-	return false;
-}
 
 bool
 str_has_prefix(const char *s, const char *prefix)
@@ -502,4 +479,58 @@ fmt_rfc3339_ns(int64_t ns, char *buf, size_t n)
 		fr[--fl] = '\0';
 	snprintf(buf, n, "%s.%sZ", base, fr);
 	return buf;
+}
+
+void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+double
+round_to(double x, double scale)
+{
+	/* Without libm (the program does not link it); NaN, infinities and
+	 * huge values pass through. */
+	if (!(x > -1e12 && x < 1e12))
+		return x;
+	return x >= 0 ? (double)(long long)(x * scale + 0.5) / scale :
+	    -(double)(long long)(-x * scale + 0.5) / scale;
+}
+
+char *
+url_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			strbuf_addc(&sb, (char)*p);
+		else {
+			strbuf_addc(&sb, '%');
+			strbuf_addc(&sb, hex[*p >> 4]);
+			strbuf_addc(&sb, hex[*p & 15]);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+char *
+utf8_clip(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return s;
+	n = max - 3;	/* room for "…" (3 bytes) */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(s + n, "\xe2\x80\xa6", 4);
+	return s;
 }

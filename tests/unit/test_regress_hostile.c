@@ -8,6 +8,7 @@
 #include "ceres/core/loop.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/core/source.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <arpa/inet.h>

@@ -23,6 +23,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* Free a string that held a secret (a password, a token, a header with
+ * one), wiping it first so it does not linger in freed memory; NULL is a
+ * no-op.  explicit_bzero: a compiler may drop a memset before free. */
+void secret_free(char *s);
+
 /* Replace *slot with a copy of s (or NULL), freeing the old value. */
 void str_set(char **slot, const char *s);
 
@@ -61,16 +66,20 @@ int parse_double(const char *s, double *out);
 /* "scheme://host/…" form of a URL, safe to show (no user info, path, query). */
 char *url_redact(const char *url);
 
-/* A parsed JSON tree costs ~80 bytes per value however few bytes the
- * value took: 8 MiB of "[0,0,0,..." is 4 million values, 350 MB of
- * cJSON.  Parsers of backend answers refuse more than JSON_MAX_VALUES
- * (~32 MB of tree; a real 8 MiB answer has a few hundred thousand).
- * json_too_complex() counts without parsing, in one pass. */
-#define JSON_MAX_VALUES	400000
-bool json_too_complex(const char *buf, size_t len);
 
 /* A 64-bit hash of n bytes (tables, sets; not cryptographic). */
 uint64_t hash64(const void *p, size_t n, uint64_t seed);
+
+/* x rounded to 1/scale (round_to(3.14159, 100) = 3.14). */
+double round_to(double x, double scale);
+
+/* Percent-encode s for one URL path segment or query value: everything
+ * but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~). */
+char *url_escape(const char *s);
+
+/* s cut in place to at most max bytes (max >= 4) without splitting a
+ * UTF-8 sequence, "…" marking the cut; returns s. */
+char *utf8_clip(char *s, size_t max);
 
 bool str_has_prefix(const char *s, const char *prefix);
 char *str_trim(char *s);

@@ -6,6 +6,7 @@
 #include "ceres/util/i18n.h"
 #include "ceres/sources/readiness.h"
 #include "ceres/util/sanitize.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>

@@ -1,0 +1,37 @@
+/* JSON from backends and files: parsing with a bound on the tree it can
+ * build (the JSON-bomb guard, in one place), and typed getters. */
+#ifndef CERES_JSON_H
+#define CERES_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <cJSON.h>
+
+/* A parsed JSON tree costs ~80 bytes per value however few bytes the
+ * value took: 8 MiB of "[0,0,0,..." is 4 million values, 350 MB of
+ * cJSON.  Parsers of backend answers refuse more than JSON_MAX_VALUES
+ * (~32 MB of tree; a real 8 MiB answer has a few hundred thousand).
+ * json_too_complex() counts without parsing, in one pass. */
+#define JSON_MAX_VALUES	400000
+bool json_too_complex(const char *buf, size_t len);
+
+enum json_error {
+	JSON_OK = 0,
+	JSON_INVALID,		/* not JSON (or empty) */
+	JSON_TOO_COMPLEX,	/* more than JSON_MAX_VALUES values */
+};
+/* Parse buf (len bytes, need not be NUL-terminated): the tree, or NULL
+ * with *err (may be NULL) saying why.  Every parse of a backend answer
+ * or a file goes through here. */
+cJSON *json_parse_bounded(const char *buf, size_t len, enum json_error *err);
+
+/* Members of an object, NULL (or false) when o is not an object, the key
+ * is missing or the value has another type. */
+const char *json_get_str(const cJSON *o, const char *key);
+bool json_get_num(const cJSON *o, const char *key, double *out);
+/* 1 true, 0 false, def when missing or not a boolean. */
+int json_get_bool(const cJSON *o, const char *key, int def);
+const cJSON *json_get_obj(const cJSON *o, const char *key);
+const cJSON *json_get_arr(const cJSON *o, const char *key);
+
+#endif

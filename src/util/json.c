@@ -1,0 +1,89 @@
+/* Bounded JSON parsing and typed getters. */
+#include "ceres/util/json.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Values are counted by what starts one: the first, and every ',' '['
+ * '{' outside a string (an upper bound, off by one per empty container). */
+bool
+json_too_complex(const char *buf, size_t len)
+{
+	size_t n = 1;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"')
+			in_str = true;
+		else if ((c == ',' || c == '[' || c == '{') && ++n > JSON_MAX_VALUES)
+			return true;
+	}
+	return false;
+}
+
+cJSON *
+json_parse_bounded(const char *buf, size_t len, enum json_error *err)
+{
+	cJSON *j = NULL;
+	enum json_error e = JSON_OK;
+
+	if (buf == NULL || len == 0)
+		e = JSON_INVALID;
+	else if (json_too_complex(buf, len))
+		e = JSON_TOO_COMPLEX;
+	else if ((j = cJSON_ParseWithLength(buf, len)) == NULL)
+		e = JSON_INVALID;
+	if (err != NULL)
+		*err = e;
+	return j;
+}
+
+const char *
+json_get_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool
+json_get_num(const cJSON *o, const char *key, double *out)
+{
+	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	if (!cJSON_IsNumber(v))
+		return false;
+	*out = v->valuedouble;
+	return true;
+}
+
+int
+json_get_bool(const cJSON *o, const char *key, int def)
+{
+	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
+}
+
+const cJSON *
+json_get_obj(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+const cJSON *
+json_get_arr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	return cJSON_IsArray(v) ? v : NULL;
+}
