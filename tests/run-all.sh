@@ -25,7 +25,7 @@ count_unit() {	# dir label
 		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
 		p=${p:-0}; f=${f:-0}
 		if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
-			grep -q '^PASS' "${log%.log}.trs" 2>/dev/null && p=1 || f=1
+			grep -q '^:test-result: PASS' "${log%.log}.trs" 2>/dev/null && p=1 || f=1
 		fi
 		PASS=$((PASS + p)); FAIL=$((FAIL + f))
 		[ "$f" -gt 0 ] && FAILED_NAMES+=("$2:$name")

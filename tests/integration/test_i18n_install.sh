@@ -84,7 +84,7 @@ for c in help quit refresh site theme query filter; do
 	check "ceres-top(1) documents :$c" bash -c "grep -q -- ':$c' <<<\"\$1\"" _ "$plain1"
 done
 # Every section and key of the config schema is in ceres-top.conf(5).
-python3 - "$SRC/src/config_schema.c" > "$TEST_TMP/schema.txt" <<'PY'
+python3 - "$SRC/src/core/config_schema.c" > "$TEST_TMP/schema.txt" <<'PY'
 import re, sys
 s = open(sys.argv[1]).read()
 body = s[s.index("config_schema[] = {"):s.index("{ NULL, NULL")]
