@@ -493,8 +493,8 @@ set_facts(struct source *s)
 		}
 	}
 	if (g->version != NULL)
-		model_service_set_fact(m, sv, "gitea.api_version", g->version);
-	model_service_set_fact(m, sv, "gitea.activity_mode", g->mode == MODE_LEGACY ? "fallback" : "feeds");
+		model_service_set_fact(m, sv, FACT_GITEA_API_VERSION, g->version);
+	model_service_set_fact(m, sv, FACT_GITEA_ACTIVITY_MODE, g->mode == MODE_LEGACY ? "fallback" : "feeds");
 }
 
 static void

@@ -255,7 +255,7 @@ labels_facts(struct source *s, struct loki_labelset *ls, size_t n)
 		free(key);
 		strbuf_free(&vals);
 	}
-	model_service_set_fact(m, sv, "loki.labels", names.buf);
+	model_service_set_fact(m, sv, FACT_LOKI_LABELS, names.buf);
 	strbuf_free(&names);
 }
 

@@ -137,12 +137,12 @@ pg_result(struct source *s, PGresult *res)
 	else
 		snprintf(detail, sizeof detail, "pg %s: %ld/%ld conns, primary, no replica", ver, nused, nmax);
 	model_service_update(m, sv, st, (now_mono() - p->started) * 1000, detail);
-	model_service_set_fact(m, sv, "pg.version", ver);
-	model_service_set_fact(m, sv, "pg.connections", used);
-	model_service_set_fact(m, sv, "pg.max_connections", max);
-	model_service_set_fact(m, sv, "pg.role", replica ? "replica" : "primary");
-	model_service_set_fact(m, sv, "pg.replicas", reps);
-	model_service_set_fact(m, sv, "pg.max_lag", lag);
+	model_service_set_fact(m, sv, FACT_PG_VERSION, ver);
+	model_service_set_fact(m, sv, FACT_PG_CONNECTIONS, used);
+	model_service_set_fact(m, sv, FACT_PG_MAX_CONNECTIONS, max);
+	model_service_set_fact(m, sv, FACT_PG_ROLE, replica ? "replica" : "primary");
+	model_service_set_fact(m, sv, FACT_PG_REPLICAS, reps);
+	model_service_set_fact(m, sv, FACT_PG_MAX_LAG, lag);
 }
 
 static void
