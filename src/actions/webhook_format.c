@@ -3,6 +3,7 @@
  * answer with secrets masked, the Gitea hooks list, and the state file
  * (webhooks.json) the readiness checks read.  No I/O here. */
 #include "ceres/actions/actions.h"
+#include "ceres/sources/activity.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
@@ -439,38 +440,27 @@ webhook_gitea_hooks_free(struct webhook_gitea_hook *h, size_t n)
 int
 webhook_gitea_hooks_parse(const char *buf, size_t len, struct webhook_gitea_hook **out, size_t *n, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len), *e;
+	struct gitea_hook *all;
 	struct webhook_gitea_hook *hooks = NULL;
-	size_t count = 0;
+	size_t nall, count = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (j == NULL || !cJSON_IsArray(j)) {
-		*cause = xstrdup(j == NULL ? _("hooks: not JSON") : _("hooks: not a JSON array"));
-		cJSON_Delete(j);
+	if (gitea_hook_list_parse(buf, len, &all, &nall, cause) != 0)
 		return -1;
-	}
-	cJSON_ArrayForEach(e, j) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
-		const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
-		const char *type = json_str(e, "type"), *url = json_str(cfg, "url");
-		char *r;
-
-		if (!cJSON_IsObject(e) || !cJSON_IsNumber(id) || id->valuedouble < 0 ||
-		    id->valuedouble > 9e15 || id->valuedouble != (double)(long long)id->valuedouble)
+	/* Only hooks the test endpoint can be asked about: with an id. */
+	for (size_t i = 0; i < nall && count < MAX_HOOKS; i++) {
+		if (all[i].id < 0)
 			continue;
-		if (count == MAX_HOOKS)
-			break;
 		hooks = xreallocarray(hooks, count + 1, sizeof *hooks);
-		hooks[count].id = (long)id->valuedouble;
-		hooks[count].type = sanitize_str(type != NULL ? type : "?");
-		r = url_redact(url);
-		hooks[count].target = sanitize_str(r);
-		free(r);
-		hooks[count].active = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(e, "active"));
+		hooks[count].id = all[i].id;
+		hooks[count].type = all[i].type;
+		hooks[count].target = all[i].target;
+		hooks[count].active = all[i].active;
+		all[i].type = all[i].target = NULL;
 		count++;
 	}
-	cJSON_Delete(j);
+	gitea_hook_list_free(all, nall);
 	*out = hooks;
 	*n = count;
 	return 0;
