@@ -27,6 +27,7 @@
 #define _(s) (s)
 #endif
 
+#include "ceres/util/file.h"
 #include "config_internal.h"
 
 /* ---- values ---------------------------------------------------------- */
@@ -53,55 +54,6 @@ value_check(const struct config_key *k, const char *key, const char *origin,
 	return x;
 }
 
-/* Read a whole regular file of at most max bytes, NUL-terminated.  Returns
- * 0, or an errno value with a message in *why. */
-static int
-read_file(const char *path, size_t max, char **out, size_t *len, mode_t *mode, const char **why)
-{
-	struct stat	 st;
-	struct strbuf	 sb;
-	char		 chunk[8192];
-	ssize_t		 n;
-	int		 fd, saved;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		saved = errno;
-		*why = strerror(saved);
-		return saved;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		*why = _("not a regular file");
-		return EINVAL;
-	}
-	*mode = st.st_mode;
-	strbuf_init(&sb);
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (sb.len + (size_t)n > max) {
-			n = -1;
-			errno = EFBIG;
-			break;
-		}
-		strbuf_add(&sb, chunk, (size_t)n);
-	}
-	saved = errno;
-	close(fd);
-	explicit_bzero(chunk, sizeof chunk);
-	if (n < 0) {
-		cfg_sb_wipe(&sb);
-		*why = saved == EFBIG ? _("file too large") : strerror(saved);
-		return saved;
-	}
-	*len = sb.len;
-	*out = strbuf_detach(&sb);
-	return 0;
-}
 
 /* ---- parser ---------------------------------------------------------- */
 
@@ -553,7 +505,7 @@ resolve_secret(struct config_entry *e, char **cause)
 	mode_t		 mode;
 
 	if (strcmp(e->secret_origin, ORIGIN_FILE) == 0) {
-		if (read_file(e->value, SECRET_MAX_SIZE, &v, &len, &mode, &why) != 0) {
+		if (file_read_regular(e->value, SECRET_MAX_SIZE, &v, &len, &mode, &why) != 0) {
 			*cause = xasprintf(_("%s:%d: cannot read %s_file %s: %s"),
 			    e->file, e->line, e->key, e->value, why);
 			return -1;
@@ -667,7 +619,7 @@ config_read(const char *path, char **file, char **buf, size_t *len, mode_t *mode
 	if (path != NULL) {
 		if ((*file = config_expand_path(path)) == NULL)
 			*file = xstrdup(path);
-		if (read_file(*file, CONFIG_MAX_SIZE, buf, len, mode, &why) == 0)
+		if (file_read_regular(*file, CONFIG_MAX_SIZE, buf, len, mode, &why) == 0)
 			return 0;
 		*cause = xasprintf("%s: %s", *file, why);
 		return -1;
@@ -682,7 +634,7 @@ config_read(const char *path, char **file, char **buf, size_t *len, mode_t *mode
 	for (size_t i = 0; i < 2; i++) {
 		if (try[i] == NULL)
 			continue;
-		error = read_file(try[i], CONFIG_MAX_SIZE, buf, len, mode, &why);
+		error = file_read_regular(try[i], CONFIG_MAX_SIZE, buf, len, mode, &why);
 		if (error == 0) {
 			*file = try[i];
 			try[i] = NULL;
