@@ -510,7 +510,9 @@ url_escape(const char *s)
 	strbuf_init(&sb);
 	strbuf_add(&sb, "", 0);
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+		/* RFC 3986 unreserved, ASCII whatever the locale says. */
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
 			strbuf_addc(&sb, (char)*p);
 		else {
 			strbuf_addc(&sb, '%');

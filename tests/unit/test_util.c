@@ -201,11 +201,37 @@ test_file_read_regular(void **state)
 	free(path);
 }
 
+/* One percent-encoder for path segments and query values (Gitea owners,
+ * Redmine projects, Keycloak realms, LogQL queries): RFC 3986 unreserved
+ * characters stay, every other byte is %XX, whatever the locale. */
+static void
+test_url_escape(void **state)
+{
+	char *e;
+
+	(void)state;
+	setlocale(LC_ALL, "");
+	e = url_escape("ceres/infra ops&x=1");
+	assert_string_equal(e, "ceres%2Finfra%20ops%26x%3D1");
+	free(e);
+	e = url_escape("{job=\"a\"} |= `x`");
+	assert_string_equal(e, "%7Bjob%3D%22a%22%7D%20%7C%3D%20%60x%60");
+	free(e);
+	e = url_escape("J\xc3\xbcrgen-1._~");
+	assert_string_equal(e, "J%C3%BCrgen-1._~");
+	free(e);
+	e = url_escape("");
+	assert_string_equal(e, "");
+	free(e);
+	setlocale(LC_ALL, "C");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_read_regular),
+		cmocka_unit_test(test_url_escape),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_url_redact),

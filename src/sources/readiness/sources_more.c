@@ -283,8 +283,8 @@ kc_realm_done(const struct http_response *resp, void *arg)
 	kc_admin(s, resp, &k->realm, rd_parse_kc_realm);
 	/* The executions of the realm's browser flow, now that we know it. */
 	if (k->realm.avail == RD_OK) {
-		char *er = rds_escape(r->realm);
-		char *ef = rds_escape(k->browser_flow != NULL ? k->browser_flow : "browser");
+		char *er = url_escape(r->realm);
+		char *ef = url_escape(k->browser_flow != NULL ? k->browser_flow : "browser");
 		char *path = xasprintf("/admin/realms/%s/authentication/flows/%s/executions", er, ef);
 
 		rds_get(s, path, kc_flow_done, s);
@@ -316,7 +316,7 @@ static void
 kc_admin_requests(struct source *s)
 {
 	struct rds *r = s->data;
-	char *er = rds_escape(r->realm), *u;
+	char *er = url_escape(r->realm), *u;
 
 	u = xasprintf("/admin/realms/%s", er);
 	rds_get(s, u, kc_realm_done, s);
@@ -380,7 +380,7 @@ static void
 kc_start(struct source *s)
 {
 	struct rds *r = s->data;
-	char *er = rds_escape(r->realm), *u;
+	char *er = url_escape(r->realm), *u;
 
 	u = xasprintf("%s/realms/%s/.well-known/openid-configuration", r->base, er);
 	rds_request(s, u, false, false, kc_disc_done, s);
@@ -422,7 +422,7 @@ rds_keycloak_init(struct app *app, struct rd_data *d)
 	r->realm = xstrdup(config_get_default(app->config, "keycloak", NULL, "realm", "ceres"));
 	rd_fetch_wait(&d->kc.disc);
 	if (cid != NULL && csec != NULL) {
-		char *ei = rds_escape(cid), *es = rds_escape(csec);
+		char *ei = url_escape(cid), *es = url_escape(csec);
 
 		/* Kept as the form body; never sent anywhere but the token URL. */
 		r->form = xasprintf("grant_type=client_credentials&client_id=%s&client_secret=%s", ei, es);
