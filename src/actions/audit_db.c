@@ -9,6 +9,7 @@
 #include "ceres/actions/audit.h"
 #include "ceres/net/pg.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/file.h"
@@ -276,7 +277,7 @@ send_next(struct audit_db *d)
 {
 	while (d->next < d->nlines) {
 		const char *line = d->lines[d->next];
-		cJSON *o = strlen(line) < LINE_MAX_BYTES ? cJSON_Parse(line) : NULL;
+		cJSON *o = strlen(line) < LINE_MAX_BYTES ? json_parse_bounded(line, strlen(line), NULL) : NULL;
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "event_id");
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "time");
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "parameters");

@@ -5,6 +5,7 @@
 #include "ceres/actions/actions.h"
 #include "ceres/sources/activity.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
 
@@ -166,7 +167,7 @@ webhook_accepted(enum webhook_kind kind, long status, const char *body, size_t l
 		return true;
 	/* Zulip says so in the body; a 200 from anything else (a proxy's
 	 * page, a login form) is not a delivered message. */
-	j = cJSON_ParseWithLength(body, len);
+	j = json_parse_bounded(body, len, NULL);
 	r = cJSON_GetObjectItemCaseSensitive(j, "result");
 	ok = cJSON_IsString(r) && strcmp(r->valuestring, "success") == 0;
 	cJSON_Delete(j);
@@ -299,7 +300,7 @@ json_str(const cJSON *o, const char *key)
 static char *
 json_summary(const char *body, size_t len)
 {
-	cJSON *j = cJSON_ParseWithLength(body, len);
+	cJSON *j = json_parse_bounded(body, len, NULL);
 	const char *msg, *id, *res;
 	char *out = NULL;
 
@@ -471,7 +472,7 @@ webhook_gitea_hooks_parse(const char *buf, size_t len, struct webhook_gitea_hook
 char *
 webhook_state_update(const char *old, size_t len, const char *route, const struct webhook_result *r)
 {
-	cJSON *root = old != NULL ? cJSON_ParseWithLength(old, len) : NULL, *routes, *e;
+	cJSON *root = old != NULL ? json_parse_bounded(old, len, NULL) : NULL, *routes, *e;
 	char ts[40], *s, *out;
 
 	if (!cJSON_IsObject(root)) {
@@ -502,7 +503,7 @@ webhook_state_update(const char *old, size_t len, const char *route, const struc
 int
 webhook_state_lookup(const char *text, size_t len, const char *route, struct webhook_result *r)
 {
-	cJSON *root = cJSON_ParseWithLength(text, len), *e, *v;
+	cJSON *root = json_parse_bounded(text, len, NULL), *e, *v;
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);

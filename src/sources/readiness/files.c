@@ -4,6 +4,7 @@
  * path cannot stall the loop. */
 #include "ceres/core/config.h"
 #include "ceres/core/paths.h"
+#include "ceres/util/json.h"
 #include "ceres/util/file.h"
 #include "ceres/util/i18n.h"
 #include "ceres/sources/readiness.h"
@@ -181,7 +182,7 @@ last_entry(int fd, off_t size)
 		*--end = '\0';
 	start = strrchr(buf, '\n');
 	start = start != NULL ? start + 1 : buf;
-	j = cJSON_ParseWithLength(start, (size_t)(end - start));
+	j = json_parse_bounded(start, (size_t)(end - start), NULL);
 	t = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "time"));
 	cJSON_Delete(j);
 	return t;

@@ -24,7 +24,7 @@
 int
 rd_parse_loki_values(const char *buf, size_t len, struct rd_loki *out, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const cJSON *st, *data, *v;
 
 	if (!cJSON_IsObject(j)) {
@@ -181,7 +181,7 @@ rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **ca
 int
 rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const cJSON *st;
 
 	if (!cJSON_IsObject(j)) {
@@ -202,7 +202,7 @@ rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char *
 int
 rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const cJSON *routes, *r;
 
 	if (!cJSON_IsObject(j)) {

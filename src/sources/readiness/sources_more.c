@@ -346,8 +346,7 @@ kc_token_done(const struct http_response *resp, void *arg)
 {
 	struct source *s = arg;
 	struct rds *r = s->data;
-	cJSON *j = resp->status == 200 && !json_too_complex(resp->body, resp->len) ?
-	    cJSON_ParseWithLength(resp->body, resp->len) : NULL;
+	cJSON *j = resp->status == 200 ? json_parse_bounded(resp->body, resp->len, NULL) : NULL;
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
 
 	if (cJSON_IsString(tok) && tok->valuestring[0] != '\0' &&
