@@ -73,10 +73,7 @@ struct webhooks {
 static void
 burn_free(char *s)
 {
-	if (s != NULL) {
-		memset(s, 0, strlen(s));
-		free(s);
-	}
+	secret_free(s);
 }
 
 static void

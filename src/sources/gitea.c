@@ -520,10 +520,7 @@ gitea_free(struct source *s)
 		target_free(&g->t[i]);
 	free(g->t);
 	free(g->url);
-	if (g->auth != NULL) {
-		memset(g->auth, 0, strlen(g->auth));
-		free(g->auth);
-	}
+	secret_free(g->auth);
 	free(g->version);
 	free(g);
 }

@@ -415,10 +415,7 @@ loki_free(struct source *s)
 		free(*h);
 	}
 	free(lk->headers);
-	if (lk->userpwd != NULL) {
-		memset(lk->userpwd, 0, strlen(lk->userpwd));
-		free(lk->userpwd);
-	}
+	secret_free(lk->userpwd);
 	free(lk->url);
 	free(lk);
 }

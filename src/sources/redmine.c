@@ -394,10 +394,7 @@ redmine_free(struct source *s)
 	free(rm->dreq);
 	free(rm->url);
 	free(rm->project);
-	if (rm->auth != NULL) {
-		memset(rm->auth, 0, strlen(rm->auth));
-		free(rm->auth);
-	}
+	secret_free(rm->auth);
 	free(rm);
 }
 

@@ -46,14 +46,8 @@ rds_free(struct source *s)
 			free(r->hdr[i]);
 		}
 	}
-	if (r->userpwd != NULL) {
-		memset(r->userpwd, 0, strlen(r->userpwd));
-		free(r->userpwd);
-	}
-	if (r->form != NULL) {
-		memset(r->form, 0, strlen(r->form));
-		free(r->form);
-	}
+	secret_free(r->userpwd);
+	secret_free(r->form);
 	free(r->realm);
 	free(r->err);
 	for (size_t i = 0; i < r->nurl; i++)

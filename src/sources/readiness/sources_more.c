@@ -370,7 +370,7 @@ kc_token_done(const struct http_response *resp, void *arg)
 	if (j != NULL) {
 		/* The token is a secret: do not leave it in freed memory. */
 		if (cJSON_IsString(tok))
-			memset(tok->valuestring, 0, strlen(tok->valuestring));
+			explicit_bzero(tok->valuestring, strlen(tok->valuestring));
 		cJSON_Delete(j);
 	}
 }
@@ -425,9 +425,8 @@ rds_keycloak_init(struct app *app, struct rd_data *d)
 
 		/* Kept as the form body; never sent anywhere but the token URL. */
 		r->form = xasprintf("grant_type=client_credentials&client_id=%s&client_secret=%s", ei, es);
-		memset(es, 0, strlen(es));
 		free(ei);
-		free(es);
+		secret_free(es);
 	} else if (tok != NULL)
 		rds_add_header(r, "Authorization", "Bearer ", tok);
 	d->kc.have_token = r->form != NULL || r->hdr[0] != NULL;
