@@ -387,20 +387,6 @@ first_line(const char *body, size_t len)
 	return xstrndup(body + start, i - start);
 }
 
-/* Cut s to at most max bytes on a character boundary, marking the cut. */
-static void
-clip_utf8(char *s, size_t max)
-{
-	size_t len = strlen(s), cut;
-
-	if (len <= max || max < 4)
-		return;
-	cut = max - 3;	/* room for "…" */
-	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-		cut--;
-	memcpy(s + cut, "…", 4);
-}
-
 char *
 webhook_answer(const char *body, size_t len, const char *secret_url, size_t max)
 {
@@ -422,7 +408,7 @@ webhook_answer(const char *body, size_t len, const char *secret_url, size_t max)
 	free(raw);
 	out = webhook_scrub(clean, secret_url);
 	free(clean);
-	clip_utf8(out, max);
+	utf8_clip(out, max);
 	return out;
 }
 

@@ -528,7 +528,7 @@ utf8_clip(char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n <= max)
+	if (n <= max || max < 4)
 		return s;
 	n = max - 3;	/* room for "…" (3 bytes) */
 	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
