@@ -114,13 +114,20 @@ action_send(struct alerts_action *act)
 {
 	struct alerts *al = &act->af->al;
 	const struct am_conn *conn = &act->af->conn;
-	const char *hdrs[] = { "Content-Type: application/json", NULL };
+	const char *hdrs[BACKEND_MAX_HEADERS + 2];
 	struct http_request req;
 	char *url;
+	size_t n = 0;
 
 	act->tried[act->peer] = true;
 	url = xasprintf("%s%s", al->peers[act->peer].url, act->path);
 	memset(&req, 0, sizeof req);
+	am_conn_fill(conn, &req);
+	/* The tenant and credentials of [alertmanager], then the type. */
+	for (; conn->hdrs[n] != NULL; n++)
+		hdrs[n] = conn->hdrs[n];
+	hdrs[n++] = "Content-Type: application/json";
+	hdrs[n] = NULL;
 	req.url = url;
 	req.method = act->method;
 	req.headers = hdrs;
@@ -128,9 +135,6 @@ action_send(struct alerts_action *act)
 	req.body_len = act->body != NULL ? strlen(act->body) : 0;
 	req.timeout = conn->timeout > 0 ? conn->timeout : act->app->timeout;
 	req.max_bytes = 1u << 20;
-	req.insecure = conn->insecure;
-	req.userpwd = conn->userpwd;
-	req.authenticated = conn->userpwd != NULL;
 	act->h = loop_http(act->app->loop, &req, action_done, act);
 	free(url);
 }
@@ -315,11 +319,33 @@ flow_count(struct silence_flow *f)
 	free(m);
 }
 
+/* The ticked labels, and the site's filter matchers for those labels the
+ * operator did not tick: a silence made on a shared Alertmanager stays
+ * within the site. */
+static size_t
+send_matchers(const struct silence_flow *f, struct silence_matcher **out)
+{
+	const struct matcher_list *fl = &f->af->conn.filter;
+	size_t k;
+
+	*out = xcalloc(f->n + fl->n + 1, sizeof **out);
+	k = flow_matchers(f, *out);
+	for (size_t i = 0; k > 0 && i < fl->n; i++) {
+		size_t j = 0;
+
+		while (j < k && strcmp((*out)[j].name, fl->m[i].name) != 0)
+			j++;
+		if (j == k)
+			(*out)[k++] = fl->m[i];
+	}
+	return k;
+}
+
 static void
 flow_send(struct app *app, struct silence_flow *f)
 {
-	struct silence_matcher *m = xcalloc(f->n > 0 ? f->n : 1, sizeof *m);
-	size_t k = flow_matchers(f, m);
+	struct silence_matcher *m;
+	size_t k = send_matchers(f, &m);
 	double now = now_wall();
 	cJSON *params;
 	char *body;
@@ -370,8 +396,8 @@ typed_yes_done(struct app *app, const char *answer, void *arg)
 static void
 flow_preview(struct app *app, struct silence_flow *f)
 {
-	struct silence_matcher *m = xcalloc(f->n > 0 ? f->n : 1, sizeof *m);
-	size_t k = flow_matchers(f, m), *idx = NULL, n;
+	struct silence_matcher *m;
+	size_t k = send_matchers(f, &m), *idx = NULL, n;
 	struct strbuf sb;
 	char until[40], *q;
 

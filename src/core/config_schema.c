@@ -8,6 +8,7 @@
 #endif
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <pwd.h>
@@ -17,11 +18,13 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include "ceres/core/config.h"
+#include "ceres/model/matchers.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
@@ -44,6 +47,17 @@
 	ROW(sec, "timeout", CONFIG_DOUBLE,				\
 	    N_("request timeout in seconds (default: [ceres] timeout)"))
 
+/* How to reach an HTTP backend behind a central engine's gateway. */
+#define REACH(sec)							\
+	ROW(sec, "org_id", CONFIG_HEADER,				\
+	    N_("tenant sent as X-Scope-OrgID with every request")),	\
+	ROW(sec, "ca_file", CONFIG_FILE,				\
+	    N_("CA certificates (PEM) the server certificate is verified with")), \
+	ROW(sec, "cert_file", CONFIG_FILE,				\
+	    N_("TLS client certificate (PEM)")),			\
+	ROW(sec, "key_file", CONFIG_FILE,				\
+	    N_("private key (PEM) of cert_file"))
+
 const struct config_key config_schema[] = {
 	ROW("ceres", "site", CONFIG_STRING,
 	    N_("site name shown in the title bar")),
@@ -65,6 +79,7 @@ const struct config_key config_schema[] = {
 	POLLING("prometheus"),
 	ROW("prometheus", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
+	REACH("prometheus"),
 
 	ROW("alertmanager", "url", CONFIG_URL,
 	    N_("Alertmanager base URLs; HA peers separated by spaces")),
@@ -75,6 +90,9 @@ const struct config_key config_schema[] = {
 	    N_("HTTP basic auth user")),
 	ROW("alertmanager", "password", CONFIG_SECRET,
 	    N_("HTTP basic auth password")),
+	ROW("alertmanager", "filter", CONFIG_MATCHERS,
+	    N_("label matchers selecting this site's alerts on a shared Alertmanager, e.g. site=\"berlin\"; silences created here get them too")),
+	REACH("alertmanager"),
 
 	ROW("loki", "url", CONFIG_URL,
 	    N_("Loki base URL")),
@@ -83,8 +101,6 @@ const struct config_key config_schema[] = {
 	ROW("loki", "limit", CONFIG_INT,
 	    N_("number of lines asked for per query")),
 	POLLING("loki"),
-	ROW("loki", "org_id", CONFIG_STRING,
-	    N_("tenant sent as X-Scope-OrgID")),
 	ROW("loki", "buffer_lines", CONFIG_INT,
 	    N_("size of the log ring buffer in lines")),
 	ROW("loki", "token", CONFIG_SECRET,
@@ -95,6 +111,7 @@ const struct config_key config_schema[] = {
 	    N_("HTTP basic auth password")),
 	ROW("loki", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
+	REACH("loki"),
 	ROW("loki", "levels_error", CONFIG_REGEX,
 	    N_("PCRE2 pattern that marks a log line as error level")),
 	ROW("loki", "levels_warn", CONFIG_REGEX,
@@ -476,6 +493,33 @@ config_schema_find(const char *section, const char *key)
 	return NULL;
 }
 
+/* A file the console reads at run time (a CA bundle, a client
+ * certificate): ~ expanded, and it must be there and readable now, so
+ * that --check-config finds a typo before the first TLS handshake does. */
+static char *
+check_file(const char *key, const char *v, char **cause)
+{
+	struct stat	 st;
+	char		*x;
+
+	if (*v == '\0') {
+		*cause = xasprintf(_("%s is empty"), key);
+		return NULL;
+	}
+	if ((x = config_expand_path(v)) == NULL) {
+		*cause = xasprintf(_("%s: cannot expand %s"), key, v);
+		return NULL;
+	}
+	errno = 0;
+	if (access(x, R_OK) != 0 || stat(x, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf(_("%s: cannot read %s: %s"), key, x,
+		    errno != 0 ? strerror(errno) : _("not a regular file"));
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
 /* Check a value against its key's type.  Returns the value to store (a
  * path with ~ expanded) or NULL and a message in *cause. */
 char *
@@ -490,6 +534,7 @@ config_check_value(const struct config_key *k, const char *v, char **cause)
 	int		 error;
 	pcre2_code	*re;
 	PCRE2_UCHAR	 msg[256];
+	struct matcher_list ml;
 
 	*cause = NULL;
 	switch (k->type) {
@@ -537,6 +582,23 @@ config_check_value(const struct config_key *k, const char *v, char **cause)
 			*cause = xasprintf(_("%s: cannot expand %s"), key, v);
 		else
 			return x;
+		break;
+	case CONFIG_FILE:
+		return check_file(key, v, cause);
+	case CONFIG_MATCHERS:
+		if (matcher_list_parse(v, &ml, &x) != 0) {
+			*cause = xasprintf("%s: %s", key, x);
+			free(x);
+		}
+		matcher_list_free(&ml);
+		break;
+	case CONFIG_HEADER:
+		for (const char *c = v; *c != '\0'; c++) {
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				*cause = xasprintf(_("%s must not contain control characters"), key);
+				break;
+			}
+		}
 		break;
 	case CONFIG_REGEX:
 		re = pcre2_compile((PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, PCRE2_UTF,

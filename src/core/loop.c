@@ -50,6 +50,9 @@ struct http_handle {
 	size_t			 req_body_len;
 	struct http_request	 req;
 	char			*userpwd;
+	char			*ca_file;
+	char			*cert_file;
+	char			*key_file;
 	struct http_handle	*next;
 	struct http_handle	*prev;
 };
@@ -79,6 +82,12 @@ loop_new(char **cause)
 		*cause = xstrdup("curl_multi_init failed");
 		return NULL;
 	}
+	/* One connection cache for every transfer: without a size libcurl
+	 * sizes it by the transfers running at the moment, and closes the
+	 * connections of the last round when the next one starts. */
+	curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, (long)LOOP_MAX_CONNECTIONS);
+	curl_multi_setopt(l->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)LOOP_MAX_HOST_CONNECTIONS);
+	curl_multi_setopt(l->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	return l;
 }
 
@@ -204,6 +213,32 @@ copy_headers(const char **hdrs)
 	return out;
 }
 
+/* TLS and connection options of a transfer. */
+static void
+setup_connection(CURL *e, const struct http_handle *h)
+{
+	if (h->req.insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (h->req.certinfo)
+		curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+	if (h->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
+	if (h->cert_file != NULL)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, h->cert_file);
+	if (h->key_file != NULL)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, h->key_file);
+	/* HTTP/2 where TLS offers it; a new transfer to a host that speaks it
+	 * waits for the one connection instead of opening another. */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	if (strncasecmp(h->url, "https://", 8) == 0)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* Connections stay open between rounds: keep them alive through
+	 * firewalls and NAT. */
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+}
+
 /* Test hook: the next n transfers fail to start (loop_fail_next_setups). */
 static int fail_setups;
 
@@ -236,12 +271,7 @@ http_setup(struct loop *l, struct http_handle *h)
 	/* Redirects are followed by hand (see http_done) so that a request
 	 * with credentials never goes to another host. */
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	if (h->req.insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (h->req.certinfo)
-		curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+	setup_connection(e, h);
 	if (h->userpwd != NULL) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(e, CURLOPT_USERPWD, h->userpwd);
@@ -301,11 +331,17 @@ loop_http(struct loop *l, const struct http_request *req, http_cb cb, void *arg)
 		h->req_body_len = req->body_len;
 	}
 	h->userpwd = req->userpwd != NULL ? xstrdup(req->userpwd) : NULL;
+	h->ca_file = req->ca_file != NULL ? xstrdup(req->ca_file) : NULL;
+	h->cert_file = req->cert_file != NULL ? xstrdup(req->cert_file) : NULL;
+	h->key_file = req->key_file != NULL ? xstrdup(req->key_file) : NULL;
 	h->req.url = NULL;
 	h->req.method = NULL;
 	h->req.headers = NULL;
 	h->req.body = NULL;
 	h->req.userpwd = NULL;
+	h->req.ca_file = NULL;
+	h->req.cert_file = NULL;
+	h->req.key_file = NULL;
 	h->max = req->max_bytes > 0 ? req->max_bytes : DEFAULT_MAX_BYTES;
 	strbuf_init(&h->body);
 	strbuf_add(&h->body, "", 0);
@@ -335,6 +371,9 @@ http_handle_free(struct loop *l, struct http_handle *h)
 		free(*hp);
 	free(h->headers);
 	free(h->req_body);
+	free(h->ca_file);
+	free(h->cert_file);
+	free(h->key_file);
 	if (h->userpwd != NULL) {
 		/* Secrets do not linger in freed memory. */
 		secret_free(h->userpwd);

@@ -21,8 +21,6 @@ alerts_init(struct app *app, void **data, char **cause)
 	struct alerts_area *af = xcalloc(1, sizeof *af);
 	struct alerts *al = &af->al;
 	const char *urls = config_get(app->config, "alertmanager", NULL, "url");
-	const char *user = config_get(app->config, "alertmanager", NULL, "user");
-	const char *pass = config_get(app->config, "alertmanager", NULL, "password");
 
 	(void)cause;
 	al->peer = -1;
@@ -43,9 +41,7 @@ alerts_init(struct app *app, void **data, char **cause)
 	}
 	if (al->npeers == 0)
 		return 0;
-	if (user != NULL)
-		af->conn.userpwd = xasprintf("%s:%s", user, pass != NULL ? pass : "");
-	af->conn.insecure = config_get_bool(app->config, "alertmanager", NULL, "insecure", false);
+	am_conn_init(&af->conn, app->config);
 	af->src = alertmanager_source_new(app, al, &af->conn);
 	af->src->interval = config_get_double(app->config, "alertmanager", NULL, "interval",
 	    app->interval);

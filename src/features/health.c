@@ -2,6 +2,7 @@
  * config file, the Ceres standard local layout), and its --once output:
  * services worst first, the exit code and the nagios perfdata. */
 #include "ceres/core/app.h"
+#include "ceres/net/backend.h"
 #include "ceres/sources/health.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
@@ -43,7 +44,7 @@ health_defaults(struct app *app, char **cause)
 		if (strcmp(k->kind, "http") == 0)
 			continue;
 		if (strcmp(k->kind, "prometheus") == 0)
-			s = prometheus_source_new(app, k->kind, k->default_url);
+			s = prometheus_source_new(app, k->kind, k->default_url, NULL);
 		else if (strcmp(k->kind, "postgres") == 0)
 			s = postgres_source_new(app, k->kind, k->default_url);
 		else if (strcmp(k->kind, "redis") == 0)
@@ -59,6 +60,18 @@ health_defaults(struct app *app, char **cause)
 		app_add_source(app, s);
 	}
 	return 0;
+}
+
+/* How [prometheus], [alertmanager] and [loki] are reached (tenant, TLS)
+ * and their basic auth: the health probes go the way the data does. */
+static void
+section_backend(const struct config *c, const char *sec, struct backend *be)
+{
+	const char *user = config_get(c, sec, NULL, "user");
+
+	backend_init_section(be, c, sec, NULL);
+	if (user != NULL && config_schema_find(sec, "user") != NULL)
+		backend_basic(be, user, config_get_default(c, sec, NULL, "password", ""));
 }
 
 static char *
@@ -87,21 +100,26 @@ health_alertmanagers(struct app *app, const char *v, char **cause)
 	/* HA peers: one health row each. */
 	char *list = xstrdup(v), *save = NULL, *tok;
 	int many = strchr(str_trim(list), ' ') != NULL;
+	struct backend be;
 
+	section_backend(app->config, "alertmanager", &be);
 	for (tok = strtok_r(list, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
 		struct http_check_opts o = { .kind = "alertmanager", .url = tok };
 		char *rn = many ? xasprintf("alertmanager %s", tok + strcspn(tok, "/") + 2) :
 		    xstrdup("alertmanager");
 
-		o.insecure = config_get_bool(app->config, "alertmanager", NULL, "insecure", false);
+		o.insecure = be.insecure;
+		o.be = &be;
 		if (add_http(app, "alertmanager", NULL, rn, &o, cause) != 0) {
 			free(rn);
 			free(list);
+			backend_clear(&be);
 			return -1;
 		}
 		free(rn);
 	}
 	free(list);
+	backend_clear(&be);
 	return 0;
 }
 
@@ -114,12 +132,18 @@ health_simple(struct app *app, char **cause)
 	for (size_t i = 0; i < sizeof simple_sections / sizeof simple_sections[0]; i++) {
 		const char *sec = simple_sections[i].section, *v;
 		struct http_check_opts o;
+		struct backend be;
 		char *hdr = NULL;
 		int rc;
 
 		if ((v = config_get(c, sec, NULL, simple_sections[i].url_key)) == NULL)
 			continue;
 		memset(&o, 0, sizeof o);
+		memset(&be, 0, sizeof be);
+		if (config_schema_find(sec, "org_id") != NULL) {
+			section_backend(c, sec, &be);
+			o.be = &be;
+		}
 		o.kind = sec;
 		o.url = v;
 		o.insecure = config_get_bool(c, sec, NULL, "insecure", false);
@@ -133,6 +157,7 @@ health_simple(struct app *app, char **cause)
 		o.slug = config_get(c, sec, NULL, "status_page");
 		rc = add_http(app, sec, NULL, sec, &o, cause);
 		secret_free(hdr);
+		backend_clear(&be);
 		if (rc != 0)
 			return -1;
 	}
@@ -158,7 +183,8 @@ health_service(struct app *app, const char *name, char **cause)
 		return -1;
 	}
 	if (strcmp(hk->kind, "prometheus") == 0) {
-		tune(app, prometheus_source_new(app, name, url ? url : hk->default_url), "service", name);
+		tune(app, prometheus_source_new(app, name, url ? url : hk->default_url, NULL), "service",
+		    name);
 		return 0;
 	}
 	if (strcmp(hk->kind, "postgres") == 0 || strcmp(hk->kind, "redis") == 0) {
@@ -196,8 +222,11 @@ health_from_config(struct app *app, char **cause)
 
 	if ((v = config_get(c, "prometheus", NULL, "url")) != NULL) {
 		char *first = xstrndup(v, strcspn(v, " \t"));
+		struct backend be;
 
-		tune(app, prometheus_source_new(app, "prometheus", first), "prometheus", NULL);
+		section_backend(c, "prometheus", &be);
+		tune(app, prometheus_source_new(app, "prometheus", first, &be), "prometheus", NULL);
+		backend_clear(&be);
 		free(first);
 	}
 	if ((v = config_get(c, "alertmanager", NULL, "url")) != NULL &&

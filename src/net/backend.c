@@ -1,5 +1,6 @@
 /* HTTP backends: see include/ceres/net/backend.h. */
 #include "ceres/net/backend.h"
+#include "ceres/core/config.h"
 #include "ceres/core/source.h"
 #include "ceres/util/util.h"
 
@@ -7,14 +8,21 @@
 #include <string.h>
 
 void
-backend_init(struct backend *b, const char *base, bool insecure)
+backend_set_base(struct backend *b, const char *base)
 {
 	size_t n = base != NULL ? strlen(base) : 0;
 
-	memset(b, 0, sizeof *b);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
+	free(b->base);
 	b->base = base != NULL ? xstrndup(base, n) : NULL;
+}
+
+void
+backend_init(struct backend *b, const char *base, bool insecure)
+{
+	memset(b, 0, sizeof *b);
+	backend_set_base(b, base);
 	b->insecure = insecure;
 }
 
@@ -25,7 +33,63 @@ backend_clear(struct backend *b)
 	for (int i = 0; i < BACKEND_MAX_HEADERS; i++)
 		secret_free(b->hdr[i]);
 	secret_free(b->userpwd);
+	free(b->ca_file);
+	free(b->cert_file);
+	free(b->key_file);
 	memset(b, 0, sizeof *b);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+backend_init_section(struct backend *b, const struct config *c, const char *section,
+    const char *base)
+{
+	const char *org = config_get(c, section, NULL, "org_id");
+
+	backend_init(b, base, config_get_bool(c, section, NULL, "insecure", false));
+	if (org != NULL && *org != '\0')
+		backend_header(b, "X-Scope-OrgID", "", org, false);
+	b->ca_file = dup_or_null(config_get(c, section, NULL, "ca_file"));
+	b->cert_file = dup_or_null(config_get(c, section, NULL, "cert_file"));
+	b->key_file = dup_or_null(config_get(c, section, NULL, "key_file"));
+}
+
+void
+backend_copy(struct backend *dst, const struct backend *src)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->base = dup_or_null(src->base);
+	for (int i = 0; i < BACKEND_MAX_HEADERS; i++)
+		dst->hdr[i] = dup_or_null(src->hdr[i]);
+	dst->userpwd = dup_or_null(src->userpwd);
+	dst->secret = src->secret;
+	dst->insecure = src->insecure;
+	dst->ca_file = dup_or_null(src->ca_file);
+	dst->cert_file = dup_or_null(src->cert_file);
+	dst->key_file = dup_or_null(src->key_file);
+}
+
+void
+backend_fill(const struct backend *b, struct http_request *req, const char **hdrs, bool auth)
+{
+	int n = 0;
+
+	for (int i = 0; auth && i < BACKEND_MAX_HEADERS; i++)
+		if (b->hdr[i] != NULL)
+			hdrs[n++] = b->hdr[i];
+	hdrs[n] = NULL;
+	req->headers = hdrs;
+	req->insecure = b->insecure;
+	req->authenticated = auth && b->secret;
+	req->userpwd = auth ? b->userpwd : NULL;
+	req->ca_file = b->ca_file;
+	req->cert_file = b->cert_file;
+	req->key_file = b->key_file;
 }
 
 void
@@ -54,18 +118,10 @@ backend_request(struct source *s, const struct backend *b, const char *url, bool
 {
 	const char *hdrs[BACKEND_MAX_HEADERS + 1];
 	struct http_request req;
-	int n = 0;
 
-	for (int i = 0; auth && i < BACKEND_MAX_HEADERS; i++)
-		if (b->hdr[i] != NULL)
-			hdrs[n++] = b->hdr[i];
-	hdrs[n] = NULL;
 	memset(&req, 0, sizeof req);
+	backend_fill(b, &req, hdrs, auth);
 	req.url = url;
-	req.headers = hdrs;
-	req.insecure = b->insecure;
-	req.authenticated = auth && b->secret;
-	req.userpwd = auth ? b->userpwd : NULL;
 	req.follow = !certinfo;
 	req.certinfo = certinfo;
 	req.max_bytes = max_bytes;

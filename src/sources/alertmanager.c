@@ -5,6 +5,7 @@
  * peers come from sources/http.c; this source feeds the alerts feature. */
 #include "ceres/sources/alerts.h"
 #include "ceres/core/app.h"
+#include "ceres/core/config.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
@@ -29,11 +30,9 @@ static void
 base_request(const struct am_conn *conn, struct http_request *req, const char *url)
 {
 	memset(req, 0, sizeof *req);
+	am_conn_fill(conn, req);
 	req->url = url;
 	req->follow = true;
-	req->insecure = conn->insecure;
-	req->userpwd = conn->userpwd;
-	req->authenticated = conn->userpwd != NULL;
 }
 
 static void ask(struct source *s);
@@ -140,7 +139,8 @@ alerts_done(const struct http_response *r, void *arg)
 		silence_set_count(al->silences, al->set);
 	app_dirty(s->app);
 
-	u = xasprintf("%s/api/v2/silences", p->url);
+	u = xasprintf("%s/api/v2/silences%s%s", p->url, *d->conn->filter_query != '\0' ? "?" : "",
+	    d->conn->filter_query + (*d->conn->filter_query != '\0'));
 	base_request(d->conn, &req, u);
 	source_http(s, &req, silences_done, s);
 	free(u);
@@ -165,8 +165,8 @@ ask(struct source *s)
 	char *u;
 
 	p->tried = true;
-	u = xasprintf("%s/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true",
-	    p->url);
+	u = xasprintf("%s/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true%s",
+	    p->url, d->conn->filter_query);
 	base_request(d->conn, &req, u);
 	req.max_bytes = ALERTS_MAX_BYTES;
 	/* --once has one deadline for everything: leave every peer still to
@@ -233,8 +233,41 @@ alertmanager_source_new(struct app *app, struct alerts *al, const struct am_conn
 }
 
 void
+am_conn_init(struct am_conn *c, const struct config *cfg)
+{
+	const char *user = config_get(cfg, "alertmanager", NULL, "user");
+	const char *filter = config_get(cfg, "alertmanager", NULL, "filter");
+	struct http_request req;
+	char *cause = NULL;
+
+	memset(c, 0, sizeof *c);
+	backend_init_section(&c->be, cfg, "alertmanager", NULL);
+	if (user != NULL)
+		backend_basic(&c->be, user, config_get_default(cfg, "alertmanager", NULL, "password", ""));
+	backend_fill(&c->be, &req, c->hdrs, true);
+	/* The config checked it; a bad one here filters nothing. */
+	if (filter != NULL && matcher_list_parse(filter, &c->filter, &cause) != 0)
+		free(cause);
+	c->filter_query = matcher_list_query(&c->filter);
+}
+
+void
+am_conn_fill(const struct am_conn *c, struct http_request *req)
+{
+	req->headers = (const char **)c->hdrs;	/* loop_http copies them */
+	req->insecure = c->be.insecure;
+	req->authenticated = c->be.secret;
+	req->userpwd = c->be.userpwd;
+	req->ca_file = c->be.ca_file;
+	req->cert_file = c->be.cert_file;
+	req->key_file = c->be.key_file;
+}
+
+void
 am_conn_clear(struct am_conn *c)
 {
-	secret_free(c->userpwd);
+	backend_clear(&c->be);
+	matcher_list_free(&c->filter);
+	free(c->filter_query);
 	memset(c, 0, sizeof *c);
 }

@@ -4,6 +4,7 @@
  * two requests per round. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "ceres/core/app.h"
+#include "ceres/net/backend.h"
 #include "ceres/sources/health.h"
 #include "ceres/util/json.h"
 #include "ceres/util/util.h"
@@ -24,6 +25,7 @@ struct http_check {
 	pcre2_code	*match;
 	char		*auth_header;
 	bool		 insecure;
+	struct backend	 be;		/* tenant, TLS, basic auth; empty if none */
 	char		*realm;
 	char		*health_url;
 	char		*slug;
@@ -280,14 +282,22 @@ static void
 http_check_start(struct source *s)
 {
 	struct http_check *c = s->data;
-	const char *hdrs[2] = { c->auth_header, NULL };
+	const char *hdrs[BACKEND_MAX_HEADERS + 2];
 	struct http_request req;
 	char *u1 = NULL, *u2 = NULL;
 
 	memset(&req, 0, sizeof req);
-	req.headers = hdrs;
-	req.insecure = c->insecure;
-	req.authenticated = c->auth_header != NULL;
+	/* The section's own headers (tenant), then the check's secret. */
+	backend_fill(&c->be, &req, hdrs, true);
+	for (int i = 0; c->auth_header != NULL; i++) {
+		if (hdrs[i] == NULL) {
+			hdrs[i] = c->auth_header;
+			hdrs[i + 1] = NULL;
+			break;
+		}
+	}
+	req.insecure = c->insecure || c->be.insecure;
+	req.authenticated = c->auth_header != NULL || req.authenticated;
 	req.follow = true;
 	req.certinfo = str_has_prefix(c->url, "https://");
 	c->have_first = false;
@@ -417,6 +427,7 @@ http_check_free(struct source *s)
 	free(c->url);
 	pcre2_code_free(c->match);
 	secret_free(c->auth_header);
+	backend_clear(&c->be);
 	free(c->realm);
 	free(c->health_url);
 	free(c->slug);
@@ -444,6 +455,8 @@ http_check_source_new(struct app *app, const char *name, const struct http_check
 	c->expect = o->expect;
 	c->insecure = o->insecure;
 	c->auth_header = o->auth_header != NULL ? xstrdup(o->auth_header) : NULL;
+	if (o->be != NULL)
+		backend_copy(&c->be, o->be);
 	c->realm = xstrdup(o->realm != NULL ? o->realm : "ceres");
 	c->slug = xstrdup(o->slug != NULL ? o->slug : "ceres");
 	if (o->health_url != NULL)

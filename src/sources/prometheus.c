@@ -1,6 +1,7 @@
 /* Prometheus health: /-/ready for the server itself, /api/v1/targets for
  * one row per scrape target (up/down with the last scrape error). */
 #include "ceres/core/app.h"
+#include "ceres/net/backend.h"
 #include "ceres/sources/health.h"
 #include "ceres/util/util.h"
 
@@ -12,7 +13,7 @@
 
 struct prom {
 	char			*name;
-	char			*url;
+	struct backend		 be;	/* base URL, tenant, TLS */
 	struct health_result	 ready;
 	bool			 have_ready;
 	double			 latency;
@@ -66,19 +67,10 @@ static void
 prom_start(struct source *s)
 {
 	struct prom *p = s->data;
-	struct http_request req;
-	char *u;
 
-	memset(&req, 0, sizeof req);
 	p->have_ready = false;
-	u = xasprintf("%s/-/ready", p->url);
-	req.url = u;
-	source_http(s, &req, ready_done, s);
-	free(u);
-	u = xasprintf("%s/api/v1/targets?state=active", p->url);
-	req.url = u;
-	source_http(s, &req, targets_done, s);
-	free(u);
+	backend_get(s, &p->be, "/-/ready", 0, ready_done, s);
+	backend_get(s, &p->be, "/api/v1/targets?state=active", 0, targets_done, s);
 }
 
 /* One health row for a scrape target, under the Prometheus row. */
@@ -160,7 +152,7 @@ prom_free(struct source *s)
 
 	prom_targets_free(p->targets, p->ntargets);
 	free(p->name);
-	free(p->url);
+	backend_clear(&p->be);
 	free(p);
 }
 
@@ -172,14 +164,14 @@ static const struct source_ops prom_ops = {
 };
 
 struct source *
-prometheus_source_new(struct app *app, const char *name, const char *url)
+prometheus_source_new(struct app *app, const char *name, const char *url,
+    const struct backend *be)
 {
 	struct prom *p = xcalloc(1, sizeof *p);
-	size_t n = strlen(url);
 
-	while (n > 0 && url[n - 1] == '/')
-		n--;
 	p->name = xstrdup(name);
-	p->url = xstrndup(url, n);
+	if (be != NULL)
+		backend_copy(&p->be, be);
+	backend_set_base(&p->be, url);
 	return source_new(app, &prom_ops, name, p);
 }

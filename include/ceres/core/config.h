@@ -18,6 +18,9 @@ enum config_type {
 	CONFIG_PATH,		/* ~ expanded */
 	CONFIG_REGEX,		/* PCRE2, compiled to validate */
 	CONFIG_LIST,		/* space-separated words */
+	CONFIG_FILE,		/* a readable file, ~ expanded */
+	CONFIG_MATCHERS,	/* Alertmanager label matchers: site="berlin", ... */
+	CONFIG_HEADER,		/* text sent in a request header: no control characters */
 };
 
 /* One row of the schema: section "service" matches [service "x"]. */

@@ -50,6 +50,9 @@ struct http_request {
 	bool		  authenticated;/* carries a secret: never sent to another host */
 	const char	 *userpwd;	/* HTTP basic "user:password" */
 	bool		  certinfo;	/* collect the peer certificate expiry */
+	const char	 *ca_file;	/* CA bundle to verify the server with, or NULL */
+	const char	 *cert_file;	/* TLS client certificate (PEM), or NULL */
+	const char	 *key_file;	/* its private key (PEM), or NULL */
 };
 
 struct http_response {
@@ -71,6 +74,15 @@ struct http_response {
 const char *http_response_header(const struct http_response *r, const char *name);
 
 typedef void (*http_cb)(const struct http_response *r, void *arg);
+
+/* Connections: every transfer of the loop shares one connection cache,
+ * so a connection to a host is kept alive and reused from one poll round
+ * to the next (no new TCP or TLS handshake in steady state).  At most
+ * LOOP_MAX_HOST_CONNECTIONS are open to one host (more transfers wait
+ * for one of them); HTTP/2 is used where a TLS server offers it, and its
+ * transfers share one connection. */
+#define LOOP_MAX_CONNECTIONS		256
+#define LOOP_MAX_HOST_CONNECTIONS	6
 
 /* Start a transfer; cb runs exactly once from the loop (even on error),
  * unless the transfer is cancelled first. */

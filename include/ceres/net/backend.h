@@ -11,9 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct config;
 struct source;
 
-#define BACKEND_MAX_HEADERS	4
+#define BACKEND_MAX_HEADERS	6
 
 struct backend {
 	char	*base;
@@ -21,16 +22,33 @@ struct backend {
 	char	*userpwd;			/* basic auth "user:password" */
 	bool	 secret;			/* a header or userpwd is a credential */
 	bool	 insecure;			/* do not verify TLS */
+	char	*ca_file;			/* TLS: CA bundle, client cert and key */
+	char	*cert_file;
+	char	*key_file;
 };
 
 /* base may be NULL (a backend of several URLs); trailing slashes go. */
 void backend_init(struct backend *b, const char *base, bool insecure);
+/* Replace the base URL (trailing slashes go; NULL: none). */
+void backend_set_base(struct backend *b, const char *base);
 /* Free everything, wiping the credentials. */
 void backend_clear(struct backend *b);
 /* Add "name: prefix value"; secret says whether it is a credential. */
 void backend_header(struct backend *b, const char *name, const char *prefix, const char *value, bool secret);
 /* Basic auth (a credential). */
 void backend_basic(struct backend *b, const char *user, const char *password);
+/* What every backend section may say about how to reach it, after the
+ * [site] overrides: insecure, org_id (sent as X-Scope-OrgID, for the
+ * tenants of Mimir, Cortex and Loki), ca_file, cert_file and key_file.
+ * Credentials stay with the caller (backend_header, backend_basic). */
+void backend_init_section(struct backend *b, const struct config *c, const char *section,
+    const char *base);
+/* A deep copy (credentials included). */
+void backend_copy(struct backend *dst, const struct backend *src);
+/* Fill the connection part of req from b: headers (into hdrs, room for
+ * BACKEND_MAX_HEADERS + 1, when auth), basic auth (when auth), TLS.  The
+ * URL, method, body and sizes are the caller's. */
+void backend_fill(const struct backend *b, struct http_request *req, const char **hdrs, bool auth);
 /* Issue a request for a full URL as part of the source's round.  With
  * auth, the headers and basic auth go with it, and a redirect to another
  * host is refused; certinfo asks for the certificate chain (and does not

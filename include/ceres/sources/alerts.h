@@ -7,8 +7,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "ceres/model/alerts.h"
+#include "ceres/model/matchers.h"
+#include "ceres/net/backend.h"
 
 struct app;
+struct config;
+struct http_request;
 struct source;
 
 /* Parsers: pure, (bytes, length) in, a result or a message out.  Malformed
@@ -27,13 +31,20 @@ char *am_silence_body(const struct silence_matcher *m, size_t n, const char *id,
     const char *starts_at_raw, double start, double end, const char *created_by,
     const char *comment);
 
-/* How every request to the peers is made: the credentials of
- * [alertmanager], shared by the source and the silence actions. */
+/* How every request to the peers is made: the tenant, TLS and
+ * credentials of [alertmanager] and its filter, shared by the source, the
+ * silence actions and readiness. */
 struct am_conn {
-	char	*userpwd;	/* basic auth, secret */
-	bool	 insecure;
-	double	 timeout;	/* seconds, for actions */
+	struct backend		 be;	/* no base: the peers have their URLs */
+	const char		*hdrs[BACKEND_MAX_HEADERS + 1];	/* be's headers */
+	struct matcher_list	 filter;	/* this site's alerts, may be empty */
+	char			*filter_query;	/* "&filter=..." of filter, or "" */
+	double			 timeout;	/* seconds, for actions */
 };
+/* From [alertmanager] (after the site's overrides). */
+void am_conn_init(struct am_conn *c, const struct config *cfg);
+/* The connection part of a request to a peer: headers, auth, TLS. */
+void am_conn_fill(const struct am_conn *c, struct http_request *req);
 void am_conn_clear(struct am_conn *c);
 
 /* The source (sources/alertmanager.c): polls the peers into al. */

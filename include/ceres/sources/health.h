@@ -9,6 +9,7 @@
 #include "ceres/model/services.h"
 
 struct app;
+struct backend;
 struct source;
 
 /* The verdict of one probe answer. */
@@ -75,7 +76,10 @@ int kuma_parse(const char *page, size_t page_len, const char *beats, size_t beat
 void kuma_monitors_free(struct kuma_monitor *m, size_t n);
 
 /* Sources of the special kinds (sources/<kind>.c). */
-struct source *prometheus_source_new(struct app *app, const char *name, const char *url);
+/* be (may be NULL): the tenant, TLS and credentials of its section; url
+ * is the base, a path prefix (https://mimir.example/prometheus) kept. */
+struct source *prometheus_source_new(struct app *app, const char *name, const char *url,
+    const struct backend *be);
 struct source *postgres_source_new(struct app *app, const char *name, const char *conninfo);
 struct source *redis_source_new(struct app *app, const char *name, const char *address, const char *password);
 /* A service of an HTTP kind: url, and for [service] entries expect/match. */
@@ -86,6 +90,7 @@ struct http_check_opts {
 	const char	*match;		/* PCRE2 or NULL */
 	const char	*auth_header;	/* "Name: value" with a secret, or NULL */
 	bool		 insecure;
+	const struct backend *be;	/* tenant, TLS, basic auth of its section, or NULL */
 	const char	*realm;		/* keycloak */
 	const char	*health_url;	/* keycloak management port */
 	const char	*slug;		/* uptime kuma status page */
