@@ -594,7 +594,8 @@ config_check_value(const struct config_key *k, const char *v, char **cause)
 		break;
 	case CONFIG_HEADER:
 		for (const char *c = v; *c != '\0'; c++) {
-			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			/* HTTP allows a tab in a field value, nothing else. */
+			if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f) {
 				*cause = xasprintf(_("%s must not contain control characters"), key);
 				break;
 			}

@@ -88,6 +88,9 @@ logs_init(struct app *app, void **data, char **cause)
 	o.user = config_get(c, "loki", NULL, "user");
 	o.password = config_get(c, "loki", NULL, "password");
 	o.insecure = config_get_bool(c, "loki", NULL, "insecure", false);
+	o.ca_file = config_get(c, "loki", NULL, "ca_file");
+	o.cert_file = config_get(c, "loki", NULL, "cert_file");
+	o.key_file = config_get(c, "loki", NULL, "key_file");
 	/* Only the first of a space-separated URL list is tailed. */
 	{
 		char *first = xstrndup(url, strcspn(url, " \t"));

@@ -110,8 +110,10 @@ matcher_list_parse(const char *text, struct matcher_list *l, char **cause)
 		else if (*p != '\0' && *p != '}')
 			want = N_("',' between matchers");
 	}
-	if (want == NULL && brace && *p++ != '}')
+	if (want == NULL && brace && *p != '}')
 		want = N_("a closing '}'");
+	else if (want == NULL && brace)
+		p++;
 	if (want == NULL && *skip_space(p) != '\0')
 		want = N_("nothing after the matchers");
 	if (want == NULL && l->n == 0)

@@ -33,6 +33,7 @@ struct loki {
 	char			*userpwd;
 	bool			 insecure;
 	bool			 authenticated;
+	char			*tls[3];	/* ca_file, cert_file, key_file or NULL */
 	struct loki_cursor	 cur;
 	unsigned		 gen;		/* bumped when the query changes */
 	unsigned		 q_gen;		/* gen of the query in flight */
@@ -70,6 +71,9 @@ request_init(struct loki *lk, struct http_request *req, const char *url)
 	req->userpwd = lk->userpwd;
 	req->insecure = lk->insecure;
 	req->authenticated = lk->authenticated;
+	req->ca_file = lk->tls[0];
+	req->cert_file = lk->tls[1];
+	req->key_file = lk->tls[2];
 }
 
 /* The pane's and --once's error line: it quotes the backend, so it is
@@ -416,6 +420,8 @@ loki_free(struct source *s)
 	}
 	free(lk->headers);
 	secret_free(lk->userpwd);
+	for (int i = 0; i < 3; i++)
+		free(lk->tls[i]);
 	free(lk->url);
 	free(lk);
 }
@@ -479,6 +485,9 @@ loki_source_new(struct app *app, struct logs *lg, const struct loki_opts *o, cha
 		n--;
 	lk->url = xstrndup(o->url, n);
 	lk->insecure = o->insecure;
+	lk->tls[0] = o->ca_file != NULL ? xstrdup(o->ca_file) : NULL;
+	lk->tls[1] = o->cert_file != NULL ? xstrdup(o->cert_file) : NULL;
+	lk->tls[2] = o->key_file != NULL ? xstrdup(o->key_file) : NULL;
 	lk->headers = xcalloc(3, sizeof *lk->headers);
 	if (o->org_id != NULL && *o->org_id != '\0')
 		lk->headers[nh++] = xasprintf("X-Scope-OrgID: %s", o->org_id);

@@ -87,6 +87,9 @@ struct loki_opts {
 	const char	*user;
 	const char	*password;
 	bool		 insecure;
+	const char	*ca_file;	/* TLS: CA bundle, client certificate and key */
+	const char	*cert_file;
+	const char	*key_file;
 };
 struct source *loki_source_new(struct app *app, struct logs *lg, const struct loki_opts *o, char **cause);
 /* Switch the tail to another LogQL query: the buffer starts over. */

@@ -25,6 +25,8 @@ struct rds {
 	char			*userpwd;	/* basic auth (secret) */
 	char			*form;		/* POST body with a secret (token grant) */
 	bool			 insecure;
+	char			*tenant;	/* "X-Scope-OrgID: org_id" or NULL */
+	char			*tls[3];	/* ca_file, cert_file, key_file or NULL */
 	char			*realm;
 	char			**url;		/* Alertmanager peers */
 	size_t			 nurl;

@@ -31,6 +31,20 @@ rds_new(struct app *app, struct rd_data *d, const char *section, const char *bas
 	r->d = d;
 	r->base = base != NULL ? xstrndup(base, n) : NULL;
 	r->insecure = section != NULL && config_get_bool(app->config, section, NULL, "insecure", false);
+	/* The tenant and TLS of a central engine's section: evidence is read
+	 * the way the data is. */
+	if (section != NULL) {
+		const char *org = config_get(app->config, section, NULL, "org_id");
+		static const char *const tls_keys[3] = { "ca_file", "cert_file", "key_file" };
+
+		if (org != NULL && *org != '\0')
+			r->tenant = xasprintf("X-Scope-OrgID: %s", org);
+		for (int i = 0; i < 3; i++) {
+			const char *v = config_get(app->config, section, NULL, tls_keys[i]);
+
+			r->tls[i] = v != NULL ? xstrdup(v) : NULL;
+		}
+	}
 	return r;
 }
 
@@ -40,6 +54,9 @@ rds_free(struct source *s)
 	struct rds *r = s->data;
 
 	free(r->base);
+	free(r->tenant);
+	for (int i = 0; i < 3; i++)
+		free(r->tls[i]);
 	for (int i = 0; i < 3; i++) {
 		if (r->hdr[i] != NULL) {
 			memset(r->hdr[i], 0, strlen(r->hdr[i]));
@@ -77,7 +94,7 @@ void
 rds_request(struct source *s, const char *url, bool auth, bool certinfo, http_cb cb, void *arg)
 {
 	struct rds *r = s->data;
-	const char *hdrs[4] = { r->hdr[0], r->hdr[1], r->hdr[2], NULL };
+	const char *hdrs[5] = { r->hdr[0], r->hdr[1], r->hdr[2], NULL, NULL };
 	const char *none[1] = { NULL };
 	struct http_request req;
 
@@ -89,6 +106,16 @@ rds_request(struct source *s, const char *url, bool auth, bool certinfo, http_cb
 	req.userpwd = auth ? r->userpwd : NULL;
 	req.follow = !certinfo;
 	req.certinfo = certinfo;
+	req.ca_file = r->tls[0];
+	req.cert_file = r->tls[1];
+	req.key_file = r->tls[2];
+	/* The tenant goes last: hdrs[] up to the first NULL is sent. */
+	for (int i = 0; auth && r->tenant != NULL; i++) {
+		if (hdrs[i] == NULL) {
+			hdrs[i] = r->tenant;
+			break;
+		}
+	}
 	source_http(s, &req, cb, arg);
 }
 
