@@ -1,0 +1,235 @@
+#!/bin/bash
+# A central engine shared by two sites: a real Prometheus and a real
+# Alertmanager started with --web.route-prefix, behind a gateway stand-in
+# (tests/fakes/tenant_proxy.py) that refuses any request without an
+# allowed X-Scope-OrgID.  Sites berlin and paris are two tenants with an
+# [alertmanager] filter each: --once --site X shows only X's alerts, and
+# every request (health, alerts, silences, readiness) carries the path
+# prefix and X's tenant.  A silence made in the console for berlin carries
+# berlin's matcher even with that label unticked, and berlin's tenant.
+# Over 10 poll rounds the console opens no new connection to the gateway.
+# Ports: the sandbox base (or CERES_TEST_PORT_BASE) + 700..703; needs no
+# sandbox of its own.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/tui.sh"
+
+BASE=$(( ${SANDBOX_PORT_BASE:-${CERES_TEST_PORT_BASE:-35000}} + 700 ))
+AM_PORT=$BASE
+PROM_PORT=$((BASE + 1))
+GW_PORT=$((BASE + 2))
+CTL_PORT=$((BASE + 3))
+AM=http://127.0.0.1:$AM_PORT/alertmanager
+GW=http://127.0.0.1:$GW_PORT
+CTL=http://127.0.0.1:$CTL_PORT
+D=$TEST_TMP/central
+mkdir -p "$D/am" "$D/prom" "$D/home" "$D/xdg-config" "$D/xdg-state" "$D/xdg-data"
+export HOME=$D/home XDG_CONFIG_HOME=$D/xdg-config XDG_STATE_HOME=$D/xdg-state XDG_DATA_HOME=$D/xdg-data
+export USER=ceres-fleet-test
+PIDS=()
+
+cleanup() {
+	tui_stop
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+cat > "$D/am.yml" <<EOF
+route: {receiver: null-rcv, group_by: [alertname], group_wait: 1s, group_interval: 5s}
+receivers: [{name: null-rcv}]
+EOF
+cat > "$D/prom.yml" <<EOF
+global: {scrape_interval: 2s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: prometheus
+    metrics_path: /prometheus/metrics
+    static_configs: [{targets: ['127.0.0.1:$PROM_PORT']}]
+EOF
+prometheus-alertmanager --config.file="$D/am.yml" --storage.path="$D/am" \
+	--web.listen-address=127.0.0.1:$AM_PORT --web.route-prefix=/alertmanager \
+	--cluster.listen-address= > "$D/am.log" 2>&1 &
+PIDS+=($!)
+prometheus --config.file="$D/prom.yml" --storage.tsdb.path="$D/prom" \
+	--web.listen-address=127.0.0.1:$PROM_PORT --web.route-prefix=/prometheus > "$D/prom.log" 2>&1 &
+PIDS+=($!)
+python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$GW_PORT" --control-port "$CTL_PORT" --tenants berlin,paris \
+	--route "/prometheus=127.0.0.1:$PROM_PORT" --route "/alertmanager=127.0.0.1:$AM_PORT" \
+	> "$D/proxy.log" 2>&1 &
+PIDS+=($!)
+check "Alertmanager up under /alertmanager" wait_for 30 curl -fsS "$AM/-/ready"
+check "Prometheus up under /prometheus" wait_for 30 curl -fsS "http://127.0.0.1:$PROM_PORT/prometheus/-/ready"
+check "the gateway is up" wait_for 10 curl -fsS "$CTL/__proxy/log"
+check "the gateway refuses a request without a tenant" \
+	bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$GW/alertmanager/-/ready')\" = 401 ]"
+check "and passes one with a tenant" curl -fsS -H 'X-Scope-OrgID: berlin' "$GW/alertmanager/-/ready"
+target_up() { curl -fsS "http://127.0.0.1:$PROM_PORT/prometheus/api/v1/targets" | grep -q '"health":"up"'; }
+check "Prometheus scrapes itself" wait_for 30 target_up
+
+# One Alertmanager, the alerts of both sites in it.
+python3 - "$D/alerts.json" <<'EOF'
+import json, sys, datetime
+n = datetime.datetime.now(datetime.timezone.utc); f = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+a = [{"labels": {"alertname": "CeresFleetBerlin", "severity": "critical", "site": "berlin"},
+      "annotations": {"summary": "berlin is down"}, "startsAt": f(n), "endsAt": f(n + datetime.timedelta(hours=1))},
+     {"labels": {"alertname": "CeresFleetParis", "severity": "warning", "site": "paris"},
+      "annotations": {"summary": "paris is slow"}, "startsAt": f(n), "endsAt": f(n + datetime.timedelta(hours=1))}]
+json.dump(a, open(sys.argv[1], "w"))
+EOF
+check "posted one alert per site" curl -fsS -XPOST -H 'Content-Type: application/json' \
+	--data-binary @"$D/alerts.json" "$AM/api/v2/alerts"
+
+CFG=$D/config
+cat > "$CFG" <<EOF
+[ceres]
+interval = 1
+timeout = 5
+audit_log = $D/audit.log
+state_dir = $D/state
+[prometheus]
+url = $GW/prometheus/
+[alertmanager]
+url = $GW/alertmanager
+[site "berlin"]
+prometheus.org_id = berlin
+alertmanager.org_id = berlin
+alertmanager.filter = site="berlin"
+[site "paris"]
+prometheus.org_id = paris
+alertmanager.org_id = paris
+alertmanager.filter = {site = "paris"}
+EOF
+chmod 600 "$CFG"
+check "--check-config accepts both sites" bash -c "\"$CERES_TOP\" -c \"$CFG\" --site paris --check-config >/dev/null"
+
+clear_log() { curl -fsS -XPOST "$CTL/__proxy/clear" >/dev/null; }
+proxy_log() { curl -fsS "$CTL/__proxy/log" > "$1"; }
+
+# once SITE: --once --format json for SITE into $D/SITE.json, exit code in RC.
+once() {
+	"$CERES_TOP" -c "$CFG" --once --site "$1" --format json --panes health,alerts \
+		> "$D/$1.json" 2> "$D/$1.err"
+	RC=$?
+}
+clear_log
+once berlin
+check "berlin: exit 2 (its critical alert) (got $RC)" [ "$RC" -eq 2 ]
+check "berlin shows only its own alert" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+names=sorted(a["alertname"] for a in j["alerts"])
+assert names==["CeresFleetBerlin"], names'  "$D/berlin.json"
+check "berlin: Prometheus behind the prefix is up with its target" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+p=[s for s in j["services"] if s["name"]=="prometheus"][0]
+assert p["status"]=="up" and "1/1 targets up" in p["detail"], p
+a=[s for s in j["services"] if s["name"]=="alertmanager"][0]
+assert a["status"]=="up", a' "$D/berlin.json"
+proxy_log "$D/berlin-log.json"
+check "every request of berlin carried its tenant and the prefix" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+r=j["requests"]; assert r, "no requests"
+bad=[x for x in r if x["org"]!="berlin" or x["status"]!=200 or not x["path"].startswith(("/prometheus/","/alertmanager/"))]
+assert not bad, bad
+paths={x["path"].split("?")[0] for x in r}
+want={"/prometheus/-/ready","/prometheus/api/v1/targets","/alertmanager/-/ready",
+      "/alertmanager/api/v2/status","/alertmanager/api/v2/alerts","/alertmanager/api/v2/silences"}
+assert want <= paths, want - paths
+al=[x["path"] for x in r if x["path"].startswith("/alertmanager/api/v2/alerts?")]
+assert al and all("&filter=site%3D%22berlin%22" in p for p in al), al
+si=[x["path"] for x in r if x["path"].startswith("/alertmanager/api/v2/silences")]
+assert si and all(p.endswith("?filter=site%3D%22berlin%22") for p in si), si' "$D/berlin-log.json"
+
+clear_log
+once paris
+check "paris: exit 1 (its warning alert) (got $RC)" [ "$RC" -eq 1 ]
+check "paris shows only its own alert" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+names=sorted(a["alertname"] for a in j["alerts"])
+assert names==["CeresFleetParis"], names' "$D/paris.json"
+proxy_log "$D/paris-log.json"
+check "every request of paris carried its tenant" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+r=j["requests"]; assert r
+assert all(x["org"]=="paris" and x["status"]==200 for x in r), [x for x in r if x["org"]!="paris" or x["status"]!=200]' "$D/paris-log.json"
+
+# Without a site there is no tenant: the gateway refuses, and it shows.
+clear_log
+"$CERES_TOP" -c "$CFG" --once --format json --panes health,alerts > "$D/none.json" 2>/dev/null
+RC=$?
+check "no tenant: the refusal is reported, not hidden (exit $RC)" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+s=[s for s in j["sources"] if s["name"]=="alerts"][0]
+assert not s["ok"] and "401" in (s["error"] or ""), s
+assert int(sys.argv[2]) >= 2' "$D/none.json" "$RC"
+
+# Readiness reads its evidence from the same engine, the same way.
+clear_log
+"$CERES_TOP" -c "$CFG" --once --site berlin --format json --panes readiness > "$D/rd.json" 2>/dev/null
+proxy_log "$D/rd-log.json"
+check "readiness evidence: tenant and prefix on every request" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+r=j["requests"]
+paths={x["path"].split("?")[0] for x in r}
+assert {"/prometheus/api/v1/rules","/prometheus/api/v1/alertmanagers","/alertmanager/api/v2/status"} <= paths, paths
+bad=[x for x in r if x["org"]!="berlin" or x["status"]!=200]
+assert not bad, bad' "$D/rd-log.json"
+
+# ---- a silence from berlin's console: the site's matcher and tenant.
+clear_log
+tui_start 160 45 -c "$CFG" --site berlin
+check "console up for berlin" tui_wait "berlin" 10
+tui_keys 2
+check "alerts pane shows berlin's alert" tui_wait "CeresFleetBerlin" 15
+check "and not paris's" bash -c "! tmux -L '$TUI_SOCK' capture-pane -t t -p | grep -qF CeresFleetParis"
+tui_keys s
+check "s opens the label checklist" tui_wait "Labels to match" 5
+tui_keys j j
+tui_keys Space
+check "site unticked" tui_wait '[ ] site="berlin"' 3
+tui_keys Enter
+check "duration asked" tui_wait "duration:" 3
+tui_keys Enter
+check "comment asked" tui_wait "comment (required):" 3
+tui_type "fleet test"
+tui_keys Enter
+check "the preview still names the site's matcher" tui_wait '  site="berlin"' 5
+tui_type y
+tui_keys Enter
+check "silence created" tui_wait "silence created:" 10
+proxy_log "$D/silence-log.json"
+check "the POST carried berlin's tenant and matcher, under the prefix" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+p=[x for x in j["requests"] if x["method"]=="POST"]
+assert len(p)==1, p
+x=p[0]
+assert x["path"]=="/alertmanager/api/v2/silences" and x["org"]=="berlin" and x["status"]==200, x
+m={(m["name"],m["value"]) for m in json.loads(x["body"])["matchers"]}
+assert ("site","berlin") in m and ("alertname","CeresFleetBerlin") in m, m' "$D/silence-log.json"
+in_am() { curl -fsS "$AM/api/v2/silences" | python3 -c '
+import json,sys
+s=[s for s in json.load(sys.stdin) if s["comment"]=="fleet test" and s["status"]["state"]=="active"]
+assert len(s)==1 and any(m["name"]=="site" and m["value"]=="berlin" for m in s[0]["matchers"]), s'; }
+check "Alertmanager has the silence with site=berlin" in_am
+check "the alert shows as silenced" wait_for 15 tui_has_re "CeresFleetBerlin .*silenced"
+tui_stop
+
+# ---- connections are reused: 10 poll rounds, no new connection.
+sed -i 's/^interval = 1$/interval = 0.5/' "$CFG"
+before=$(curl -fsS "$CTL/__proxy/log" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"])')
+clear_log
+tui_start 160 45 -c "$CFG" --site berlin
+alert_gets() { curl -fsS "$CTL/__proxy/log" | python3 -c '
+import json,sys; j=json.load(sys.stdin)
+print(sum(1 for x in j["requests"] if x["path"].startswith("/alertmanager/api/v2/alerts?")))'; }
+conns() { curl -fsS "$CTL/__proxy/log" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"] - int(sys.argv[1]))' "$before"; }
+rounds_at_least() { [ "$(alert_gets)" -ge "$1" ]; }
+check "first poll round done" wait_for 15 rounds_at_least 2
+C1=$(conns)
+check "ten more rounds" wait_for 30 rounds_at_least 12
+C2=$(conns)
+N=$(alert_gets)
+diag "connections to the gateway: $C1 after the first round, $C2 after $N alert polls"
+check "connections after 10 rounds ($C2) = after the first round ($C1)" [ "$C2" -eq "$C1" ]
+check "and within the per-host limit (6): $C1" bash -c "[ '$C1' -ge 1 ] && [ '$C1' -le 6 ]"
+tui_stop
+
+finish
