@@ -6,7 +6,9 @@ X-Scope-OrgID, forwards the others by path prefix, and records what it got.
     tenant_proxy.py --port PORT --control-port PORT2 --tenants berlin,paris \
         --route /prometheus=127.0.0.1:9090 --route /alertmanager=127.0.0.1:9093
 
-The path is forwarded unchanged (the upstreams run with --web.route-prefix).
+With --tls-cert/--tls-key it serves HTTPS on PORT, and with --client-ca it
+also demands a client certificate signed by that CA (as the auth proxy in
+front of a central engine may).  The path is forwarded unchanged (the upstreams run with --web.route-prefix).
 HTTP/1.1 with keep-alive, so a client that reuses its connections opens few.
 
 Control, on the control port only (its connections are not counted):
@@ -127,6 +129,9 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--control-port", type=int, required=True)
     ap.add_argument("--tenants", required=True)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--client-ca")
     ap.add_argument("--route", action="append", default=[])
     a = ap.parse_args()
     Handler.tenants = set(t for t in a.tenants.split(",") if t)
@@ -134,6 +139,14 @@ def main():
         prefix, hostport = r.split("=", 1)
         Handler.routes.append((prefix.rstrip("/"), hostport))
     srv = Server(("127.0.0.1", a.port), Handler)
+    if a.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        if a.client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(a.client_ca)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     ctl = ControlServer(("127.0.0.1", a.control_port), Handler)
     threading.Thread(target=ctl.serve_forever, daemon=True).start()
     print("tenant proxy on 127.0.0.1:%d" % a.port, flush=True)

@@ -8,7 +8,9 @@
 # prefix and X's tenant.  A silence made in the console for berlin carries
 # berlin's matcher even with that label unticked, and berlin's tenant.
 # Over 10 poll rounds the console opens no new connection to the gateway.
-# Ports: the sandbox base (or CERES_TEST_PORT_BASE) + 700..703; needs no
+# Behind an HTTPS gateway that demands a client certificate, ca_file,
+# cert_file and key_file get the same answers; without them the TLS error
+# shows.  Ports: the sandbox base (or CERES_TEST_PORT_BASE) + 700..705; needs no
 # sandbox of its own.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/tui.sh"
@@ -18,6 +20,8 @@ AM_PORT=$BASE
 PROM_PORT=$((BASE + 1))
 GW_PORT=$((BASE + 2))
 CTL_PORT=$((BASE + 3))
+TLS_PORT=$((BASE + 4))
+TLS_CTL_PORT=$((BASE + 5))
 AM=http://127.0.0.1:$AM_PORT/alertmanager
 GW=http://127.0.0.1:$GW_PORT
 CTL=http://127.0.0.1:$CTL_PORT
@@ -56,12 +60,30 @@ python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$GW_PORT" --control-port "$CT
 	--route "/prometheus=127.0.0.1:$PROM_PORT" --route "/alertmanager=127.0.0.1:$AM_PORT" \
 	> "$D/proxy.log" 2>&1 &
 PIDS+=($!)
+# A CA, the gateway's certificate for 127.0.0.1, a client certificate.
+mkcerts() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ceres-test-ca \
+		-keyout "$D/ca.key" -out "$D/ca.pem" &&
+	openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$D/srv.key" -out "$D/srv.csr" &&
+	printf 'subjectAltName=IP:127.0.0.1\n' > "$D/srv.ext" &&
+	openssl x509 -req -in "$D/srv.csr" -CA "$D/ca.pem" -CAkey "$D/ca.key" -CAcreateserial \
+		-days 2 -extfile "$D/srv.ext" -out "$D/srv.pem" &&
+	openssl req -newkey rsa:2048 -nodes -subj /CN=ceres-top -keyout "$D/client.key" -out "$D/client.csr" &&
+	openssl x509 -req -in "$D/client.csr" -CA "$D/ca.pem" -CAkey "$D/ca.key" -CAcreateserial \
+		-days 2 -out "$D/client.pem"
+} 
+check "test certificates made" bash -c "$(declare -f mkcerts); D='$D' mkcerts >'$D/certs.log' 2>&1"
+python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$TLS_PORT" --control-port "$TLS_CTL_PORT" \
+	--tenants berlin --tls-cert "$D/srv.pem" --tls-key "$D/srv.key" --client-ca "$D/ca.pem" \
+	--route "/prometheus=127.0.0.1:$PROM_PORT" --route "/alertmanager=127.0.0.1:$AM_PORT" \
+	> "$D/tls-proxy.log" 2>&1 &
+PIDS+=($!)
 check "Alertmanager up under /alertmanager" wait_for 30 curl -fsS "$AM/-/ready"
 check "Prometheus up under /prometheus" wait_for 30 curl -fsS "http://127.0.0.1:$PROM_PORT/prometheus/-/ready"
 check "the gateway is up" wait_for 10 curl -fsS "$CTL/__proxy/log"
 check "the gateway refuses a request without a tenant" \
 	bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$GW/alertmanager/-/ready')\" = 401 ]"
-check "and passes one with a tenant" curl -fsS -H 'X-Scope-OrgID: berlin' "$GW/alertmanager/-/ready"
+check "and passes one with a tenant" curl -fsS -o /dev/null -H 'X-Scope-OrgID: berlin' "$GW/alertmanager/-/ready"
 target_up() { curl -fsS "http://127.0.0.1:$PROM_PORT/prometheus/api/v1/targets" | grep -q '"health":"up"'; }
 check "Prometheus scrapes itself" wait_for 30 target_up
 
@@ -98,6 +120,17 @@ prometheus.org_id = paris
 alertmanager.org_id = paris
 alertmanager.filter = {site = "paris"}
 EOF
+for site in secure nocert; do
+	TLS=https://127.0.0.1:$TLS_PORT
+	printf '[site "%s"]\n' "$site"
+	for sec in prometheus alertmanager; do
+		printf '%s.url = %s/%s\n%s.org_id = berlin\n%s.ca_file = %s\n' \
+			"$sec" "$TLS" "$sec" "$sec" "$sec" "$D/ca.pem"
+		[ "$site" = secure ] && printf '%s.cert_file = %s\n%s.key_file = %s\n' \
+			"$sec" "$D/client.pem" "$sec" "$D/client.key"
+	done
+	printf 'alertmanager.filter = site="berlin"\n'
+done >> "$CFG"
 chmod 600 "$CFG"
 check "--check-config accepts both sites" bash -c "\"$CERES_TOP\" -c \"$CFG\" --site paris --check-config >/dev/null"
 
@@ -172,6 +205,33 @@ paths={x["path"].split("?")[0] for x in r}
 assert {"/prometheus/api/v1/rules","/prometheus/api/v1/alertmanagers","/alertmanager/api/v2/status"} <= paths, paths
 bad=[x for x in r if x["org"]!="berlin" or x["status"]!=200]
 assert not bad, bad' "$D/rd-log.json"
+
+# ---- TLS: the gateway's CA, a client certificate.
+"$CERES_TOP" -c "$CFG" --once --site secure --format json --panes health,alerts > "$D/secure.json" 2>/dev/null
+RC=$?
+check "https with ca_file, cert_file, key_file: berlin's alert, exit 2 (got $RC)" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+assert sorted(a["alertname"] for a in j["alerts"])==["CeresFleetBerlin"], j["alerts"]
+p=[s for s in j["services"] if s["name"]=="prometheus"][0]
+assert p["status"]=="up", p
+assert int(sys.argv[2])==2' "$D/secure.json" "$RC"
+check "the TLS gateway saw berlin's tenant on every request" python3 -c '
+import json,sys,urllib.request
+j=json.load(urllib.request.urlopen(sys.argv[1]+"/__proxy/log"))
+assert j["requests"] and all(x["org"]=="berlin" and x["status"]==200 for x in j["requests"]), j' \
+	"http://127.0.0.1:$TLS_CTL_PORT"
+"$CERES_TOP" -c "$CFG" --once --site nocert --format json --panes health,alerts > "$D/nocert.json" 2>/dev/null
+check "without the client certificate the TLS refusal is the alerts' error" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+s=[s for s in j["sources"] if s["name"]=="alerts"][0]
+assert not s["ok"] and s["error"], s
+assert not j["alerts"], j["alerts"]
+print("# nocert:", s["error"])' "$D/nocert.json"
+printf '[prometheus]\nurl = https://x\n[site "a"]\nprometheus.cert_file = %s/missing.pem\n' "$D" > "$D/bad.conf"
+"$CERES_TOP" -c "$D/bad.conf" --check-config > /dev/null 2> "$D/bad.err"
+RC=$?
+check "--check-config names a missing cert_file of any site (exit $RC)" bash -c \
+	"[ $RC -ne 0 ] && grep -qF 'bad.conf:4: cert_file: cannot read $D/missing.pem: No such file or directory' '$D/bad.err'"
 
 # ---- a silence from berlin's console: the site's matcher and tenant.
 clear_log
