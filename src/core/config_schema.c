@@ -47,16 +47,21 @@
 	ROW(sec, "timeout", CONFIG_DOUBLE,				\
 	    N_("request timeout in seconds (default: [ceres] timeout)"))
 
-/* How to reach an HTTP backend behind a central engine's gateway. */
+/* TLS of an HTTP backend: its CA, a client certificate (for a backend
+ * behind an auth proxy).  R is ROW or NAMED. */
+#define TLS_FILES(R, sec)						\
+	R(sec, "ca_file", CONFIG_FILE,					\
+	    N_("CA certificates (PEM) the server certificate is verified with")), \
+	R(sec, "cert_file", CONFIG_FILE,				\
+	    N_("TLS client certificate (PEM)")),			\
+	R(sec, "key_file", CONFIG_FILE,					\
+	    N_("private key (PEM) of cert_file"))
+
+/* How to reach a central engine (Mimir, Cortex, Loki) behind its gateway. */
 #define REACH(sec)							\
 	ROW(sec, "org_id", CONFIG_HEADER,				\
 	    N_("tenant sent as X-Scope-OrgID with every request")),	\
-	ROW(sec, "ca_file", CONFIG_FILE,				\
-	    N_("CA certificates (PEM) the server certificate is verified with")), \
-	ROW(sec, "cert_file", CONFIG_FILE,				\
-	    N_("TLS client certificate (PEM)")),			\
-	ROW(sec, "key_file", CONFIG_FILE,				\
-	    N_("private key (PEM) of cert_file"))
+	TLS_FILES(ROW, sec)
 
 const struct config_key config_schema[] = {
 	ROW("ceres", "site", CONFIG_STRING,
@@ -140,6 +145,7 @@ const struct config_key config_schema[] = {
 	POLLING("gitea"),
 	ROW("gitea", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
+	TLS_FILES(ROW, "gitea"),
 
 	ROW("redmine", "url", CONFIG_URL,
 	    N_("Redmine base URL")),
@@ -154,6 +160,7 @@ const struct config_key config_schema[] = {
 	POLLING("redmine"),
 	ROW("redmine", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
+	TLS_FILES(ROW, "redmine"),
 
 	ROW("postgres", "conninfo", CONFIG_STRING,
 	    N_("libpq connection string; prefer ~/.pgpass to a password here")),
@@ -180,20 +187,24 @@ const struct config_key config_schema[] = {
 	POLLING("keycloak"),
 	ROW("keycloak", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
+	TLS_FILES(ROW, "keycloak"),
 
 	ROW("caddy", "admin_url", CONFIG_URL,
 	    N_("Caddy admin API URL")),
 	POLLING("caddy"),
+	TLS_FILES(ROW, "caddy"),
 
 	ROW("uptime_kuma", "url", CONFIG_URL,
 	    N_("Uptime Kuma base URL")),
 	ROW("uptime_kuma", "status_page", CONFIG_STRING,
 	    N_("slug of the status page whose monitors are shown")),
 	POLLING("uptime_kuma"),
+	TLS_FILES(ROW, "uptime_kuma"),
 
 	ROW("tempo", "url", CONFIG_URL,
 	    N_("Tempo base URL")),
 	POLLING("tempo"),
+	TLS_FILES(ROW, "tempo"),
 
 	POLLING("readiness"),
 
@@ -216,6 +227,7 @@ const struct config_key config_schema[] = {
 	    N_("request timeout in seconds")),
 	NAMED("service", "insecure", CONFIG_BOOL,
 	    N_("do not verify the TLS certificate")),
+	TLS_FILES(NAMED, "service"),
 	NAMED("service", "token", CONFIG_SECRET,
 	    N_("bearer token sent with the probe")),
 	NAMED("service", "header", CONFIG_STRING,

@@ -62,14 +62,14 @@ health_defaults(struct app *app, char **cause)
 	return 0;
 }
 
-/* How [prometheus], [alertmanager] and [loki] are reached (tenant, TLS)
- * and their basic auth: the health probes go the way the data does. */
+/* How a backend section is reached (tenant, TLS) and its basic auth: the
+ * health probes go the way the data does. */
 static void
 section_backend(const struct config *c, const char *sec, struct backend *be)
 {
 	const char *user = config_get(c, sec, NULL, "user");
 
-	backend_init_section(be, c, sec, NULL);
+	backend_init_section(be, c, sec, NULL, NULL);
 	if (user != NULL && config_schema_find(sec, "user") != NULL)
 		backend_basic(be, user, config_get_default(c, sec, NULL, "password", ""));
 }
@@ -140,7 +140,7 @@ health_simple(struct app *app, char **cause)
 			continue;
 		memset(&o, 0, sizeof o);
 		memset(&be, 0, sizeof be);
-		if (config_schema_find(sec, "org_id") != NULL) {
+		if (config_schema_find(sec, "ca_file") != NULL) {
 			section_backend(c, sec, &be);
 			o.be = &be;
 		}
@@ -175,6 +175,7 @@ health_service(struct app *app, const char *name, char **cause)
 	const char *hdrv = config_get(c, "service", name, "header");
 	const struct health_kind *hk = health_kind_find(kind);
 	struct http_check_opts o;
+	struct backend be;
 	char *hdr = NULL;
 	int rc;
 
@@ -202,6 +203,8 @@ health_service(struct app *app, const char *name, char **cause)
 	o.expect = config_get_int(c, "service", name, "expect", 0);
 	o.match = config_get(c, "service", name, "match");
 	o.insecure = config_get_bool(c, "service", name, "insecure", false);
+	backend_init_section(&be, c, "service", name, NULL);
+	o.be = &be;
 	/* token goes in "header: token", by default as a bearer token. */
 	if (tok != NULL && hdrv != NULL)
 		hdr = xasprintf("%s: %s", hdrv, tok);
@@ -210,6 +213,7 @@ health_service(struct app *app, const char *name, char **cause)
 	o.auth_header = hdr;
 	rc = add_http(app, "service", name, name, &o, cause);
 	secret_free(hdr);
+	backend_clear(&be);
 	return rc != 0 ? -1 : 0;
 }
 

@@ -47,16 +47,16 @@ dup_or_null(const char *s)
 
 void
 backend_init_section(struct backend *b, const struct config *c, const char *section,
-    const char *base)
+    const char *name, const char *base)
 {
-	const char *org = config_get(c, section, NULL, "org_id");
+	const char *org = config_get(c, section, name, "org_id");
 
-	backend_init(b, base, config_get_bool(c, section, NULL, "insecure", false));
+	backend_init(b, base, config_get_bool(c, section, name, "insecure", false));
 	if (org != NULL && *org != '\0')
 		backend_header(b, "X-Scope-OrgID", "", org, false);
-	b->ca_file = dup_or_null(config_get(c, section, NULL, "ca_file"));
-	b->cert_file = dup_or_null(config_get(c, section, NULL, "cert_file"));
-	b->key_file = dup_or_null(config_get(c, section, NULL, "key_file"));
+	b->ca_file = dup_or_null(config_get(c, section, name, "ca_file"));
+	b->cert_file = dup_or_null(config_get(c, section, name, "cert_file"));
+	b->key_file = dup_or_null(config_get(c, section, name, "key_file"));
 }
 
 void

@@ -241,7 +241,7 @@ am_conn_init(struct am_conn *c, const struct config *cfg)
 	char *cause = NULL;
 
 	memset(c, 0, sizeof *c);
-	backend_init_section(&c->be, cfg, "alertmanager", NULL);
+	backend_init_section(&c->be, cfg, "alertmanager", NULL, NULL);
 	if (user != NULL)
 		backend_basic(&c->be, user, config_get_default(cfg, "alertmanager", NULL, "password", ""));
 	backend_fill(&c->be, &req, c->hdrs, true);

@@ -565,7 +565,7 @@ gitea_activity_source_new(struct app *app, struct act_timeline *tl, char **cause
 
 	g->tl = tl;
 	first = xstrndup(url, n);
-	backend_init(&g->be, first, config_get_bool(c, "gitea", NULL, "insecure", false));
+	backend_init_section(&g->be, c, "gitea", NULL, first);
 	free(first);
 	backend_header(&g->be, "Accept", "", "application/json", false);
 	if (token != NULL) {

@@ -407,7 +407,7 @@ redmine_activity_source_new(struct app *app, struct act_timeline *tl, char **cau
 	(void)cause;
 	rm->tl = tl;
 	first = xstrndup(url, n);
-	backend_init(&rm->be, first, config_get_bool(c, "redmine", NULL, "insecure", false));
+	backend_init_section(&rm->be, c, "redmine", NULL, first);
 	free(first);
 	backend_header(&rm->be, "Accept", "", "application/json", false);
 	if (key != NULL)

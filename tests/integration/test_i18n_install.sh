@@ -88,9 +88,13 @@ python3 - "$SRC/src/core/config_schema.c" > "$TEST_TMP/schema.txt" <<'PY'
 import re, sys
 s = open(sys.argv[1]).read()
 body = s[s.index("config_schema[] = {"):s.index("{ NULL, NULL")]
-for m in re.finditer(r'(?:ROW|NAMED)\("(\w+)", "(\w+)"|POLLING\("(\w+)"\)', body):
+for m in re.finditer(r'(?:ROW|NAMED)\("(\w+)", "(\w+)"|POLLING\("(\w+)"\)|REACH\("(\w+)"\)|TLS_FILES\(\w+, "(\w+)"\)', body):
     if m.group(3):
         print(m.group(3), "interval"); print(m.group(3), "timeout")
+    elif m.group(4) or m.group(5):
+        sec = m.group(4) or m.group(5)
+        for k in (["org_id"] if m.group(4) else []) + ["ca_file", "cert_file", "key_file"]:
+            print(sec, k)
     else:
         print(m.group(1), m.group(2))
 PY

@@ -182,7 +182,7 @@ test_backend_section(void **state)
 	const char *hdrs[BACKEND_MAX_HEADERS + 1];
 
 	(void)state;
-	backend_init_section(&b, c, "prometheus", "http://m/prometheus/");
+	backend_init_section(&b, c, "prometheus", NULL, "http://m/prometheus/");
 	assert_string_equal(b.base, "http://m/prometheus");
 	backend_basic(&b, "u", "p");
 	backend_copy(&b2, &b);

@@ -37,12 +37,13 @@ void backend_clear(struct backend *b);
 void backend_header(struct backend *b, const char *name, const char *prefix, const char *value, bool secret);
 /* Basic auth (a credential). */
 void backend_basic(struct backend *b, const char *user, const char *password);
-/* What every backend section may say about how to reach it, after the
+/* What every backend section ([section] with name NULL, or
+ * [section "name"]) may say about how to reach it, after the
  * [site] overrides: insecure, org_id (sent as X-Scope-OrgID, for the
  * tenants of Mimir, Cortex and Loki), ca_file, cert_file and key_file.
  * Credentials stay with the caller (backend_header, backend_basic). */
 void backend_init_section(struct backend *b, const struct config *c, const char *section,
-    const char *base);
+    const char *name, const char *base);
 /* A deep copy (credentials included). */
 void backend_copy(struct backend *dst, const struct backend *src);
 /* Fill the connection part of req from b: headers (into hdrs, room for

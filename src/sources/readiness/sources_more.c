@@ -397,6 +397,9 @@ kc_start(struct source *s)
 		req.body_len = strlen(r->form);
 		req.insecure = r->insecure;
 		req.authenticated = true;
+		req.ca_file = r->tls[0];
+		req.cert_file = r->tls[1];
+		req.key_file = r->tls[2];
 		source_http(s, &req, kc_token_done, s);
 		free(u);
 	} else if (r->hdr[0] != NULL)
