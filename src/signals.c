@@ -129,24 +129,3 @@ signals_fini(struct app *app)
 	}
 }
 
-void
-app_on_sigchld(struct app *app, app_child_fn fn, void *arg)
-{
-	app->child_cbs = xreallocarray(app->child_cbs, app->nchild_cbs + 1, sizeof *app->child_cbs);
-	app->child_cbs[app->nchild_cbs].fn = fn;
-	app->child_cbs[app->nchild_cbs].arg = arg;
-	app->nchild_cbs++;
-}
-
-void
-app_off_sigchld(struct app *app, app_child_fn fn, void *arg)
-{
-	for (size_t i = 0; i < app->nchild_cbs; i++) {
-		if (app->child_cbs[i].fn == fn && app->child_cbs[i].arg == arg) {
-			memmove(&app->child_cbs[i], &app->child_cbs[i + 1],
-			    (app->nchild_cbs - i - 1) * sizeof *app->child_cbs);
-			app->nchild_cbs--;
-			return;
-		}
-	}
-}

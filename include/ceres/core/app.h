@@ -88,7 +88,5 @@ bool app_feature_enabled(const struct app *app, int index);
 /* Mark that something changed: redraw at the end of this loop pass. */
 void app_dirty(struct app *app);
 
-/* Actions call this first; in read-only mode it says so and returns false. */
-bool app_action_allowed(struct app *app);
 
 #endif
