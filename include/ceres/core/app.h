@@ -43,6 +43,9 @@ struct app {
 	size_t			 nsources;
 	void			*feature_data[FEATURE_COUNT];
 	struct ui		*ui;		/* NULL in --once */
+	/* Signals other than the quit signals and SIGCHLD (SIGWINCH), for
+	 * the console while it runs. */
+	void			(*on_signal)(struct app *app, int signo);
 	struct actions		*actions;	/* webhook, backup, audit state (console only) */
 	bool			 quit;
 	bool			 read_only;
