@@ -42,6 +42,8 @@ State (POST /__fake/state; POST /__fake/reset restores these defaults):
   "extra_feeds": [{activity}, ...]    raw Activity objects prepended to every repo's feed
   "hooks": [{hook}, ...]              replaces the default hook list
   "require_token": false
+  "base_feed": true                   false: no built-in history, only "add" and
+                                      "extra_feeds" (the demo's own story)
 """
 
 import json
@@ -213,8 +215,9 @@ def _feed(req, full, base):
     if full in (req.state.get("empty_repos") or []):
         return []
     t0 = int(req.ctx["started"])
-    return list(req.state.get("extra_feeds") or []) + _added(req, full, base) + \
-        _base_feed(full, t0, base, int(req.state.get("history") or 0))
+    own = _base_feed(full, t0, base, int(req.state.get("history") or 0)) \
+        if req.state.get("base_feed", True) else []
+    return list(req.state.get("extra_feeds") or []) + _added(req, full, base) + own
 
 
 def init(state, ctx):
@@ -227,6 +230,7 @@ def init(state, ctx):
     state["extra_feeds"] = []
     state["hooks"] = None
     state["require_token"] = False
+    state["base_feed"] = True
 
 
 def _error(req, status, message):
