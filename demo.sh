@@ -43,7 +43,9 @@ cleanup() {
 	rm -f "$LOG"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 say "starting $(tests/sandbox/sandbox.sh services | wc -w) services"
 tests/sandbox/sandbox.sh start "$DIR" all >"$LOG" 2>&1 || fail "starting the services"
 . "$DIR/ports.env"

@@ -80,7 +80,7 @@ def log_lines(now):
     lines ahead of now keep the story going for an hour."""
     out = []
     pg = stream("postgresql", "error")
-    for t in range(now - 900, now + 3600, 3):
+    for t in range((now - 900) // 3 * 3, now + 3600, 3):   # multiples of 3
         age = now - t                       # > 0: in the past
         ts = iso(t)
         if age > 300:                        # a normal morning
