@@ -65,11 +65,14 @@ kind = generic
 url_file = $DIR/secrets/oncall.url
 
 [backup]
-command = PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres CERES_BACKUP_DIR=$DIR/backups $ROOT/doc/examples/ceres-backup -k 7
+command = $ROOT/doc/examples/ceres-backup -k 7
 timeout = 120
 retention_days = 7
 CONF
 fi
+
+# ceres-backup reaches the sandbox's PostgreSQL through the libpq environment.
+export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=postgres CERES_BACKUP_DIR="$DIR/backups"
 
 if [ -t 0 ] && [ -t 1 ]; then
 	say "ready"

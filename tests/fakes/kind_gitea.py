@@ -38,7 +38,9 @@ State (POST /__fake/state; POST /__fake/reset restores these defaults):
   "add": [{"op": "comment_issue", "repo": "ceres/infra", "actor": "bob",
            "content": "42|Title", "comment": "text", "ref": "refs/heads/main",
            "created": "RFC3339"}]      more events, newest first; "created" defaults to
-                                      the time the fake first saw the entry
+                                      the time the fake first saw the entry; a push
+                                      may give "message", "sha", "before", "author"
+                                      and "email"
   "extra_feeds": [{activity}, ...]    raw Activity objects prepended to every repo's feed
   "hooks": [{hook}, ...]              replaces the default hook list
   "require_token": false
@@ -46,6 +48,7 @@ State (POST /__fake/state; POST /__fake/reset restores these defaults):
                                       "extra_feeds" (the demo's own story)
 """
 
+import calendar
 import json
 import re
 import time
@@ -141,9 +144,10 @@ def _act(aid, user, op, content, when, repo, ref="", comment=None, private=False
             "ref_name": ref, "is_private": private, "content": content, "created": _ts(when)}
 
 
-def _push_content(full, commits, total):
+def _push_content(full, commits, total, before=None):
     return json.dumps({"Commits": commits, "HeadCommit": commits[0] if commits else None,
-                       "CompareURL": "%s/compare/%s...%s" % (full, "0" * 40, commits[0]["Sha1"]) if commits else "",
+                       "CompareURL": "%s/compare/%s...%s" % (full, before or "0" * 40, commits[0]["Sha1"])
+                       if commits else "",
                        "Len": total}, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -196,8 +200,16 @@ def _added(req, full, base):
         op = spec.get("op", "commit_repo")
         content = spec.get("content", "")
         if op in ("commit_repo", "mirror_sync_push") and not content:
-            c = _commit_meta(full, 100 + i, spec.get("message", "push %d\n" % i), when)
-            content = _push_content(full, [c], 1)
+            cwhen = when
+            try:   # the commit's time is the push's when it is given
+                cwhen = calendar.timegm(time.strptime(created, "%Y-%m-%dT%H:%M:%SZ")) if created else when
+            except (TypeError, ValueError):
+                pass
+            c = _commit_meta(full, 100 + i, spec.get("message", "push %d\n" % i), cwhen,
+                             spec.get("author", "Alice Ops"), spec.get("email", "alice@ceres.local"))
+            if spec.get("sha"):
+                c["Sha1"] = spec["sha"]
+            content = _push_content(full, [c], 1, spec.get("before"))
         comment = None
         if spec.get("comment") is not None:
             idx = int(str(content).split("|", 1)[0] or 0)

@@ -130,6 +130,8 @@ def gitea(p, now):
         {"op": "create_pull_request", "repo": "ceres/infra", "actor": "lsato",
          "content": "57|grafana: dashboards for the Redis replicas", "created": iso(now - 2700)},
         {"op": "commit_repo", "repo": "ceres/infra", "actor": "mkovacs", "ref": "refs/heads/main",
+         "author": "Marta Kovács", "email": "mkovacs@ceres.example",
+         "sha": "4e1f0c9b7a2d83e6f5c1b0a9d8e7f6a5b4c3d2e1", "before": "9a0b3c7d51e2f4a6b8c0d1e3f5a7b9c2d4e6f8a0",
          "message": "postgresql: max_connections 200 -> 100 on ceres-db01\n\n"
                     "Frees 1.6 GB for shared_buffers; pgbouncer should keep us well below.\n",
          "created": iso(now - 600)},
