@@ -1,6 +1,7 @@
 /* ceres-top: command line, locale and text domain, then the console or
  * one --once poll.  Usage errors exit 64 (EX_USAGE). */
 #include "ceres/core/app.h"
+#include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
 #include "ceres/ui/theme.h"
 #include "ceres/util/util.h"
@@ -121,12 +122,15 @@ init_locale(void)
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
 	{
-		/* CERES_TOP_LOCALEDIR: translations of an uninstalled build
-		 * (the tests run the console in Russian from the build tree). */
+		/* CERES_TOP_LOCALEDIR overrides; else the installed
+		 * catalogues, or the build tree's locale/ when this is the
+		 * uninstalled binary (core/paths.c). */
 		const char *ld = getenv("CERES_TOP_LOCALEDIR");
+		char *dir = ld != NULL && *ld != '\0' ? xstrdup(ld) : paths_data_dir(PATHS_LOCALE);
 
-		bindtextdomain(PACKAGE, ld != NULL && *ld != '\0' ? ld : LOCALEDIR);
+		bindtextdomain(PACKAGE, dir);
 		textdomain(PACKAGE);
+		free(dir);
 	}
 #endif
 }
