@@ -23,8 +23,8 @@ alerts_init(struct app *app, void **data, char **cause)
 	const char *urls = config_get(app->config, "alertmanager", NULL, "url");
 	const char *user = config_get(app->config, "alertmanager", NULL, "user");
 	const char *pass = config_get(app->config, "alertmanager", NULL, "password");
+	long mb;
 
-	(void)cause;
 	al->peer = -1;
 	al->status_peer = -1;
 	*data = af;
@@ -53,6 +53,14 @@ alerts_init(struct app *app, void **data, char **cause)
 	    app->timeout);
 	af->conn.timeout = af->src->timeout;
 	app_add_source(app, af->src);
+	/* 32 MiB is about 50,000 alerts; a large estate raises it. */
+	mb = config_get_int(app->config, "alertmanager", NULL, "max_answer_mb",
+	    (long)(ALERTS_MAX_BYTES >> 20));
+	if (mb < 1 || mb > 4096) {
+		*cause = xasprintf(_("[alertmanager] max_answer_mb: %ld is not between 1 and 4096"), mb);
+		return -1;
+	}
+	af->src->max_bytes = (size_t)mb << 20;
 	return 0;
 }
 

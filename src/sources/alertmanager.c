@@ -23,6 +23,7 @@ struct am_src {
 	size_t		 at;		/* position in order being asked */
 	int		 answered;	/* peer index that gave the alerts, -1 */
 	struct strbuf	 errors;	/* "peer: error; ..." of this round */
+	struct alerts_stream *stream;	/* the alerts answer being read */
 };
 
 static void
@@ -103,15 +104,20 @@ alerts_done(const struct http_response *r, void *arg)
 	struct alert_set *set = NULL;
 	char *cause = NULL, *u;
 	struct http_request req;
+	struct alerts_stream *st = d->stream;
 
+	d->stream = NULL;
 	if (r->status == 0)
 		cause = xstrdup(r->error != NULL ? r->error : _("no answer"));
 	else if (r->status != 200)
 		cause = am_error_text(r->status, r->body, r->len);
 	else if (r->error != NULL)
 		cause = xstrdup(r->error);
+	else if (r->streamed || r->len == 0)
+		alerts_stream_finish(st, &set, &cause);
 	else
 		alerts_parse(r->body, r->len, &set, &cause);
+	alerts_stream_free(st);
 	if (set == NULL) {
 		str_set(&p->error, cause);
 		p->failed_at = now_wall();
@@ -168,7 +174,12 @@ ask(struct source *s)
 	u = xasprintf("%s/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true",
 	    p->url);
 	base_request(d->conn, &req, u);
-	req.max_bytes = ALERTS_MAX_BYTES;
+	req.max_bytes = s->max_bytes;
+	/* Each alert is parsed as soon as it is in (the cap is the loop's). */
+	alerts_stream_free(d->stream);
+	d->stream = alerts_stream_new(0);
+	req.sink = alerts_stream_feed;
+	req.sink_arg = d->stream;
 	/* --once has one deadline for everything: leave every peer still to
 	 * be asked its share, so one hung peer cannot use up the failover. */
 	if (s->once_only) {
@@ -206,6 +217,7 @@ am_free(struct source *s)
 	struct am_src *d = s->data;
 
 	strbuf_free(&d->errors);
+	alerts_stream_free(d->stream);
 	free(d->order);
 	free(d);
 }

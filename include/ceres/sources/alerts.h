@@ -14,6 +14,15 @@ struct source;
 /* Parsers: pure, (bytes, length) in, a result or a message out.  Malformed
  * elements inside an otherwise valid answer are skipped and counted. */
 int alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cause);
+/* The same, fed as the answer arrives (a struct http_request sink): each
+ * alert is parsed and kept as soon as its last byte is in.  max_bytes 0:
+ * no cap.  finish gives what alerts_parse() gives for the whole answer;
+ * free after it (or instead of it, to drop a half-read answer). */
+struct alerts_stream;
+struct alerts_stream *alerts_stream_new(size_t max_bytes);
+void alerts_stream_feed(const char *p, size_t n, void *stream);
+int alerts_stream_finish(struct alerts_stream *st, struct alert_set **out, char **cause);
+void alerts_stream_free(struct alerts_stream *st);
 int silences_parse(const char *buf, size_t len, struct silence_set **out, char **cause);
 int am_status_parse(const char *buf, size_t len, struct am_status *out, char **cause);
 /* {"silenceID": "..."} of a POST /api/v2/silences. */
