@@ -367,6 +367,8 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 	 * (the console's own words are translated in alerts_pane.c). */
 	strbuf_addf(out, "  %s %s, %zu alerts: %zu critical, %zu warning, %zu suppressed\n", _("via"),
 	    al->peers[al->peer].shown, set->n, set->ncritical, set->nwarning, set->nsuppressed);
+	if (set->malformed > 0)
+		strbuf_addf(out, "  %zu malformed alerts skipped\n", set->malformed);
 	for (size_t gi = 0; gi < set->ngroups; gi++) {
 		const struct alert_group *g = &set->groups[gi];
 		char age[16];

@@ -512,6 +512,104 @@ test_silence_body(void **state)
 	free(body);
 }
 
+/* The answer fed as it arrives, cut at every byte into two pieces (and
+ * one byte at a time): the same alerts, groups and counts as one piece. */
+static void
+same_set(const struct alert_set *a, const struct alert_set *b)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->malformed, b->malformed);
+	assert_int_equal(a->ngroups, b->ngroups);
+	assert_int_equal(a->ncritical, b->ncritical);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->alerts[i].fingerprint, b->alerts[i].fingerprint);
+		assert_string_equal(a->alerts[i].d_summary, b->alerts[i].d_summary);
+		assert_int_equal(a->alerts[i].nlabels, b->alerts[i].nlabels);
+	}
+}
+
+static struct alert_set *
+stream_pieces(const char *buf, size_t len, size_t cut, bool bytewise)
+{
+	struct alerts_stream *st = alerts_stream_new(0);
+	struct alert_set *set = NULL;
+	char *cause = NULL;
+
+	if (bytewise)
+		for (size_t i = 0; i < len; i++)
+			alerts_stream_feed(buf + i, 1, st);
+	else {
+		alerts_stream_feed(buf, cut, st);
+		alerts_stream_feed(buf + cut, len - cut, st);
+	}
+	if (alerts_stream_finish(st, &set, &cause) != 0)
+		fail_msg("cut at %zu: %s", cut, cause);
+	alerts_stream_free(st);
+	return set;
+}
+
+static void
+test_stream_splits(void **state)
+{
+	static const char *names[] = { "alerts-two.json", "alerts-edge.json", "alerts-grouping.json",
+	    "alerts-wrong-types.json", "alerts-duplicates.json" };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+		size_t len;
+		char *buf = fixture(names[k], &len);
+		struct alert_set *one = load_alerts(names[k]), *set;
+
+		for (size_t cut = 0; cut <= len; cut++) {
+			set = stream_pieces(buf, len, cut, false);
+			same_set(one, set);
+			alert_set_free(set);
+		}
+		set = stream_pieces(buf, len, 0, true);
+		same_set(one, set);
+		alert_set_free(set);
+		alert_set_free(one);
+		free(buf);
+	}
+}
+
+/* One alert that is not JSON among valid ones: skipped and counted, the
+ * others kept, however the answer is cut; truncated and over-cap answers
+ * fail as a whole. */
+static void
+test_stream_malformed(void **state)
+{
+	const char *ans = "[{\"labels\":{\"alertname\":\"A\",\"severity\":\"critical\"},"
+	    "\"annotations\":{\"summary\":\"]}[{\\\"\"}},"
+	    "{\"labels\":{\"alertname\":\"Broken\",\"severity\": }},"
+	    "{\"labels\":{\"alertname\":\"B\"}}]";
+	size_t len = strlen(ans);
+	struct alert_set *set = NULL;
+	struct alerts_stream *st;
+	char *cause = NULL;
+
+	(void)state;
+	for (size_t cut = 0; cut <= len; cut++) {
+		set = stream_pieces(ans, len, cut, false);
+		assert_int_equal(set->n, 2);
+		assert_int_equal(set->malformed, 1);
+		assert_string_equal(find_name(set, "A")->summary, "]}[{\"");
+		(void)find_name(set, "B");
+		alert_set_free(set);
+	}
+	assert_int_equal(alerts_parse(ans, 60, &set, &cause), -1);
+	assert_string_equal(cause, "alerts: invalid JSON at byte 1");
+	free(cause);
+	st = alerts_stream_new(50);
+	alerts_stream_feed(ans, 40, st);
+	alerts_stream_feed(ans + 40, len - 40, st);
+	assert_int_equal(alerts_stream_finish(st, &set, &cause), -1);
+	assert_null(set);
+	assert_string_equal(cause, "response larger than 50 bytes");
+	free(cause);
+	alerts_stream_free(st);
+}
+
 int
 main(void)
 {
@@ -530,6 +628,8 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_silence_id_and_errors),
 		cmocka_unit_test(test_silence_body),
+		cmocka_unit_test(test_stream_splits),
+		cmocka_unit_test(test_stream_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
