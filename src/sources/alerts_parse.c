@@ -236,8 +236,8 @@ fallback_fingerprint(struct alerts_arena *a, const struct alert_pair *l, size_t 
 	return alerts_arena_strdup(a, buf);
 }
 
-static int
-parse_alert(struct alerts_arena *a, const cJSON *o, struct alert *al)
+int
+am_alert_from_json(struct alerts_arena *a, const cJSON *o, struct alert *al)
 {
 	const cJSON *st;
 	const char *s;
@@ -389,36 +389,40 @@ walk_init(struct array_walk *w, const char *what, size_t max_bytes, element_fn f
 	json_frame_init(&w->f, max_bytes, walk_element, w);
 }
 
-/* The number of elements, or -1 with *cause.  A body that is not an
- * array is parsed whole for a precise message. */
 static long
 walk_finish(struct array_walk *w, char **cause)
 {
+	return am_frame_finish(w->what, &w->f, cause);
+}
+
+long
+am_frame_finish(const char *what, struct json_frame *f, char **cause)
+{
 	cJSON *root;
 
-	switch (json_frame_finish(&w->f)) {
+	switch (json_frame_finish(f)) {
 	case JSON_FRAME_OK:
-		return (long)w->f.elements;
+		return (long)f->elements;
 	case JSON_FRAME_EMPTY:
-		*cause = xasprintf(_("%s: empty answer"), w->what);
+		*cause = xasprintf(_("%s: empty answer"), what);
 		return -1;
 	case JSON_FRAME_TOO_COMPLEX:
 		/* One element can be a bomb as well as a whole answer. */
-		*cause = xasprintf(_("%s: answer too complex"), w->what);
+		*cause = xasprintf(_("%s: answer too complex"), what);
 		return -1;
 	case JSON_FRAME_TOO_LARGE:
-		*cause = xasprintf("response larger than %zu bytes", w->f.max_bytes);
+		*cause = xasprintf("response larger than %zu bytes", f->max_bytes);
 		return -1;
 	case JSON_FRAME_NOT_ARRAY:
-		root = parse_json(w->what, w->f.whole.buf, w->f.whole.len, cause);
+		root = parse_json(what, f->whole.buf, f->whole.len, cause);
 		if (root == NULL)
 			return -1;
-		*cause = wrong_shape(w->what, root);
+		*cause = wrong_shape(what, root);
 		cJSON_Delete(root);
 		return -1;
 	case JSON_FRAME_INVALID:
 	default:
-		*cause = xasprintf(_("%s: invalid JSON at byte %zu"), w->what, w->f.err_at);
+		*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, f->err_at);
 		return -1;
 	}
 }
@@ -434,78 +438,6 @@ array_each(const char *what, const char *buf, size_t len, element_fn fn, void *a
 	n = walk_finish(&w, cause);
 	json_frame_free(&w.f);
 	return n;
-}
-
-static int
-alert_element(const cJSON *el, void *arg)
-{
-	struct alert_set *set = arg;
-
-	if ((set->n & (set->n - 1)) == 0)	/* grow at powers of two */
-		set->alerts = xreallocarray(set->alerts, set->n == 0 ? 1 : set->n * 2,
-		    sizeof *set->alerts);
-	if (parse_alert(&set->arena, el, &set->alerts[set->n]) == 0)
-		set->n++;
-	else
-		set->malformed++;
-	return 0;
-}
-
-struct alerts_stream {
-	struct array_walk	 w;
-	struct alert_set	*set;
-};
-
-struct alerts_stream *
-alerts_stream_new(size_t max_bytes)
-{
-	struct alerts_stream *st = xcalloc(1, sizeof *st);
-
-	st->set = xcalloc(1, sizeof *st->set);
-	walk_init(&st->w, "alerts", max_bytes, alert_element, st->set);
-	return st;
-}
-
-void
-alerts_stream_feed(const char *p, size_t n, void *stream)
-{
-	struct alerts_stream *st = stream;
-
-	json_frame_feed(&st->w.f, p, n);
-}
-
-int
-alerts_stream_finish(struct alerts_stream *st, struct alert_set **out, char **cause)
-{
-	*out = NULL;
-	if (walk_finish(&st->w, cause) < 0)
-		return -1;
-	alert_set_group(st->set);
-	*out = st->set;
-	st->set = NULL;
-	return 0;
-}
-
-void
-alerts_stream_free(struct alerts_stream *st)
-{
-	if (st == NULL)
-		return;
-	json_frame_free(&st->w.f);
-	alert_set_free(st->set);
-	free(st);
-}
-
-int
-alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cause)
-{
-	struct alerts_stream *st = alerts_stream_new(0);
-	int rc;
-
-	alerts_stream_feed(buf != NULL ? buf : "", buf != NULL ? len : 0, st);
-	rc = alerts_stream_finish(st, out, cause);
-	alerts_stream_free(st);
-	return rc;
 }
 
 static int
