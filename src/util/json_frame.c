@@ -129,8 +129,8 @@ elem_byte(struct json_frame *f, char c)
 	return false;
 }
 
-/* Scan p[0..n): returns how many bytes were consumed by a finished
- * element run (the element bytes are kept as a block, not byte by byte). */
+/* Scan p[0..n), the bytes at offset f->total of the answer.  The bytes
+ * of an element are kept as one block per piece, not byte by byte. */
 static void
 scan(struct json_frame *f, const char *p, size_t n)
 {
