@@ -224,18 +224,18 @@ app_run_once(struct app *app)
 	render_status(app, &st);
 	switch (app->opt.format) {
 	case FORMAT_JSON:
-		out = render_json(app, &st);
+		render_json_to(app, &st, stdout);
 		break;
 	case FORMAT_NAGIOS:
 		out = render_nagios(app, &st);
+		fputs(out, stdout);
+		free(out);
 		break;
 	default:
-		out = render_text(app, &st);
+		render_text_to(app, &st, stdout);
 		break;
 	}
-	fputs(out, stdout);
 	fflush(stdout);
-	free(out);
 	code = (int)st.code;
 	status_free(&st);
 	return code;

@@ -75,6 +75,8 @@ const struct config_key config_schema[] = {
 	    N_("HTTP basic auth user")),
 	ROW("alertmanager", "password", CONFIG_SECRET,
 	    N_("HTTP basic auth password")),
+	ROW("alertmanager", "max_answer_mb", CONFIG_INT,
+	    N_("largest alerts answer read, in MiB (default 32, at most 4096)")),
 
 	ROW("loki", "url", CONFIG_URL,
 	    N_("Loki base URL")),

@@ -7,6 +7,7 @@
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
+#include <cJSON.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +87,16 @@ status_plural(const struct app *app, const char *singular, const char *plural, u
 	if (app != NULL && app->ui != NULL)
 		return P_(singular, plural, n);
 	return n == 1 ? singular : plural;
+}
+
+void
+feature_json_slot(cJSON *root, const char *key, const char *name)
+{
+	char *mark = xasprintf("%c%s%c", FEATURE_SLOT_MARK, name, FEATURE_SLOT_MARK);
+	cJSON *r = cJSON_CreateRaw(mark);
+
+	free(mark);
+	if (r == NULL)
+		abort();
+	cJSON_AddItemToObject(root, key, r);
 }
