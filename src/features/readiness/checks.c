@@ -140,7 +140,7 @@ static void
 copy_line(char *dst, size_t max, const char *s)
 {
 	/* At most max bytes of s: longer than the room, so clipped to it. */
-	char *t = utf8_clip(xstrndup(s, max), max - 1);
+	char *t = utf8_clip(xstrndup(s, strnlen(s, max)), max - 1);
 
 	memcpy(dst, t, strlen(t) + 1);
 	free(t);
