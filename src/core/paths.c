@@ -41,3 +41,16 @@ paths_audit_log(const struct config *c)
 		return config_expand_path(v);
 	return paths_state_file(c, "audit.log");
 }
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/ceres-top"
+#endif
+
+char *
+paths_data_dir(const char *sub)
+{
+	const char *env = getenv("CERES_TOP_DATADIR");
+	const char *base = env != NULL && *env == '/' ? env : PKGDATADIR;
+
+	return sub != NULL ? xasprintf("%s/%s", base, sub) : xstrdup(base);
+}

@@ -170,6 +170,7 @@ incident_free(struct incident *inc)
 	free(inc->labels);
 	free(inc->service);
 	inc_selector_free(&inc->sel);
+	free(inc->logs_error);
 	for (i = 0; i < inc->nlines; i++) {
 		free(inc->lines[i].labels);
 		free(inc->lines[i].text);
@@ -225,7 +226,7 @@ change_cmp(const void *x, const void *y)
 }
 
 size_t
-incident_add_changes(struct incident *inc, const struct act_event *ev, size_t n,
+incident_add_changes(struct incident *inc, const struct act_event *const *ev, size_t n,
     const struct inc_service_map *maps, size_t nmaps)
 {
 	const struct inc_service_map *m = incident_pick_service(inc->labels, inc->nlabels, maps, nmaps);
@@ -234,7 +235,7 @@ incident_add_changes(struct incident *inc, const struct act_event *ev, size_t n,
 	if (m != NULL && inc->service == NULL)
 		inc->service = sanitize_str(m->name);
 	for (i = 0; i < n; i++) {
-		const struct act_event *e = &ev[i];
+		const struct act_event *e = ev[i];
 		struct inc_change *c;
 
 		if (e->time < inc->changes_from || e->time > inc->win.to || !change_wanted(e, m))

@@ -198,6 +198,10 @@ md_logs(const struct incident *inc, size_t max, struct strbuf *sb)
 		md_escape(sb, inc->sel.error);
 		strbuf_adds(sb, "\n\n");
 	}
+	if (inc->logs_error != NULL) {
+		md_escape(sb, inc->logs_error);
+		strbuf_adds(sb, "\n\n");
+	}
 	line_range(inc, max, &from, &to);
 	if (from == to) {
 		strbuf_addf(sb, "%s\n", _("No log line in the window."));
@@ -279,6 +283,8 @@ incident_text(const struct incident *inc, struct strbuf *sb)
 		fmt_rfc3339_ns(inc->lines[i].ts, t, sizeof t);
 		strbuf_addf(sb, "  %s %s %s\n", t, inc->lines[i].labels, inc->lines[i].text);
 	}
+	if (inc->logs_error != NULL)
+		strbuf_addf(sb, "  %s\n", inc->logs_error);
 	strbuf_addf(sb, "%s\n", _("CHANGES"));
 	for (i = 0; i < inc->nchanges; i++) {
 		const struct inc_change *c = &inc->changes[i];
@@ -353,8 +359,9 @@ json_logs(const struct incident *inc, cJSON *root)
 		cJSON_AddStringToObject(logs, "query", inc->sel.selector);
 	else
 		cJSON_AddNullToObject(logs, "query");
-	if (inc->sel.error != NULL)
-		cJSON_AddStringToObject(logs, "error", inc->sel.error);
+	if (inc->sel.error != NULL || inc->logs_error != NULL)
+		cJSON_AddStringToObject(logs, "error",
+		    inc->sel.error != NULL ? inc->sel.error : inc->logs_error);
 	else
 		cJSON_AddNullToObject(logs, "error");
 	cJSON_AddStringToObject(logs, "rule", inc->sel.rule != NULL ? inc->sel.rule : "");

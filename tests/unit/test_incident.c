@@ -219,6 +219,7 @@ test_changes(void **state)
 		ev(ACT_SRC_REDMINE, ACT_ISSUE_OPENED, T0 + 60, "ops", "issue after"),
 		ev(ACT_SRC_REDMINE, ACT_ISSUE_OPENED, T0 - 60, "dev", "other project"),
 	};
+	const struct act_event *pe[] = { &e[0], &e[1], &e[2], &e[3], &e[4] };
 	const char *repos[] = { "ceres/infra" }, *projects[] = { "ops" };
 	struct inc_service_map maps[] = {
 		{ "node-exporter", NULL, 0, NULL, 0 },
@@ -227,7 +228,7 @@ test_changes(void **state)
 
 	(void)state;
 	/* no mapping: every change in the window, newest first */
-	assert_int_equal(incident_add_changes(inc, e, 5, NULL, 0), 4);
+	assert_int_equal(incident_add_changes(inc, pe, 5, NULL, 0), 4);
 	assert_string_equal(inc->changes[0].title, "issue after");
 	assert_true(inc->changes[0].lead == -60);
 	assert_string_equal(inc->changes[3].title, "push before");
@@ -235,7 +236,7 @@ test_changes(void **state)
 	incident_free(inc);
 	/* service=gitea picks the map: its repos and projects only */
 	inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
-	assert_int_equal(incident_add_changes(inc, e, 5, maps, 2), 2);
+	assert_int_equal(incident_add_changes(inc, pe, 5, maps, 2), 2);
 	assert_string_equal(inc->service, "gitea");
 	assert_string_equal(inc->changes[0].title, "issue after");
 	assert_string_equal(inc->changes[1].title, "push before");
@@ -312,6 +313,7 @@ test_lines_counts_timeline(void **state)
 	struct incident *inc;
 	size_t i, start_ev = 0, burst = 0, change = 0, action = 0;
 	struct act_event e = ev(ACT_SRC_GITEA, ACT_PUSH, T0 - 600, "ceres/infra", "deploy");
+	const struct act_event *pe = &e;
 
 	(void)state;
 	inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
@@ -330,7 +332,7 @@ test_lines_counts_timeline(void **state)
 	assert_int_equal(inc->counts.warns[13], 1);
 	incident_sort_lines(inc);
 	assert_string_equal(inc->lines[0].text, "one early error");
-	incident_add_changes(inc, &e, 1, NULL, 0);
+	incident_add_changes(inc, &pe, 1, NULL, 0);
 	incident_add_bursts(inc, 5);
 	incident_add_event(inc, T0 + 30, INC_EV_ACTION, "silence s9 by carol");
 	incident_timeline_build(inc);
@@ -357,12 +359,13 @@ test_markdown(void **state)
 	struct incident *inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
 	struct act_event e = ev(ACT_SRC_GITEA, ACT_PUSH, T0 - 600, "ceres/infra",
 	    "# not a heading <script>");
+	const struct act_event *pe = &e;
 	struct strbuf sb;
 	char *name;
 
 	(void)state;
 	add_line(inc, &st, T0 + 1, "contains ``` a fence\n# and a heading");
-	incident_add_changes(inc, &e, 1, NULL, 0);
+	incident_add_changes(inc, &pe, 1, NULL, 0);
 	incident_timeline_build(inc);
 	strbuf_init(&sb);
 	incident_markdown(inc, 200, &sb);

@@ -16,5 +16,9 @@ char *paths_state_dir(const struct config *c);
 char *paths_state_file(const struct config *c, const char *name);
 /* [ceres] audit_log (with ~ expanded), else <state dir>/audit.log. */
 char *paths_audit_log(const struct config *c);
+/* Where the shipped files are: $CERES_TOP_DATADIR when it is an absolute
+ * path (an uninstalled build), else the installed PKGDATADIR; with sub,
+ * that directory's sub ("runbooks").  Never the current directory. */
+char *paths_data_dir(const char *sub);
 
 #endif

@@ -161,6 +161,7 @@ struct incident {
 	double			 changes_from;
 	char			*service;	/* the mapped service, NULL none */
 	struct inc_selector	 sel;
+	char			*logs_error;	/* Loki unreachable, not configured */
 	struct inc_logline	*lines;
 	size_t			 nlines;
 	size_t			 lines_cap;
@@ -184,7 +185,7 @@ void incident_free(struct incident *inc);
 
 /* Changes from the timeline inside [changes_from, win.to], filtered by the
  * service map when there is one; newest first.  Returns how many. */
-size_t incident_add_changes(struct incident *inc, const struct act_event *ev, size_t n,
+size_t incident_add_changes(struct incident *inc, const struct act_event *const *ev, size_t n,
     const struct inc_service_map *maps, size_t nmaps);
 /* Other alerts of set that share instance, job or service and are firing;
  * silences (active or pending) that match the alert; health rows whose
