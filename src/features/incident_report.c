@@ -109,7 +109,7 @@ md_runbook(const struct incident *inc, struct strbuf *sb)
 		return;
 	}
 	if (inc->runbook_url != NULL) {
-		strbuf_addf(sb, "- %s: ", _("runbook_url"));
+		strbuf_adds(sb, "- runbook_url: ");
 		md_escape(sb, inc->runbook_url);
 		strbuf_addc(sb, '\n');
 	}
