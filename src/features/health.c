@@ -158,6 +158,11 @@ health_from_config(struct app *app, char **cause)
 		char *hdr = NULL;
 		int rc;
 
+		/* Only repos/projects: names the service for incident mode, not probed. */
+		if (url == NULL && config_get(c, "service", names[i], "kind") == NULL &&
+		    (config_get(c, "service", names[i], "repos") != NULL ||
+		    config_get(c, "service", names[i], "projects") != NULL))
+			continue;
 		if (hk == NULL) {
 			*cause = xasprintf(_("service %s: unknown kind \"%s\""), names[i], kind);
 			free(names);

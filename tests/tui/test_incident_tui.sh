@@ -61,7 +61,7 @@ tui_keys z
 
 tui_keys E
 check "E asks first" tui_wait "Write the incident report to" 5
-tui_keys y
+tui_type y; tui_keys Enter
 check "E writes the report and shows its path" tui_wait "report written:" 5
 rep=$(ls "$TEST_TMP"/reports/*-CeresIncident.md 2>/dev/null | head -1)
 check "the report has its sections" bash -c '[ -n "$1" ] && for s in "# Incident: CeresIncident" "## Runbook" "## Timeline" "## Changes" "## Logs" "## Actions taken"; do grep -q "^$s" "$1" || exit 1; done' _ "$rep"
@@ -69,7 +69,7 @@ check "the report holds the matching lines and the change" bash -c 'grep -q "min
 
 tui_keys R
 check "R asks first" tui_wait "Create a Redmine issue in project ops" 5
-tui_keys y
+tui_type y; tui_keys Enter
 check "R creates the issue and shows its number" tui_wait "Redmine issue #" 20
 check "Redmine lists the issue with the report as description" python3 - "$R" "$KEY" "$TAG" <<'EOF'
 import json, sys, urllib.request
@@ -89,7 +89,11 @@ check "? lists the view's keys" tui_wait "Incident view keys" 5
 tui_keys Escape
 tui_keys Escape
 check "Esc leaves the view" tui_wait_gone "Incident: CeresIncident" 5
-check "the alerts pane still has its selection and search" tui_has "incident test $TAG"
+check "the alerts pane is focused and still shows the alert" tui_has "CeresIncident"
+tui_keys i
+check "the selection is kept: i opens the same alert again" tui_wait "Incident: CeresIncident" 5
+tui_keys Escape
+tui_wait_gone "Incident: CeresIncident" 5
 alive() { ! tui_dead; }
 check "the console is still running" alive
 tui_keys q
