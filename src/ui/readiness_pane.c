@@ -1,8 +1,9 @@
 /* The readiness pane: the total score, a bar per category, and the checks
  * of the selected category with their status and evidence.  Enter shows
  * the check's runbook page (installed in PKGDATADIR/runbooks, or
- * ./doc/runbooks in a source tree). */
+ * $CERES_TOP_DATADIR/runbooks for an uninstalled build). */
 #include "ceres/core/app.h"
+#include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
 #include "ceres/features/readiness.h"
 #include "ceres/util/sanitize.h"
@@ -17,9 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef PKGDATADIR
-#define PKGDATADIR "/usr/local/share/ceres-top"
-#endif
 
 #define RUNBOOK_MAX	(256u << 10)
 
@@ -202,17 +200,18 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 	}
 }
 
-/* The page of a check: the installed copy, else the source tree's. */
+/* The page of a check in the data directory (paths_data_dir(): the
+ * installed one, or $CERES_TOP_DATADIR), never the current directory. */
 static char *
 runbook_load(const char *id, char **where)
 {
-	char *paths[2];
+	char *paths[1], *dir = paths_data_dir("runbooks");
 	char *text = NULL;
 
-	paths[0] = xasprintf("%s/runbooks/%s.md", PKGDATADIR, id);
-	paths[1] = xasprintf("./doc/runbooks/%s.md", id);
+	paths[0] = xasprintf("%s/%s.md", dir, id);
+	free(dir);
 	*where = NULL;
-	for (int i = 0; i < 2 && text == NULL; i++) {
+	for (int i = 0; i < 1 && text == NULL; i++) {
 		int fd = open(paths[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 		struct stat st;
 
@@ -237,9 +236,8 @@ runbook_load(const char *id, char **where)
 		close(fd);
 	}
 	if (text == NULL)
-		*where = xasprintf("%s, %s", paths[0], paths[1]);
+		*where = xstrdup(paths[0]);
 	free(paths[0]);
-	free(paths[1]);
 	return text;
 }
 
