@@ -514,10 +514,12 @@ char *
 loki_range_path(const char *query, int64_t start, int64_t end, unsigned limit, bool forward)
 {
 	struct strbuf u;
+	char *q = url_escape(query);
 
 	strbuf_init(&u);
 	strbuf_adds(&u, "/loki/api/v1/query_range?query=");
-	add_escaped(&u, query);
+	strbuf_adds(&u, q);
+	free(q);
 	strbuf_addf(&u, "&start=%lld&end=%lld&limit=%u&direction=%s", (long long)start,
 	    (long long)end, limit, forward ? "forward" : "backward");
 	return strbuf_detach(&u);
