@@ -32,6 +32,10 @@ usage(FILE *f)
 "      --format FORMAT    text, json or nagios (with --once; default text)\n"), f);
 	fprintf(f, _("      --panes LIST       comma list of %s\n"), names);
 	fputs(_(
+"      --incident SEL     with --once: the incident view of one alert (a\n"
+"                         fingerprint or alertname=X[,label=value...]),\n"
+"                         --format text, json or markdown; exit 3 if none\n"), f);
+	fputs(_(
 "      --timeout SECONDS  overall deadline for --once (default 10)\n"
 "  -r, --read-only        no action can be taken\n"
 "      --theme NAME       colour theme: a name or a file (default \"default\")\n"
@@ -136,7 +140,7 @@ init_locale(void)
 }
 
 enum { OPT_ONCE = 256, OPT_FORMAT, OPT_PANES, OPT_TIMEOUT, OPT_THEME, OPT_NO_COLOR,
-    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES };
+    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES, OPT_INCIDENT };
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "site", required_argument, NULL, 's' },
@@ -152,6 +156,7 @@ static const struct option longopts[] = {
 	{ "rotate", required_argument, NULL, OPT_ROTATE },
 	{ "check-theme", required_argument, NULL, OPT_CHECK_THEME },
 	{ "list-themes", no_argument, NULL, OPT_LIST_THEMES },
+	{ "incident", required_argument, NULL, OPT_INCIDENT },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -183,6 +188,9 @@ parse_args(int argc, char **argv, struct options *opt)
 		case OPT_ONCE:
 			opt->once = true;
 			break;
+		case OPT_INCIDENT:
+			opt->incident = optarg;
+			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
 				opt->format = FORMAT_TEXT;
@@ -190,6 +198,8 @@ parse_args(int argc, char **argv, struct options *opt)
 				opt->format = FORMAT_JSON;
 			else if (strcmp(optarg, "nagios") == 0)
 				opt->format = FORMAT_NAGIOS;
+			else if (strcmp(optarg, "markdown") == 0)
+				opt->format = FORMAT_MARKDOWN;
 			else {
 				fprintf(stderr, _("ceres-top: --format must be text, json or nagios\n"));
 				return EX_USAGE_CODE;
@@ -241,6 +251,14 @@ parse_args(int argc, char **argv, struct options *opt)
 	if (optind < argc) {
 		fprintf(stderr, _("ceres-top: unexpected argument \"%s\"\n"), argv[optind]);
 		usage(stderr);
+		return EX_USAGE_CODE;
+	}
+	if (opt->incident != NULL && (!opt->once || opt->format == FORMAT_NAGIOS)) {
+		fprintf(stderr, _("ceres-top: --incident needs --once and --format text, json or markdown\n"));
+		return EX_USAGE_CODE;
+	}
+	if (opt->incident == NULL && opt->format == FORMAT_MARKDOWN) {
+		fprintf(stderr, _("ceres-top: --format markdown needs --incident\n"));
 		return EX_USAGE_CODE;
 	}
 	return -1;

@@ -94,6 +94,11 @@ paths_uninstalled(void)
 char *
 paths_data_dir(enum paths_data what)
 {
+	const char *env = getenv("CERES_TOP_DATADIR");
+
+	/* Runbook pages from another directory (tests, a packaged copy). */
+	if (what == PATHS_RUNBOOKS && env != NULL && *env == '/')
+		return xasprintf("%s/runbooks", env);
 #if defined(CERES_ABS_BUILDDIR) && defined(CERES_ABS_SRCDIR)
 	if (paths_uninstalled()) {
 		/* resolved: a VPATH build's abs_top_srcdir is "<build>/.." */

@@ -153,6 +153,11 @@ health_service(struct app *app, const char *name, char **cause)
 	char *hdr = NULL;
 	int rc;
 
+	/* Only repos/projects: names the service for incident mode, not probed. */
+	if (url == NULL && config_get(c, "service", name, "kind") == NULL &&
+	    (config_get(c, "service", name, "repos") != NULL ||
+	    config_get(c, "service", name, "projects") != NULL))
+		return 0;
 	if (hk == NULL) {
 		*cause = xasprintf(_("service %s: unknown kind \"%s\""), name, kind);
 		return -1;

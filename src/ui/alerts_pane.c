@@ -708,3 +708,27 @@ const struct pane_ops alerts_pane = {
 	.key = alerts_key,
 	.help = alerts_help,
 };
+
+bool
+alerts_pane_selected(struct app *app, const struct alert **a, const struct alert_group **g)
+{
+	struct alerts_view *v = ui_view(app, FEATURE_ALERTS);
+	const struct alert_set *set;
+	const struct alerts_row *r;
+
+	if (v == NULL || v->af->al.set == NULL)
+		return false;
+	set = v->af->al.set;
+	build_rows(v, &v->af->al);
+	if (v->sel >= v->nrows)
+		return false;
+	r = &v->rows[v->sel];
+	if (r->alert >= 0) {
+		*a = &set->alerts[r->alert];
+		*g = NULL;
+	} else {
+		*g = &set->groups[r->group];
+		*a = &set->alerts[(*g)->first];
+	}
+	return true;
+}

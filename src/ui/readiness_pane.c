@@ -1,8 +1,8 @@
 /* The readiness pane: the total score, a bar per category, and the checks
  * of the selected category with their status and evidence.  Enter shows
  * the check's runbook page (paths_data_dir(PATHS_RUNBOOKS): installed in
- * PKGDATADIR/runbooks, or doc/runbooks of the source tree of an
- * uninstalled build). */
+ * PKGDATADIR/runbooks, doc/runbooks of the source tree of an uninstalled
+ * build, or $CERES_TOP_DATADIR/runbooks; never the current directory). */
 #include "ceres/core/app.h"
 #include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
@@ -200,18 +200,18 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 	}
 }
 
-/* The page of a check: the installed copy, else the source tree's. */
+/* The page of a check in the data directory (paths_data_dir(): the
+ * installed one, or $CERES_TOP_DATADIR), never the current directory. */
 static char *
 runbook_load(const char *id, char **where)
 {
-	char *paths[2];
-	char *text = NULL, *dir = paths_data_dir(PATHS_RUNBOOKS);
+	char *paths[1], *dir = paths_data_dir(PATHS_RUNBOOKS);
+	char *text = NULL;
 
 	paths[0] = xasprintf("%s/%s.md", dir, id);
-	paths[1] = xasprintf("./doc/runbooks/%s.md", id);
 	free(dir);
 	*where = NULL;
-	for (int i = 0; i < 2 && text == NULL; i++) {
+	for (int i = 0; i < 1 && text == NULL; i++) {
 		int fd = open(paths[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 		struct stat st;
 
@@ -236,9 +236,8 @@ runbook_load(const char *id, char **where)
 		close(fd);
 	}
 	if (text == NULL)
-		*where = xasprintf("%s, %s", paths[0], paths[1]);
+		*where = xstrdup(paths[0]);
 	free(paths[0]);
-	free(paths[1]);
 	return text;
 }
 

@@ -38,6 +38,7 @@ struct ui_overlay {
 	char				*title;
 	const struct overlay_ops	*ops;
 	void				*data;
+	bool				 full;	/* zoomed: the whole screen but the header */
 };
 
 struct ui_command {

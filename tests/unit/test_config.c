@@ -567,6 +567,9 @@ test_schema_complete(void **state)
 		{ "audit", "spool", "" }, { "service", "header", "" }, { "service", "token", "s" },
 		{ "webhook", "url", "s" }, { "webhook", "username", "" },
 		{ "backup", "retention_days", "" },
+		{ "incident", "log_selector", "" }, { "incident", "report_dir", "" },
+		{ "incident_alert", "log_selector", "" }, { "incident_label", "log_selector", "" },
+		{ "service", "repos", "" }, { "service", "projects", "" },
 	};
 	size_t	n = 0;
 
@@ -582,7 +585,8 @@ test_schema_complete(void **state)
 		assert_non_null(k->help);
 		assert_true(strlen(k->help) > 0);
 		assert_int_equal(k->named, strcmp(k->section, "service") == 0 ||
-		    strcmp(k->section, "webhook") == 0);
+		    strcmp(k->section, "webhook") == 0 || strcmp(k->section, "incident_alert") == 0 ||
+		    strcmp(k->section, "incident_label") == 0);
 	}
 	assert_true(n > 80);
 	assert_null(config_schema_find("service", "nope"));

@@ -29,7 +29,9 @@ enum paths_data {
  * was built in (its executable is in that directory) uses the source
  * tree it was configured from (themes/, doc/runbooks/) and the build
  * tree's locale/, so the demo and a fresh build work before
- * `make install`.  The caller frees the result. */
+ * `make install`.  Runbooks come from $CERES_TOP_DATADIR/runbooks when
+ * that is set to an absolute path.  Never the current directory.  The
+ * caller frees the result. */
 char *paths_data_dir(enum paths_data what);
 /* True when this process is the uninstalled binary of its build tree. */
 int paths_uninstalled(void);

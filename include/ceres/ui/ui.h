@@ -123,6 +123,8 @@ struct overlay_ops {
 };
 void ui_overlay_open(struct app *app, const char *title, const struct overlay_ops *ops, void *data);
 void ui_overlay_close(struct app *app);
+/* Zoom the top overlay to the whole screen below the header, or back. */
+void ui_overlay_zoom(struct app *app, bool full);
 bool ui_overlay_active(const struct app *app);
 /* How many overlays are open (0 when none, or without a console). */
 int ui_overlay_depth(const struct app *app);
