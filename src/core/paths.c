@@ -1,10 +1,14 @@
 /* The state directory and the files in it, worked out in one place: the
  * actions write backup.json, webhooks.json and the audit log, the
  * readiness checks read them, and both must agree on where they are. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include "ceres/core/config.h"
 #include "ceres/core/paths.h"
 #include "ceres/util/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 char *
@@ -40,4 +44,15 @@ paths_audit_log(const struct config *c)
 	if (v != NULL && *v != '\0')
 		return config_expand_path(v);
 	return paths_state_file(c, "audit.log");
+}
+
+char *
+paths_state_owner(const struct config *c)
+{
+	char abs[PATH_MAX];
+	const char *path = "(built-in)";
+
+	if (c != NULL && c->path != NULL)
+		path = realpath(c->path, abs) != NULL ? abs : c->path;
+	return xasprintf("%s#%s", path, c != NULL && c->site != NULL ? c->site : "");
 }
