@@ -52,6 +52,7 @@ alerts_init(struct app *app, void **data, char **cause)
 	af->src->timeout = config_get_double(app->config, "alertmanager", NULL, "timeout",
 	    app->timeout);
 	af->conn.timeout = af->src->timeout;
+	af->src->vital = true;
 	app_add_source(app, af->src);
 	return 0;
 }

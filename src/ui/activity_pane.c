@@ -189,7 +189,7 @@ draw_status(struct app *app, struct activity *a, struct activity_view *v, WINDOW
 		else if (source_stale(src[i])) {
 			char age[16];
 
-			snprintf(buf, sizeof buf, _(" stale %s "), fmt_age(source_age(src[i]), age, sizeof age));
+			snprintf(buf, sizeof buf, _(" stale %s "), fmt_age(source_data_age(src[i]) > 0 ? source_data_age(src[i]) : 0, age, sizeof age));
 			x += ui_put(win, 0, x, buf, w - x, ui_attr(COLOR_ROLE_WARN));
 		} else
 			x += ui_put(win, 0, x, " ✓ ", w - x, ui_attr(COLOR_ROLE_OK));

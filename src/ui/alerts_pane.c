@@ -289,7 +289,7 @@ draw_summary(struct app *app, const struct alerts_area *af, WINDOW *win, int w)
 		a = ui_attr(COLOR_ROLE_CRIT);
 		if (sb.len > 0) {
 			strbuf_addf(&sb, " · %s %s: ", _("stale"),
-			    fmt_age(source_age(af->src) > 0 ? source_age(af->src) : 0, age, sizeof age));
+			    fmt_age(source_data_age(af->src) > 0 ? source_data_age(af->src) : 0, age, sizeof age));
 		}
 		strbuf_adds(&sb, af->src->error);
 	} else if (al->silences_error != NULL) {

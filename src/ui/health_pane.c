@@ -136,6 +136,31 @@ fix_selection(struct health_view *v, struct service **list, size_t n)
 		v->sel = n > 0 ? n - 1 : 0;
 }
 
+/* The source a row comes from (its own, or its parent's). */
+static struct source *
+row_source(struct app *app, const struct service *sv)
+{
+	const char *name = sv->parent != NULL ? sv->parent : sv->name;
+
+	for (size_t i = 0; i < app->nsources; i++)
+		if (strcmp(app->sources[i]->name, name) == 0)
+			return app->sources[i];
+	return NULL;
+}
+
+/* The age of a row's last good data: its source's, not the time of the
+ * last failed retry (which rewrites the row). */
+static double
+row_age(struct app *app, const struct service *sv)
+{
+	struct source *src = row_source(app, sv);
+	double age = src != NULL ? source_data_age(src) : -1;
+
+	if (age >= 0)
+		return age;
+	return sv->updated > 0 ? now_wall() - sv->updated : 0;
+}
+
 static void
 health_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
@@ -196,10 +221,10 @@ health_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 			x += sparkw + 1;
 		}
 		if (x < w) {
-			double age = sv->updated > 0 ? now_wall() - sv->updated : 0;
+			double age = row_age(app, sv);
 
-			/* A row that has not been refreshed for three polls says so:
-			 * its state is what was last seen, not what is. */
+			/* A row without good data for three polls says so: its
+			 * state is what was last seen, not what is. */
 			if (age > 3 * app->interval + app->timeout) {
 				char stale[64], agebuf[16];
 
@@ -216,9 +241,10 @@ health_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 static void
 health_details(struct app *app, struct service *sv)
 {
+	struct source *src = row_source(app, sv);
+
 	struct strbuf sb;
 	char ts[40];
-	struct source *src = NULL;
 
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "%s: %s\n", _("Service"), sv->name);
@@ -229,9 +255,6 @@ health_details(struct app *app, struct service *sv)
 	strbuf_addf(&sb, "%s: %s\n", _("Detail"), sv->detail);
 	if (sv->updated > 0)
 		strbuf_addf(&sb, "%s: %s\n", _("Updated"), fmt_rfc3339(sv->updated, ts, sizeof ts));
-	for (size_t i = 0; i < app->nsources; i++)
-		if (strcmp(app->sources[i]->name, sv->parent != NULL ? sv->parent : sv->name) == 0)
-			src = app->sources[i];
 	if (src != NULL) {
 		char age[16];
 
@@ -241,8 +264,8 @@ health_details(struct app *app, struct service *sv)
 		strbuf_addf(&sb, "  %s: %s\n", _("last error"), src->error != NULL ? src->error : "-");
 		strbuf_addf(&sb, "  %s: %u, %s: %d\n", _("rounds"), src->rounds,
 		    _("consecutive failures"), src->failures);
-		if (source_age(src) >= 0)
-			strbuf_addf(&sb, "  %s: %s\n", _("data age"), fmt_age(source_age(src), age, sizeof age));
+		if (source_data_age(src) >= 0)
+			strbuf_addf(&sb, "  %s: %s\n", _("data age"), fmt_age(source_data_age(src), age, sizeof age));
 	}
 	if (sv->facts != NULL && sv->facts[0] != '\0')
 		strbuf_addf(&sb, "\n%s:\n%s", _("Facts"), sv->facts);

@@ -174,25 +174,26 @@ static void
 draw_header(struct app *app)
 {
 	struct status st;
-	char clock[16], age[16], line[512], extra[128];
+	char clock[16], age[16], agetext[160], line[512], extra[128];
 	time_t t = time(NULL);
 	struct tm tm;
-	double oldest = -1;
+	const struct source *stale;
+	double oldest;
 	attr_t a;
 	int x;
 
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-	for (size_t i = 0; i < app->nsources; i++) {
-		double ag = source_age(app->sources[i]);
-
-		if (ag > oldest)
-			oldest = ag;
-	}
+	/* The age of what matters (health and alerts), naming a stale one. */
+	oldest = sources_vital_age(app->sources, app->nsources, &stale);
 	if (oldest >= 0)
 		fmt_age(oldest, age, sizeof age);
 	else
 		snprintf(age, sizeof age, "-");
+	if (stale != NULL)
+		snprintf(agetext, sizeof agetext, _("data age %s (stale: %s)"), age, stale->name);
+	else
+		snprintf(agetext, sizeof agetext, "%s %s", _("data age"), age);
 	status_init(&st);
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (app_feature_enabled(app, i) && features[i]->status != NULL)
@@ -211,8 +212,8 @@ draw_header(struct app *app)
 		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr_block(r) | A_BOLD);
 	}
 	header_hooks(app, extra, sizeof extra);
-	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
-	    clock, _("data age"), age, *extra != '\0' ? " │ " : "", extra,
+	snprintf(line, sizeof line, " %s │ %s │ %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
+	    clock, agetext, *extra != '\0' ? " │ " : "", extra,
 	    app->read_only ? " │ " : "", app->read_only ? _("READ-ONLY") : "");
 	ui_put(stdscr, 0, x, line, COLS - x, a);
 	status_free(&st);
