@@ -9,6 +9,7 @@
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,9 +391,28 @@ alerts_status(struct app *app, void *data, struct status *st)
 	struct alerts *al = af != NULL ? &af->al : NULL;
 	const struct alert_set *set = al != NULL ? al->set : NULL;
 	size_t crit = set != NULL ? set->ncritical : 0, warn = set != NULL ? set->nwarning : 0;
+	const struct source *src = af != NULL ? af->src : NULL;
+	bool failing = src != NULL && src->polled && src->error != NULL;
+	char age[16];
 
 	if (al == NULL || al->npeers == 0)
 		return;
+	if (failing && set == NULL) {
+		/* Nothing fetched: the alerts are not known, not absent. */
+		status_raise(st, STATUS_UNKNOWN);
+		status_note(st, "%s", status_plural(app, "alerts unknown", "alerts unknown", 1));
+		status_perf(st, "alerts_critical", NAN, -1);
+		status_perf(st, "alerts_warning", NAN, -1);
+		status_perf(st, "alerts_silenced", NAN, -1);
+		return;
+	}
+	if (failing) {
+		/* What is counted below is what was last fetched: said first,
+		 * so that no header width cuts it off. */
+		fmt_age(source_data_age(src) > 0 ? source_data_age(src) : 0, age, sizeof age);
+		status_raise(st, STATUS_UNKNOWN);
+		status_note(st, status_plural(app, "alerts stale %s", "alerts stale %s", 1), age);
+	}
 	if (crit > 0) {
 		status_raise(st, STATUS_CRITICAL);
 		status_note(st, status_plural(app, "%zu critical alert", "%zu critical alerts", crit), crit);

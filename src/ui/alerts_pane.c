@@ -288,10 +288,18 @@ draw_summary(struct app *app, const struct alerts_area *af, WINDOW *win, int w)
 	if (af->src != NULL && af->src->error != NULL) {
 		a = ui_attr(COLOR_ROLE_CRIT);
 		if (sb.len > 0) {
-			strbuf_addf(&sb, " · %s %s: ", _("stale"),
-			    fmt_age(source_data_age(af->src) > 0 ? source_data_age(af->src) : 0, age, sizeof age));
-		}
-		strbuf_adds(&sb, af->src->error);
+			/* Old data on screen: "stale" first, at any width. */
+			struct strbuf pre;
+
+			strbuf_init(&pre);
+			strbuf_addf(&pre, "%s %s · %s · ", _("STALE"),
+			    fmt_age(source_data_age(af->src) > 0 ? source_data_age(af->src) : 0, age, sizeof age),
+			    af->src->error);
+			strbuf_adds(&pre, sb.buf);
+			strbuf_free(&sb);
+			sb = pre;
+		} else
+			strbuf_adds(&sb, af->src->error);
 	} else if (al->silences_error != NULL) {
 		a = ui_attr(COLOR_ROLE_WARN);
 		strbuf_addf(&sb, " · %s", al->silences_error);
