@@ -68,6 +68,7 @@ alerts_free(void *data)
 		return;
 	alerts_clear(&af->al);
 	am_conn_clear(&af->conn);
+	alerts_news_free(&af->news);
 	free(af);
 }
 
@@ -413,8 +414,14 @@ alerts_status(struct app *app, void *data, struct status *st)
 		status_raise(st, STATUS_UNKNOWN);
 		status_note(st, status_plural(app, "alerts stale %s", "alerts stale %s", 1), age);
 	}
+	alerts_news_update(af);
 	if (crit > 0) {
+		const struct alert *newest;
+		size_t fresh = alerts_news_critical(af, &newest);
+
 		status_raise(st, STATUS_CRITICAL);
+		if (fresh > 0)
+			status_note(st, status_plural(app, "%zu NEW critical", "%zu NEW critical", fresh), fresh);
 		status_note(st, status_plural(app, "%zu critical alert", "%zu critical alerts", crit), crit);
 	}
 	if (warn > 0) {

@@ -1,6 +1,7 @@
 /* The console: curses set-up and teardown, the layout of the five panes,
  * header and status line, key dispatch (overlay, prompt, focused pane,
  * global keys), and the main loop with one redraw per pass. */
+#include "ceres/features/alerts.h"
 #include "ceres/core/app.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
@@ -170,6 +171,21 @@ header_hooks(struct app *app, char *buf, size_t n)
 	}
 }
 
+/* [ceres] bell = critical: one bell when new critical alerts arrive. */
+static void
+ring_bell(struct app *app)
+{
+	struct alerts_area *af = app_feature_enabled(app, FEATURE_ALERTS) ?
+	    app->feature_data[FEATURE_ALERTS] : NULL;
+	const char *bell = config_get(app->config, "ceres", NULL, "bell");
+
+	if (af == NULL || af->news.bell == 0)
+		return;
+	af->news.bell = 0;
+	if (bell != NULL && strcmp(bell, "critical") == 0)
+		beep();
+}
+
 static void
 draw_header(struct app *app)
 {
@@ -198,6 +214,7 @@ draw_header(struct app *app)
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (app_feature_enabled(app, i) && features[i]->status != NULL)
 			features[i]->status(app, app->feature_data[i], &st);
+	ring_bell(app);
 	a = ui_attr(COLOR_ROLE_HEADER);
 	wattr_on(stdscr, a, NULL);
 	mvhline(0, 0, ' ', COLS);
@@ -342,6 +359,12 @@ focus_set(struct app *app, int i)
 		ui->need_layout = true;
 	ui->focus = i;
 	app_dirty(app);
+}
+
+void
+ui_focus(struct app *app, int index)
+{
+	focus_set(app, index);
 }
 
 static void

@@ -91,6 +91,8 @@ void ui_on_site_switch(struct app *app, ui_site_fn fn);
 /* The view of the pane of feature index, NULL when the console is not
  * running or the pane keeps no state. */
 void *ui_view(struct app *app, int index);
+/* Move the focus to pane index (a value of enum feature_id). */
+void ui_focus(struct app *app, int index);
 
 /* Keys that other layers (the actions) add to the console.  run returns
  * false when it did not take the key, so the console's own binding
