@@ -480,4 +480,5 @@ const struct pane_ops activity_pane = {
 	.key = activity_key,
 	.help = activity_help,
 	.attach = activity_attach,
+	.keyline = N_("Enter details  t sources  f this repo  / search  F clear"),
 };

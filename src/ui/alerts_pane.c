@@ -788,4 +788,5 @@ const struct pane_ops alerts_pane = {
 	.key = alerts_key,
 	.help = alerts_help,
 	.global_keys = "!",
+	.keyline = N_("! newest critical  s silence  A ack  S silences  Enter details  / search  Space fold"),
 };

@@ -373,4 +373,5 @@ const struct pane_ops health_pane = {
 	.draw = health_draw,
 	.key = health_key,
 	.help = health_help,
+	.keyline = N_("Enter details  j k select  r refresh  z zoom"),
 };

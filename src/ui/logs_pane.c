@@ -432,4 +432,5 @@ const struct pane_ops logs_pane = {
 	.help = logs_help,
 	.global_keys = "p",
 	.attach = logs_attach,
+	.keyline = N_("p pause  / search  f show only  F hide  W wrap  :query LogQL"),
 };

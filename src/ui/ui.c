@@ -236,6 +236,56 @@ draw_header(struct app *app)
 	status_free(&st);
 }
 
+/* Append the items of a two-space separated list while they fit in
+ * budget columns; returns the columns used. */
+static int
+keyline_add(struct strbuf *sb, const char *items, int budget)
+{
+	int used = 0;
+
+	while (*items != '\0') {
+		const char *end = strstr(items, "  ");
+		size_t len = end != NULL ? (size_t)(end - items) : strlen(items);
+		char *item = xstrndup(items, len);
+		int tw = text_width(item) + (sb->len > 0 ? 2 : 0);
+
+		if (used + tw > budget) {
+			free(item);
+			break;
+		}
+		if (sb->len > 0)
+			strbuf_adds(sb, "  ");
+		strbuf_adds(sb, item);
+		used += tw;
+		free(item);
+		items += len;
+		while (*items == ' ')
+			items++;
+	}
+	return used;
+}
+
+/* The key line follows the focus: the focused pane's most useful keys
+ * first, then "? help" (always shown), then the global keys, whole items
+ * only, within the width. */
+static void
+keyline_draw(struct app *app, int y)
+{
+	const struct pane_ops *p = ui_panes[app->ui->focus];
+	const char *help = _("? help");
+	struct strbuf sb;
+	int reserve = text_width(help) + 2, used = 0;
+
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	if (p->keyline != NULL)
+		used = keyline_add(&sb, _(p->keyline), COLS - 1 - reserve);
+	used += keyline_add(&sb, help, COLS - 1 - used);
+	keyline_add(&sb, _("Tab focus  : command  q quit"), COLS - 1 - used);
+	ui_put(stdscr, y, 0, sb.buf, COLS, ui_attr(COLOR_ROLE_DIM));
+	strbuf_free(&sb);
+}
+
 static void
 draw_statusline(struct app *app)
 {
@@ -255,8 +305,7 @@ draw_statusline(struct app *app)
 		ui_put(stdscr, y, 0, ui->msg, COLS, ui_attr(r));
 		return;
 	}
-	ui_put(stdscr, y, 0, _("q quit  ? help  Tab focus  Enter details  r refresh  : command"),
-	    COLS, ui_attr(COLOR_ROLE_DIM));
+	keyline_draw(app, y);
 }
 
 static void

@@ -58,6 +58,9 @@ struct pane_ops {
 	/* Keys this pane takes from any pane (the logs pane's "p"), given to
 	 * its key function when no other binding took them. */
 	const char	*global_keys;
+	/* The status line's keys when the pane has the focus, most useful
+	 * first, items separated by two spaces (N_()). */
+	const char	*keyline;
 	/* Optional: called when the view is made (register ':' commands). */
 	void		(*attach)(struct app *app, void *data, void *view);
 };
