@@ -405,8 +405,13 @@ filter_cmd(struct app *app, const char *args, void *arg)
 static void
 activity_attach(struct app *app, void *data, void *view)
 {
+	static const struct ui_command_def def = {
+		.verb = "filter", .usage = N_("filter NAME"),
+		.help = N_("only repositories or projects matching NAME (no NAME: all)"), .run = filter_cmd,
+	};
+
 	if (data != NULL)
-		ui_command_register(app, "filter", filter_cmd, view);
+		ui_command_add(app, &def, view);
 }
 
 static int
