@@ -191,6 +191,30 @@ fit_view(struct health_view *v, struct service **list, size_t n, int h)
 	return pin > (size_t)h - 1 ? (size_t)h - 1 : pin;
 }
 
+/* A name too wide for its column: when it ends in ":PORT" (an HA peer,
+ * "alertmanager 127.0.0.1:9093"), the host part is shortened first so
+ * that the port stays visible: "alertmanager 127.0…:9093". */
+static const char *
+fit_name(const char *name, int width, char *buf, size_t n)
+{
+	const char *colon = strrchr(name, ':');
+	size_t len = strlen(name), tail;
+
+	if (width <= 0 || text_width(name) <= width || colon == NULL || colon[1] == '\0' ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return name;
+	for (const char *p = name; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return name;	/* plain ASCII names only */
+	tail = len - (size_t)(colon - name);
+	if ((size_t)width < tail + 4 || (size_t)width >= n)
+		return name;
+	/* head + "…" (one column) + ":PORT" */
+	snprintf(buf, n, "%.*s%s%s", (int)((size_t)width - tail - 1), name,
+	    MB_CUR_MAX > 1 ? "…" : "~", colon);
+	return buf;
+}
+
 struct row_geom {
 	int	 w, namew, sparkw, statew;
 };
@@ -210,7 +234,12 @@ draw_row(struct app *app, WINDOW *win, int row, struct service *sv, bool sel,
 	}
 	ui_put(win, row, 0, state_label(sv->state), g->statew,
 	    sel ? base : ui_attr(state_role(sv->state)));
-	ui_put(win, row, g->statew + 1 + indent, display_name(sv), g->namew - indent, base);
+	{
+		char fit[256];
+
+		ui_put(win, row, g->statew + 1 + indent, fit_name(display_name(sv), g->namew - indent,
+		    fit, sizeof fit), g->namew - indent, base);
+	}
 	x = g->statew + 1 + g->namew + 1;
 	if (sv->latency_ms >= 0)
 		snprintf(lat, sizeof lat, "%5.0fms", sv->latency_ms);

@@ -4,7 +4,8 @@
 # (2), resize to 200x60 (and through a storm of resizes), then one service
 # goes down.  The pane's scroll fits its rows (no empty rows under a
 # scrolled list), the down row is on screen (pinned at the top), and a
-# scroll mark counts the rows that are not shown.
+# scroll mark counts the rows that are not shown.  And two Alertmanager
+# peers' rows keep their ports visible when the name column is narrow.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/tui.sh"
 
@@ -21,6 +22,7 @@ trap 'tui_stop; kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null' EXIT
 wait_for 10 curl -sf "$U/__fake/ping" || { echo "Bail out! private fake did not start"; exit 1; }
 ov() { curl -sf -XPOST "$U/__fake/override" -d "$1" > /dev/null; }
 ov '{"path": "/svc/", "prefix": true, "status": 200, "body": "ok"}'
+ov '{"path": "/-/ready", "status": 200, "body": "OK"}'
 
 {
 	printf '[ceres]\nsite = scroll\ninterval = 1\ntimeout = 1\nhealth_backoff_max = 2\n'
@@ -28,6 +30,8 @@ ov '{"path": "/svc/", "prefix": true, "status": 200, "body": "ok"}'
 		printf '[service "svc%s"]\nkind = http\nurl = %s/svc/%s\n' "$i" "$U" "$i"
 	done
 	printf '[service "redis-standin"]\nkind = http\nurl = %s/svc/redis\n' "$U"
+	# Two HA peers: their rows are too long for the name column at 120.
+	printf '[alertmanager]\nurl = http://127.0.0.1:%s http://localhost:%s\n' "$PF" "$PF"
 } > "$TEST_TMP/config"
 
 # health_rows: the lines of the health pane's box (between its borders).
@@ -38,6 +42,8 @@ empty() { health_rows | grep -cE '^│ +│' || true; }
 tui_start 120 40 -c "$TEST_TMP/config"
 check "console starts" wait_for 10 tui_has "redis-standin"
 check "at 120x40 rows are hidden and the mark says how many" wait_for 10 tui_has_re '▼ [0-9]+ more below'
+check "HA peers: the port stays visible, the host is shortened" wait_for 10 tui_has_re "alertmanager 127[0-9.]*…:$PF "
+check "HA peers: the other peer's port too" tui_has_re "alertmanager l[a-z]*…:$PF "
 tui_keys 1 G 2
 check "at 120x40 a scroll mark counts the hidden rows" wait_for 5 tui_has_re '▲ [0-9]+ more above'
 tui_resize 200 60
