@@ -504,6 +504,12 @@ handle_key(struct app *app, int key)
 		prompt_key(app, key);
 		return;
 	}
+	if ((key == '\r' || key == '\n' || key == KEY_ENTER) && now_mono() < ui->enter_grace) {
+		ui->enter_grace = 0;	/* the Enter after a one-key y/n answer */
+		return;
+	}
+	if (key != '\r' && key != '\n' && key != KEY_ENTER)
+		ui->enter_grace = 0;
 	if (overlay_key(app, key))
 		return;
 	p = ui_panes[ui->focus];
