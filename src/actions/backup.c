@@ -10,6 +10,7 @@
 #include "ceres/actions/audit.h"
 #include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/file.h"
@@ -119,7 +120,7 @@ state_load(struct backup *b)
 	free(cause);
 	if (text == NULL)
 		return;
-	j = cJSON_ParseWithLength(text, len);
+	j = json_parse_bounded(text, len, NULL);
 	free(text);
 	/* Written by another config or site: not ours to show. */
 	v = cJSON_GetObjectItemCaseSensitive(j, "owner");

@@ -22,6 +22,8 @@ struct source_ops {
 	void		(*free)(struct source *s);
 };
 
+struct source_req;
+
 struct source {
 	const struct source_ops	*ops;
 	struct app		*app;
@@ -59,7 +61,7 @@ struct source {
 	bool			 advisory;
 	/* Vital sources (health, alerts) make the header's data age. */
 	bool			 vital;
-	void			*inflight;	/* requests of this round (source.c) */
+	struct source_req	*inflight;	/* requests of this round (opaque: source.c) */
 };
 
 struct source *source_new(struct app *app, const struct source_ops *ops, const char *name, void *data);
