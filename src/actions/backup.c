@@ -8,6 +8,7 @@
 #include "ceres/actions/actions.h"
 #include "ceres/core/app.h"
 #include "ceres/actions/audit.h"
+#include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
@@ -45,6 +46,8 @@ struct backup {
 	char			*command;	/* NULL: not configured */
 	char			*program;	/* first word, safe to show */
 	char			*state_path;
+	char			*owner;		/* paths_state_owner() */
+	bool			 configured;	/* a [backup] command or state_file */
 	double			 timeout;
 	/* the run */
 	pid_t			 pid;
@@ -81,12 +84,14 @@ static void on_child(struct app *app, void *arg);
 
 char *
 backup_state_json(double end, const char *status, int exit_code, double duration,
-    double last_success_prev)
+    double last_success_prev, const char *owner)
 {
 	cJSON *o = cJSON_CreateObject();
 	char ts[40], *s, *out;
 	double success = strcmp(status, "success") == 0 ? end : last_success_prev;
 
+	if (owner != NULL)
+		cJSON_AddStringToObject(o, "owner", owner);
 	cJSON_AddStringToObject(o, "last_run", fmt_rfc3339(end, ts, sizeof ts));
 	cJSON_AddStringToObject(o, "last_status", status);
 	cJSON_AddNumberToObject(o, "exit_code", exit_code);
@@ -117,6 +122,12 @@ state_load(struct backup *b)
 		return;
 	j = json_parse_bounded(text, len, NULL);
 	free(text);
+	/* Written by another config or site: not ours to show. */
+	v = cJSON_GetObjectItemCaseSensitive(j, "owner");
+	if (cJSON_IsString(v) && strcmp(v->valuestring, b->owner) != 0) {
+		cJSON_Delete(j);
+		return;
+	}
 	v = cJSON_GetObjectItemCaseSensitive(j, "last_run");
 	if (cJSON_IsString(v))
 		parse_rfc3339(v->valuestring, &b->last_run);
@@ -285,7 +296,7 @@ finish(struct backup *b, int wstatus, bool status_known)
 		ring_note(b, _("── backup %s: killed by signal %d after %s"), status, WTERMSIG(wstatus), dur);
 	else
 		ring_note(b, _("── backup %s: exit code %d after %s"), status, code, dur);
-	text = backup_state_json(end, status, code, duration, b->last_success);
+	text = backup_state_json(end, status, code, duration, b->last_success, b->owner);
 	if (file_write_atomic(b->state_path, text, strlen(text), &cause) != 0) {
 		ring_note(b, _("── cannot record the result: %s"), cause);
 		free(cause);
@@ -528,6 +539,8 @@ backup_new(struct app *app)
 	}
 	b->timeout = config_get_double(app->config, "backup", NULL, "timeout", 0);
 	b->state_path = path != NULL ? xstrdup(path) : actions_state_path(app, "backup.json");
+	b->owner = paths_state_owner(app->config);
+	b->configured = b->command != NULL || path != NULL;
 	state_load(b);
 	return b;
 }
@@ -563,6 +576,7 @@ backup_free(struct backup *b)
 	free(b->command);
 	free(b->program);
 	free(b->state_path);
+	free(b->owner);
 	free(b->last_status);
 	free(b);
 }
@@ -828,7 +842,7 @@ backup_header(struct app *app, char *buf, size_t n)
 	char age[16];
 
 	buf[0] = '\0';
-	if (b == NULL)
+	if (b == NULL || !b->configured)	/* no backup configured: nothing to say */
 		return;
 	if (b->running)
 		snprintf(buf, n, _("backup running %s"), fmt_age(now_mono() - b->started_mono, age, sizeof age));

@@ -7,6 +7,7 @@
  * refused in read-only mode, and are written to the audit log. */
 #include "ceres/actions/incident.h"
 #include "ceres/actions/audit.h"
+#include "ceres/actions/actions.h"
 #include "ceres/core/app.h"
 #include "ceres/features/incident_app.h"
 #include "ceres/ui/panes.h"

@@ -59,6 +59,10 @@ const struct config_key config_schema[] = {
 	    N_("colour theme name")),
 	ROW("ceres", "state_dir", CONFIG_PATH,
 	    N_("directory for state kept between runs")),
+	ROW("ceres", "bell", CONFIG_STRING,
+	    N_("critical: ring the terminal bell once when new critical alerts arrive (default off)")),
+	ROW("ceres", "health_backoff_max", CONFIG_DOUBLE,
+	    N_("longest wait in seconds between retries of a failing health check (default 30)")),
 
 	ROW("prometheus", "url", CONFIG_URL,
 	    N_("Prometheus base URL")),

@@ -77,18 +77,41 @@ static double
 next_delay(struct source *s)
 {
 	double d = s->interval;
+	double cap = s->backoff_max > 0 ? s->backoff_max : BACKOFF_MAX;
 
 	if (s->failures > 0) {
-		for (int i = 0; i < s->failures && d < BACKOFF_MAX; i++)
+		for (int i = 0; i < s->failures && d < cap; i++)
 			d *= 2;
-		if (d > BACKOFF_MAX)
-			d = BACKOFF_MAX;
+		if (d > cap)
+			d = cap;
 		if (d < s->interval)
 			d = s->interval;
 	}
+	/* A server's Retry-After is honoured up to the general limit. */
 	if (s->retry_after > d)
 		d = s->retry_after > BACKOFF_MAX ? BACKOFF_MAX : s->retry_after;
 	return d;
+}
+
+/* A backend came back: the evidence gathered from it (readiness) is
+ * fetched again now rather than after its own backoff.  Advisory sources
+ * that are failing, or named after this one ("readiness loki"), re-run. */
+static void
+source_recovered(struct source *s)
+{
+	size_t nlen = strlen(s->name);
+
+	for (size_t i = 0; i < s->app->nsources; i++) {
+		struct source *o = s->app->sources[i];
+		size_t olen;
+
+		if (o == s || !o->advisory || o->in_round)
+			continue;
+		olen = strlen(o->name);
+		if (o->failures > 0 || (olen > nlen && o->name[olen - nlen - 1] == ' ' &&
+		    strcmp(o->name + olen - nlen, s->name) == 0))
+			source_poll_now(o);
+	}
 }
 
 /* Seconds until the server lets us ask again (Retry-After), else 0. */
@@ -103,6 +126,8 @@ retry_wait(const struct source *s)
 static void
 source_round_end(struct source *s)
 {
+	bool recovered;
+
 	s->in_round = false;
 	s->polled = true;
 	s->rounds++;
@@ -112,13 +137,16 @@ source_round_end(struct source *s)
 	s->error = s->round_error;
 	s->round_error = NULL;
 	s->ok = s->error == NULL;
+	recovered = s->ok && s->failures > 0;
 	if (s->ok) {
 		s->failures = 0;
 		s->last_ok = s->last_round;
-	} else
-		s->failures++;
+	} else if (s->failures++ == 0)
+		s->failing_since = s->last_round;
 	if (s->ops->round_end != NULL)
 		s->ops->round_end(s);
+	if (recovered && !s->advisory && !s->once_only)
+		source_recovered(s);
 	/* Retry-After binds every next request, even a manual refresh, and
 	 * also after a round that was otherwise fine (a 503 with it). */
 	if (s->retry_after > 0)
@@ -288,10 +316,40 @@ source_age(const struct source *s)
 	return now_wall() - s->last_ok;
 }
 
+double
+source_data_age(const struct source *s)
+{
+	if (s->last_ok > 0)
+		return now_wall() - s->last_ok;
+	if (s->failures > 0)
+		return now_wall() - s->failing_since;
+	return -1;
+}
+
 bool
 source_stale(const struct source *s)
 {
 	double age = source_age(s);
 
 	return age < 0 ? s->polled : age > 3 * s->interval + s->timeout;
+}
+
+double
+sources_vital_age(struct source *const *v, size_t n, const struct source **stale)
+{
+	double oldest = -1;
+
+	*stale = NULL;
+	for (size_t i = 0; i < n; i++) {
+		double ag;
+
+		if (!v[i]->vital)
+			continue;
+		ag = source_age(v[i]);
+		if (ag > oldest)
+			oldest = ag;
+		if (*stale == NULL && source_stale(v[i]))
+			*stale = v[i];
+	}
+	return oldest;
 }

@@ -170,6 +170,7 @@ rd_data_free(struct rd_data *d)
 	rd_fetch_clear(&d->backup.f);
 	free(d->backup.path);
 	free(d->backup.last_status);
+	free(d->backup.owner);
 	free(d->backup.command);
 	free(d->backup.command_why);
 	rd_webhooks_free_routes(&d->webhooks);

@@ -314,4 +314,5 @@ const struct pane_ops readiness_pane = {
 	.draw = readiness_draw,
 	.key = readiness_key,
 	.help = readiness_help,
+	.keyline = N_("h l category  Enter runbook  r refresh"),
 };

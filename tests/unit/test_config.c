@@ -253,6 +253,28 @@ test_design_example(void **state)
 	unsetenv("TEST_CFG_HOOK");
 }
 
+/* -c /dev/null is an empty config: no keys, not the built-in layout. */
+static void
+test_dev_null(void **state)
+{
+	struct config *c;
+	char *cause = NULL;
+
+	(void)state;
+	c = config_load("/dev/null", NULL, &cause);
+	assert_non_null(c);
+	assert_null(cause);
+	assert_false(c->defaults);
+	assert_int_equal(c->nentries, 0);
+	assert_null(config_get(c, "prometheus", NULL, "url"));
+	config_free(c);
+	/* A character device other than /dev/null is still refused. */
+	c = config_load("/dev/zero", NULL, &cause);
+	assert_null(c);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+}
+
 static void
 test_case_rules(void **state)
 {
@@ -1653,6 +1675,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_design_example, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dev_null, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_comments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quoted_values, setup, teardown),

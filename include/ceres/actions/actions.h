@@ -120,9 +120,10 @@ void backup_header(struct app *app, char *buf, size_t n);
  * safe to show: never its arguments. */
 char *backup_program(const char *cmd);
 /* The backup state file's text for a finished run (pure, for tests).
- * last_success_prev is the previous last_success (0: none). */
+ * last_success_prev is the previous last_success (0: none); owner is
+ * paths_state_owner() of the config that ran it. */
 char *backup_state_json(double end, const char *status, int exit_code, double duration,
-    double last_success_prev);
+    double last_success_prev, const char *owner);
 
 /* ---- audit trail view and central audit (audit_view.c, audit_db.c) ---- */
 /* The text of the audit view: the newest lines of a JSON-lines log,

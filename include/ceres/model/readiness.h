@@ -231,6 +231,8 @@ struct rd_backup {
 	double		 last_success;		/* 0 never */
 	double		 last_run;
 	char		*last_status;
+	char		*owner;			/* "owner" in the file, NULL if none */
+	bool		 foreign;		/* written by another config or site */
 	char		*command;		/* first word of [backup] command */
 	int		 command_ok;		/* 1 runnable, 0 not, -1 not configured */
 	char		*command_why;

@@ -157,6 +157,11 @@ probe_backups(const struct rd_ctx *c, struct rd_result *r)
 		rd_set(r, RD_UNKNOWN, "%s", _("backup state not read yet"));
 		return;
 	}
+	if (b->foreign) {
+		rd_set(r, config_get(c->config, "backup", NULL, "command") != NULL ? RD_FAIL : RD_UNKNOWN,
+		    _("no backup recorded for this config (%s was written by another config or site)"), b->path);
+		return;
+	}
 	if (!b->exists) {
 		if (config_get(c->config, "backup", NULL, "command") != NULL)
 			rd_set(r, RD_FAIL, _("no backup recorded yet (%s does not exist)"), b->path);

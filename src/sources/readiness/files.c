@@ -49,6 +49,7 @@ refresh_backup(const struct config *c, struct rd_backup *b)
 	}
 	rc = read_small(b->path, STATE_MAX, &buf, &len, &why);
 	b->exists = rc != 1;
+	b->foreign = false;
 	b->last_success = b->last_run = 0;
 	if (rc == 1)
 		rd_fetch_ok(&b->f);
@@ -57,8 +58,14 @@ refresh_backup(const struct config *c, struct rd_backup *b)
 	else if (rd_parse_backup_state(buf, len, b, &cause) != 0) {
 		rd_fetch_err(&b->f, "%s", cause);
 		free(cause);
-	} else
+	} else {
+		char *owner = paths_state_owner(c);
+
+		/* Another config's or site's backups say nothing about ours. */
+		b->foreign = b->owner != NULL && strcmp(b->owner, owner) != 0;
+		free(owner);
 		rd_fetch_ok(&b->f);
+	}
 	free(buf);
 }
 

@@ -194,6 +194,9 @@ rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char *
 	st = cJSON_GetObjectItemCaseSensitive(j, "last_status");
 	free(out->last_status);
 	out->last_status = cJSON_IsString(st) ? sanitize_str(st->valuestring) : NULL;
+	st = cJSON_GetObjectItemCaseSensitive(j, "owner");
+	free(out->owner);
+	out->owner = cJSON_IsString(st) ? xstrdup(st->valuestring) : NULL;
 	cJSON_Delete(j);
 	return 0;
 }
