@@ -31,6 +31,7 @@ A = None          # parsed arguments
 P = {}            # ports.env
 T0 = 0.0          # monotonic start of the soak
 STOP = threading.Event()
+SCREEN_STOP = threading.Event()
 LOG_LOCK = threading.Lock()
 ALERT_NAMES = ["HostHighCpuUsage", "HostHighMemoryUsage", "HostDiskSpaceLow", "ServiceDown",
                "ApiLatencyHigh", "DatabaseConnectionPoolExhausted", "BackupTooOld",
@@ -127,6 +128,7 @@ class Alerts(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
         self.alive = collections.deque()
+        self.lock = threading.Lock()
         self.seq = 0
         self.created = self.resolved = self.post_errors = 0
         self.peers = ["http://127.0.0.1:%s" % P["AM_PORT"], "http://127.0.0.1:%s" % P["AM2_PORT"]]
@@ -145,7 +147,9 @@ class Alerts(threading.Thread):
                 self.post_errors += 1
 
     def resend_all(self):
-        self.post([self.alert(i, time.time() + 3600) for i in self.alive])
+        with self.lock:
+            alive = list(self.alive)
+        self.post([self.alert(i, time.time() + 3600) for i in alive])
 
     def run(self):
         for _ in range(A.alerts_alive):
@@ -156,6 +160,7 @@ class Alerts(threading.Thread):
         last_full = time.monotonic()
         while not STOP.wait(1.0):
             batch = []
+            self.lock.acquire()
             for _ in range(A.alerts_rate):
                 i = self.alive.popleft()
                 batch.append(self.alert(i, time.time() - 1))
@@ -164,6 +169,7 @@ class Alerts(threading.Thread):
                 batch.append(self.alert(self.seq, time.time() + 3600))
                 self.seq += 1
                 self.created += 1
+            self.lock.release()
             self.post(batch)
             if time.monotonic() - last_full > 30:
                 self.resend_all()
@@ -182,10 +188,8 @@ class Silences(threading.Thread):
     def run(self):
         am = "http://127.0.0.1:%s" % P["AM_PORT"]
         while not STOP.wait(5.0):
-            try:
+            with self.alerts.lock:
                 i = random.choice(self.alerts.alive)
-            except IndexError:
-                continue
             body = {"matchers": [{"name": "instance", "value": "host-%06d.soak:9100" % i,
                                   "isRegex": False, "isEqual": True}],
                     "startsAt": iso(time.time()), "endsAt": iso(time.time() + 3600),
@@ -267,12 +271,12 @@ class Screen(threading.Thread):
         return st
 
     def run(self):
-        while not STOP.is_set():
+        while not SCREEN_STOP.is_set():
             t = el()
             st = self.states(TM.screen())
             if st:
                 self.frames.append((t, st))
-            STOP.wait(0.1)
+            SCREEN_STOP.wait(0.1)
 
     def seen(self, name, t0, t1, pred):
         for t, st in list(self.frames):
@@ -314,7 +318,18 @@ class Faults(threading.Thread):
         down = el()
         self.wait_until(lambda: not self.pg_ready(), 5)
         log("postgres killed (-9, pid %d)" % pid)
+        data = os.path.realpath(os.path.join(A.sbdir, "postgres/data"))
+
+        def orphans():
+            n = 0
+            for d in os.listdir("/proc"):
+                try:
+                    n += d.isdigit() and os.readlink("/proc/%s/cwd" % d) == data
+                except OSError:
+                    pass
+            return n
         STOP.wait(hold)
+        self.wait_until(lambda: orphans() == 0, 10)
         self.quiet.set()
         for _ in range(10):
             r = self.sandbox("restart-one", "postgres")
@@ -386,28 +401,32 @@ class Faults(threading.Thread):
 
 
 def plan(S):
-    """(at, kind, hold) sorted; periods 120/180/240 s at 600 s, scaled for
-    shorter runs so that each fault happens at least once."""
-    k = S / 600.0
+    """(at, kind, hold) in order.  At 600 s and more: PostgreSQL every
+    120 s, an Alertmanager peer every 180 s, Loki 500 for 20 s every
+    240 s, Redis drops every 100 s.  Shorter runs scale the periods (and
+    holds) down, with every kind at least once; a fault that would not
+    end before the last 12 s is left out."""
+    k = min(1.0, S / 600.0)
     ev = []
 
     def every(period, first, kind, hold):
         t = first
-        while t < S - max(12, 0.12 * S):
+        while t < S:
             ev.append((t, kind, hold))
             t += period
-    every(max(120 * k, 20), max(60 * k, 10), "postgres", max(5 * k, 3))
-    every(max(180 * k, 25), max(90 * k, 17), "am_peer", max(5 * k, 3))
-    every(max(240 * k, 30), max(150 * k, 28), "loki", max(20 * k, 4))
-    every(max(100 * k, 15), max(40 * k, 7), "redis", 0)
+    long_run = S >= 600
+    every(max(120 * k, 30), 60 if long_run else 0.17 * S, "postgres", max(5 * k, 3))
+    every(max(180 * k, 40), 90 if long_run else 0.45 * S, "am_peer", max(5 * k, 3))
+    every(max(240 * k, 50), 150 if long_run else 0.63 * S, "loki", max(20 * k, 4))
+    every(max(100 * k, 40), 40 if long_run else 0.08 * S, "redis", 0)
     ev.sort()
-    # no two faults at once: push later ones back
+    cost = {"postgres": 12, "am_peer": 10, "loki": 5, "redis": 4}   # hold not counted
     out, free = [], 0
     for at, kind, hold in ev:
         at = max(at, free)
-        if at < S - 10:
+        if at + hold + cost[kind] < S - 8:
             out.append((at, kind, hold))
-            free = at + hold + 8
+            free = at + hold + cost[kind]
     return out
 
 
@@ -682,12 +701,19 @@ def main():
     STOP.set()
     keys.join(10)
     flt.join(120)
+    if flt.is_alive():
+        flt.errors.append("a fault was still running at the end")
     end_state = None
     end_socks = []
     if crashed is None:
         TM.keys("Escape", "Escape", "1")
         time.sleep(max(3.0, 10 * A.interval))
-        end_state, _ = proc_sample(pid, None)
+        # in-flight rounds come and go: the least of five readings
+        reads = []
+        for _ in range(5):
+            reads.append(proc_sample(pid, None)[0])
+            time.sleep(0.3)
+        end_state = min(reads, key=lambda r: (r["socks"], r["fds"]))
         end_socks = [l for l in sh("ss", "-tanpH").stdout.splitlines() if "pid=%d," % pid in l]
 
     # ---------------------------------------------------------- checks ----
@@ -789,6 +815,7 @@ def main():
     stty = open(os.path.join(A.dir, "stty")).read() if os.path.exists(os.path.join(A.dir, "stty")) else ""
     check(re.search(r"(^|\s)icanon(\s|$)", stty) and re.search(r"(^|\s)echo(\s|$)", stty),
           "terminal restored (icanon echo)")
+    SCREEN_STOP.set()
     TM.run("kill-server")
 
     # ---------------------------------------------------------- report ----
@@ -799,9 +826,10 @@ def main():
     print("\n  %6s %9s %5s %6s %5s %6s %9s %9s %5s" % ("t s", "RSS KiB", "fds", "socks", "kids", "cpu %",
                                                       "p50 ms", "p99 ms", "keys"))
     for s in samples:
-        print("  %6.0f %9d %5d %6d %5d %6s %9.0f %9.0f %5d" % (
+        print("  %6.0f %9d %5d %6d %5d %6s %9s %9s %5d" % (
             s["t"], s["rss"], s["fds"], s["socks"], s["kids"],
-            "-" if s["cpu"] is None else "%.1f" % s["cpu"], s["p50"], s["p99"], s["nlat"]))
+            "-" if s["cpu"] is None else "%.1f" % s["cpu"],
+            "-" if s["nlat"] == 0 else "%.0f" % s["p50"], "-" if s["nlat"] == 0 else "%.0f" % s["p99"], s["nlat"]))
     if end_state:
         print("  %6s %9d %5d %6d %5d" % ("end", end_state["rss"], end_state["fds"], end_state["socks"], end_state["kids"]))
     allat = [ms for _, ms in keys.lat]
@@ -827,6 +855,7 @@ if __name__ == "__main__":
         rc = main()
     finally:
         STOP.set()
+        SCREEN_STOP.set()
         if TM is not None:
             TM.run("kill-server")
     sys.exit(rc)
