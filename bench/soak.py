@@ -389,6 +389,9 @@ class Faults(threading.Thread):
 
     def postgres(self, hold):
         pidfile = os.path.join(A.sbdir, "postgres/data/postmaster.pid")
+        if not os.path.exists(pidfile):
+            self.errors.append("%.0fs: postgres was not running, not killed" % el())
+            return
         pid = int(open(pidfile).readline())
         os.kill(pid, 9)
         down = el()
@@ -407,13 +410,22 @@ class Faults(threading.Thread):
         STOP.wait(hold)
         self.wait_until(lambda: orphans() == 0, 10)
         self.quiet.set()
-        for _ in range(10):
+        # The port is in the ephemeral range: an outgoing connection (of the
+        # console or of this driver) may hold it as its local port for a
+        # while, and PostgreSQL cannot bind.  Try for a minute, say who.
+        end = time.monotonic() + 60
+        while True:
             r = self.sandbox("restart-one", "postgres")
             if r.returncode == 0:
                 break
+            holders = [l for l in sh("ss", "-tanpH").stdout.splitlines()
+                       if len(l.split()) > 3 and l.split()[3].endswith(":" + P["PG_PORT"])]
+            if holders:
+                log("postgres port held by: " + " | ".join(" ".join(h.split()[3:]) for h in holders[:3]))
+            if time.monotonic() > end or STOP.is_set():
+                self.errors.append("postgres did not start again: " + r.stderr[-300:])
+                break
             time.sleep(1)      # children of the killed postmaster still hold the shared memory
-        else:
-            self.errors.append("postgres did not start again: " + r.stderr[-300:])
         self.wait_until(self.pg_ready, 30)
         up = el()
         self.outages.append(("postgres", "postgres", down, up))
