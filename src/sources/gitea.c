@@ -76,25 +76,6 @@ struct gitea {
 	bool			 facts;		/* the "gitea" health row exists for us */
 };
 
-/* Percent-encode one path segment (owner, repository or user name). */
-static char *
-seg_escape(const char *s, size_t n)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			strbuf_addc(&sb, (char)c);
-		else
-			strbuf_addf(&sb, "%%%02X", c);
-	}
-	return strbuf_detach(&sb);
-}
-
 static void on_answer(const struct http_response *r, void *arg);
 
 /* GET base URL + path with the token; the answer goes to on_answer(q). */
@@ -493,8 +474,8 @@ set_facts(struct source *s)
 		}
 	}
 	if (g->version != NULL)
-		model_service_set_fact(m, sv, "gitea.api_version", g->version);
-	model_service_set_fact(m, sv, "gitea.activity_mode", g->mode == MODE_LEGACY ? "fallback" : "feeds");
+		model_service_set_fact(m, sv, FACT_GITEA_API_VERSION, g->version);
+	model_service_set_fact(m, sv, FACT_GITEA_ACTIVITY_MODE, g->mode == MODE_LEGACY ? "fallback" : "feeds");
 }
 
 static void
@@ -539,10 +520,7 @@ gitea_free(struct source *s)
 		target_free(&g->t[i]);
 	free(g->t);
 	free(g->url);
-	if (g->auth != NULL) {
-		memset(g->auth, 0, strlen(g->auth));
-		free(g->auth);
-	}
+	secret_free(g->auth);
 	free(g->version);
 	free(g);
 }
@@ -572,8 +550,10 @@ add_repo(struct gitea *g, const char *full, char **cause)
 	t = &g->t[g->nt++];
 	memset(t, 0, sizeof *t);
 	t->name = xstrdup(full);
-	o = seg_escape(full, (size_t)(slash - full));
-	n = seg_escape(slash + 1, strlen(slash + 1));
+	n = xstrndup(full, (size_t)(slash - full));
+	o = url_escape(n);
+	free(n);
+	n = url_escape(slash + 1);
 	t->path = xasprintf("/api/v1/repos/%s/%s", o, n);
 	free(o);
 	free(n);
@@ -617,7 +597,7 @@ gitea_activity_source_new(struct app *app, struct act_timeline *tl, char **cause
 	}
 	if (user != NULL && *user != '\0') {
 		struct gitea_target *t;
-		char *u = seg_escape(user, strlen(user));
+		char *u = url_escape(user);
 
 		g->t = xreallocarray(g->t, g->nt + 1, sizeof *g->t);
 		t = &g->t[g->nt++];

@@ -616,30 +616,79 @@ gitea_releases_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 
 /* ---- hooks, version, paging, errors ---- */
 
+void
+gitea_hook_list_free(struct gitea_hook *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].type);
+		free(h[i].target);
+		secret_free(h[i].url);
+	}
+	free(h);
+}
+
+static long
+hook_id(const cJSON *id)
+{
+	if (!cJSON_IsNumber(id) || id->valuedouble < 0 || id->valuedouble > 9e15 ||
+	    id->valuedouble != (double)(long long)id->valuedouble)
+		return -1;
+	return (long)id->valuedouble;
+}
+
+int
+gitea_hook_list_parse(const char *buf, size_t len, struct gitea_hook **out, size_t *n, char **cause)
+{
+	cJSON *j = parse_array(buf, len, "hooks", cause), *e, *ev;
+	struct gitea_hook *hooks = NULL;
+	size_t count = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (j == NULL)
+		return -1;
+	cJSON_ArrayForEach(e, j) {
+		const char *type = jstr(e, "type"), *url = jstr(jget(e, "config"), "url");
+		struct gitea_hook *h;
+		char *r;
+
+		if (!cJSON_IsObject(e))
+			continue;
+		hooks = xreallocarray(hooks, count + 1, sizeof *hooks);
+		h = &hooks[count++];
+		h->id = hook_id(jget(e, "id"));
+		h->type = sanitize_str(type != NULL ? type : "?");
+		r = url != NULL ? url_redact(url) : xstrdup("?");
+		h->target = sanitize_str(r);
+		free(r);
+		h->url = url != NULL ? xstrdup(url) : NULL;
+		h->active = jbool(e, "active");
+		h->push = false;
+		cJSON_ArrayForEach(ev, jget(e, "events"))
+			if (h->active && cJSON_IsString(ev) && strcmp(ev->valuestring, "push") == 0)
+				h->push = true;
+	}
+	cJSON_Delete(j);
+	*out = hooks;
+	*n = count;
+	return 0;
+}
+
 int
 gitea_hooks_parse(const char *buf, size_t len, struct gitea_hooks *out, char **cause)
 {
-	cJSON *j = parse_array(buf, len, "hooks", cause), *h, *ev;
+	struct gitea_hook *h;
+	size_t n;
 
-	if (j == NULL)
+	if (gitea_hook_list_parse(buf, len, &h, &n, cause) != 0)
 		return -1;
 	memset(out, 0, sizeof *out);
-	cJSON_ArrayForEach(h, j) {
-		bool push = false;
-
-		if (!cJSON_IsObject(h))
-			continue;
+	for (size_t i = 0; i < n; i++) {
 		out->total++;
-		if (!jbool(h, "active"))
-			continue;
-		out->active++;
-		cJSON_ArrayForEach(ev, jget(h, "events"))
-			if (cJSON_IsString(ev) && strcmp(ev->valuestring, "push") == 0)
-				push = true;
-		if (push)
-			out->push++;
+		out->active += h[i].active;
+		out->push += h[i].push;
 	}
-	cJSON_Delete(j);
+	gitea_hook_list_free(h, n);
 	return 0;
 }
 

@@ -90,24 +90,6 @@ send_req(struct source *s, struct rreq *q, const char *pathq)
 	free(url);
 }
 
-static char *
-query_escape(const char *s)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			strbuf_addc(&sb, (char)c);
-		else
-			strbuf_addf(&sb, "%%%02X", c);
-	}
-	return strbuf_detach(&sb);
-}
-
 /* Errors worded for the operator; 401 is the common one: a wrong or
  * revoked key, or the REST API turned off. */
 static void
@@ -350,7 +332,7 @@ redmine_start(struct source *s)
 	}
 	/* status_id=*: closed issues too (the default is open only). */
 	if (rm->project != NULL) {
-		char *p = query_escape(rm->project);
+		char *p = url_escape(rm->project);
 
 		path = xasprintf("/issues.json?sort=updated_on:desc&status_id=*&limit=%d&project_id=%s",
 		    rm->limit, p);
@@ -412,10 +394,7 @@ redmine_free(struct source *s)
 	free(rm->dreq);
 	free(rm->url);
 	free(rm->project);
-	if (rm->auth != NULL) {
-		memset(rm->auth, 0, strlen(rm->auth));
-		free(rm->auth);
-	}
+	secret_free(rm->auth);
 	free(rm);
 }
 
