@@ -500,12 +500,12 @@ def plan(S):
             ev.append((t, kind, hold))
             t += period
     long_run = S >= 600
-    every(max(120 * k, 30), 60 if long_run else 0.17 * S, "postgres", max(5 * k, 3))
-    every(max(180 * k, 40), 90 if long_run else 0.45 * S, "am_peer", max(5 * k, 3))
-    every(max(240 * k, 50), 150 if long_run else 0.63 * S, "loki", max(20 * k, 4))
-    every(max(100 * k, 40), 40 if long_run else 0.08 * S, "redis", 0)
+    every(max(120 * k, 30), 60 if long_run else 0.25 * S, "postgres", max(5 * k, 3))
+    every(max(180 * k, 40), 90 if long_run else 0.5 * S, "am_peer", max(5 * k, 3))
+    every(max(240 * k, 50), 150 if long_run else 0.1 * S, "loki", max(20 * k, 4))
+    every(max(100 * k, 40), 40 if long_run else 0.05 * S, "redis", 0)
     ev.sort()
-    cost = {"postgres": 12, "am_peer": 10, "loki": 5, "redis": 4}   # hold not counted
+    cost = {"postgres": 12, "am_peer": 10, "loki": 4, "redis": 3}   # hold not counted
     out, free = [], 0
     for at, kind, hold in ev:
         at = max(at, free)
@@ -635,7 +635,7 @@ class Keys(threading.Thread):
         r = random.Random(16)
         nxt_action = self.every * 0.5
         n = 0
-        while not STOP.is_set() and el() < A.seconds - 4:
+        while not STOP.is_set():
             if self.faults.quiet.is_set():
                 self.press("1", "j", "k")    # the health pane stays on screen
                 STOP.wait(0.3)
@@ -765,7 +765,9 @@ def main():
     nxt = A.sample
     crashed = None
     base_sample, _ = proc_sample(pid, None)
-    while el() < S:
+    # A restart takes longer on a busy machine: the soak runs on (up to
+    # 120 s) until the last planned fault is over, so each is checked.
+    while el() < S or (flt.is_alive() and el() < S + 120):
         time.sleep(0.2)
         if el() < nxt:
             continue
@@ -812,22 +814,31 @@ def main():
 
     check(crashed is None, "the console ran the whole soak, same pid %s%s" % (
         pid, "" if crashed is None else " (died: %s)" % crashed))
+    # RSS swings with the size of the answer being parsed (5,000 alerts:
+    # megabytes of JSON held while a round lasts), so growth compares the
+    # peaks of two windows of equal length: the one after the first minute
+    # (the first third of a short run) and the last one.
     warm = min(60.0, S / 3.0)
-    after = [s for s in samples if s["t"] >= warm]
-    if after:
-        r0 = after[0]["rss"]
-        rmax = max(s["rss"] for s in after)
-        growth = 100.0 * (rmax - r0) / r0
-        check(growth <= 5.0, "RSS after the first %.0fs grows by %.1f%% (%d -> max %d KiB; limit 5%%)" % (
-            warm, growth, r0, rmax))
+    win = max(60.0, S / 6.0) if S >= 300 else S / 3.0
+    first = [s["rss"] for s in samples if warm <= s["t"] < warm + win]
+    last = [s["rss"] for s in samples if samples and s["t"] >= samples[-1]["t"] - win]
+    if first and last:
+        r0, r1 = max(first), max(last)
+        growth = 100.0 * (r1 - r0) / r0
+        check(growth <= 5.0, "RSS grows by %.1f%% (peak %d KiB in %.0f-%.0fs, %d KiB in the last %.0fs; limit 5%%)" % (
+            growth, r0, warm, warm + win, r1, win))
     else:
-        check(False, "RSS: no sample after the first %.0fs" % warm)
+        check(False, "RSS: too few samples")
     if end_state:
-        ref = samples[0] if samples else base_sample
-        check(end_state["fds"] <= ref["fds"], "descriptors back to baseline (%d at the end, %d at %.0fs)" % (
-            end_state["fds"], ref["fds"], ref.get("t", 0)))
-        check(end_state["socks"] <= ref["socks"], "sockets back to baseline (%d at the end, %d at %.0fs)" % (
-            end_state["socks"], ref["socks"], ref.get("t", 0)))
+        # the baseline is the steady state after the first minute: curl
+        # keeps a bounded pool of idle connections, filled in the first rounds
+        steady = [s for s in samples if warm <= s["t"] < warm + win] or samples[:1] or [base_sample]
+        ref = {"fds": max(s["fds"] for s in steady), "socks": max(s["socks"] for s in steady),
+               "t": steady[0].get("t", 0)}
+        check(end_state["fds"] <= ref["fds"], "descriptors back to baseline (%d at the end, at most %d in %.0f-%.0fs)" % (
+            end_state["fds"], ref["fds"], warm, warm + win))
+        check(end_state["socks"] <= ref["socks"], "sockets back to baseline (%d at the end, at most %d in %.0f-%.0fs)" % (
+            end_state["socks"], ref["socks"], warm, warm + win))
         check(end_state["kids"] == 0, "no child process left (%d)" % end_state["kids"])
         if end_state["socks"] > ref["socks"]:
             for l in end_socks:
