@@ -175,41 +175,6 @@ app_free(struct app *app)
 	free(app);
 }
 
-void
-app_add_source(struct app *app, struct source *s)
-{
-	app->sources = xreallocarray(app->sources, app->nsources + 1, sizeof *app->sources);
-	app->sources[app->nsources++] = s;
-}
-
-bool
-app_feature_enabled(const struct app *app, int index)
-{
-	return (app->opt.panes & (1u << index)) != 0;
-}
-
-void *
-app_feature(struct app *app, int index)
-{
-	return app->feature_data[index];
-}
-
-void
-app_dirty(struct app *app)
-{
-	app->model.dirty = true;
-}
-
-bool
-app_action_allowed(struct app *app)
-{
-	if (!app->read_only)
-		return true;
-	if (app->ui != NULL)
-		ui_message(app, UI_MSG_WARN, "%s", _("read-only: actions are disabled"));
-	return false;
-}
-
 static bool
 all_polled(const struct app *app)
 {

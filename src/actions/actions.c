@@ -84,3 +84,13 @@ actions_state_path(struct app *app, const char *name)
 {
 	return paths_state_file(app->config, name);
 }
+
+bool
+app_action_allowed(struct app *app)
+{
+	if (!app->read_only)
+		return true;
+	if (app->ui != NULL)
+		ui_message(app, UI_MSG_WARN, "%s", _("read-only: actions are disabled"));
+	return false;
+}

@@ -5,6 +5,7 @@
  * facts for the readiness score. */
 #include "ceres/sources/activity.h"
 #include "ceres/core/app.h"
+#include "ceres/net/backend.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
@@ -61,9 +62,8 @@ struct gitea_target {
 
 struct gitea {
 	struct act_timeline	*tl;
-	char			*url;
-	char			*auth;		/* "Authorization: token …" or NULL */
-	bool			 insecure;
+	struct backend		 be;		/* base URL, Accept and token headers */
+	char			*token;		/* for scrubbing echoes; NULL without */
 	int			 limit;
 	int			 pages;
 	struct gitea_target	*t;
@@ -83,19 +83,9 @@ static void
 send_req(struct source *s, struct greq *q, const char *pathq)
 {
 	struct gitea *g = s->data;
-	const char *hdrs[3] = { "Accept: application/json", g->auth, NULL };
-	struct http_request req;
-	char *url = xasprintf("%s%s", g->url, pathq);
 
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.headers = hdrs;
-	req.insecure = g->insecure;
-	req.follow = true;
-	req.authenticated = g->auth != NULL;
 	q->s = s;
-	source_http(s, &req, on_answer, q);
-	free(url);
+	backend_get(s, &g->be, pathq, 0, on_answer, q);
 }
 
 static void
@@ -136,7 +126,7 @@ ask(struct source *s, struct gitea_target *t, enum greq_what what, int page)
 static char *
 scrub_token(struct gitea *g, char *msg)
 {
-	const char *tok = g->auth != NULL ? g->auth + strlen("Authorization: token ") : NULL;
+	const char *tok = g->token;
 	struct strbuf sb;
 	const char *p, *hit;
 
@@ -232,7 +222,7 @@ feeds_answer(struct source *s, struct greq *q, const struct http_response *r)
 {
 	struct gitea *g = s->data;
 	struct gitea_target *t = q->t;
-	struct gitea_ctx ctx = { g->url, t->user ? "" : t->name, t->have ? t->newest : INFINITY };
+	struct gitea_ctx ctx = { g->be.base, t->user ? "" : t->name, t->have ? t->newest : INFINITY };
 	size_t before = t->round.n;
 	char *cause = NULL;
 
@@ -270,7 +260,7 @@ legacy_answer(struct source *s, struct greq *q, const struct http_response *r)
 {
 	struct gitea *g = s->data;
 	struct gitea_target *t = q->t;
-	struct gitea_ctx ctx = { g->url, t->name, t->have ? t->newest : INFINITY };
+	struct gitea_ctx ctx = { g->be.base, t->name, t->have ? t->newest : INFINITY };
 	int i = q->what - GREQ_COMMITS;
 	char *cause = NULL;
 	int rc = 0;
@@ -519,8 +509,8 @@ gitea_free(struct source *s)
 	for (size_t i = 0; i < g->nt; i++)
 		target_free(&g->t[i]);
 	free(g->t);
-	free(g->url);
-	secret_free(g->auth);
+	backend_clear(&g->be);
+	secret_free(g->token);
 	free(g->version);
 	free(g);
 }
@@ -571,13 +561,17 @@ gitea_activity_source_new(struct app *app, struct act_timeline *tl, char **cause
 	const char *user = config_get(c, "gitea", NULL, "feeds_user");
 	struct source *s;
 	size_t n = strcspn(url, " \t");
+	char *first;
 
-	while (n > 0 && url[n - 1] == '/')
-		n--;
 	g->tl = tl;
-	g->url = xstrndup(url, n);
-	g->auth = token != NULL ? xasprintf("Authorization: token %s", token) : NULL;
-	g->insecure = config_get_bool(c, "gitea", NULL, "insecure", false);
+	first = xstrndup(url, n);
+	backend_init(&g->be, first, config_get_bool(c, "gitea", NULL, "insecure", false));
+	free(first);
+	backend_header(&g->be, "Accept", "", "application/json", false);
+	if (token != NULL) {
+		backend_header(&g->be, "Authorization", "token ", token, true);
+		g->token = xstrdup(token);
+	}
 	/* Gitea caps page sizes at MAX_RESPONSE_ITEMS (50 by default). */
 	g->limit = (int)config_get_int(c, "gitea", NULL, "limit", 50);
 	g->limit = g->limit < 1 ? 1 : g->limit > 50 ? 50 : g->limit;

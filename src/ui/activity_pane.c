@@ -310,8 +310,11 @@ details(struct app *app, const struct act_event *e)
 	if (localtime_r(&tt, &tm) == NULL || strftime(local, sizeof local, "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
 		local[0] = '\0';
 	strbuf_addf(&sb, "%s: %s\n", _("Source"), act_source_name(e->source));
-	strbuf_addf(&sb, "%s: %s (%s)%s%s\n", _("What"), act_kind_label(e->kind), act_kind_name(e->kind),
-	    e->op != NULL ? "  " : "", e->op != NULL ? e->op : "");
+	/* the backend's own word (commit_repo ...) only when it is not one we know */
+	strbuf_addf(&sb, "%s: %s%s%s%s\n", _("What"), act_kind_label(e->kind),
+	    e->kind == ACT_OTHER && e->op != NULL ? " (" : "",
+	    e->kind == ACT_OTHER && e->op != NULL ? e->op : "",
+	    e->kind == ACT_OTHER && e->op != NULL ? ")" : "");
 	strbuf_addf(&sb, "%s: %s  (%s, %s %s)\n", _("Time"), local, fmt_rfc3339(e->time, utc, sizeof utc),
 	    fmt_age(now_wall() - e->time, age, sizeof age), _("ago"));
 	strbuf_addf(&sb, "%s: %s\n", _("Actor"), e->actor);

@@ -1,8 +1,10 @@
 /* The readiness pane: the total score, a bar per category, and the checks
  * of the selected category with their status and evidence.  Enter shows
- * the check's runbook page (installed in PKGDATADIR/runbooks, or
- * ./doc/runbooks in a source tree). */
+ * the check's runbook page (paths_data_dir(PATHS_RUNBOOKS): installed in
+ * PKGDATADIR/runbooks, or doc/runbooks of the source tree of an
+ * uninstalled build). */
 #include "ceres/core/app.h"
+#include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
 #include "ceres/features/readiness.h"
 #include "ceres/util/sanitize.h"
@@ -16,10 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef PKGDATADIR
-#define PKGDATADIR "/usr/local/share/ceres-top"
-#endif
 
 #define RUNBOOK_MAX	(256u << 10)
 
@@ -207,10 +205,11 @@ static char *
 runbook_load(const char *id, char **where)
 {
 	char *paths[2];
-	char *text = NULL;
+	char *text = NULL, *dir = paths_data_dir(PATHS_RUNBOOKS);
 
-	paths[0] = xasprintf("%s/runbooks/%s.md", PKGDATADIR, id);
+	paths[0] = xasprintf("%s/%s.md", dir, id);
 	paths[1] = xasprintf("./doc/runbooks/%s.md", id);
+	free(dir);
 	*where = NULL;
 	for (int i = 0; i < 2 && text == NULL; i++) {
 		int fd = open(paths[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);

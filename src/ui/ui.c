@@ -301,7 +301,7 @@ redraw(struct app *app)
 	app->model.dirty = false;
 }
 
-void
+static void
 ui_on_signal(struct app *app, int signo)
 {
 	struct ui *ui = app->ui;
@@ -617,6 +617,7 @@ ui_stop(struct app *app)
 	free(ui->headers);
 	free(ui);
 	app->ui = NULL;
+	app->on_signal = NULL;
 }
 
 int
@@ -626,6 +627,7 @@ ui_start(struct app *app)
 	char *cause = NULL;
 
 	app->ui = ui;
+	app->on_signal = ui_on_signal;
 	ui->need_layout = true;
 	ui->focus = FEATURE_HEALTH;
 	/* The theme is read before curses starts, so that a broken file is

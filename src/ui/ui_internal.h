@@ -96,7 +96,6 @@ void prompt_reset(struct ui *ui);
 void ui_history_add(struct ui *ui, const char *line);
 void overlay_draw(struct app *app);
 bool overlay_key(struct app *app, int key);
-void ui_on_signal(struct app *app, int signo);
 
 /* The ':' command line (command.c). */
 void command_run(struct app *app, const char *line, void *arg);

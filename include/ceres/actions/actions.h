@@ -129,4 +129,7 @@ char *backup_state_json(double end, const char *status, int exit_code, double du
  * newest first, one formatted line each (pure, for tests). */
 char *audit_view_format(const char *buf, size_t len, size_t max_lines);
 
+/* Actions call this first; in read-only mode it says so and returns false. */
+bool app_action_allowed(struct app *app);
+
 #endif

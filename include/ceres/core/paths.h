@@ -17,4 +17,21 @@ char *paths_state_file(const struct config *c, const char *name);
 /* [ceres] audit_log (with ~ expanded), else <state dir>/audit.log. */
 char *paths_audit_log(const struct config *c);
 
+/* The files ceres-top ships. */
+enum paths_data {
+	PATHS_THEMES,		/* themes: NAME.theme */
+	PATHS_RUNBOOKS,		/* runbook pages, <id>.md */
+	PATHS_LOCALE		/* <lang>/LC_MESSAGES/ceres-top.mo */
+};
+/* Where the shipped files of kind `what` are.  An installed binary uses
+ * the directories of `make install` (PKGDATADIR/themes,
+ * PKGDATADIR/runbooks, LOCALEDIR); a binary run from the build tree it
+ * was built in (its executable is in that directory) uses the source
+ * tree it was configured from (themes/, doc/runbooks/) and the build
+ * tree's locale/, so the demo and a fresh build work before
+ * `make install`.  The caller frees the result. */
+char *paths_data_dir(enum paths_data what);
+/* True when this process is the uninstalled binary of its build tree. */
+int paths_uninstalled(void);
+
 #endif
