@@ -1,6 +1,7 @@
 /* The round machinery shared by every backend module: count the requests
  * of a round, record the first error, then schedule the next round at the
- * interval, or with exponential backoff (and Retry-After) after failures. */
+ * interval, or at twice the interval after a failure (and no sooner than a
+ * Retry-After asks). */
 #include "ceres/core/app.h"
 #include "ceres/core/source.h"
 #include "ceres/util/sanitize.h"
@@ -10,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A failing backend is asked half as often, never less: a wall screen
+ * must show it up again within two intervals of its return (an
+ * exponential backoff left a restarted PostgreSQL red for minutes). */
+#define BACKOFF_FACTOR	2.0
+#define RETRY_AFTER_MAX	300.0
+/* The longest wait after failures when the source sets no cap. */
 #define BACKOFF_MAX	300.0
 
 struct source_req {
@@ -73,23 +80,25 @@ source_free(struct source *s)
 	free(s);
 }
 
-static double
-next_delay(struct source *s)
+double
+source_next_delay(const struct source *s)
 {
 	double d = s->interval;
 	double cap = s->backoff_max > 0 ? s->backoff_max : BACKOFF_MAX;
 
+	/* Twice the interval after a failure, never more than the cap
+	 * ([ceres] health_backoff_max for health checks), never less than
+	 * the interval. */
 	if (s->failures > 0) {
-		for (int i = 0; i < s->failures && d < cap; i++)
-			d *= 2;
+		d *= BACKOFF_FACTOR;
 		if (d > cap)
 			d = cap;
 		if (d < s->interval)
 			d = s->interval;
 	}
-	/* A server's Retry-After is honoured up to the general limit. */
+	/* A server's Retry-After is honoured up to its own limit. */
 	if (s->retry_after > d)
-		d = s->retry_after > BACKOFF_MAX ? BACKOFF_MAX : s->retry_after;
+		d = s->retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : s->retry_after;
 	return d;
 }
 
@@ -150,10 +159,10 @@ source_round_end(struct source *s)
 	/* Retry-After binds every next request, even a manual refresh, and
 	 * also after a round that was otherwise fine (a 503 with it). */
 	if (s->retry_after > 0)
-		s->retry_until = now_mono() + (s->retry_after > BACKOFF_MAX ? BACKOFF_MAX : s->retry_after);
+		s->retry_until = now_mono() + (s->retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : s->retry_after);
 	app_dirty(s->app);
 	if (!s->once_only)
-		s->timer = loop_timer_add(s->app->loop, next_delay(s), source_round_start, s);
+		s->timer = loop_timer_add(s->app->loop, source_next_delay(s), source_round_start, s);
 }
 
 static void

@@ -1,6 +1,6 @@
 /* A source polls one backend: start a round of requests, parse the
- * answers into the model, schedule the next round (with backoff after a
- * failure).  Every backend module implements struct source_ops. */
+ * answers into the model, schedule the next round (at twice the interval
+ * after a failure).  Every backend module implements struct source_ops. */
 #ifndef CERES_SOURCE_H
 #define CERES_SOURCE_H
 
@@ -66,6 +66,10 @@ struct source {
 
 struct source *source_new(struct app *app, const struct source_ops *ops, const char *name, void *data);
 void source_free(struct source *s);
+/* Seconds from the end of a round to the next one: the interval, twice
+ * it after a failed round, longer only when the server asked
+ * (Retry-After, at most 300 s). */
+double source_next_delay(const struct source *s);
 /* Start a round now (cancelling a pending timer); no-op while in a round. */
 void source_poll_now(struct source *s);
 
