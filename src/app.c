@@ -264,6 +264,9 @@ app_run_once(struct app *app)
 	case FORMAT_NAGIOS:
 		out = render_nagios(app, &st);
 		break;
+	case FORMAT_OPENMETRICS:
+		out = render_openmetrics(app, &st);
+		break;
 	default:
 		out = render_text(app, &st);
 		break;

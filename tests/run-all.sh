@@ -9,7 +9,7 @@ PASS=0
 FAIL=0
 FAILED_NAMES=()
 export SANDBOX_PORT_BASE=${CERES_TEST_PORT_BASE:-20000}
-export SANDBOX_DIR=${SANDBOX_DIR:-/tmp/ceres-top-ci-sandbox}
+export SANDBOX_DIR=${SANDBOX_DIR:-/tmp/ceres-top-ci-sandbox-$SANDBOX_PORT_BASE}
 export TEST_TMP_ROOT=$(mktemp -d /tmp/ceres-top-tests.XXXXXX)
 export ASAN_OPTIONS="detect_leaks=1:exitcode=99:abort_on_error=0"
 export UBSAN_OPTIONS="halt_on_error=1:exitcode=98:print_stacktrace=1"

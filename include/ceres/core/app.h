@@ -15,6 +15,7 @@ enum output_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
 	FORMAT_NAGIOS,
+	FORMAT_OPENMETRICS,
 };
 
 struct options {

@@ -11,5 +11,7 @@ void render_status(struct app *app, struct status *st);
 char *render_json(struct app *app, const struct status *st);
 char *render_text(struct app *app, const struct status *st);
 char *render_nagios(struct app *app, const struct status *st);
+/* OpenMetrics text (gauges only, also valid Prometheus text 0.0.4). */
+char *render_openmetrics(struct app *app, const struct status *st);
 
 #endif
