@@ -52,6 +52,33 @@ void rd_score_compute(const struct rd_check *checks, const struct rd_result *res
 /* Run every probe (res has rd_ncheck entries), then score. */
 void rd_evaluate(const struct rd_ctx *ctx, struct rd_result *res, struct rd_score *score);
 
+/* ---- score history (src/features/readiness/history.c) -------------- */
+#define RD_HISTORY_DAYS		400
+#define RD_HISTORY_POINTS	(RD_HISTORY_DAYS * 24)
+struct rd_hist_point {
+	double	 t;				/* epoch seconds */
+	short	 pct[RD_NCATEGORIES + 1];	/* per category, then the total; -1 none */
+};
+struct rd_history {
+	struct rd_hist_point	*p;		/* oldest first, one per hour */
+	size_t			 n, cap;
+};
+void rd_history_free(struct rd_history *h);
+/* Parse the file's text (bad lines dropped), sorted and bounded. */
+void rd_history_parse(const char *buf, size_t len, struct rd_history *h);
+char *rd_history_format(const struct rd_history *h);
+/* Add the score at time t: the point of the same hour is replaced, points
+ * older than RD_HISTORY_DAYS days dropped.  False when t is before the
+ * last point's hour (a clock that went back) or not a time. */
+bool rd_history_add(struct rd_history *h, double t, const struct rd_score *sc);
+/* Change of category cat (RD_NCATEGORIES: the total) between the last
+ * point and the last point at least days before it; false when there is
+ * no such point or either is undecided. */
+bool rd_history_change(const struct rd_history *h, int cat, double days, int *delta);
+/* A missing file is an empty history. */
+int rd_history_load(const char *path, struct rd_history *h, char **cause);
+int rd_history_save(const char *path, const struct rd_history *h, char **cause);
+
 /* ---- the feature's state (src/features/readiness.c) ---------------- */
 struct loop_timer;
 struct readiness {
@@ -64,7 +91,16 @@ struct readiness {
 	bool			 evaluated;
 	unsigned		 gen_data, gen_model;
 	double			 evaluated_at;	/* monotonic */
+	struct rd_history	 hist;
+	char			*hist_path;	/* NULL: no state directory */
+	char			*hist_error;	/* last load or save error */
+	unsigned		 hist_round;	/* fewest rounds of a readiness source at the last point */
+	bool			 hist_once_done;
 };
+/* Append the current score to the history after a full round (--once:
+ * always, once; console: when every readiness source finished a round
+ * since the last point).  Time is CERES_TOP_TEST_NOW when set (tests). */
+void readiness_history_tick(struct app *app, struct readiness *r);
 /* Re-run the probes when evidence, health rows or the clock moved. */
 void readiness_update(struct app *app, struct readiness *r);
 /* Index into rd_checks of the n-th check of a category, or -1. */
