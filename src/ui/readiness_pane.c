@@ -92,6 +92,38 @@ bar(WINDOW *win, int y, int x, int width, int score, int max, bool any)
 	strbuf_free(&off);
 }
 
+#define SPARK_POINTS	24
+
+/* The category's last points as ▁▂▃▄▅▆▇█ (a space where nothing was
+ * decided), then its change since 7 and 30 days: "▃▄▅ 7d +5 30d +12". */
+static void
+draw_history(const struct rd_history *h, int cat, WINDOW *win, int y, int x, int w, attr_t a)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	struct strbuf sb;
+	size_t npts = h->n < SPARK_POINTS ? h->n : SPARK_POINTS;
+	char tail[64];
+	int d, cells = 0;
+
+	if (h->n == 0 || x + 4 >= w)
+		return;
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "  ");
+	for (size_t i = h->n - npts; i < h->n; i++, cells++) {
+		int p = h->p[i].pct[cat];
+
+		strbuf_adds(&sb, p < 0 ? " " : blocks[p * 7 / 100]);
+	}
+	tail[0] = '\0';
+	if (rd_history_change(h, cat, 7, &d))
+		snprintf(tail, sizeof tail, _(" 7d %+d"), d);
+	if (rd_history_change(h, cat, 30, &d))
+		snprintf(tail + strlen(tail), sizeof tail - strlen(tail), _(" 30d %+d"), d);
+	strbuf_adds(&sb, tail);
+	ui_put(win, y, x, sb.buf, w - x, a);
+	strbuf_free(&sb);
+}
+
 static void
 draw_categories(struct readiness *r, const struct readiness_view *v, WINDOW *win, int y, int w,
     bool focused)
@@ -124,8 +156,9 @@ draw_categories(struct readiness *r, const struct readiness_view *v, WINDOW *win
 		x += ui_put(win, y + c, x, nums, w - x, a);
 		if (cs->unknown > 0 && x < w) {
 			snprintf(nums, sizeof nums, _("  %d unknown"), cs->unknown);
-			ui_put(win, y + c, x, nums, w - x, sel && focused ? a : ui_attr(COLOR_ROLE_UNKNOWN));
+			x += ui_put(win, y + c, x, nums, w - x, sel && focused ? a : ui_attr(COLOR_ROLE_UNKNOWN));
 		}
+		draw_history(&r->hist, c, win, y + c, x, w, sel && focused ? a : ui_attr(COLOR_ROLE_DIM));
 	}
 }
 
@@ -147,7 +180,8 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 		*sel = n > 0 ? n - 1 : 0;
 	snprintf(line, sizeof line, _("Score %d/%d (%d%%)   passed %d  failed %d  unknown %d (not counted)"),
 	    r->score.score, r->score.max, r->score.percent, r->score.passed, r->score.failed, r->score.unknown);
-	ui_put(win, y++, 0, line, w, A_BOLD);
+	draw_history(&r->hist, RD_NCATEGORIES, win, y, ui_put(win, y, 0, line, w, A_BOLD), w, A_BOLD);
+	y++;
 	if (h >= RD_NCATEGORIES + 5) {
 		draw_categories(r, v, win, y, w, focused);
 		y += RD_NCATEGORIES;
