@@ -152,6 +152,7 @@ readiness_update(struct app *app, struct readiness *r)
 	ctx.config = app->config;
 	ctx.now = now_wall();
 	rd_evaluate(&ctx, r->res, &r->score);
+	rd_plan_compute(r->res, &r->plan);
 	r->evaluated = true;
 	r->gen_data = r->d->generation;
 	r->gen_model = app->model.generation;
@@ -318,6 +319,7 @@ readiness_json(struct app *app, void *data, cJSON *root)
 		cJSON_AddItemToArray(cats, co);
 	}
 	history_json(r, o);
+	rd_plan_json(&r->plan, r->res, o);
 }
 
 static const char *
@@ -385,6 +387,8 @@ readiness_text(struct app *app, void *data, struct strbuf *out)
 			    _(rd_checks[i].title), r->res[i].evidence);
 		}
 	}
+	strbuf_addc(out, '\n');
+	rd_plan_text(&r->plan, r->res, out);
 }
 
 static void

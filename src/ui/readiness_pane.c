@@ -27,6 +27,8 @@ static const char *const readiness_help[] = {
 	"h l ← → [ ]", N_("previous / next category"),
 	"j k ↑ ↓", N_("select a check"),
 	"Enter", N_("runbook of the selected check: what it means, how to fix it, how to verify"),
+	"m", N_("the master plan: phases, the score when each is done, the next step"),
+	"n", N_("runbook of the next step of the plan"),
 	"r", N_("poll every source now (the score follows)"),
 	NULL,
 };
@@ -37,6 +39,7 @@ struct readiness_view {
 	int	 cat;
 	size_t	 sel[RD_NCATEGORIES];
 	size_t	 top;
+	bool	 plan;		/* the plan instead of the checks */
 };
 
 static void *
@@ -162,6 +165,67 @@ draw_categories(struct readiness *r, const struct readiness_view *v, WINDOW *win
 	}
 }
 
+static const char *
+item_mark(const struct rd_plan_item *it, const struct rd_result *res, enum color_role *role)
+{
+	*role = COLOR_ROLE_UNKNOWN;
+	if (it->check[0] == NULL)
+		return "n/a";
+	for (size_t c = 0; c < RD_PLAN_CHECKS && it->check[c] != NULL; c++) {
+		const struct rd_check *ck = rd_check_find(it->check[c]);
+
+		if (ck != NULL && res[ck - rd_checks].status != RD_PASS) {
+			*role = COLOR_ROLE_CRIT;
+			return "[ ]";
+		}
+	}
+	*role = COLOR_ROLE_OK;
+	return "[x]";
+}
+
+/* The plan: a line per phase, the next step, then every item of every
+ * phase (n/a ones with their reason) as far as there is room. */
+static void
+draw_plan(const struct readiness *r, WINDOW *win, int y, int w, int h)
+{
+	const struct rd_plan_state *st = &r->plan;
+	char line[256];
+
+	for (int p = 0; p < RD_PLAN_PHASES && y < h; p++, y++) {
+		const struct rd_plan_phase *ph = &st->phase[p];
+
+		snprintf(line, sizeof line, _("%d %-18s items %d/%d  checks %d/%d  when done %d%% (assessment %d%%)"),
+		    p + 1, _(rd_plan[p].title), ph->items_done, ph->items_done + ph->items_left,
+		    ph->checks_done, ph->checks_done + ph->checks_left, ph->percent_when_done,
+		    rd_plan[p].seed_target);
+		ui_put(win, y, 0, line, w, p == st->next_phase ? A_BOLD : ph->done ? ui_attr(COLOR_ROLE_OK) : A_NORMAL);
+	}
+	if (y < h) {
+		if (st->next >= 0)
+			snprintf(line, sizeof line, _("Next step (n: runbook): %s (weight %d) %s"),
+			    _(rd_checks[st->next].title), rd_checks[st->next].weight, r->res[st->next].evidence);
+		else
+			snprintf(line, sizeof line, "%s", _("Next step: none, every checkable item is done"));
+		ui_put(win, y++, 0, line, w, ui_attr(COLOR_ROLE_HIGHLIGHT) | A_BOLD);
+	}
+	for (int p = 0; p < RD_PLAN_PHASES && y < h; p++)
+		for (size_t k = 0; k < RD_PLAN_ITEMS && rd_plan[p].item[k].title != NULL && y < h; k++, y++) {
+			const struct rd_plan_item *it = &rd_plan[p].item[k];
+			enum color_role role;
+			const char *m = item_mark(it, r->res, &role);
+			int x = 0;
+
+			snprintf(line, sizeof line, "%d ", p + 1);
+			x += ui_put(win, y, x, line, w, ui_attr(COLOR_ROLE_DIM));
+			x += ui_put(win, y, x, m, w - x, ui_attr(role) | A_BOLD) + 1;
+			x += ui_put(win, y, x, _(it->title), w - x, A_NORMAL);
+			if (it->na_reason != NULL && x + 3 < w) {
+				snprintf(line, sizeof line, ": %s", _(it->na_reason));
+				ui_put(win, y, x, line, w - x, ui_attr(COLOR_ROLE_DIM));
+			}
+		}
+}
+
 static void
 readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
@@ -194,6 +258,10 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 	}
 	if (y < h)
 		mvwhline(win, y++, 0, ACS_HLINE, w);
+	if (v->plan) {
+		draw_plan(r, win, y, w, h);
+		return;
+	}
 	rows = h - y;
 	if (rows <= 0)
 		return;
@@ -317,6 +385,14 @@ readiness_key(struct app *app, void *data, void *view, int key)
 	case 'h': case KEY_LEFT: case '[':
 		v->cat = (v->cat + RD_NCATEGORIES - 1) % RD_NCATEGORIES;
 		v->top = 0;
+		break;
+	case 'm':	/* not p: that pauses the log tail from any pane */
+		v->plan = !v->plan;
+		break;
+	case 'n':
+		readiness_update(app, r);
+		if (r->plan.next >= 0)
+			show_runbook(app, r->plan.next, &r->res[r->plan.next]);
 		break;
 	case 'l': case KEY_RIGHT: case ']':
 		v->cat = (v->cat + 1) % RD_NCATEGORIES;

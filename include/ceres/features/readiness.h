@@ -79,6 +79,41 @@ bool rd_history_change(const struct rd_history *h, int cat, double days, int *de
 int rd_history_load(const char *path, struct rd_history *h, char **cause);
 int rd_history_save(const char *path, const struct rd_history *h, char **cause);
 
+/* ---- the master plan (src/features/readiness/plan.c) --------------- */
+#define RD_PLAN_PHASES	4
+#define RD_PLAN_ITEMS	12
+#define RD_PLAN_CHECKS	4
+struct rd_plan_item {
+	const char	*title;				/* N_() */
+	const char	*check[RD_PLAN_CHECKS + 1];	/* ids, NULL-ended; none: not checkable */
+	const char	*na_reason;			/* N_(), when no check */
+};
+struct rd_phase {
+	const char		*title;			/* N_() */
+	int			 seed_target;		/* the assessment's expected percent */
+	struct rd_plan_item	 item[RD_PLAN_ITEMS];	/* title NULL ends */
+};
+extern const struct rd_phase rd_plan[RD_PLAN_PHASES];
+struct rd_plan_phase {
+	int	 items_done, items_left, items_na;
+	int	 checks_done, checks_left;
+	bool	 done;			/* every check of the phase passes */
+	int	 percent_when_done;	/* this phase and the earlier ones passing */
+	int	 next;			/* index into rd_checks, -1 none */
+};
+struct rd_plan_state {
+	struct rd_plan_phase	 phase[RD_PLAN_PHASES];
+	int			 next_phase;	/* -1: nothing left */
+	int			 next;		/* index into rd_checks, -1 none */
+};
+/* res has rd_ncheck entries. */
+void rd_plan_compute(const struct rd_result *res, struct rd_plan_state *out);
+/* --once: the "plan" object added to parent, and the text section. */
+struct cJSON;
+struct strbuf;
+void rd_plan_json(const struct rd_plan_state *st, const struct rd_result *res, struct cJSON *parent);
+void rd_plan_text(const struct rd_plan_state *st, const struct rd_result *res, struct strbuf *out);
+
 /* ---- the feature's state (src/features/readiness.c) ---------------- */
 struct loop_timer;
 struct readiness {
@@ -91,6 +126,7 @@ struct readiness {
 	bool			 evaluated;
 	unsigned		 gen_data, gen_model;
 	double			 evaluated_at;	/* monotonic */
+	struct rd_plan_state	 plan;
 	struct rd_history	 hist;
 	char			*hist_path;	/* NULL: no state directory */
 	char			*hist_error;	/* last load or save error */
