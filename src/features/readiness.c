@@ -320,6 +320,7 @@ readiness_json(struct app *app, void *data, cJSON *root)
 	}
 	history_json(r, o);
 	rd_plan_json(&r->plan, r->res, o);
+	rd_items_json(r->res, o);
 }
 
 static const char *
@@ -386,7 +387,10 @@ readiness_text(struct app *app, void *data, struct strbuf *out)
 			strbuf_addf(out, "    %s %-*s %s: %s\n", mark(r->res[i].status), (int)idw, rd_checks[i].id,
 			    _(rd_checks[i].title), r->res[i].evidence);
 		}
+		rd_items_text((enum rd_category)c, RD_ITEM_CHECKLIST, r->res, out);
 	}
+	strbuf_addf(out, "  %s\n", _("INTEGRATION MATRIX (lines the assessment found missing)"));
+	rd_items_text(RD_INTEGRATION, RD_ITEM_MATRIX, r->res, out);
 	strbuf_addc(out, '\n');
 	rd_plan_text(&r->plan, r->res, out);
 }

@@ -226,6 +226,26 @@ draw_plan(const struct readiness *r, WINDOW *win, int y, int w, int h)
 		}
 }
 
+/* Below the checks: the category's items not checkable from here, with
+ * the reason (shown, never counted, not selectable). */
+static void
+draw_na_items(enum rd_category cat, WINDOW *win, int y, int h, int w, int titlew)
+{
+	for (size_t i = 0; i < rd_nitem && y < h; i++) {
+		const struct rd_item *it = &rd_items[i];
+		int x = 0;
+
+		if (it->category != cat || it->na_reason == NULL)
+			continue;
+		x += ui_put(win, y, x, "n/a", 3, ui_attr(COLOR_ROLE_DIM)) + 1;
+		ui_put(win, y, x, _(it->title), titlew, ui_attr(COLOR_ROLE_DIM));
+		x += titlew + 1;
+		if (x < w)
+			ui_put(win, y, x, _(it->na_reason), w - x, ui_attr(COLOR_ROLE_DIM));
+		y++;
+	}
+}
+
 static void
 readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 {
@@ -302,6 +322,7 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 		if (x < w)
 			ui_put(win, y + row, x, res->evidence, w - x, isel ? base : ui_attr(COLOR_ROLE_DIM));
 	}
+	draw_na_items((enum rd_category)v->cat, win, y + (int)(n - v->top), h, w, titlew);
 }
 
 /* The page of a check: the installed copy, else the source tree's. */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The master plan in the readiness pane: m shows the four phases with the
 # score when each is done, the next step and every item (n/a ones with
-# their reason); n opens the next step's runbook from either view; the
+# their reason), and the checks view the category's n/a items; n opens the next step's runbook from either view; the
 # pane agrees with --once.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/tui.sh"
@@ -28,6 +28,8 @@ tui_keys n
 check "n opens the next step's runbook from the checks view" tui_wait "Check: $next" 5
 tui_keys Escape
 check "Esc closes it" tui_wait_gone "Check: $next" 5
+check "the checks view lists the category's n/a items with their reason" \
+	tui_has_re "n/a DDoS protection +no DDoS protection layer exposes an API here"
 tui_keys m
 check "m shows the plan: phase 1 with its score when done" \
 	tui_wait "1 Critical fixes" 5

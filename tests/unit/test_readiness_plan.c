@@ -85,12 +85,58 @@ test_plan_next_and_scores(void **state)
 	free(res);
 }
 
+static void
+test_items_table(void **state)
+{
+	size_t per[2][RD_NCATEGORIES];
+
+	(void)state;
+	memset(per, 0, sizeof per);
+	for (size_t i = 0; i < rd_nitem; i++) {
+		const struct rd_item *it = &rd_items[i];
+
+		assert_true((it->check[0] != NULL) != (it->na_reason != NULL));
+		for (size_t c = 0; c < RD_ITEM_CHECKS && it->check[c] != NULL; c++)
+			assert_non_null(rd_check_find(it->check[c]));
+		per[it->source][it->category]++;
+	}
+	/* The assessment: 11 security items, 10 in each other category, and
+	 * 10 "missing" lines of the integration matrix. */
+	assert_int_equal(per[RD_ITEM_CHECKLIST][RD_SECURITY], 11);
+	for (int c = 1; c < RD_NCATEGORIES; c++)
+		assert_int_equal(per[RD_ITEM_CHECKLIST][c], 10);
+	assert_int_equal(per[RD_ITEM_MATRIX][RD_INTEGRATION], 10);
+}
+
+static void
+test_item_state(void **state)
+{
+	struct rd_result *res = xcalloc(rd_ncheck, sizeof *res);
+	const struct rd_item *notif = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < rd_nitem; i++)
+		if (strcmp(rd_items[i].title, "Notification system") == 0)
+			notif = &rd_items[i];
+	assert_non_null(notif);
+	for (size_t i = 0; i < rd_ncheck; i++)
+		res[i].status = RD_PASS;
+	assert_string_equal(rd_item_state(notif, res), "pass");
+	res[rd_check_find("integration.alert_email") - rd_checks].status = RD_UNKNOWN;
+	assert_string_equal(rd_item_state(notif, res), "unknown");
+	res[rd_check_find("integration.alert_chat") - rd_checks].status = RD_FAIL;
+	assert_string_equal(rd_item_state(notif, res), "fail");
+	free(res);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_table),
 		cmocka_unit_test(test_plan_next_and_scores),
+		cmocka_unit_test(test_items_table),
+		cmocka_unit_test(test_item_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

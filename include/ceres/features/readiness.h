@@ -114,6 +114,25 @@ struct strbuf;
 void rd_plan_json(const struct rd_plan_state *st, const struct rd_result *res, struct cJSON *parent);
 void rd_plan_text(const struct rd_plan_state *st, const struct rd_result *res, struct strbuf *out);
 
+/* ---- every item of the assessment (src/features/readiness/items.c) -- */
+#define RD_ITEM_CHECKS	3
+enum rd_item_source { RD_ITEM_CHECKLIST = 0, RD_ITEM_MATRIX };
+struct rd_item {
+	enum rd_item_source	 source;		/* the checklist, or a "missing" matrix line */
+	enum rd_category	 category;
+	const char		*title;			/* N_() */
+	const char		*check[RD_ITEM_CHECKS + 1];	/* ids, NULL-ended; none: n/a */
+	const char		*na_reason;		/* N_(), when no check */
+};
+extern const struct rd_item rd_items[];
+extern const size_t rd_nitem;
+/* "pass", "fail", "unknown" (the worst of its checks) or "n/a". */
+const char *rd_item_state(const struct rd_item *it, const struct rd_result *res);
+/* --once: the "items" array, and the text lines of one category: its n/a
+ * items (source RD_ITEM_CHECKLIST), or every matrix line (RD_ITEM_MATRIX). */
+void rd_items_json(const struct rd_result *res, struct cJSON *parent);
+void rd_items_text(enum rd_category cat, int source, const struct rd_result *res, struct strbuf *out);
+
 /* ---- the feature's state (src/features/readiness.c) ---------------- */
 struct loop_timer;
 struct readiness {
