@@ -179,6 +179,8 @@ const struct config_key config_schema[] = {
 	POLLING("tempo"),
 
 	POLLING("readiness"),
+	ROW("readiness", "dr_runbook", CONFIG_PATH,
+	    N_("disaster-recovery runbook file readiness looks for")),
 
 	ROW("audit", "conninfo", CONFIG_STRING,
 	    N_("libpq connection string of the central audit database")),
@@ -223,6 +225,8 @@ const struct config_key config_schema[] = {
 	    N_("file recording the last backup run")),
 	ROW("backup", "retention_days", CONFIG_INT,
 	    N_("days backups are kept, shown by readiness")),
+	ROW("backup", "restore_state_file", CONFIG_PATH,
+	    N_("file recording the last restore test, written by the backup tooling")),
 
 	{ NULL, NULL, CONFIG_STRING, false, NULL }
 };

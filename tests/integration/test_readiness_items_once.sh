@@ -49,8 +49,8 @@ print(len(na), file=sys.stderr)
 PY
 "$CERES_TOP" -c "$CFG" --once --panes readiness --format text > "$TEST_TMP/s.txt" 2>/dev/null
 nna=$(json_get "$TEST_TMP/s.json" 'sum(1 for i in j["readiness"]["items"] if i["status"] == "n/a")')
-check "text: every n/a item with its reason ($nna)" [ "$(grep -c '^    \[-\] .*: n/a, ' "$TEST_TMP/s.txt")" -eq "$nna" ]
+check "text: every n/a item with its reason ($nna)" [ "$(grep -cE '^    (- )?\[-\] .*: n/a, ' "$TEST_TMP/s.txt")" -eq "$nna" ]
 check "text: the integration matrix section" grep -q '^  INTEGRATION MATRIX ' "$TEST_TMP/s.txt"
-check "text: a matrix line proved by a check" grep -qE '^    \[[x ?]\] Uptime Kuma -> Alertmanager: integration.uptime_alerting$' "$TEST_TMP/s.txt"
+check "text: a matrix line proved by a check" grep -qE '^    - \[[x ?]\] Uptime Kuma -> Alertmanager: integration.uptime_alerting$' "$TEST_TMP/s.txt"
 check "text: user behaviour analytics has no API to ask" grep -q '^    \[-\] User behaviour analytics: n/a, no API to ask$' "$TEST_TMP/s.txt"
 finish

@@ -22,10 +22,10 @@ cat > "$TEST_TMP/plan.json" <<'PLAN'
        ["integration.alert_chat", "integration.alert_email"], ["integration.webhooks"],
        ["integration.gitea_hooks"], [], ["integration.uptime_alerting"],
        ["security.audit_central", "observability.audit_log"], ["security.mfa"]]],
- [75, [[], ["security.proxy_sso"], ["availability.backups", "manageability.backup_command"],
+ [75, [[], ["security.proxy_sso"], ["availability.backups", "manageability.backup_command", "availability.restore_tested"],
        ["manageability.runbooks"], ["integration.sso_clients"], []]],
  [85, [["availability.ha_postgres"], ["availability.ha_redis"], ["availability.load_balancing"],
-       ["availability.alertmanager_ha"], ["manageability.pitr"], [], []]],
+       ["availability.alertmanager_ha"], ["manageability.pitr"], [], [], ["availability.dr_runbook"]]],
  [95, [[], [], [], [], [], [], []]]]
 PLAN
 by_hand() {	# JSON -> prints the next step's id; fails when the plan differs

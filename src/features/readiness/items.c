@@ -35,7 +35,7 @@ const struct rd_item rd_items[] = {
 	CK(RD_AVAILABILITY, N_("HA Redis (Sentinel)"), "availability.ha_redis"),
 	CK(RD_AVAILABILITY, N_("Load balancing (HAProxy)"), "availability.load_balancing"),
 	CK(RD_AVAILABILITY, N_("Backup automation"), "availability.backups"),
-	NA(RD_AVAILABILITY, N_("Disaster recovery plan"), N_("no live check yet: a DR runbook is not looked for")),
+	CK(RD_AVAILABILITY, N_("Disaster recovery plan"), "availability.dr_runbook", "availability.restore_tested"),
 	CK(RD_AVAILABILITY, N_("Complete health checks"), "availability.health_checks"),
 	CK(RD_AVAILABILITY, N_("Monitoring"), "observability.metrics", "availability.services_up"),
 	CK(RD_AVAILABILITY, N_("Alerting (Alertmanager)"), "availability.alerting"),
@@ -67,7 +67,8 @@ const struct rd_item rd_items[] = {
 	NA(RD_MANAGEABILITY, N_("Centralized configuration"), N_("no configuration store in the platform to ask")),
 	CK(RD_MANAGEABILITY, N_("Infrastructure as code"), "manageability.infra_repos"),
 	NA(RD_MANAGEABILITY, N_("GitOps"), N_("no GitOps controller (FluxCD) to ask outside Kubernetes")),
-	CK(RD_MANAGEABILITY, N_("Automated backup & restore"), "manageability.backup_command", "availability.backups"),
+	CK(RD_MANAGEABILITY, N_("Automated backup & restore"), "manageability.backup_command", "availability.backups",
+	    "availability.restore_tested"),
 	CK(RD_MANAGEABILITY, N_("Log management everywhere"), "observability.logs"),
 	NA(RD_MANAGEABILITY, N_("Change management"), N_("a process, not a state any API reports")),
 	NA(RD_MANAGEABILITY, N_("Automated rollback"), N_("deployments are not run through anything ceres-top reads")),
@@ -149,10 +150,12 @@ rd_items_text(enum rd_category cat, int source, const struct rd_result *res, str
 		if (it->category != cat || (int)it->source != source)
 			continue;
 		st = rd_item_state(it, res);
-		if (it->na_reason != NULL)
+		if (it->na_reason != NULL && source == RD_ITEM_MATRIX)
+			strbuf_addf(out, _("    - [-] %s: n/a, %s\n"), _(it->title), _(it->na_reason));
+		else if (it->na_reason != NULL)
 			strbuf_addf(out, _("    [-] %s: n/a, %s\n"), _(it->title), _(it->na_reason));
 		else if (source == RD_ITEM_MATRIX) {
-			strbuf_addf(out, "    %s %s:", strcmp(st, "pass") == 0 ? "[x]" :
+			strbuf_addf(out, "    - %s %s:", strcmp(st, "pass") == 0 ? "[x]" :
 			    strcmp(st, "fail") == 0 ? "[ ]" : "[?]", _(it->title));
 			for (size_t c = 0; c < RD_ITEM_CHECKS && it->check[c] != NULL; c++)
 				strbuf_addf(out, "%s%s", c > 0 ? ", " : " ", it->check[c]);

@@ -34,7 +34,8 @@ const struct rd_phase rd_plan[RD_PLAN_PHASES] = {
 		NA(N_("File sync (Nextcloud as main storage)"),
 		    N_("no API tells whether files are kept in one place")),
 		ITEM(N_("oauth2-proxy (forward auth) on Caddy"), "security.proxy_sso"),
-		ITEM(N_("Backup workflow"), "availability.backups", "manageability.backup_command"),
+		ITEM(N_("Backup workflow"), "availability.backups", "manageability.backup_command",
+		    "availability.restore_tested"),
 		ITEM(N_("Runbooks for every alert"), "manageability.runbooks"),
 		ITEM(N_("Applications log in through Keycloak"), "integration.sso_clients"),
 		NA(N_("Event streaming"), N_("no event bus in the platform to ask")),
@@ -47,6 +48,7 @@ const struct rd_phase rd_plan[RD_PLAN_PHASES] = {
 		ITEM(N_("Storage duplication (WAL archive)"), "manageability.pitr"),
 		NA(N_("Keepalived (virtual IP)"), N_("VRRP state is not exposed over an API ceres-top reads")),
 		NA(N_("Automatic failover tested"), N_("no record of a failover test to read")),
+		ITEM(N_("Disaster-recovery runbook"), "availability.dr_runbook"),
 		{ NULL, { NULL }, NULL } } },
 	{ N_("Scale"), 95, {
 		NA(N_("API gateway"), N_("no API gateway in the platform to ask")),
