@@ -116,36 +116,9 @@ list_themes(void)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static void
+init_locale(void)
 {
-	enum { OPT_ONCE = 256, OPT_FORMAT, OPT_PANES, OPT_TIMEOUT, OPT_THEME, OPT_NO_COLOR,
-	    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES };
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "site", required_argument, NULL, 's' },
-		{ "once", no_argument, NULL, OPT_ONCE },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "panes", required_argument, NULL, OPT_PANES },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "read-only", no_argument, NULL, 'r' },
-		{ "theme", required_argument, NULL, OPT_THEME },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
-		{ "check-config", no_argument, NULL, OPT_CHECK },
-		{ "rotate", required_argument, NULL, OPT_ROTATE },
-		{ "check-theme", required_argument, NULL, OPT_CHECK_THEME },
-		{ "list-themes", no_argument, NULL, OPT_LIST_THEMES },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct options opt;
-	struct app *app;
-	char *cause = NULL;
-	int c, code;
-	const char *nc;
-
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
 	{
@@ -157,65 +130,97 @@ main(int argc, char **argv)
 		textdomain(PACKAGE);
 	}
 #endif
-	memset(&opt, 0, sizeof opt);
-	opt.format = FORMAT_TEXT;
-	opt.panes = (1u << FEATURE_COUNT) - 1;
-	opt.timeout = 10;
+}
+
+enum { OPT_ONCE = 256, OPT_FORMAT, OPT_PANES, OPT_TIMEOUT, OPT_THEME, OPT_NO_COLOR,
+    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES };
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "site", required_argument, NULL, 's' },
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "panes", required_argument, NULL, OPT_PANES },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "read-only", no_argument, NULL, 'r' },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
+	{ "check-config", no_argument, NULL, OPT_CHECK },
+	{ "rotate", required_argument, NULL, OPT_ROTATE },
+	{ "check-theme", required_argument, NULL, OPT_CHECK_THEME },
+	{ "list-themes", no_argument, NULL, OPT_LIST_THEMES },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The command line into *opt: -1 to go on, else the exit code (usage
+ * errors, --help, --version, --check-theme, --list-themes). */
+static int
+parse_args(int argc, char **argv, struct options *opt)
+{
+	const char *nc;
+	int c;
+
+	memset(opt, 0, sizeof *opt);
+	opt->format = FORMAT_TEXT;
+	opt->panes = (1u << FEATURE_COUNT) - 1;
+	opt->timeout = 10;
 	nc = getenv("NO_COLOR");
-	opt.no_color = nc != NULL && *nc != '\0';
+	opt->no_color = nc != NULL && *nc != '\0';
 
 	while ((c = getopt_long(argc, argv, "c:s:rVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			opt.config_path = optarg;
+			opt->config_path = optarg;
 			break;
 		case 's':
-			opt.site = optarg;
+			opt->site = optarg;
 			break;
 		case OPT_ONCE:
-			opt.once = true;
+			opt->once = true;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
-				opt.format = FORMAT_TEXT;
+				opt->format = FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
-				opt.format = FORMAT_JSON;
+				opt->format = FORMAT_JSON;
 			else if (strcmp(optarg, "nagios") == 0)
-				opt.format = FORMAT_NAGIOS;
+				opt->format = FORMAT_NAGIOS;
 			else if (strcmp(optarg, "openmetrics") == 0)
-				opt.format = FORMAT_OPENMETRICS;
+				opt->format = FORMAT_OPENMETRICS;
 			else {
 				fprintf(stderr, _("ceres-top: --format must be text, json, nagios or openmetrics\n"));
 				return EX_USAGE_CODE;
 			}
 			break;
 		case OPT_PANES:
-			if (parse_panes(optarg, &opt.panes) != 0)
+			if (parse_panes(optarg, &opt->panes) != 0)
 				return EX_USAGE_CODE;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_double(optarg, &opt.timeout) != 0 || opt.timeout <= 0 || opt.timeout > 3600) {
+			if (parse_double(optarg, &opt->timeout) != 0 || opt->timeout <= 0 || opt->timeout > 3600) {
 				fprintf(stderr, _("ceres-top: --timeout must be a number of seconds (0-3600]\n"));
 				return EX_USAGE_CODE;
 			}
 			break;
 		case OPT_ROTATE:
-			if (parse_double(optarg, &opt.rotate) != 0 || opt.rotate < 1) {
+			if (parse_double(optarg, &opt->rotate) != 0 || opt->rotate < 1) {
 				fprintf(stderr, _("ceres-top: --rotate must be at least 1 second\n"));
 				return EX_USAGE_CODE;
 			}
 			break;
 		case 'r':
-			opt.read_only = true;
+			opt->read_only = true;
 			break;
 		case OPT_THEME:
-			opt.theme = optarg;
+			opt->theme = optarg;
 			break;
 		case OPT_NO_COLOR:
-			opt.no_color = true;
+			opt->no_color = true;
 			break;
 		case OPT_CHECK:
-			opt.check_config = true;
+			opt->check_config = true;
 			break;
 		case OPT_CHECK_THEME:
 			return check_theme(optarg);
@@ -237,29 +242,51 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE_CODE;
 	}
+	return -1;
+}
+
+/* --check-config: the effective config with secrets redacted, and
+ * whether its theme loads. */
+static int
+check_config(struct options *opt)
+{
+	char *cause = NULL, *dump;
+	struct config *cfg = config_load(opt->config_path, opt->site, &cause);
+	int code;
+
+	if (cfg == NULL) {
+		fprintf(stderr, "ceres-top: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	dump = config_dump(cfg);
+	fputs(dump, stdout);
+	free(dump);
+	/* The theme is part of the configuration too. */
+	if (opt->theme == NULL)
+		opt->theme = config_get(cfg, "ceres", NULL, "theme");
+	code = check_theme_quiet(opt->theme != NULL ? opt->theme : "default");
+	config_free(cfg);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt;
+	struct app *app;
+	char *cause = NULL;
+	int code;
+
+	init_locale();
+	if ((code = parse_args(argc, argv, &opt)) >= 0)
+		return code;
 	/* JSON, metrics and the nagios line are read by programs: whatever a feature
 	 * marks for translation, they stay English under any LANG. */
 	if (opt.once && opt.format != FORMAT_TEXT)
 		setlocale(LC_MESSAGES, "C");
-	if (opt.check_config) {
-		struct config *cfg = config_load(opt.config_path, opt.site, &cause);
-		char *dump;
-
-		if (cfg == NULL) {
-			fprintf(stderr, "ceres-top: %s\n", cause);
-			free(cause);
-			return 1;
-		}
-		dump = config_dump(cfg);
-		fputs(dump, stdout);
-		free(dump);
-		/* The theme is part of the configuration too. */
-		if (opt.theme == NULL)
-			opt.theme = config_get(cfg, "ceres", NULL, "theme");
-		code = check_theme_quiet(opt.theme != NULL ? opt.theme : "default");
-		config_free(cfg);
-		return code;
-	}
+	if (opt.check_config)
+		return check_config(&opt);
 	if (!opt.once && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, _("ceres-top: the console needs a terminal; use --once for scripts\n"));
 		return EX_USAGE_CODE;

@@ -1,5 +1,5 @@
 /* The central audit: lines of the spool go into the PostgreSQL table
- * ceres_audit through non-blocking libpq driven by the loop (connect,
+ * ceres_audit through the loop's libpq client (net/pg.c: connect,
  * CREATE TABLE IF NOT EXISTS, one INSERT ... ON CONFLICT (event_id) DO
  * NOTHING per line).  Lines leave the spool only once the database has
  * them; while it is down they wait there, and a backoff timer tries
@@ -7,17 +7,17 @@
 #include "ceres/actions/actions.h"
 #include "ceres/core/app.h"
 #include "ceres/actions/audit.h"
+#include "ceres/net/pg.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/file.h"
 #include "ceres/util/util.h"
 
-#include <arpa/inet.h>
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,10 +58,8 @@ struct audit_db {
 	char			*spool;
 	enum adb_phase		 phase;
 	enum adb_query		 query;
-	PGconn			*conn;
-	int			 fd;
+	struct pg_conn		*pg;
 	bool			 table_ok;
-	struct loop_timer	*timeout;
 	struct loop_timer	*retry;
 	double			 backoff;
 	double			 retry_at;	/* monotonic */
@@ -85,7 +83,6 @@ struct audit_db {
 	unsigned long		 rejected;
 };
 
-static void adb_step(int fd, int events, void *arg);
 static void adb_start(struct audit_db *d);
 
 static void
@@ -155,35 +152,9 @@ batch_read(struct audit_db *d)
 }
 
 static void
-adb_unwatch(struct audit_db *d)
-{
-	if (d->fd >= 0)
-		loop_fd_del(d->app->loop, d->fd);
-	d->fd = -1;
-	loop_timer_cancel(d->app->loop, d->timeout);
-	d->timeout = NULL;
-}
-
-static void
-adb_watch(struct audit_db *d, int events)
-{
-	int fd = PQsocket(d->conn);
-
-	/* The socket may change while connecting (several hosts). */
-	if (d->fd >= 0 && d->fd != fd)
-		loop_fd_del(d->app->loop, d->fd);
-	d->fd = fd;
-	if (fd >= 0)
-		loop_fd_set(d->app->loop, fd, events, adb_step, d);
-}
-
-static void
 adb_close(struct audit_db *d)
 {
-	adb_unwatch(d);
-	if (d->conn != NULL)
-		PQfinish(d->conn);
-	d->conn = NULL;
+	pg_conn_close(d->pg);
 	d->table_ok = false;
 	d->query = ADB_Q_NONE;
 	d->phase = ADB_IDLE;
@@ -266,22 +237,13 @@ adb_done(struct audit_db *d)
 	}
 }
 
-static void
-on_timeout(void *arg)
-{
-	struct audit_db *d = arg;
-
-	d->timeout = NULL;
-	adb_fail(d, "timeout");
-}
-
-static void
-arm_timeout(struct audit_db *d)
+/* Seconds a query (or the connection) may take. */
+static double
+query_timeout(const struct audit_db *d)
 {
 	double t = d->app->timeout > 0 ? d->app->timeout * 2 : 5;
 
-	loop_timer_cancel(d->app->loop, d->timeout);
-	d->timeout = loop_timer_add(d->app->loop, t < 5 ? 5 : t, on_timeout, d);
+	return t < 5 ? 5 : t;
 }
 
 /* A line the database cannot take (not JSON, bad data): kept aside next
@@ -315,7 +277,7 @@ send_next(struct audit_db *d)
 {
 	while (d->next < d->nlines) {
 		const char *line = d->lines[d->next];
-		cJSON *o = strlen(line) < LINE_MAX_BYTES ? cJSON_Parse(line) : NULL;
+		cJSON *o = strlen(line) < LINE_MAX_BYTES ? json_parse_bounded(line, strlen(line), NULL) : NULL;
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "event_id");
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "time");
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "parameters");
@@ -341,18 +303,16 @@ send_next(struct audit_db *d)
 		vals[8] = field(o, "event_id");
 		for (int i = 0; i < 9; i++)
 			cv[i] = vals[i];
-		ok = PQsendQueryParams(d->conn, insert_sql, 9, NULL, cv, NULL, NULL, 0);
+		ok = pg_conn_query(d->pg, insert_sql, 9, cv, query_timeout(d)) == 0;
 		for (int i = 0; i < 9; i++)
 			free(vals[i]);
 		cJSON_free(params);
 		cJSON_Delete(o);
 		if (!ok) {
-			adb_fail(d, PQerrorMessage(d->conn));
+			adb_fail(d, pg_conn_error(d->pg));
 			return true;
 		}
 		d->query = ADB_Q_INSERT;
-		arm_timeout(d);
-		adb_step(d->fd, LOOP_WRITE, d);
 		return true;
 	}
 	return false;
@@ -363,13 +323,11 @@ send_first(struct audit_db *d)
 {
 	d->phase = ADB_BUSY;
 	if (!d->table_ok) {
-		if (!PQsendQuery(d->conn, create_sql)) {
-			adb_fail(d, PQerrorMessage(d->conn));
+		if (pg_conn_query(d->pg, create_sql, 0, NULL, query_timeout(d)) != 0) {
+			adb_fail(d, pg_conn_error(d->pg));
 			return;
 		}
 		d->query = ADB_Q_CREATE;
-		arm_timeout(d);
-		adb_step(d->fd, LOOP_WRITE, d);
 		return;
 	}
 	if (!send_next(d))
@@ -415,83 +373,58 @@ query_done(struct audit_db *d)
 }
 
 static void
-adb_step(int fd, int events, void *arg)
+on_ready(struct pg_conn *c, void *arg)
+{
+	(void)c;
+	send_first(arg);
+}
+
+/* Count inserted and duplicate lines; keep the query's first error. */
+static void
+on_result(struct pg_conn *c, PGresult *res, void *arg)
 {
 	struct audit_db *d = arg;
+	ExecStatusType st = PQresultStatus(res);
 
-	(void)fd;
-	if (d->phase == ADB_CONNECTING) {
-		switch (PQconnectPoll(d->conn)) {
-		case PGRES_POLLING_READING:
-			adb_watch(d, LOOP_READ);
-			return;
-		case PGRES_POLLING_WRITING:
-			adb_watch(d, LOOP_WRITE);
-			return;
-		case PGRES_POLLING_OK:
-			adb_watch(d, LOOP_READ);
-			send_first(d);
-			return;
-		default:
-			adb_fail(d, PQerrorMessage(d->conn));
-			return;
-		}
-	}
-	if (d->phase != ADB_BUSY || d->query == ADB_Q_NONE)
-		return;
-	if (events & LOOP_WRITE) {
-		int f = PQflush(d->conn);
+	(void)c;
+	if (st == PGRES_COMMAND_OK && d->query == ADB_Q_INSERT) {
+		if (strcmp(PQcmdTuples(res), "0") == 0)
+			d->duplicates++;
+		else
+			d->inserted++;
+	} else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !d->failed) {
+		const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-		if (f < 0) {
-			adb_fail(d, PQerrorMessage(d->conn));
-			return;
-		}
-		adb_watch(d, f == 1 ? LOOP_READ | LOOP_WRITE : LOOP_READ);
-		if (f == 1)
-			return;
-	}
-	if (!PQconsumeInput(d->conn)) {
-		adb_fail(d, PQerrorMessage(d->conn));
-		return;
-	}
-	while (!PQisBusy(d->conn)) {
-		PGresult *res = PQgetResult(d->conn);
-		ExecStatusType st;
-
-		if (res == NULL) {
-			query_done(d);
-			return;
-		}
-		st = PQresultStatus(res);
-		if (st == PGRES_COMMAND_OK && d->query == ADB_Q_INSERT) {
-			if (strcmp(PQcmdTuples(res), "0") == 0)
-				d->duplicates++;
-			else
-				d->inserted++;
-		} else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !d->failed) {
-			const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-
-			d->failed = true;
-			d->sqlstate = s != NULL ? xstrdup(s) : NULL;
-			d->errmsg = xstrdup(PQresultErrorMessage(res));
-		}
-		PQclear(res);
+		d->failed = true;
+		d->sqlstate = s != NULL ? xstrdup(s) : NULL;
+		d->errmsg = xstrdup(PQresultErrorMessage(res));
 	}
 }
 
 static void
-ignore_notice(void *arg, const char *message)
+on_done(struct pg_conn *c, void *arg)
 {
-	(void)arg;
-	(void)message;
+	struct audit_db *d = arg;
+
+	(void)c;
+	if (d->phase == ADB_BUSY && d->query != ADB_Q_NONE)
+		query_done(d);
 }
+
+static void
+on_fail(struct pg_conn *c, const char *error, void *arg)
+{
+	(void)c;
+	adb_fail(arg, error);
+}
+
+static const struct pg_conn_ops adb_conn_ops = {
+	.ready = on_ready, .result = on_result, .done = on_done, .fail = on_fail,
+};
 
 static void
 adb_start(struct audit_db *d)
 {
-	static const char *const keys[] = { "dbname", "fallback_application_name", NULL };
-	const char *vals[] = { d->conninfo, "ceres-top", NULL };
-
 	if (d->phase != ADB_IDLE) {
 		d->again = true;
 		return;
@@ -501,47 +434,21 @@ adb_start(struct audit_db *d)
 	d->again = false;
 	if (batch_read(d) == 0)
 		return;
-	d->conn = PQconnectStartParams(keys, vals, 1);
-	if (d->conn == NULL) {
-		adb_fail(d, "out of memory");
-		return;
-	}
-	/* libpq prints notices ("relation already exists, skipping") on
-	 * stderr, which is the console's screen. */
-	PQsetNoticeProcessor(d->conn, ignore_notice, NULL);
 	d->phase = ADB_CONNECTING;
-	if (PQstatus(d->conn) == CONNECTION_BAD) {
-		adb_fail(d, PQerrorMessage(d->conn));
-		return;
-	}
-	PQsetnonblocking(d->conn, 1);
-	arm_timeout(d);
-	adb_watch(d, LOOP_WRITE);
+	if (pg_conn_start(d->pg, d->conninfo, query_timeout(d)) != 0)
+		adb_fail(d, pg_conn_error(d->pg));
 }
 
+/* libpq resolves a host name with a blocking getaddrinfo(); say so once
+ * rather than freeze without a word when DNS is slow. */
 /* libpq resolves a host name with a blocking getaddrinfo(); say so once
  * rather than freeze without a word when DNS is slow. */
 static void
 warn_blocking_dns(struct app *app, const char *conninfo)
 {
-	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
-	const char *host = NULL, *hostaddr = NULL;
-	unsigned char buf[16];
-
-	if (opts == NULL)
-		return;
-	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
-		if (strcmp(o->keyword, "host") == 0)
-			host = o->val;
-		else if (strcmp(o->keyword, "hostaddr") == 0)
-			hostaddr = o->val;
-	}
-	if (host != NULL && *host != '\0' && (hostaddr == NULL || *hostaddr == '\0') &&
-	    host[0] != '/' && strcmp(host, "localhost") != 0 && strchr(host, ',') == NULL &&
-	    inet_pton(AF_INET, host, buf) != 1 && inet_pton(AF_INET6, host, buf) != 1)
+	if (pg_conninfo_resolves(conninfo))
 		ui_message(app, UI_MSG_WARN, "%s",
 		    _("[audit] conninfo: give hostaddr= too, or name lookups may stall the console"));
-	PQconninfoFree(opts);
 }
 
 struct audit_db *
@@ -556,7 +463,7 @@ audit_db_new(struct app *app)
 		return NULL;
 	d = xcalloc(1, sizeof *d);
 	d->app = app;
-	d->fd = -1;
+	d->pg = pg_conn_new(app->loop, &adb_conn_ops, d);
 	d->conninfo = xstrdup(conninfo);
 	d->spool = spool;
 	warn_blocking_dns(app, conninfo);
@@ -581,8 +488,8 @@ audit_db_free(struct audit_db *d, double deadline)
 	free(d->sqlstate);
 	free(d->errmsg);
 	free(d->error);
-	memset(d->conninfo, 0, strlen(d->conninfo));
-	free(d->conninfo);
+	pg_conn_free(d->pg);
+	secret_free(d->conninfo);
 	free(d->spool);
 	free(d);
 }

@@ -6,6 +6,7 @@
 #include "ceres/core/app.h"
 #include "ceres/actions/audit.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/util.h"
@@ -71,7 +72,7 @@ add_params(struct strbuf *sb, const cJSON *p)
 static void
 format_line(struct strbuf *sb, const char *line, size_t len)
 {
-	cJSON *o = cJSON_ParseWithLength(line, len);
+	cJSON *o = json_parse_bounded(line, len, NULL);
 
 	if (!cJSON_IsObject(o)) {
 		char *s = sanitize_text(line, len > 120 ? 120 : len);

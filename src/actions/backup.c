@@ -9,6 +9,7 @@
 #include "ceres/core/app.h"
 #include "ceres/actions/audit.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/file.h"
@@ -114,7 +115,7 @@ state_load(struct backup *b)
 	free(cause);
 	if (text == NULL)
 		return;
-	j = cJSON_ParseWithLength(text, len);
+	j = json_parse_bounded(text, len, NULL);
 	free(text);
 	v = cJSON_GetObjectItemCaseSensitive(j, "last_run");
 	if (cJSON_IsString(v))

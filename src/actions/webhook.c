@@ -8,6 +8,7 @@
 #include "ceres/core/app.h"
 #include "ceres/actions/audit.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/file.h"
@@ -72,10 +73,7 @@ struct webhooks {
 static void
 burn_free(char *s)
 {
-	if (s != NULL) {
-		memset(s, 0, strlen(s));
-		free(s);
-	}
+	secret_free(s);
 }
 
 static void
@@ -255,7 +253,7 @@ record_result(struct webhooks *w, struct wh_route *r)
 static double
 body_retry_after(const char *body, size_t len)
 {
-	cJSON *j = cJSON_ParseWithLength(body, len);
+	cJSON *j = json_parse_bounded(body, len, NULL);
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "retry-after");
 	double d = cJSON_IsNumber(v) && v->valuedouble > 0 && v->valuedouble < 86400 ? v->valuedouble : 0;
 

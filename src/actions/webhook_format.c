@@ -3,7 +3,9 @@
  * answer with secrets masked, the Gitea hooks list, and the state file
  * (webhooks.json) the readiness checks read.  No I/O here. */
 #include "ceres/actions/actions.h"
+#include "ceres/sources/activity.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
 
@@ -165,7 +167,7 @@ webhook_accepted(enum webhook_kind kind, long status, const char *body, size_t l
 		return true;
 	/* Zulip says so in the body; a 200 from anything else (a proxy's
 	 * page, a login form) is not a delivered message. */
-	j = cJSON_ParseWithLength(body, len);
+	j = json_parse_bounded(body, len, NULL);
 	r = cJSON_GetObjectItemCaseSensitive(j, "result");
 	ok = cJSON_IsString(r) && strcmp(r->valuestring, "success") == 0;
 	cJSON_Delete(j);
@@ -298,7 +300,7 @@ json_str(const cJSON *o, const char *key)
 static char *
 json_summary(const char *body, size_t len)
 {
-	cJSON *j = cJSON_ParseWithLength(body, len);
+	cJSON *j = json_parse_bounded(body, len, NULL);
 	const char *msg, *id, *res;
 	char *out = NULL;
 
@@ -385,20 +387,6 @@ first_line(const char *body, size_t len)
 	return xstrndup(body + start, i - start);
 }
 
-/* Cut s to at most max bytes on a character boundary, marking the cut. */
-static void
-clip_utf8(char *s, size_t max)
-{
-	size_t len = strlen(s), cut;
-
-	if (len <= max || max < 4)
-		return;
-	cut = max - 3;	/* room for "…" */
-	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-		cut--;
-	memcpy(s + cut, "…", 4);
-}
-
 char *
 webhook_answer(const char *body, size_t len, const char *secret_url, size_t max)
 {
@@ -420,7 +408,7 @@ webhook_answer(const char *body, size_t len, const char *secret_url, size_t max)
 	free(raw);
 	out = webhook_scrub(clean, secret_url);
 	free(clean);
-	clip_utf8(out, max);
+	utf8_clip(out, max);
 	return out;
 }
 
@@ -439,38 +427,27 @@ webhook_gitea_hooks_free(struct webhook_gitea_hook *h, size_t n)
 int
 webhook_gitea_hooks_parse(const char *buf, size_t len, struct webhook_gitea_hook **out, size_t *n, char **cause)
 {
-	cJSON *j = cJSON_ParseWithLength(buf, len), *e;
+	struct gitea_hook *all;
 	struct webhook_gitea_hook *hooks = NULL;
-	size_t count = 0;
+	size_t nall, count = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (j == NULL || !cJSON_IsArray(j)) {
-		*cause = xstrdup(j == NULL ? _("hooks: not JSON") : _("hooks: not a JSON array"));
-		cJSON_Delete(j);
+	if (gitea_hook_list_parse(buf, len, &all, &nall, cause) != 0)
 		return -1;
-	}
-	cJSON_ArrayForEach(e, j) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
-		const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
-		const char *type = json_str(e, "type"), *url = json_str(cfg, "url");
-		char *r;
-
-		if (!cJSON_IsObject(e) || !cJSON_IsNumber(id) || id->valuedouble < 0 ||
-		    id->valuedouble > 9e15 || id->valuedouble != (double)(long long)id->valuedouble)
+	/* Only hooks the test endpoint can be asked about: with an id. */
+	for (size_t i = 0; i < nall && count < MAX_HOOKS; i++) {
+		if (all[i].id < 0)
 			continue;
-		if (count == MAX_HOOKS)
-			break;
 		hooks = xreallocarray(hooks, count + 1, sizeof *hooks);
-		hooks[count].id = (long)id->valuedouble;
-		hooks[count].type = sanitize_str(type != NULL ? type : "?");
-		r = url_redact(url);
-		hooks[count].target = sanitize_str(r);
-		free(r);
-		hooks[count].active = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(e, "active"));
+		hooks[count].id = all[i].id;
+		hooks[count].type = all[i].type;
+		hooks[count].target = all[i].target;
+		hooks[count].active = all[i].active;
+		all[i].type = all[i].target = NULL;
 		count++;
 	}
-	cJSON_Delete(j);
+	gitea_hook_list_free(all, nall);
 	*out = hooks;
 	*n = count;
 	return 0;
@@ -481,7 +458,7 @@ webhook_gitea_hooks_parse(const char *buf, size_t len, struct webhook_gitea_hook
 char *
 webhook_state_update(const char *old, size_t len, const char *route, const struct webhook_result *r)
 {
-	cJSON *root = old != NULL ? cJSON_ParseWithLength(old, len) : NULL, *routes, *e;
+	cJSON *root = old != NULL ? json_parse_bounded(old, len, NULL) : NULL, *routes, *e;
 	char ts[40], *s, *out;
 
 	if (!cJSON_IsObject(root)) {
@@ -512,7 +489,7 @@ webhook_state_update(const char *old, size_t len, const char *route, const struc
 int
 webhook_state_lookup(const char *text, size_t len, const char *route, struct webhook_result *r)
 {
-	cJSON *root = cJSON_ParseWithLength(text, len), *e, *v;
+	cJSON *root = json_parse_bounded(text, len, NULL), *e, *v;
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);

@@ -204,14 +204,19 @@ copy_headers(const char **hdrs)
 	return out;
 }
 
+/* Test hook: the next n transfers fail to start (loop_fail_next_setups). */
+static int fail_setups;
+
 static int
 http_setup(struct loop *l, struct http_handle *h)
 {
 	CURL *e = curl_easy_init();
 	double timeout = h->req.timeout > 0 ? h->req.timeout : 10;
 
-	if (e == NULL)
+	if (e == NULL) {
+		snprintf(h->errbuf, sizeof h->errbuf, "cannot start transfer");
 		return -1;
+	}
 	h->easy = e;
 	curl_easy_setopt(e, CURLOPT_URL, h->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, h);
@@ -256,9 +261,27 @@ http_setup(struct loop *l, struct http_handle *h)
 		else
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, h->method);
 	}
-	if (curl_multi_add_handle(l->multi, e) != CURLM_OK)
+	if (fail_setups > 0 || curl_multi_add_handle(l->multi, e) != CURLM_OK) {
+		if (fail_setups > 0)
+			fail_setups--;
+		/* Not in the multi handle, so never in its done list:
+		 * check_transfers() reports it on the next turn (a source's
+		 * round then ends with an error instead of waiting forever). */
+		curl_easy_cleanup(e);
+		h->easy = NULL;
+		curl_slist_free_all(h->hdrs);
+		h->hdrs = NULL;
+		snprintf(h->errbuf, sizeof h->errbuf, "cannot start transfer");
+		curl_multi_wakeup(l->multi);
 		return -1;
+	}
 	return 0;
+}
+
+void
+loop_fail_next_setups(int n)
+{
+	fail_setups = n;
 }
 
 struct http_handle *
@@ -291,10 +314,9 @@ loop_http(struct loop *l, const struct http_request *req, http_cb cb, void *arg)
 	if (l->handles != NULL)
 		l->handles->prev = h;
 	l->handles = h;
-	if (http_setup(l, h) != 0) {
-		/* Report through the loop, never re-entrantly. */
-		snprintf(h->errbuf, sizeof h->errbuf, "cannot start transfer");
-	}
+	/* A transfer that cannot start is reported through the loop,
+	 * never re-entrantly (http_setup leaves h->easy NULL). */
+	(void)http_setup(l, h);
 	return h;
 }
 
@@ -315,8 +337,7 @@ http_handle_free(struct loop *l, struct http_handle *h)
 	free(h->req_body);
 	if (h->userpwd != NULL) {
 		/* Secrets do not linger in freed memory. */
-		memset(h->userpwd, 0, strlen(h->userpwd));
-		free(h->userpwd);
+		secret_free(h->userpwd);
 	}
 	if (h->prev != NULL)
 		h->prev->next = h->next;

@@ -25,7 +25,7 @@ inflight_remove(struct source *s, struct source_req *sr)
 {
 	struct source_req **pp;
 
-	for (pp = (struct source_req **)&s->inflight; *pp != NULL; pp = &(*pp)->next) {
+	for (pp = &s->inflight; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == sr) {
 			*pp = sr->next;
 			return;

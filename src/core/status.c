@@ -33,13 +33,14 @@ status_free(struct status *st)
 void
 status_raise(struct status *st, enum status_code code)
 {
-	if (code == STATUS_UNKNOWN) {
-		if (st->code == STATUS_OK)
-			st->code = STATUS_UNKNOWN;
-		return;
-	}
-	if (st->code == STATUS_UNKNOWN || code > st->code)
-		st->code = code > st->code || st->code == STATUS_UNKNOWN ? code : st->code;
+	/* Worst first: CRITICAL > WARNING > UNKNOWN > OK. */
+	static const int rank[] = {
+		[STATUS_OK] = 0, [STATUS_UNKNOWN] = 1,
+		[STATUS_WARNING] = 2, [STATUS_CRITICAL] = 3,
+	};
+
+	if (rank[code] > rank[st->code])
+		st->code = code;
 }
 
 void

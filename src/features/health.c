@@ -82,40 +82,37 @@ static const struct {
 };
 
 static int
-health_from_config(struct app *app, char **cause)
+health_alertmanagers(struct app *app, const char *v, char **cause)
+{
+	/* HA peers: one health row each. */
+	char *list = xstrdup(v), *save = NULL, *tok;
+	int many = strchr(str_trim(list), ' ') != NULL;
+
+	for (tok = strtok_r(list, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+		struct http_check_opts o = { .kind = "alertmanager", .url = tok };
+		char *rn = many ? xasprintf("alertmanager %s", tok + strcspn(tok, "/") + 2) :
+		    xstrdup("alertmanager");
+
+		o.insecure = config_get_bool(app->config, "alertmanager", NULL, "insecure", false);
+		if (add_http(app, "alertmanager", NULL, rn, &o, cause) != 0) {
+			free(rn);
+			free(list);
+			return -1;
+		}
+		free(rn);
+	}
+	free(list);
+	return 0;
+}
+
+/* The backends with a section of their own and a plain HTTP check. */
+static int
+health_simple(struct app *app, char **cause)
 {
 	struct config *c = app->config;
-	const char *v, **names = NULL;
-	size_t n;
 
-	if ((v = config_get(c, "prometheus", NULL, "url")) != NULL) {
-		char *first = xstrndup(v, strcspn(v, " \t"));
-
-		tune(app, prometheus_source_new(app, "prometheus", first), "prometheus", NULL);
-		free(first);
-	}
-	if ((v = config_get(c, "alertmanager", NULL, "url")) != NULL) {
-		/* HA peers: one health row each. */
-		char *list = xstrdup(v), *save = NULL, *tok;
-		int many = strchr(str_trim(list), ' ') != NULL;
-
-		for (tok = strtok_r(list, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
-			struct http_check_opts o = { .kind = "alertmanager", .url = tok };
-			char *rn = many ? xasprintf("alertmanager %s", tok + strcspn(tok, "/") + 2) :
-			    xstrdup("alertmanager");
-
-			o.insecure = config_get_bool(c, "alertmanager", NULL, "insecure", false);
-			if (add_http(app, "alertmanager", NULL, rn, &o, cause) != 0) {
-				free(rn);
-				free(list);
-				return -1;
-			}
-			free(rn);
-		}
-		free(list);
-	}
 	for (size_t i = 0; i < sizeof simple_sections / sizeof simple_sections[0]; i++) {
-		const char *sec = simple_sections[i].section;
+		const char *sec = simple_sections[i].section, *v;
 		struct http_check_opts o;
 		char *hdr = NULL;
 		int rc;
@@ -135,13 +132,79 @@ health_from_config(struct app *app, char **cause)
 		o.health_url = config_get(c, sec, NULL, "health_url");
 		o.slug = config_get(c, sec, NULL, "status_page");
 		rc = add_http(app, sec, NULL, sec, &o, cause);
-		if (hdr != NULL) {
-			memset(hdr, 0, strlen(hdr));
-			free(hdr);
-		}
+		secret_free(hdr);
 		if (rc != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* One [service "NAME"] section. */
+static int
+health_service(struct app *app, const char *name, char **cause)
+{
+	struct config *c = app->config;
+	const char *kind = config_get_default(c, "service", name, "kind", "http");
+	const char *url = config_get(c, "service", name, "url");
+	const char *tok = config_get(c, "service", name, "token");
+	const char *hdrv = config_get(c, "service", name, "header");
+	const struct health_kind *hk = health_kind_find(kind);
+	struct http_check_opts o;
+	char *hdr = NULL;
+	int rc;
+
+	if (hk == NULL) {
+		*cause = xasprintf(_("service %s: unknown kind \"%s\""), name, kind);
+		return -1;
+	}
+	if (strcmp(hk->kind, "prometheus") == 0) {
+		tune(app, prometheus_source_new(app, name, url ? url : hk->default_url), "service", name);
+		return 0;
+	}
+	if (strcmp(hk->kind, "postgres") == 0 || strcmp(hk->kind, "redis") == 0) {
+		*cause = xasprintf(_("service %s: kind %s is configured in its own [%s] section"),
+		    name, hk->kind, hk->kind);
+		return -1;
+	}
+	if (url == NULL && strcmp(hk->kind, "http") == 0) {
+		*cause = xasprintf(_("service %s: url is required"), name);
+		return -1;
+	}
+	memset(&o, 0, sizeof o);
+	o.kind = hk->kind;
+	o.url = url;
+	o.expect = config_get_int(c, "service", name, "expect", 0);
+	o.match = config_get(c, "service", name, "match");
+	o.insecure = config_get_bool(c, "service", name, "insecure", false);
+	/* token goes in "header: token", by default as a bearer token. */
+	if (tok != NULL && hdrv != NULL)
+		hdr = xasprintf("%s: %s", hdrv, tok);
+	else if (tok != NULL)
+		hdr = xasprintf("Authorization: Bearer %s", tok);
+	o.auth_header = hdr;
+	rc = add_http(app, "service", name, name, &o, cause);
+	secret_free(hdr);
+	return rc != 0 ? -1 : 0;
+}
+
+static int
+health_from_config(struct app *app, char **cause)
+{
+	struct config *c = app->config;
+	const char *v, **names = NULL;
+	size_t n;
+
+	if ((v = config_get(c, "prometheus", NULL, "url")) != NULL) {
+		char *first = xstrndup(v, strcspn(v, " \t"));
+
+		tune(app, prometheus_source_new(app, "prometheus", first), "prometheus", NULL);
+		free(first);
+	}
+	if ((v = config_get(c, "alertmanager", NULL, "url")) != NULL &&
+	    health_alertmanagers(app, v, cause) != 0)
+		return -1;
+	if (health_simple(app, cause) != 0)
+		return -1;
 	if ((v = config_get(c, "postgres", NULL, "conninfo")) != NULL)
 		tune(app, postgres_source_new(app, "postgres", v), "postgres", NULL);
 	if ((v = config_get(c, "redis", NULL, "address")) != NULL)
@@ -149,54 +212,7 @@ health_from_config(struct app *app, char **cause)
 		    "redis", NULL);
 	n = config_names(c, "service", &names);
 	for (size_t i = 0; i < n; i++) {
-		const char *kind = config_get_default(c, "service", names[i], "kind", "http");
-		const char *url = config_get(c, "service", names[i], "url");
-		const char *tok = config_get(c, "service", names[i], "token");
-		const char *hdrv = config_get(c, "service", names[i], "header");
-		const struct health_kind *hk = health_kind_find(kind);
-		struct http_check_opts o;
-		char *hdr = NULL;
-		int rc;
-
-		if (hk == NULL) {
-			*cause = xasprintf(_("service %s: unknown kind \"%s\""), names[i], kind);
-			free(names);
-			return -1;
-		}
-		if (strcmp(hk->kind, "prometheus") == 0) {
-			tune(app, prometheus_source_new(app, names[i], url ? url : hk->default_url),
-			    "service", names[i]);
-			continue;
-		}
-		if (strcmp(hk->kind, "postgres") == 0 || strcmp(hk->kind, "redis") == 0) {
-			*cause = xasprintf(_("service %s: kind %s is configured in its own [%s] section"),
-			    names[i], hk->kind, hk->kind);
-			free(names);
-			return -1;
-		}
-		if (url == NULL && strcmp(hk->kind, "http") == 0) {
-			*cause = xasprintf(_("service %s: url is required"), names[i]);
-			free(names);
-			return -1;
-		}
-		memset(&o, 0, sizeof o);
-		o.kind = hk->kind;
-		o.url = url;
-		o.expect = config_get_int(c, "service", names[i], "expect", 0);
-		o.match = config_get(c, "service", names[i], "match");
-		o.insecure = config_get_bool(c, "service", names[i], "insecure", false);
-		/* token goes in "header: token", by default as a bearer token. */
-		if (tok != NULL && hdrv != NULL)
-			hdr = xasprintf("%s: %s", hdrv, tok);
-		else if (tok != NULL)
-			hdr = xasprintf("Authorization: Bearer %s", tok);
-		o.auth_header = hdr;
-		rc = add_http(app, "service", names[i], names[i], &o, cause);
-		if (hdr != NULL) {
-			memset(hdr, 0, strlen(hdr));
-			free(hdr);
-		}
-		if (rc != 0) {
+		if (health_service(app, names[i], cause) != 0) {
 			free(names);
 			return -1;
 		}

@@ -87,14 +87,19 @@ name_char(int c, bool first)
 	return c == '_' || isalpha(c) || (!first && isdigit(c));
 }
 
-char **
-logql_complete(const char *text, const struct loki_labelset *ls, size_t nls, size_t *n)
+/* Where a selector being typed stands: the scanner's state at the end of
+ * text, and where the label name and the value being typed start. */
+struct scan {
+	enum cstate	 st;
+	size_t		 name_s, name_e, val_s;
+	char		 quote;
+};
+
+static void
+scan_selector(const char *text, size_t len, struct scan *sc)
 {
 	enum cstate st = CS_OUT;
-	size_t len = strlen(text), name_s = 0, name_e = 0, val_s = 0;
 	char quote = '"';
-	struct cands c = { NULL, 0 };
-	const struct loki_labelset *lab;
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)text[i];
@@ -116,7 +121,7 @@ logql_complete(const char *text, const struct loki_labelset *ls, size_t nls, siz
 			break;
 		case CS_NAME0:
 			if (name_char(ch, true)) {
-				name_s = i;
+				sc->name_s = i;
 				st = CS_NAME;
 			} else if (ch == '}')
 				st = CS_OUT;
@@ -126,7 +131,7 @@ logql_complete(const char *text, const struct loki_labelset *ls, size_t nls, siz
 		case CS_NAME:
 			if (name_char(ch, false))
 				break;
-			name_e = i;
+			sc->name_e = i;
 			st = CS_OP;
 			/* FALLTHROUGH */
 		case CS_OP:
@@ -146,7 +151,7 @@ logql_complete(const char *text, const struct loki_labelset *ls, size_t nls, siz
 		case CS_VALUE0:
 			if (ch == '"' || ch == '`') {
 				quote = (char)ch;
-				val_s = i + 1;
+				sc->val_s = i + 1;
 				st = CS_VALUE;
 			} else if (!isspace(ch))
 				st = CS_BAD;
@@ -171,48 +176,63 @@ logql_complete(const char *text, const struct loki_labelset *ls, size_t nls, siz
 			break;
 		}
 	}
-	switch (st) {
+	sc->st = st;
+	sc->quote = quote;
+}
+
+/* The known values of the label being typed, quoted, as candidates. */
+static void
+value_cands(struct cands *c, const char *text, size_t len, const struct scan *sc,
+    const struct loki_labelset *ls, size_t nls)
+{
+	const struct loki_labelset *lab = find_label(ls, nls, text + sc->name_s, sc->name_e - sc->name_s);
+	bool open = sc->st == CS_VALUE0;
+	size_t val_s = open ? len : sc->val_s;
+
+	for (size_t i = 0; lab != NULL && i < lab->nvalues; i++) {
+		char *q = quote_body(lab->values[i], open ? '"' : sc->quote);
+		char close[2] = { open ? '"' : sc->quote, '\0' };
+
+		if (q == NULL)
+			continue;
+		if (open) {
+			char *v = xasprintf("\"%s", q);
+
+			cand_add(c, text, len, v, close);
+			free(v);
+		} else if (strncmp(q, text + val_s, len - val_s) == 0)
+			cand_add(c, text, val_s, q, close);
+		free(q);
+	}
+}
+
+char **
+logql_complete(const char *text, const struct loki_labelset *ls, size_t nls, size_t *n)
+{
+	size_t len = strlen(text);
+	struct cands c = { NULL, 0 };
+	struct scan sc = { CS_OUT, 0, 0, 0, '"' };
+
+	scan_selector(text, len, &sc);
+	switch (sc.st) {
 	case CS_OUT:
 		if (text[strspn(text, " \t")] == '\0')
 			cand_add(&c, text, len, "{", "");
 		break;
 	case CS_NAME0:
-		name_s = len;
+		sc.name_s = len;
 		/* FALLTHROUGH */
 	case CS_NAME:
 		for (size_t i = 0; i < nls; i++)
-			if (strncmp(ls[i].name, text + name_s, len - name_s) == 0)
-				cand_add(&c, text, name_s, ls[i].name, "=\"");
+			if (strncmp(ls[i].name, text + sc.name_s, len - sc.name_s) == 0)
+				cand_add(&c, text, sc.name_s, ls[i].name, "=\"");
 		break;
 	case CS_OP:
 		cand_add(&c, text, len, "=\"", "");
 		break;
 	case CS_VALUE0:
 	case CS_VALUE:
-		if (st == CS_VALUE0)
-			val_s = len;
-		lab = find_label(ls, nls, text + name_s, name_e - name_s);
-		for (size_t i = 0; lab != NULL && i < lab->nvalues; i++) {
-			char *q = quote_body(lab->values[i], st == CS_VALUE ? quote : '"');
-			char close[2] = { st == CS_VALUE ? quote : '"', '\0' };
-
-			if (q == NULL)
-				continue;
-			if (st == CS_VALUE0) {
-				char open[2] = { '"', '\0' };
-				struct strbuf sb;
-				char *v;
-
-				strbuf_init(&sb);
-				strbuf_adds(&sb, open);
-				strbuf_adds(&sb, q);
-				v = strbuf_detach(&sb);
-				cand_add(&c, text, len, v, close);
-				free(v);
-			} else if (strncmp(q, text + val_s, len - val_s) == 0)
-				cand_add(&c, text, val_s, q, close);
-			free(q);
-		}
+		value_cands(&c, text, len, &sc, ls, nls);
 		break;
 	case CS_NEXT:
 		cand_add(&c, text, len, "}", "");

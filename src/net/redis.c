@@ -150,11 +150,8 @@ redis_conn_free(struct redis_conn *c)
 	redis_conn_close(c);
 	strbuf_free(&c->in);
 	wipe_out(c);
-	if (c->password != NULL) {
-		memset(c->password, 0, strlen(c->password));
-		free(c->password);
-		c->password = NULL;
-	}
+	secret_free(c->password);
+	c->password = NULL;
 	free(c->host);
 	c->host = NULL;
 }

@@ -235,10 +235,6 @@ alertmanager_source_new(struct app *app, struct alerts *al, const struct am_conn
 void
 am_conn_clear(struct am_conn *c)
 {
-	if (c->userpwd != NULL) {
-		/* Secrets do not linger in freed memory. */
-		memset(c->userpwd, 0, strlen(c->userpwd));
-		free(c->userpwd);
-	}
+	secret_free(c->userpwd);
 	memset(c, 0, sizeof *c);
 }

@@ -5,6 +5,7 @@
  * facts for the readiness score. */
 #include "ceres/sources/activity.h"
 #include "ceres/core/app.h"
+#include "ceres/net/backend.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
@@ -61,9 +62,8 @@ struct gitea_target {
 
 struct gitea {
 	struct act_timeline	*tl;
-	char			*url;
-	char			*auth;		/* "Authorization: token …" or NULL */
-	bool			 insecure;
+	struct backend		 be;		/* base URL, Accept and token headers */
+	char			*token;		/* for scrubbing echoes; NULL without */
 	int			 limit;
 	int			 pages;
 	struct gitea_target	*t;
@@ -76,25 +76,6 @@ struct gitea {
 	bool			 facts;		/* the "gitea" health row exists for us */
 };
 
-/* Percent-encode one path segment (owner, repository or user name). */
-static char *
-seg_escape(const char *s, size_t n)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			strbuf_addc(&sb, (char)c);
-		else
-			strbuf_addf(&sb, "%%%02X", c);
-	}
-	return strbuf_detach(&sb);
-}
-
 static void on_answer(const struct http_response *r, void *arg);
 
 /* GET base URL + path with the token; the answer goes to on_answer(q). */
@@ -102,19 +83,9 @@ static void
 send_req(struct source *s, struct greq *q, const char *pathq)
 {
 	struct gitea *g = s->data;
-	const char *hdrs[3] = { "Accept: application/json", g->auth, NULL };
-	struct http_request req;
-	char *url = xasprintf("%s%s", g->url, pathq);
 
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.headers = hdrs;
-	req.insecure = g->insecure;
-	req.follow = true;
-	req.authenticated = g->auth != NULL;
 	q->s = s;
-	source_http(s, &req, on_answer, q);
-	free(url);
+	backend_get(s, &g->be, pathq, 0, on_answer, q);
 }
 
 static void
@@ -155,7 +126,7 @@ ask(struct source *s, struct gitea_target *t, enum greq_what what, int page)
 static char *
 scrub_token(struct gitea *g, char *msg)
 {
-	const char *tok = g->auth != NULL ? g->auth + strlen("Authorization: token ") : NULL;
+	const char *tok = g->token;
 	struct strbuf sb;
 	const char *p, *hit;
 
@@ -251,7 +222,7 @@ feeds_answer(struct source *s, struct greq *q, const struct http_response *r)
 {
 	struct gitea *g = s->data;
 	struct gitea_target *t = q->t;
-	struct gitea_ctx ctx = { g->url, t->user ? "" : t->name, t->have ? t->newest : INFINITY };
+	struct gitea_ctx ctx = { g->be.base, t->user ? "" : t->name, t->have ? t->newest : INFINITY };
 	size_t before = t->round.n;
 	char *cause = NULL;
 
@@ -289,7 +260,7 @@ legacy_answer(struct source *s, struct greq *q, const struct http_response *r)
 {
 	struct gitea *g = s->data;
 	struct gitea_target *t = q->t;
-	struct gitea_ctx ctx = { g->url, t->name, t->have ? t->newest : INFINITY };
+	struct gitea_ctx ctx = { g->be.base, t->name, t->have ? t->newest : INFINITY };
 	int i = q->what - GREQ_COMMITS;
 	char *cause = NULL;
 	int rc = 0;
@@ -493,8 +464,8 @@ set_facts(struct source *s)
 		}
 	}
 	if (g->version != NULL)
-		model_service_set_fact(m, sv, "gitea.api_version", g->version);
-	model_service_set_fact(m, sv, "gitea.activity_mode", g->mode == MODE_LEGACY ? "fallback" : "feeds");
+		model_service_set_fact(m, sv, FACT_GITEA_API_VERSION, g->version);
+	model_service_set_fact(m, sv, FACT_GITEA_ACTIVITY_MODE, g->mode == MODE_LEGACY ? "fallback" : "feeds");
 }
 
 static void
@@ -538,11 +509,8 @@ gitea_free(struct source *s)
 	for (size_t i = 0; i < g->nt; i++)
 		target_free(&g->t[i]);
 	free(g->t);
-	free(g->url);
-	if (g->auth != NULL) {
-		memset(g->auth, 0, strlen(g->auth));
-		free(g->auth);
-	}
+	backend_clear(&g->be);
+	secret_free(g->token);
 	free(g->version);
 	free(g);
 }
@@ -572,8 +540,10 @@ add_repo(struct gitea *g, const char *full, char **cause)
 	t = &g->t[g->nt++];
 	memset(t, 0, sizeof *t);
 	t->name = xstrdup(full);
-	o = seg_escape(full, (size_t)(slash - full));
-	n = seg_escape(slash + 1, strlen(slash + 1));
+	n = xstrndup(full, (size_t)(slash - full));
+	o = url_escape(n);
+	free(n);
+	n = url_escape(slash + 1);
 	t->path = xasprintf("/api/v1/repos/%s/%s", o, n);
 	free(o);
 	free(n);
@@ -591,13 +561,17 @@ gitea_activity_source_new(struct app *app, struct act_timeline *tl, char **cause
 	const char *user = config_get(c, "gitea", NULL, "feeds_user");
 	struct source *s;
 	size_t n = strcspn(url, " \t");
+	char *first;
 
-	while (n > 0 && url[n - 1] == '/')
-		n--;
 	g->tl = tl;
-	g->url = xstrndup(url, n);
-	g->auth = token != NULL ? xasprintf("Authorization: token %s", token) : NULL;
-	g->insecure = config_get_bool(c, "gitea", NULL, "insecure", false);
+	first = xstrndup(url, n);
+	backend_init(&g->be, first, config_get_bool(c, "gitea", NULL, "insecure", false));
+	free(first);
+	backend_header(&g->be, "Accept", "", "application/json", false);
+	if (token != NULL) {
+		backend_header(&g->be, "Authorization", "token ", token, true);
+		g->token = xstrdup(token);
+	}
 	/* Gitea caps page sizes at MAX_RESPONSE_ITEMS (50 by default). */
 	g->limit = (int)config_get_int(c, "gitea", NULL, "limit", 50);
 	g->limit = g->limit < 1 ? 1 : g->limit > 50 ? 50 : g->limit;
@@ -617,7 +591,7 @@ gitea_activity_source_new(struct app *app, struct act_timeline *tl, char **cause
 	}
 	if (user != NULL && *user != '\0') {
 		struct gitea_target *t;
-		char *u = seg_escape(user, strlen(user));
+		char *u = url_escape(user);
 
 		g->t = xreallocarray(g->t, g->nt + 1, sizeof *g->t);
 		t = &g->t[g->nt++];

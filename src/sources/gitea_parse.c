@@ -16,39 +16,10 @@
 #include <strings.h>
 
 
-static const cJSON *
-jget(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = jget(o, k);
-
-	return cJSON_IsString(v) && v->valuestring != NULL ? v->valuestring : NULL;
-}
-
-/* A nested object, or NULL when it is null, missing or not an object. */
-static const cJSON *
-jobj(const cJSON *o, const char *k)
-{
-	const cJSON *v = jget(o, k);
-
-	return cJSON_IsObject(v) ? v : NULL;
-}
-
-static bool
-jbool(const cJSON *o, const char *k)
-{
-	return cJSON_IsTrue(jget(o, k));
-}
-
 static bool
 jtime(const cJSON *o, const char *k, double *out)
 {
-	const char *s = jstr(o, k);
+	const char *s = json_get_str(o, k);
 
 	/* Go's zero time means "never". */
 	if (s == NULL || str_has_prefix(s, "0001-01-01") || parse_rfc3339(s, out) != 0)
@@ -66,7 +37,7 @@ strip_prefix(const char *s, const char *prefix)
 static char *
 web_root(const cJSON *repo, const struct gitea_ctx *ctx)
 {
-	const char *html = jstr(repo, "html_url"), *full = jstr(repo, "full_name");
+	const char *html = json_get_str(repo, "html_url"), *full = json_get_str(repo, "full_name");
 
 	if (html != NULL && full != NULL) {
 		size_t hl = strlen(html), fl = strlen(full);
@@ -80,7 +51,7 @@ web_root(const cJSON *repo, const struct gitea_ctx *ctx)
 static char *
 repo_url(const cJSON *repo, const struct gitea_ctx *ctx, const char *full)
 {
-	const char *html = jstr(repo, "html_url");
+	const char *html = json_get_str(repo, "html_url");
 	char *root;
 	char *u;
 
@@ -160,13 +131,13 @@ static void
 feed_push(struct act_event *e, const cJSON *a, const cJSON *repo, const struct gitea_ctx *ctx,
     const struct gitea_op *op)
 {
-	const char *content = jstr(a, "content");
-	const char *branch = strip_prefix(strip_prefix(jstr(a, "ref_name"), "refs/heads/"), "refs/tags/");
+	const char *content = json_get_str(a, "content");
+	const char *branch = strip_prefix(strip_prefix(json_get_str(a, "ref_name"), "refs/heads/"), "refs/tags/");
 	cJSON *pc = content != NULL && *content != '\0' && !json_too_complex(content, strlen(content)) ?
 	    cJSON_Parse(content) : NULL;
-	const cJSON *commits = jget(pc, "Commits"), *head = jobj(pc, "HeadCommit"), *c;
-	const cJSON *len = jget(pc, "Len");
-	const char *cmp = jstr(pc, "CompareURL");
+	const cJSON *commits = json_get(pc, "Commits"), *head = json_get_obj(pc, "HeadCommit"), *c;
+	const cJSON *len = json_get(pc, "Len");
+	const char *cmp = json_get_str(pc, "CompareURL");
 	int listed = cJSON_IsArray(commits) ? cJSON_GetArraySize(commits) : 0;
 	int total = cJSON_IsNumber(len) && len->valuedouble > 0 && len->valuedouble < 1e9 ?
 	    (int)len->valuedouble : listed;
@@ -175,7 +146,7 @@ feed_push(struct act_event *e, const cJSON *a, const cJSON *repo, const struct g
 
 	if (head == NULL && listed > 0)
 		head = cJSON_GetArrayItem(commits, 0);
-	subject = head != NULL ? act_first_line(jstr(head, "Message")) : NULL;
+	subject = head != NULL ? act_first_line(json_get_str(head, "Message")) : NULL;
 	strbuf_init(&title);
 	strbuf_init(&detail);
 	tmp = act_line(branch != NULL ? branch : "");
@@ -192,9 +163,9 @@ feed_push(struct act_event *e, const cJSON *a, const cJSON *repo, const struct g
 	strbuf_addf(&detail, P_("%d commit", "%d commits", total), total);
 	strbuf_adds(&detail, ":\n");
 	cJSON_ArrayForEach(c, commits) {
-		const char *sha = jstr(c, "Sha1"), *who = jstr(c, "AuthorName"), *ts = jstr(c, "Timestamp");
-		char *msg = act_text(jstr(c, "Message"));
-		char *line1 = act_first_line(jstr(c, "Message"));
+		const char *sha = json_get_str(c, "Sha1"), *who = json_get_str(c, "AuthorName"), *ts = json_get_str(c, "Timestamp");
+		char *msg = act_text(json_get_str(c, "Message"));
+		char *line1 = act_first_line(json_get_str(c, "Message"));
 		const char *rest = msg + strcspn(msg, "\n");
 
 		strbuf_addf(&detail, "  %.10s  %s\n", sha != NULL ? sha : "?", line1);
@@ -223,8 +194,8 @@ feed_push(struct act_event *e, const cJSON *a, const cJSON *repo, const struct g
 		strbuf_addf(&detail, "  … %d %s\n", total - listed, _("more, see the comparison"));
 	if (cmp != NULL && *cmp != '\0')
 		set_url(e, str_has_prefix(cmp, "http") ? xstrdup(cmp) : xasprintf("%s/%s", root, cmp));
-	else if (head != NULL && jstr(head, "Sha1") != NULL)
-		set_url(e, xasprintf("%s/%s/commit/%s", root, e->where, jstr(head, "Sha1")));
+	else if (head != NULL && json_get_str(head, "Sha1") != NULL)
+		set_url(e, xasprintf("%s/%s/commit/%s", root, e->where, json_get_str(head, "Sha1")));
 	else
 		set_url(e, repo_url(repo, ctx, e->where));
 	if (e->url[0] != '\0')
@@ -243,9 +214,9 @@ static void
 feed_index(struct act_event *e, const cJSON *a, const cJSON *repo, const struct gitea_ctx *ctx,
     const struct gitea_op *op)
 {
-	const char *content = jstr(a, "content");
+	const char *content = json_get_str(a, "content");
 	const char *bar = content != NULL ? strchr(content, '|') : NULL;
-	const cJSON *comment = jobj(a, "comment");
+	const cJSON *comment = json_get_obj(a, "comment");
 	char *index = NULL, *title, *base;
 	struct strbuf sb, detail;
 	bool digits = bar != NULL && bar > content;
@@ -267,8 +238,8 @@ feed_index(struct act_event *e, const cJSON *a, const cJSON *repo, const struct 
 	strbuf_addf(&detail, "%s: %s%s%s\n", op->shape == SHAPE_PULL ? _("Pull request") : _("Issue"),
 	    index != NULL ? "#" : "", index != NULL ? index : "", title);
 	if (comment != NULL) {
-		char *body1 = act_first_line(jstr(comment, "body"));
-		char *body = act_text(jstr(comment, "body"));
+		char *body1 = act_first_line(json_get_str(comment, "body"));
+		char *body = act_text(json_get_str(comment, "body"));
 
 		if (body1[0] != '\0')
 			strbuf_addf(&sb, ": %s", body1);
@@ -277,8 +248,8 @@ feed_index(struct act_event *e, const cJSON *a, const cJSON *repo, const struct 
 		free(body);
 	}
 	base = repo_url(repo, ctx, e->where);
-	if (comment != NULL && jstr(comment, "html_url") != NULL)
-		set_url(e, xstrdup(jstr(comment, "html_url")));
+	if (comment != NULL && json_get_str(comment, "html_url") != NULL)
+		set_url(e, xstrdup(json_get_str(comment, "html_url")));
 	else if (index != NULL)
 		set_url(e, xasprintf("%s/%s/%s", base, op->shape == SHAPE_PULL ? "pulls" : "issues", index));
 	else
@@ -295,8 +266,8 @@ static void
 feed_other(struct act_event *e, const cJSON *a, const cJSON *repo, const struct gitea_ctx *ctx,
     const struct gitea_op *op, const char *opname)
 {
-	const char *content = jstr(a, "content");
-	const char *ref = jstr(a, "ref_name");
+	const char *content = json_get_str(a, "content");
+	const char *ref = json_get_str(a, "ref_name");
 	const char *short_ref = strip_prefix(strip_prefix(ref, "refs/heads/"), "refs/tags/");
 	char *base = repo_url(repo, ctx, e->where);
 	struct strbuf sb;
@@ -352,8 +323,8 @@ feed_other(struct act_event *e, const cJSON *a, const cJSON *repo, const struct 
 static bool
 feed_item(const cJSON *a, const struct gitea_ctx *ctx, struct act_list *out)
 {
-	const char *opname = jstr(a, "op_type"), *login, *full;
-	const cJSON *repo = jobj(a, "repo"), *user = jobj(a, "act_user"), *id = jget(a, "id");
+	const char *opname = json_get_str(a, "op_type"), *login, *full;
+	const cJSON *repo = json_get_obj(a, "repo"), *user = json_get_obj(a, "act_user"), *id = json_get(a, "id");
 	const struct gitea_op *op;
 	struct act_event *e;
 	double t;
@@ -371,9 +342,9 @@ feed_item(const cJSON *a, const struct gitea_ctx *ctx, struct act_list *out)
 		e->key = xasprintf("a%.0f", id->valuedouble);
 	else
 		e->key = xasprintf("a?%s@%.0f", e->op, t);
-	login = jstr(user, "login");
+	login = json_get_str(user, "login");
 	e->actor = act_line(login != NULL && *login != '\0' ? login : "unknown");
-	full = jstr(repo, "full_name");
+	full = json_get_str(repo, "full_name");
 	e->where = act_line(full != NULL ? full : ctx->repo);
 	e->scope = xstrdup(e->where);
 	if (op != NULL && op->shape == SHAPE_PUSH)
@@ -449,24 +420,24 @@ gitea_commits_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 	if (j == NULL)
 		return -1;
 	cJSON_ArrayForEach(c, j) {
-		const cJSON *meta = jobj(c, "commit"), *parents = jget(c, "parents");
-		const char *sha = jstr(c, "sha"), *login = jstr(jobj(c, "author"), "login");
-		const char *name = jstr(jobj(meta, "author"), "name");
+		const cJSON *meta = json_get_obj(c, "commit"), *parents = json_get(c, "parents");
+		const char *sha = json_get_str(c, "sha"), *login = json_get_str(json_get_obj(c, "author"), "login");
+		const char *name = json_get_str(json_get_obj(meta, "author"), "name");
 		struct act_event *e;
 		char *msg, *raw;
 		double t;
 
-		if (sha == NULL || !(jtime(jobj(meta, "committer"), "date", &t) ||
-		    jtime(jobj(meta, "author"), "date", &t) || jtime(c, "created", &t)))
+		if (sha == NULL || !(jtime(json_get_obj(meta, "committer"), "date", &t) ||
+		    jtime(json_get_obj(meta, "author"), "date", &t) || jtime(c, "created", &t)))
 			continue;
 		e = fallback_event(out, ctx, ACT_COMMIT, t);
 		e->key = xasprintf("c%.64s", sha);
 		/* author is null when the e-mail maps to no Gitea user. */
 		e->actor = act_line(login != NULL ? login : name != NULL ? name : "unknown");
-		e->title = act_first_line(jstr(meta, "message"));
-		e->url = act_line(jstr(c, "html_url"));
+		e->title = act_first_line(json_get_str(meta, "message"));
+		e->url = act_line(json_get_str(c, "html_url"));
 		e->op = xstrdup("commit");
-		msg = act_text(jstr(meta, "message"));
+		msg = act_text(json_get_str(meta, "message"));
 		/* The sha is backend text like any other: the whole detail goes
 		 * through the sanitizer (found by fuzz_gitea). */
 		raw = xasprintf("%s: %.64s\n%s: %s\n%s: %d\n\n%s\n", _("Commit"), sha, _("Author"),
@@ -483,18 +454,18 @@ gitea_commits_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 static char *
 pull_detail(const cJSON *p, const char *state)
 {
-	const cJSON *head = jobj(p, "head"), *base = jobj(p, "base");
-	const char *hrepo = jstr(jobj(head, "repo"), "full_name");
-	char *body = act_text(jstr(p, "body")), *out, *h, *b, *hr, *st;
+	const cJSON *head = json_get_obj(p, "head"), *base = json_get_obj(p, "base");
+	const char *hrepo = json_get_str(json_get_obj(head, "repo"), "full_name");
+	char *body = act_text(json_get_str(p, "body")), *out, *h, *b, *hr, *st;
 
 	/* The state is the server's word too (found by fuzz_gitea). */
 	st = act_line(state);
-	h = act_line(jstr(head, "label") != NULL ? jstr(head, "label") : jstr(head, "ref"));
-	b = act_line(jstr(base, "ref"));
+	h = act_line(json_get_str(head, "label") != NULL ? json_get_str(head, "label") : json_get_str(head, "ref"));
+	b = act_line(json_get_str(base, "ref"));
 	/* head.repo is null when the source fork was deleted. */
 	hr = act_line(hrepo != NULL ? hrepo : _("(deleted fork)"));
 	out = xasprintf("%s: %s\n%s: %s (%s) → %s\n%s%s\n\n%s\n", _("State"), st, _("Branches"), h,
-	    hr, b, jbool(p, "draft") ? _("Draft") : "", jbool(p, "draft") ? "\n" : "", body);
+	    hr, b, (json_get_bool(p, "draft", 0) == 1) ? _("Draft") : "", (json_get_bool(p, "draft", 0) == 1) ? "\n" : "", body);
 	free(st);
 	free(h);
 	free(b);
@@ -512,11 +483,11 @@ gitea_pulls_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 	if (j == NULL)
 		return -1;
 	cJSON_ArrayForEach(p, j) {
-		const cJSON *num = jget(p, "number"), *id = jget(p, "id");
-		const char *author = jstr(jobj(p, "user"), "login");
-		const char *merger = jstr(jobj(p, "merged_by"), "login");
-		const char *state = jstr(p, "state");
-		bool merged = jbool(p, "merged");
+		const cJSON *num = json_get(p, "number"), *id = json_get(p, "id");
+		const char *author = json_get_str(json_get_obj(p, "user"), "login");
+		const char *merger = json_get_str(json_get_obj(p, "merged_by"), "login");
+		const char *state = json_get_str(p, "state");
+		bool merged = (json_get_bool(p, "merged", 0) == 1);
 		char *title, *detail;
 		double created, t;
 		struct act_event *e;
@@ -524,9 +495,9 @@ gitea_pulls_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 		if (!cJSON_IsNumber(num) || !cJSON_IsNumber(id) || !jtime(p, "created_at", &created))
 			continue;
 		{
-			char *raw = act_line(jstr(p, "title"));
+			char *raw = act_line(json_get_str(p, "title"));
 
-			title = xasprintf("#%.0f %s%s", num->valuedouble, raw, jbool(p, "draft") ? " [draft]" : "");
+			title = xasprintf("#%.0f %s%s", num->valuedouble, raw, (json_get_bool(p, "draft", 0) == 1) ? " [draft]" : "");
 			free(raw);
 		}
 		detail = pull_detail(p, merged ? "merged" : state != NULL ? state : "?");
@@ -534,7 +505,7 @@ gitea_pulls_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 		e->key = xasprintf("p%.0fo", id->valuedouble);
 		e->actor = act_line(author != NULL ? author : "unknown");
 		e->title = xstrdup(title);
-		e->url = act_line(jstr(p, "html_url"));
+		e->url = act_line(json_get_str(p, "html_url"));
 		e->detail = xstrdup(detail);
 		e->op = xstrdup("pull_request");
 		act_event_finish(e);
@@ -551,7 +522,7 @@ gitea_pulls_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 			e = NULL;
 		if (e != NULL) {
 			e->title = xstrdup(title);
-			e->url = act_line(jstr(p, "html_url"));
+			e->url = act_line(json_get_str(p, "html_url"));
 			e->detail = xstrdup(detail);
 			e->op = xstrdup("pull_request");
 			act_event_finish(e);
@@ -572,9 +543,9 @@ gitea_releases_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 	if (j == NULL)
 		return -1;
 	cJSON_ArrayForEach(r, j) {
-		const char *tag = jstr(r, "tag_name"), *name = jstr(r, "name");
-		const char *author = jstr(jobj(r, "author"), "login");
-		const cJSON *id = jget(r, "id");
+		const char *tag = json_get_str(r, "tag_name"), *name = json_get_str(r, "name");
+		const char *author = json_get_str(json_get_obj(r, "author"), "login");
+		const cJSON *id = json_get(r, "id");
 		struct act_event *e;
 		struct strbuf sb;
 		char *body;
@@ -591,15 +562,15 @@ gitea_releases_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 		strbuf_adds(&sb, name != NULL && *name != '\0' ? name : tag);
 		if (name != NULL && *name != '\0' && strcmp(name, tag) != 0)
 			strbuf_addf(&sb, " (%s)", tag);
-		if (jbool(r, "draft"))
+		if ((json_get_bool(r, "draft", 0) == 1))
 			strbuf_adds(&sb, " [draft]");
-		if (jbool(r, "prerelease"))
+		if ((json_get_bool(r, "prerelease", 0) == 1))
 			strbuf_adds(&sb, " [pre-release]");
 		e->title = act_line(sb.buf);
 		strbuf_free(&sb);
-		e->url = act_line(jstr(r, "html_url"));
+		e->url = act_line(json_get_str(r, "html_url"));
 		e->op = xstrdup("release");
-		body = act_text(jstr(r, "body"));
+		body = act_text(json_get_str(r, "body"));
 		e->detail = xasprintf("%s: %s\n\n%s\n", _("Tag"), tag, body);
 		free(body);
 		{
@@ -616,30 +587,79 @@ gitea_releases_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 
 /* ---- hooks, version, paging, errors ---- */
 
+void
+gitea_hook_list_free(struct gitea_hook *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].type);
+		free(h[i].target);
+		secret_free(h[i].url);
+	}
+	free(h);
+}
+
+static long
+hook_id(const cJSON *id)
+{
+	if (!cJSON_IsNumber(id) || id->valuedouble < 0 || id->valuedouble > 9e15 ||
+	    id->valuedouble != (double)(long long)id->valuedouble)
+		return -1;
+	return (long)id->valuedouble;
+}
+
+int
+gitea_hook_list_parse(const char *buf, size_t len, struct gitea_hook **out, size_t *n, char **cause)
+{
+	cJSON *j = parse_array(buf, len, "hooks", cause), *e, *ev;
+	struct gitea_hook *hooks = NULL;
+	size_t count = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (j == NULL)
+		return -1;
+	cJSON_ArrayForEach(e, j) {
+		const char *type = json_get_str(e, "type"), *url = json_get_str(json_get(e, "config"), "url");
+		struct gitea_hook *h;
+		char *r;
+
+		if (!cJSON_IsObject(e))
+			continue;
+		hooks = xreallocarray(hooks, count + 1, sizeof *hooks);
+		h = &hooks[count++];
+		h->id = hook_id(json_get(e, "id"));
+		h->type = sanitize_str(type != NULL ? type : "?");
+		r = url != NULL ? url_redact(url) : xstrdup("?");
+		h->target = sanitize_str(r);
+		free(r);
+		h->url = url != NULL ? xstrdup(url) : NULL;
+		h->active = (json_get_bool(e, "active", 0) == 1);
+		h->push = false;
+		cJSON_ArrayForEach(ev, json_get(e, "events"))
+			if (h->active && cJSON_IsString(ev) && strcmp(ev->valuestring, "push") == 0)
+				h->push = true;
+	}
+	cJSON_Delete(j);
+	*out = hooks;
+	*n = count;
+	return 0;
+}
+
 int
 gitea_hooks_parse(const char *buf, size_t len, struct gitea_hooks *out, char **cause)
 {
-	cJSON *j = parse_array(buf, len, "hooks", cause), *h, *ev;
+	struct gitea_hook *h;
+	size_t n;
 
-	if (j == NULL)
+	if (gitea_hook_list_parse(buf, len, &h, &n, cause) != 0)
 		return -1;
 	memset(out, 0, sizeof *out);
-	cJSON_ArrayForEach(h, j) {
-		bool push = false;
-
-		if (!cJSON_IsObject(h))
-			continue;
+	for (size_t i = 0; i < n; i++) {
 		out->total++;
-		if (!jbool(h, "active"))
-			continue;
-		out->active++;
-		cJSON_ArrayForEach(ev, jget(h, "events"))
-			if (cJSON_IsString(ev) && strcmp(ev->valuestring, "push") == 0)
-				push = true;
-		if (push)
-			out->push++;
+		out->active += h[i].active;
+		out->push += h[i].push;
 	}
-	cJSON_Delete(j);
+	gitea_hook_list_free(h, n);
 	return 0;
 }
 
@@ -665,7 +685,7 @@ int
 gitea_version_parse(const char *buf, size_t len, int *major, int *minor, char **cause)
 {
 	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
-	const char *v = jstr(j, "version"), *g;
+	const char *v = json_get_str(j, "version"), *g;
 	bool ok;
 
 	if (v == NULL) {
@@ -756,7 +776,7 @@ gitea_error_message(const char *buf, size_t len)
 {
 	cJSON *j = buf != NULL && len > 0 && !json_too_complex(buf, len) ?
 	    cJSON_ParseWithLength(buf, len) : NULL;
-	const char *m = jstr(j, "message");
+	const char *m = json_get_str(j, "message");
 	char *out = m != NULL && *m != '\0' ? act_clip(sanitize_str(m), 200) : NULL;
 
 	cJSON_Delete(j);

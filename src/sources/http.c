@@ -416,10 +416,7 @@ http_check_free(struct source *s)
 	free(c->kind);
 	free(c->url);
 	pcre2_code_free(c->match);
-	if (c->auth_header != NULL) {
-		memset(c->auth_header, 0, strlen(c->auth_header));
-		free(c->auth_header);
-	}
+	secret_free(c->auth_header);
 	free(c->realm);
 	free(c->health_url);
 	free(c->slug);

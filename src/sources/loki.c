@@ -61,24 +61,6 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* RFC 3986 percent-encoding of a query parameter. */
-static void
-add_escaped(struct strbuf *sb, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			strbuf_addc(sb, (char)*p);
-		else {
-			strbuf_addc(sb, '%');
-			strbuf_addc(sb, hex[*p >> 4]);
-			strbuf_addc(sb, hex[*p & 15]);
-		}
-	}
-}
-
 static void
 request_init(struct loki *lk, struct http_request *req, const char *url)
 {
@@ -195,6 +177,7 @@ issue_query(struct source *s)
 	struct strbuf u;
 	int64_t end, start;
 	unsigned limit;
+	char *q;
 
 	/* Lines reach Loki late (agents batch them); with a delay the window
 	 * ends that far back, and a line that is late by less is not missed
@@ -207,8 +190,9 @@ issue_query(struct source *s)
 	if (end <= start)
 		end = start + 1;	/* the clock went back: still a valid window */
 	strbuf_init(&u);
-	strbuf_addf(&u, "%s/loki/api/v1/query_range?query=", lk->url);
-	add_escaped(&u, lg->query);
+	q = url_escape(lg->query);
+	strbuf_addf(&u, "%s/loki/api/v1/query_range?query=%s", lk->url, q);
+	free(q);
 	strbuf_addf(&u, "&start=%lld&end=%lld&limit=%u&direction=%s", (long long)start,
 	    (long long)end, limit, lk->cur.started ? "forward" : "backward");
 	request_init(lk, &req, u.buf);
@@ -255,7 +239,7 @@ labels_facts(struct source *s, struct loki_labelset *ls, size_t n)
 		free(key);
 		strbuf_free(&vals);
 	}
-	model_service_set_fact(m, sv, "loki.labels", names.buf);
+	model_service_set_fact(m, sv, FACT_LOKI_LABELS, names.buf);
 	strbuf_free(&names);
 }
 
@@ -354,11 +338,12 @@ labels_done(const struct http_response *r, void *arg)
 	for (size_t i = 0; i < n; i++) {
 		struct http_request req;
 		struct strbuf u;
+		char *nm;
 
 		strbuf_init(&u);
-		strbuf_addf(&u, "%s/loki/api/v1/label/", lk->url);
-		add_escaped(&u, names[i]);
-		strbuf_adds(&u, "/values");
+		nm = url_escape(names[i]);
+		strbuf_addf(&u, "%s/loki/api/v1/label/%s/values", lk->url, nm);
+		free(nm);
 		request_init(lk, &req, u.buf);
 		lk->lreqs[i].src = s;
 		lk->lreqs[i].idx = i;
@@ -430,10 +415,7 @@ loki_free(struct source *s)
 		free(*h);
 	}
 	free(lk->headers);
-	if (lk->userpwd != NULL) {
-		memset(lk->userpwd, 0, strlen(lk->userpwd));
-		free(lk->userpwd);
-	}
+	secret_free(lk->userpwd);
 	free(lk->url);
 	free(lk);
 }

@@ -1,11 +1,11 @@
-/* PostgreSQL health through asynchronous libpq: PQconnectStart and
- * PQconnectPoll driven by the loop, then one PQsendQuery for version,
- * connections used/max, recovery role, streaming replicas and lag. */
+/* PostgreSQL health over the loop's libpq client (net/pg.c): one
+ * connection per round and one query for version, connections used/max,
+ * recovery role, streaming replicas and lag. */
 #include "ceres/core/app.h"
+#include "ceres/net/pg.h"
 #include "ceres/sources/health.h"
 #include "ceres/util/util.h"
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,86 +21,19 @@ static const char pg_query[] =
     " CASE WHEN pg_is_in_recovery() THEN COALESCE(EXTRACT(EPOCH FROM now() -"
     "    pg_last_xact_replay_timestamp()), 0) END";
 
-enum pg_phase { PG_IDLE, PG_CONNECTING, PG_QUERY };
-
 struct pg {
 	char			*name;
 	char			*conninfo;
-	PGconn			*conn;
-	int			 fd;
-	enum pg_phase		 phase;
+	struct pg_conn		*conn;
+	struct source		*s;
+	bool			 busy;
 	double			 started;
-	struct loop_timer	*timer;
 };
 
-static void pg_step(int fd, int events, void *arg);
-
 static void
-pg_watch(struct source *s, int events)
+pg_result(struct pg *p, PGresult *res)
 {
-	struct pg *p = s->data;
-	int fd = PQsocket(p->conn);
-
-	/* The socket can change during connection (several hosts, SSL
-	 * fallback): re-read it every time. */
-	if (p->fd >= 0 && p->fd != fd)
-		loop_fd_del(s->app->loop, p->fd);
-	p->fd = fd;
-	if (fd >= 0)
-		loop_fd_set(s->app->loop, fd, events, pg_step, s);
-}
-
-static void
-pg_unwatch(struct source *s)
-{
-	struct pg *p = s->data;
-
-	if (p->fd >= 0)
-		loop_fd_del(s->app->loop, p->fd);
-	p->fd = -1;
-	if (p->timer != NULL) {
-		loop_timer_cancel(s->app->loop, p->timer);
-		p->timer = NULL;
-	}
-}
-
-static void
-pg_drop(struct source *s)
-{
-	struct pg *p = s->data;
-
-	pg_unwatch(s);
-	if (p->conn != NULL)
-		PQfinish(p->conn);
-	p->conn = NULL;
-}
-
-static void
-pg_end(struct source *s, const char *error)
-{
-	struct pg *p = s->data;
-	struct model *m = &s->app->model;
-
-	if (p->phase == PG_IDLE)
-		return;
-	p->phase = PG_IDLE;
-	if (error != NULL) {
-		char *msg = xstrndup(error, strcspn(error, "\n"));
-
-		model_service_update(m, model_service(m, p->name, "postgres"), SVC_DOWN, -1, msg);
-		source_error(s, "%s", msg);
-		free(msg);
-	}
-	pg_drop(s);
-	s->round_latency_ms = (now_mono() - p->started) * 1000;
-	source_async_end(s);
-}
-
-static void
-pg_result(struct source *s, PGresult *res)
-{
-	struct pg *p = s->data;
-	struct model *m = &s->app->model;
+	struct model *m = &p->s->app->model;
 	struct service *sv = model_service(m, p->name, "postgres");
 	char detail[256];
 	const char *ver, *used, *max, *rec, *reps, *lag, *rlag;
@@ -137,92 +70,70 @@ pg_result(struct source *s, PGresult *res)
 	else
 		snprintf(detail, sizeof detail, "pg %s: %ld/%ld conns, primary, no replica", ver, nused, nmax);
 	model_service_update(m, sv, st, (now_mono() - p->started) * 1000, detail);
-	model_service_set_fact(m, sv, "pg.version", ver);
-	model_service_set_fact(m, sv, "pg.connections", used);
-	model_service_set_fact(m, sv, "pg.max_connections", max);
-	model_service_set_fact(m, sv, "pg.role", replica ? "replica" : "primary");
-	model_service_set_fact(m, sv, "pg.replicas", reps);
-	model_service_set_fact(m, sv, "pg.max_lag", lag);
+	model_service_set_fact(m, sv, FACT_PG_VERSION, ver);
+	model_service_set_fact(m, sv, FACT_PG_CONNECTIONS, used);
+	model_service_set_fact(m, sv, FACT_PG_MAX_CONNECTIONS, max);
+	model_service_set_fact(m, sv, FACT_PG_ROLE, replica ? "replica" : "primary");
+	model_service_set_fact(m, sv, FACT_PG_REPLICAS, reps);
+	model_service_set_fact(m, sv, FACT_PG_MAX_LAG, lag);
 }
 
 static void
-pg_timeout(void *arg)
+pg_end(struct pg *p, const char *error)
 {
-	struct source *s = arg;
-	struct pg *p = s->data;
+	struct source *s = p->s;
+	struct model *m = &s->app->model;
 
-	p->timer = NULL;
-	pg_end(s, "timeout");
+	if (!p->busy)
+		return;
+	p->busy = false;
+	if (error != NULL) {
+		model_service_update(m, model_service(m, p->name, "postgres"), SVC_DOWN, -1, error);
+		source_error(s, "%s", error);
+	}
+	pg_conn_close(p->conn);
+	s->round_latency_ms = (now_mono() - p->started) * 1000;
+	source_async_end(s);
 }
 
 static void
-pg_send(struct source *s)
+on_ready(struct pg_conn *c, void *arg)
 {
-	struct pg *p = s->data;
+	struct pg *p = arg;
 
-	if (!PQsendQuery(p->conn, pg_query)) {
-		pg_end(s, PQerrorMessage(p->conn));
-		return;
-	}
-	p->phase = PG_QUERY;
-	pg_step(p->fd, LOOP_WRITE, s);
+	if (pg_conn_query(c, pg_query, 0, NULL, 0) != 0)
+		pg_end(p, pg_conn_error(c));
 }
 
 static void
-pg_step(int fd, int events, void *arg)
+on_result(struct pg_conn *c, PGresult *res, void *arg)
 {
-	struct source *s = arg;
-	struct pg *p = s->data;
+	struct pg *p = arg;
 
-	(void)fd;
-	if (p->phase == PG_CONNECTING) {
-		switch (PQconnectPoll(p->conn)) {
-		case PGRES_POLLING_READING:
-			pg_watch(s, LOOP_READ);
-			return;
-		case PGRES_POLLING_WRITING:
-			pg_watch(s, LOOP_WRITE);
-			return;
-		case PGRES_POLLING_OK:
-			pg_watch(s, LOOP_READ);
-			pg_send(s);
-			return;
-		default:
-			pg_end(s, PQerrorMessage(p->conn));
-			return;
-		}
-	}
-	if (p->phase != PG_QUERY)
-		return;
-	if (events & LOOP_WRITE) {
-		int f = PQflush(p->conn);
-
-		if (f < 0) {
-			pg_end(s, PQerrorMessage(p->conn));
-			return;
-		}
-		pg_watch(s, f == 1 ? LOOP_READ | LOOP_WRITE : LOOP_READ);
-		if (f == 1)
-			return;
-	}
-	if (!PQconsumeInput(p->conn)) {
-		pg_end(s, PQerrorMessage(p->conn));
-		return;
-	}
-	while (!PQisBusy(p->conn)) {
-		PGresult *res = PQgetResult(p->conn);
-
-		if (res == NULL) {
-			pg_end(s, NULL);
-			return;
-		}
-		if (PQresultStatus(res) == PGRES_TUPLES_OK)
-			pg_result(s, res);
-		else
-			source_error(s, "%s", PQresultErrorMessage(res));
-		PQclear(res);
-	}
+	(void)c;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		pg_result(p, res);
+	else
+		source_error(p->s, "%s", PQresultErrorMessage(res));
 }
+
+static void
+on_done(struct pg_conn *c, void *arg)
+{
+	(void)c;
+	pg_end(arg, NULL);
+}
+
+static void
+on_fail(struct pg_conn *c, const char *error, void *arg)
+{
+	(void)c;
+	pg_end(arg, error);
+}
+
+static const struct pg_conn_ops pg_conn_ops = {
+	.ready = on_ready, .result = on_result, .done = on_done, .fail = on_fail,
+};
 
 static void
 pg_start(struct source *s)
@@ -231,24 +142,12 @@ pg_start(struct source *s)
 
 	p->started = now_mono();
 	source_async_begin(s);
+	p->busy = true;
 	/* A new connection each round: "can a client connect" is the health
 	 * question, and a connection the server dropped while idle would
-	 * otherwise show as one false "down". */
-	pg_drop(s);
-	p->timer = loop_timer_add(s->app->loop, s->timeout, pg_timeout, s);
-	p->conn = PQconnectStart(p->conninfo);
-	if (p->conn == NULL) {
-		p->phase = PG_CONNECTING;
-		pg_end(s, "out of memory");
-		return;
-	}
-	PQsetnonblocking(p->conn, 1);
-	p->phase = PG_CONNECTING;
-	if (PQstatus(p->conn) == CONNECTION_BAD) {
-		pg_end(s, PQerrorMessage(p->conn));
-		return;
-	}
-	pg_watch(s, LOOP_WRITE);
+	 * otherwise show as one false "down".  The timeout covers the round. */
+	if (pg_conn_start(p->conn, p->conninfo, s->timeout) != 0)
+		pg_end(p, pg_conn_error(p->conn));
 }
 
 static void
@@ -256,11 +155,8 @@ pg_free(struct source *s)
 {
 	struct pg *p = s->data;
 
-	pg_drop(s);
-	if (p->conninfo != NULL) {
-		memset(p->conninfo, 0, strlen(p->conninfo));
-		free(p->conninfo);
-	}
+	pg_conn_free(p->conn);
+	secret_free(p->conninfo);
 	free(p->name);
 	free(p);
 }
@@ -278,6 +174,7 @@ postgres_source_new(struct app *app, const char *name, const char *conninfo)
 
 	p->name = xstrdup(name);
 	p->conninfo = xstrdup(conninfo);
-	p->fd = -1;
-	return source_new(app, &pg_ops, name, p);
+	p->conn = pg_conn_new(app->loop, &pg_conn_ops, p);
+	p->s = source_new(app, &pg_ops, name, p);
+	return p->s;
 }

@@ -99,7 +99,7 @@ target_row(struct source *s, const struct prom_target *t)
 	model_service_update(m, row, st,
 	    t->last_scrape_duration >= 0 ? t->last_scrape_duration * 1000 : -1,
 	    st == SVC_DOWN && t->last_error[0] != '\0' ? t->last_error : t->health);
-	model_service_set_fact(m, row, "job", t->job);
+	model_service_set_fact(m, row, FACT_JOB, t->job);
 	free(rname);
 }
 
@@ -134,9 +134,9 @@ prom_round_end(struct source *s)
 		}
 		model_service_prune(m, p->name);
 		snprintf(fact, sizeof fact, "%zu", p->ntargets);
-		model_service_set_fact(m, sv, "prometheus.targets", fact);
+		model_service_set_fact(m, sv, FACT_PROM_TARGETS, fact);
 		snprintf(fact, sizeof fact, "%zu", up);
-		model_service_set_fact(m, sv, "prometheus.targets_up", fact);
+		model_service_set_fact(m, sv, FACT_PROM_TARGETS_UP, fact);
 	}
 	if (p->ready.state == SVC_UP && p->have_targets && p->ntargets > PROM_MAX_ROWS)
 		snprintf(detail, sizeof detail, "ready, %zu/%zu targets up (%d rows shown)", up,

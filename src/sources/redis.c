@@ -59,9 +59,9 @@ redis_judge(struct source *s)
 		    info.version, info.role, info.connected_slaves,
 		    info.connected_slaves == 1 ? "" : "s");
 	model_service_update(m, sv, st, (now_mono() - r->started) * 1000, detail);
-	model_service_set_fact(m, sv, "redis.role", info.role);
+	model_service_set_fact(m, sv, FACT_REDIS_ROLE, info.role);
 	snprintf(fact, sizeof fact, "%ld", info.connected_slaves);
-	model_service_set_fact(m, sv, "redis.connected_slaves", fact);
+	model_service_set_fact(m, sv, FACT_REDIS_REPLICAS, fact);
 }
 
 static void

@@ -6,6 +6,7 @@
  * source, never an empty timeline. */
 #include "ceres/sources/activity.h"
 #include "ceres/core/app.h"
+#include "ceres/net/backend.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
@@ -41,10 +42,8 @@ struct rm_entry {
 
 struct redmine {
 	struct act_timeline	*tl;
-	char			*url;
-	char			*auth;		/* "X-Redmine-API-Key: …" or NULL */
+	struct backend		 be;		/* base URL, Accept and API key headers */
 	char			*project;	/* identifier filter or NULL */
-	bool			 insecure;
 	int			 limit;
 	int			 details;
 	struct rm_project	*projects;
@@ -74,38 +73,9 @@ static void
 send_req(struct source *s, struct rreq *q, const char *pathq)
 {
 	struct redmine *rm = s->data;
-	const char *hdrs[3] = { "Accept: application/json", rm->auth, NULL };
-	struct http_request req;
-	char *url = xasprintf("%s%s", rm->url, pathq);
 
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.headers = hdrs;
-	req.insecure = rm->insecure;
-	req.follow = true;
-	req.authenticated = rm->auth != NULL;
-	req.max_bytes = q->what == RREQ_ISSUE ? ISSUE_MAX_BYTES : 0;
 	q->s = s;
-	source_http(s, &req, on_answer, q);
-	free(url);
-}
-
-static char *
-query_escape(const char *s)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			strbuf_addc(&sb, (char)c);
-		else
-			strbuf_addf(&sb, "%%%02X", c);
-	}
-	return strbuf_detach(&sb);
+	backend_get(s, &rm->be, pathq, q->what == RREQ_ISSUE ? ISSUE_MAX_BYTES : 0, on_answer, q);
 }
 
 /* Errors worded for the operator; 401 is the common one: a wrong or
@@ -350,7 +320,7 @@ redmine_start(struct source *s)
 	}
 	/* status_id=*: closed issues too (the default is open only). */
 	if (rm->project != NULL) {
-		char *p = query_escape(rm->project);
+		char *p = url_escape(rm->project);
 
 		path = xasprintf("/issues.json?sort=updated_on:desc&status_id=*&limit=%d&project_id=%s",
 		    rm->limit, p);
@@ -379,7 +349,7 @@ redmine_round_end(struct source *s)
 	nm.nprojects = rm->nprojects;
 	nm.statuses = rm->statuses;
 	nm.nstatuses = rm->nstatuses;
-	nm.base_url = rm->url;
+	nm.base_url = rm->be.base;
 	nm.since = rm->have ? rm->since : INFINITY;
 	nm.max_journals = JOURNALS_KEPT;
 	act_list_init(&all);
@@ -410,12 +380,8 @@ redmine_free(struct source *s)
 	rm_projects_free(rm->proj_acc, rm->nproj_acc);
 	rm_statuses_free(rm->statuses, rm->nstatuses);
 	free(rm->dreq);
-	free(rm->url);
+	backend_clear(&rm->be);
 	free(rm->project);
-	if (rm->auth != NULL) {
-		memset(rm->auth, 0, strlen(rm->auth));
-		free(rm->auth);
-	}
 	free(rm);
 }
 
@@ -436,15 +402,17 @@ redmine_activity_source_new(struct app *app, struct act_timeline *tl, char **cau
 	const char *project = config_get(c, "redmine", NULL, "project");
 	struct source *s;
 	size_t n = strcspn(url, " \t");
+	char *first;
 
 	(void)cause;
-	while (n > 0 && url[n - 1] == '/')
-		n--;
 	rm->tl = tl;
-	rm->url = xstrndup(url, n);
-	rm->auth = key != NULL ? xasprintf("X-Redmine-API-Key: %s", key) : NULL;
+	first = xstrndup(url, n);
+	backend_init(&rm->be, first, config_get_bool(c, "redmine", NULL, "insecure", false));
+	free(first);
+	backend_header(&rm->be, "Accept", "", "application/json", false);
+	if (key != NULL)
+		backend_header(&rm->be, "X-Redmine-API-Key", "", key, true);
 	rm->project = project != NULL && *project != '\0' ? xstrdup(project) : NULL;
-	rm->insecure = config_get_bool(c, "redmine", NULL, "insecure", false);
 	/* Redmine caps limit at 100 and turns values below 1 into 25. */
 	rm->limit = (int)config_get_int(c, "redmine", NULL, "limit", 25);
 	rm->limit = rm->limit < 1 ? 25 : rm->limit > 100 ? 100 : rm->limit;

@@ -17,24 +17,10 @@
 #define VALUE_MAX	300	/* bytes of a changed value shown */
 #define RM_DETAILS_MAX	100	/* changes kept per journal */
 
-static const cJSON *
-jget(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = jget(o, k);
-
-	return cJSON_IsString(v) && v->valuestring != NULL ? v->valuestring : NULL;
-}
-
 static long
 jlong(const cJSON *o, const char *k, long def)
 {
-	const cJSON *v = jget(o, k);
+	const cJSON *v = json_get(o, k);
 
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e15)
 		return def;
@@ -46,15 +32,15 @@ jlong(const cJSON *o, const char *k, long def)
 static char *
 assoc_name(const cJSON *o, const char *k)
 {
-	const cJSON *a = jget(o, k);
+	const cJSON *a = json_get(o, k);
 
-	return cJSON_IsObject(a) && jstr(a, "name") != NULL ? act_line(jstr(a, "name")) : NULL;
+	return cJSON_IsObject(a) && json_get_str(a, "name") != NULL ? act_line(json_get_str(a, "name")) : NULL;
 }
 
 static bool
 jtime(const cJSON *o, const char *k, double *out)
 {
-	const char *s = jstr(o, k);
+	const char *s = json_get_str(o, k);
 
 	return s != NULL && parse_rfc3339(s, out) == 0;
 }
@@ -63,7 +49,7 @@ jtime(const cJSON *o, const char *k, double *out)
 static char *
 jvalue(const cJSON *o, const char *k)
 {
-	const cJSON *v = jget(o, k);
+	const cJSON *v = json_get(o, k);
 	char buf[64];
 
 	if (cJSON_IsString(v) && v->valuestring != NULL)
@@ -143,8 +129,8 @@ parse_journals(const cJSON *arr, struct rm_issue *is)
 	is->journals = xcalloc(n - skip + 1, sizeof *is->journals);
 	cJSON_ArrayForEach(j, arr) {
 		struct rm_journal *rj = &is->journals[k];
-		const cJSON *details = jget(j, "details");
-		const char *notes = jstr(j, "notes");
+		const cJSON *details = json_get(j, "details");
+		const char *notes = json_get_str(j, "notes");
 
 		if (i++ < skip || !cJSON_IsObject(j) || !jtime(j, "created_on", &rj->created))
 			continue;
@@ -153,7 +139,7 @@ parse_journals(const cJSON *arr, struct rm_issue *is)
 		if (rj->user == NULL)
 			rj->user = xstrdup("unknown");
 		rj->notes = act_text(notes);
-		rj->private_notes = cJSON_IsTrue(jget(j, "private_notes"));
+		rj->private_notes = cJSON_IsTrue(json_get(j, "private_notes"));
 		if (cJSON_IsArray(details)) {
 			size_t nd = (size_t)cJSON_GetArraySize(details);
 
@@ -165,8 +151,8 @@ parse_journals(const cJSON *arr, struct rm_issue *is)
 				if (!cJSON_IsObject(d) || rj->ndetails >= nd)
 					continue;
 				rd = &rj->details[rj->ndetails++];
-				rd->property = act_line(jstr(d, "property"));
-				rd->name = act_line(jstr(d, "name"));
+				rd->property = act_line(json_get_str(d, "property"));
+				rd->name = act_line(json_get_str(d, "name"));
 				rd->old_value = jvalue(d, "old_value");
 				rd->new_value = jvalue(d, "new_value");
 			}
@@ -180,9 +166,9 @@ parse_journals(const cJSON *arr, struct rm_issue *is)
 static bool
 parse_issue(const cJSON *o, struct rm_issue *is)
 {
-	const cJSON *status = jget(o, "status"), *project = jget(o, "project");
-	const char *updated = jstr(o, "updated_on");
-	const cJSON *journals = jget(o, "journals");
+	const cJSON *status = json_get(o, "status"), *project = json_get(o, "project");
+	const char *updated = json_get_str(o, "updated_on");
+	const cJSON *journals = json_get(o, "journals");
 
 	memset(is, 0, sizeof *is);
 	is->id = jlong(o, "id", -1);
@@ -196,13 +182,13 @@ parse_issue(const cJSON *o, struct rm_issue *is)
 	is->tracker = assoc_name(o, "tracker");
 	is->status_id = jlong(status, "id", -1);
 	is->status = assoc_name(o, "status");
-	is->closed = cJSON_IsTrue(jget(status, "is_closed"));
+	is->closed = cJSON_IsTrue(json_get(status, "is_closed"));
 	is->priority = assoc_name(o, "priority");
 	is->author = assoc_name(o, "author");
 	is->assigned_to = assoc_name(o, "assigned_to");
-	is->subject = act_line(jstr(o, "subject"));
+	is->subject = act_line(json_get_str(o, "subject"));
 	/* description is null when unset: keep that apart from "". */
-	is->description = jstr(o, "description") != NULL ? act_text(jstr(o, "description")) : NULL;
+	is->description = json_get_str(o, "description") != NULL ? act_text(json_get_str(o, "description")) : NULL;
 	if (cJSON_IsArray(journals)) {
 		is->detailed = true;
 		parse_journals(journals, is);
@@ -231,7 +217,7 @@ parse_object(const char *buf, size_t len, const char *list, const cJSON **arr, c
 		*cause = xasprintf(_("%s: not valid JSON"), list);
 		return NULL;
 	}
-	*arr = jget(j, list);
+	*arr = json_get(j, list);
 	if (!cJSON_IsObject(j) || (arr != NULL && !cJSON_IsArray(*arr) && !cJSON_IsObject(*arr))) {
 		cJSON_Delete(j);
 		*cause = xasprintf(_("%s: not in the answer"), list);
@@ -309,11 +295,11 @@ redmine_projects_parse(const char *buf, size_t len, struct rm_project **out, siz
 	cJSON_ArrayForEach(o, arr) {
 		long id = jlong(o, "id", -1);
 
-		if (id < 0 || jstr(o, "identifier") == NULL)
+		if (id < 0 || json_get_str(o, "identifier") == NULL)
 			continue;
 		(*out)[k].id = id;
-		(*out)[k].identifier = act_line(jstr(o, "identifier"));
-		(*out)[k].name = act_line(jstr(o, "name") != NULL ? jstr(o, "name") : jstr(o, "identifier"));
+		(*out)[k].identifier = act_line(json_get_str(o, "identifier"));
+		(*out)[k].name = act_line(json_get_str(o, "name") != NULL ? json_get_str(o, "name") : json_get_str(o, "identifier"));
 		k++;
 	}
 	*n = k;
@@ -341,10 +327,10 @@ redmine_statuses_parse(const char *buf, size_t len, struct rm_status **out, size
 	cJSON_ArrayForEach(o, arr) {
 		long id = jlong(o, "id", -1);
 
-		if (id < 0 || jstr(o, "name") == NULL)
+		if (id < 0 || json_get_str(o, "name") == NULL)
 			continue;
 		(*out)[k].id = id;
-		(*out)[k].name = act_line(jstr(o, "name"));
+		(*out)[k].name = act_line(json_get_str(o, "name"));
 		k++;
 	}
 	*n = k;

@@ -93,42 +93,76 @@ file_write_atomic(const char *path, const char *data, size_t len, char **cause)
 	return 0;
 }
 
+int
+file_read_regular(const char *path, size_t max, char **out, size_t *len, mode_t *mode, const char **why)
+{
+	struct stat	 st;
+	struct strbuf	 sb;
+	char		 chunk[8192];
+	ssize_t		 n;
+	int		 fd, saved;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		saved = errno;
+		*why = strerror(saved);
+		return saved;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*why = _("not a regular file");
+		return EINVAL;
+	}
+	if (mode != NULL)
+		*mode = st.st_mode;
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (sb.len + (size_t)n > max) {
+			n = -1;
+			errno = EFBIG;
+			break;
+		}
+		strbuf_add(&sb, chunk, (size_t)n);
+	}
+	saved = errno;
+	close(fd);
+	/* The file may be a secret: nothing of it stays behind. */
+	explicit_bzero(chunk, sizeof chunk);
+	if (n < 0) {
+		if (sb.buf != NULL)
+			explicit_bzero(sb.buf, sb.len);
+		strbuf_free(&sb);
+		*why = saved == EFBIG ? _("file too large") : strerror(saved);
+		return saved;
+	}
+	*len = sb.len;
+	*out = strbuf_detach(&sb);
+	return 0;
+}
+
 char *
 file_read_small(const char *path, size_t max, size_t *len, char **cause)
 {
-	struct strbuf sb;
-	char buf[8192];
-	int fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	ssize_t n;
+	const char *why = NULL;
+	char *buf;
+	int rc;
 
 	if (path == NULL) {
 		*cause = xstrdup(_("no state directory: set HOME or [ceres] state_dir"));
 		return NULL;
 	}
-	if (fd < 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			close(fd);
-			strbuf_free(&sb);
-			return NULL;
-		}
-		if (sb.len + (size_t)n > max) {
-			*cause = xasprintf(_("%s: larger than %zu bytes"), path, max);
-			close(fd);
-			strbuf_free(&sb);
-			return NULL;
-		}
-		strbuf_add(&sb, buf, (size_t)n);
-	}
-	close(fd);
-	*len = sb.len;
-	return strbuf_detach(&sb);
+	rc = file_read_regular(path, max, &buf, len, NULL, &why);
+	if (rc == EFBIG)
+		*cause = xasprintf(_("%s: larger than %zu bytes"), path, max);
+	else if (rc != 0)
+		*cause = xasprintf("%s: %s", path, why);
+	return rc == 0 ? buf : NULL;
 }

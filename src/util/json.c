@@ -45,10 +45,16 @@ json_parse_bounded(const char *buf, size_t len, enum json_error *err)
 	return j;
 }
 
+const cJSON *
+json_get(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
 const char *
 json_get_str(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *v = json_get(o, key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
@@ -56,7 +62,7 @@ json_get_str(const cJSON *o, const char *key)
 bool
 json_get_num(const cJSON *o, const char *key, double *out)
 {
-	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *v = json_get(o, key);
 
 	if (!cJSON_IsNumber(v))
 		return false;
@@ -67,7 +73,7 @@ json_get_num(const cJSON *o, const char *key, double *out)
 int
 json_get_bool(const cJSON *o, const char *key, int def)
 {
-	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *v = json_get(o, key);
 
 	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
 }
@@ -75,7 +81,7 @@ json_get_bool(const cJSON *o, const char *key, int def)
 const cJSON *
 json_get_obj(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *v = json_get(o, key);
 
 	return cJSON_IsObject(v) ? v : NULL;
 }
@@ -83,7 +89,7 @@ json_get_obj(const cJSON *o, const char *key)
 const cJSON *
 json_get_arr(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+	const cJSON *v = json_get(o, key);
 
 	return cJSON_IsArray(v) ? v : NULL;
 }

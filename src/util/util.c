@@ -510,7 +510,9 @@ url_escape(const char *s)
 	strbuf_init(&sb);
 	strbuf_add(&sb, "", 0);
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+		/* RFC 3986 unreserved, ASCII whatever the locale says. */
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
 			strbuf_addc(&sb, (char)*p);
 		else {
 			strbuf_addc(&sb, '%');
@@ -526,7 +528,7 @@ utf8_clip(char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n <= max)
+	if (n <= max || max < 4)
 		return s;
 	n = max - 3;	/* room for "…" (3 bytes) */
 	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)

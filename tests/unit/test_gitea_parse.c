@@ -382,6 +382,47 @@ test_hooks(void **state)
 	free(cause);
 }
 
+/* One parse of the hooks answer: a hook without "active" is inactive for
+ * the activity source, the webhook menu and the readiness check alike. */
+static void
+test_hook_list(void **state)
+{
+	static const char answer[] =
+	    "[{\"id\":3,\"type\":\"slack\",\"active\":true,\"events\":[\"push\"],"
+	    "\"config\":{\"url\":\"https://hooks.slack.com/services/T0/B0/s3cr3t\"}},"
+	    "{\"id\":4,\"type\":\"gitea\",\"events\":[\"push\"],\"config\":{\"url\":\"http://ci/x\"}},"
+	    "{\"id\":\"5\",\"type\":\"matrix\\u001b[2J\",\"active\":false},"
+	    "\"junk\"]";
+	struct gitea_hook *h;
+	struct gitea_hooks sum;
+	size_t n;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(gitea_hook_list_parse(answer, sizeof answer - 1, &h, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(h[0].id, 3);
+	assert_true(h[0].active);
+	assert_true(h[0].push);
+	assert_null(strstr(h[0].target, "s3cr3t"));
+	assert_string_equal(h[0].url, "https://hooks.slack.com/services/T0/B0/s3cr3t");
+	assert_int_equal(h[1].id, 4);
+	assert_false(h[1].active);		/* no "active": inactive */
+	assert_false(h[1].push);
+	assert_int_equal(h[2].id, -1);		/* a string id is no id */
+	assert_null(strchr(h[2].type, '\x1b'));
+	assert_string_equal(h[2].target, "?");
+	assert_null(h[2].url);
+	gitea_hook_list_free(h, n);
+	assert_int_equal(gitea_hooks_parse(answer, sizeof answer - 1, &sum, &cause), 0);
+	assert_int_equal(sum.total, 3);
+	assert_int_equal(sum.active, 1);
+	assert_int_equal(sum.push, 1);
+	assert_int_equal(gitea_hook_list_parse("[{\"id\":1", 8, &h, &n, &cause), -1);
+	assert_non_null(strstr(cause, "hooks"));
+	free(cause);
+}
+
 static void
 check_version(const char *file, int rc, int major, int minor)
 {
@@ -476,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_pulls),
 		cmocka_unit_test(test_releases),
 		cmocka_unit_test(test_hooks),
+		cmocka_unit_test(test_hook_list),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_paging),
 		cmocka_unit_test(test_error_message),

@@ -10,7 +10,13 @@
 #include <string.h>
 
 #include "ceres/util/sanitize.h"
+#include "ceres/util/file.h"
 #include "ceres/util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void
 test_duration(void **state)
@@ -151,10 +157,83 @@ test_sanitize_basics(void **state)
 	assert_int_equal(text_width("e\xcc\x81"), 1);	/* e + combining acute */
 }
 
+/* One reader for every small file: a FIFO at the path fails at once
+ * instead of blocking, a missing file says ENOENT, a big one EFBIG. */
+static void
+test_file_read_regular(void **state)
+{
+	char dir[] = "/tmp/ceres-test-file-XXXXXX", *path, *buf = NULL, *cause = NULL;
+	const char *why = NULL;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/f", dir);
+	assert_int_equal(file_read_regular(path, 100, &buf, &len, NULL, &why), ENOENT);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(file_read_regular(path, 100, &buf, &len, NULL, &why), EINVAL);
+	assert_null(buf);
+	assert_null(file_read_small(path, 100, &len, &cause));
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+	unlink(path);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("0123456789", f);
+	fclose(f);
+	assert_int_equal(file_read_regular(path, 100, &buf, &len, NULL, &why), 0);
+	assert_int_equal(len, 10);
+	assert_string_equal(buf, "0123456789");
+	free(buf);
+	assert_int_equal(file_read_regular(path, 9, &buf, &len, NULL, &why), EFBIG);
+	assert_null(file_read_small(path, 9, &len, &cause));
+	assert_non_null(strstr(cause, "larger than 9 bytes"));
+	free(cause);
+	f = fopen(path, "w");
+	fclose(f);
+	buf = file_read_small(path, 9, &len, &cause);
+	assert_non_null(buf);			/* an empty file is "" */
+	assert_int_equal(len, 0);
+	free(buf);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+/* One percent-encoder for path segments and query values (Gitea owners,
+ * Redmine projects, Keycloak realms, LogQL queries): RFC 3986 unreserved
+ * characters stay, every other byte is %XX, whatever the locale. */
+static void
+test_url_escape(void **state)
+{
+	char *e, *saved = xstrdup(setlocale(LC_ALL, NULL));
+
+	(void)state;
+	/* A single-byte locale where isalnum() would take bytes over 127. */
+	setlocale(LC_ALL, "ru_RU.KOI8-R");
+	e = url_escape("ceres/infra ops&x=1");
+	assert_string_equal(e, "ceres%2Finfra%20ops%26x%3D1");
+	free(e);
+	e = url_escape("{job=\"a\"} |= `x`");
+	assert_string_equal(e, "%7Bjob%3D%22a%22%7D%20%7C%3D%20%60x%60");
+	free(e);
+	e = url_escape("J\xc3\xbcrgen-1._~");
+	assert_string_equal(e, "J%C3%BCrgen-1._~");
+	free(e);
+	e = url_escape("");
+	assert_string_equal(e, "");
+	free(e);
+	setlocale(LC_ALL, saved);
+	free(saved);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_read_regular),
+		cmocka_unit_test(test_url_escape),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_url_redact),

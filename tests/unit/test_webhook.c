@@ -365,6 +365,34 @@ test_state_file(void **state)
 	free(s3);
 }
 
+/* The JSON-bomb guard covers the answers and files the actions read: a
+ * webhooks.json or hooks answer of a million tiny values is refused, not
+ * built into a tree hundreds of MB large. */
+static void
+test_json_bomb(void **state)
+{
+	size_t n = 1000000, len = 2 * n + 1;
+	char *bomb = malloc(len + 1), *cause = NULL;
+	struct webhook_result got;
+	struct webhook_gitea_hook *h;
+	size_t nh;
+
+	(void)state;
+	assert_non_null(bomb);
+	bomb[0] = '[';
+	for (size_t i = 0; i < n; i++) {
+		bomb[1 + 2 * i] = '0';
+		bomb[2 + 2 * i] = i + 1 < n ? ',' : ']';
+	}
+	bomb[len] = '\0';
+	memset(&got, 0, sizeof got);
+	assert_int_equal(webhook_state_lookup(bomb, len, "mm-ops", &got), -1);
+	assert_int_equal(webhook_gitea_hooks_parse(bomb, len, &h, &nh, &cause), -1);
+	assert_non_null(strstr(cause, "too complex"));
+	free(cause);
+	free(bomb);
+}
+
 int
 main(void)
 {
@@ -379,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_answer_hostile),
 		cmocka_unit_test(test_scrub),
 		cmocka_unit_test(test_gitea_hooks),
+		cmocka_unit_test(test_json_bomb),
 		cmocka_unit_test(test_state_file),
 	};
 

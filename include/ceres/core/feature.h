@@ -26,7 +26,7 @@ struct status {
 };
 void status_init(struct status *st);
 void status_free(struct status *st);
-/* Raise to code (never lowers). */
+/* Raise to code, never lower: OK < UNKNOWN < WARNING < CRITICAL. */
 void status_raise(struct status *st, enum status_code code);
 /* Add a ", "-separated phrase to the summary. */
 void status_note(struct status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

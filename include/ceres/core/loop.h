@@ -76,5 +76,8 @@ typedef void (*http_cb)(const struct http_response *r, void *arg);
  * unless the transfer is cancelled first. */
 struct http_handle *loop_http(struct loop *l, const struct http_request *req, http_cb cb, void *arg);
 void loop_http_cancel(struct loop *l, struct http_handle *h);
+/* For tests: the next n transfers fail to start, as when libcurl refuses
+ * to add a handle; each is reported to its callback as an error. */
+void loop_fail_next_setups(int n);
 
 #endif

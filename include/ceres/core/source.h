@@ -22,6 +22,8 @@ struct source_ops {
 	void		(*free)(struct source *s);
 };
 
+struct source_req;
+
 struct source {
 	const struct source_ops	*ops;
 	struct app		*app;
@@ -55,7 +57,7 @@ struct source {
 	/* Advisory sources gather evidence (readiness) rather than watch a
 	 * service: their failures do not make --once report "unreachable". */
 	bool			 advisory;
-	void			*inflight;	/* requests of this round (source.c) */
+	struct source_req	*inflight;	/* requests of this round (opaque: source.c) */
 };
 
 struct source *source_new(struct app *app, const struct source_ops *ops, const char *name, void *data);

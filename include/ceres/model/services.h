@@ -49,6 +49,22 @@ struct service *model_service_find(struct model *m, const char *name);
 void model_service_update(struct model *m, struct service *sv, enum svc_state st,
     double latency_ms, const char *detail);
 void model_service_set_info(struct model *m, struct service *sv, const char *info);
+/* The fact keys: written by the sources, read by the readiness probes. */
+#define FACT_JOB                   "job"
+#define FACT_PG_VERSION            "pg.version"
+#define FACT_PG_CONNECTIONS        "pg.connections"
+#define FACT_PG_MAX_CONNECTIONS    "pg.max_connections"
+#define FACT_PG_ROLE               "pg.role"
+#define FACT_PG_REPLICAS           "pg.replicas"
+#define FACT_PG_MAX_LAG            "pg.max_lag"
+#define FACT_REDIS_ROLE            "redis.role"
+#define FACT_REDIS_REPLICAS        "redis.connected_slaves"
+#define FACT_LOKI_LABELS           "loki.labels"
+#define FACT_PROM_TARGETS          "prometheus.targets"
+#define FACT_PROM_TARGETS_UP       "prometheus.targets_up"
+#define FACT_GITEA_API_VERSION     "gitea.api_version"
+#define FACT_GITEA_ACTIVITY_MODE   "gitea.activity_mode"
+
 /* Structured facts a probe learned ("pg.replicas" = "1"), read by the
  * readiness checks.  Values are sanitized and must not contain newlines. */
 void model_service_set_fact(struct model *m, struct service *sv, const char *key, const char *value);

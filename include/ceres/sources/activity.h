@@ -32,6 +32,20 @@ int gitea_pulls_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
 int gitea_releases_parse(const char *buf, size_t len, const struct gitea_ctx *ctx,
     struct act_list *out, char **cause);
 
+/* One repository hook of /repos/{owner}/{repo}/hooks, the one parse of
+ * that answer (the activity source, the webhook menu and the readiness
+ * check read it).  A hook without "active": true is inactive. */
+struct gitea_hook {
+	long	 id;		/* -1 when missing or not a whole number >= 0 */
+	char	*type;		/* sanitized; "?" when missing */
+	char	*target;	/* url_redact() of config.url, sanitized */
+	char	*url;		/* config.url as given: holds a key, never shown; may be NULL */
+	bool	 active;
+	bool	 push;		/* active and sending push events */
+};
+int gitea_hook_list_parse(const char *buf, size_t len, struct gitea_hook **out, size_t *n, char **cause);
+void gitea_hook_list_free(struct gitea_hook *h, size_t n);
+
 /* Repository hooks as the readiness score needs them. */
 struct gitea_hooks {
 	int	total;

@@ -27,6 +27,7 @@ cJSON *json_parse_bounded(const char *buf, size_t len, enum json_error *err);
 
 /* Members of an object, NULL (or false) when o is not an object, the key
  * is missing or the value has another type. */
+const cJSON *json_get(const cJSON *o, const char *key);
 const char *json_get_str(const cJSON *o, const char *key);
 bool json_get_num(const cJSON *o, const char *key, double *out);
 /* 1 true, 0 false, def when missing or not a boolean. */

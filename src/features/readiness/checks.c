@@ -143,17 +143,11 @@ rd_check_find(const char *id)
 static void
 copy_line(char *dst, size_t max, const char *s)
 {
-	size_t n = strlen(s);
+	/* At most max bytes of s: longer than the room, so clipped to it. */
+	char *t = utf8_clip(xstrndup(s, max), max - 1);
 
-	if (n < max) {
-		memcpy(dst, s, n + 1);
-		return;
-	}
-	n = max - 4;	/* room for "…" (3 bytes) and NUL */
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	memcpy(dst, s, n);
-	memcpy(dst + n, "\xe2\x80\xa6", 4);
+	memcpy(dst, t, strlen(t) + 1);
+	free(t);
 }
 
 void

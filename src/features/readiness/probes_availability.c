@@ -24,10 +24,10 @@ ha_postgres_from_facts(const struct rd_ctx *c, struct rd_result *r)
 	long n = 0;
 	double l = 0;
 
-	if (sv == NULL || service_fact(sv, "pg.role", role, sizeof role) == NULL ||
-	    service_fact(sv, "pg.replicas", reps, sizeof reps) == NULL)
+	if (sv == NULL || service_fact(sv, FACT_PG_ROLE, role, sizeof role) == NULL ||
+	    service_fact(sv, FACT_PG_REPLICAS, reps, sizeof reps) == NULL)
 		return false;
-	if (service_fact(sv, "pg.max_lag", lag, sizeof lag) == NULL || parse_double(lag, &l) != 0)
+	if (service_fact(sv, FACT_PG_MAX_LAG, lag, sizeof lag) == NULL || parse_double(lag, &l) != 0)
 		l = 0;
 	if (strcmp(role, "replica") == 0)
 		rd_set(r, RD_PASS, "%s", _("postgres (health facts): the configured server is a streaming replica"));
@@ -97,8 +97,8 @@ probe_ha_redis(const struct rd_ctx *c, struct rd_result *r)
 	}
 	/* Our INFO needs the password too; the health row may know more. */
 	sv = rd_row_of_kind(c->model, "redis");
-	if (sv != NULL && service_fact(sv, "redis.role", role, sizeof role) != NULL &&
-	    service_fact(sv, "redis.connected_slaves", n, sizeof n) != NULL) {
+	if (sv != NULL && service_fact(sv, FACT_REDIS_ROLE, role, sizeof role) != NULL &&
+	    service_fact(sv, FACT_REDIS_REPLICAS, n, sizeof n) != NULL) {
 		long cnt = 0;
 
 		parse_long(n, 0, 1000000, &cnt);

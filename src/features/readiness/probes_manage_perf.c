@@ -193,8 +193,8 @@ probe_connection_pool(const struct rd_ctx *c, struct rd_result *r)
 		const struct service *sv = rd_row_of_kind(c->model, "postgres");
 		char u[32], m[32];
 
-		if (sv != NULL && service_fact(sv, "pg.connections", u, sizeof u) != NULL &&
-		    service_fact(sv, "pg.max_connections", m, sizeof m) != NULL &&
+		if (sv != NULL && service_fact(sv, FACT_PG_CONNECTIONS, u, sizeof u) != NULL &&
+		    service_fact(sv, FACT_PG_MAX_CONNECTIONS, m, sizeof m) != NULL &&
 		    parse_long(u, 0, 10000000, &used) == 0 && parse_long(m, 1, 10000000, &max) == 0)
 			from = _("postgres (health facts)");
 		else if (rd_unknown_unless_ok(r, &p->f, "postgres"))

@@ -4,6 +4,8 @@
  * path cannot stall the loop. */
 #include "ceres/core/config.h"
 #include "ceres/core/paths.h"
+#include "ceres/util/json.h"
+#include "ceres/util/file.h"
 #include "ceres/util/i18n.h"
 #include "ceres/sources/readiness.h"
 #include "ceres/util/sanitize.h"
@@ -21,45 +23,13 @@
 #define STATE_MAX	(1u << 20)
 #define AUDIT_TAIL	8192
 
-/* Read a whole regular file of at most max bytes.  Returns 0, 1 when it
- * does not exist, -1 with *why (a static string or strerror) otherwise. */
+/* A state file: 0, 1 when it does not exist, -1 with *why. */
 static int
 read_small(const char *path, size_t max, char **buf, size_t *len, const char **why)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	size_t off = 0;
+	int rc = file_read_regular(path, max, buf, len, NULL, why);
 
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0) {
-		*why = strerror(errno);
-		return errno == ENOENT ? 1 : -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*why = _("not a regular file");
-		close(fd);
-		return -1;
-	}
-	if ((size_t)st.st_size > max) {
-		*why = _("file too large");
-		close(fd);
-		return -1;
-	}
-	*buf = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		ssize_t n = read(fd, *buf + off, (size_t)st.st_size - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	close(fd);
-	(*buf)[off] = '\0';
-	*len = off;
-	return 0;
+	return rc == 0 ? 0 : rc == ENOENT ? 1 : -1;
 }
 
 static void
@@ -212,7 +182,7 @@ last_entry(int fd, off_t size)
 		*--end = '\0';
 	start = strrchr(buf, '\n');
 	start = start != NULL ? start + 1 : buf;
-	j = cJSON_ParseWithLength(start, (size_t)(end - start));
+	j = json_parse_bounded(start, (size_t)(end - start), NULL);
 	t = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "time"));
 	cJSON_Delete(j);
 	return t;

@@ -44,7 +44,6 @@ void rds_add_header(struct rds *r, const char *name, const char *prefix, const c
 void rds_request(struct source *s, const char *url, bool auth, bool certinfo, http_cb cb, void *arg);
 void rds_get(struct source *s, const char *path, http_cb cb, void *arg);
 bool rds_answer(struct source *s, const struct http_response *resp, struct rd_fetch *f, const char *what);
-char *rds_escape(const char *s);
 void rds_touch(struct rds *r);
 /* Create the source (readiness interval/timeout) and add it to the app. */
 struct source *rds_source(struct app *app, const struct source_ops *ops, const char *name, struct rds *r);

@@ -350,7 +350,7 @@ rd_parse_am_yaml(const char *yaml, size_t len, struct rd_am *out, char **cause)
 int
 rd_parse_am_status(const char *buf, size_t len, struct rd_am *out, char **cause)
 {
-	cJSON *root = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *root = json_parse_bounded(buf, len, NULL);
 	const cJSON *cfg, *orig, *cl, *st, *peers;
 	int rc;
 

@@ -145,7 +145,7 @@ port_option(const cJSON *http, const char *key, long def)
 int
 rd_parse_caddy_config(const char *buf, size_t len, struct rd_caddy *out, char **cause)
 {
-	cJSON *root = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *root = json_parse_bounded(buf, len, NULL);
 	const cJSON *http, *servers, *srv;
 	long http_port, https_port;
 	struct rd_fetch keep = out->config;

@@ -28,7 +28,7 @@ str_item(const cJSON *o, const char *key)
 static cJSON *
 parse_kind(const char *buf, size_t len, bool array, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 
 	if (j == NULL || (array ? !cJSON_IsArray(j) : !cJSON_IsObject(j))) {
 		*cause = xstrdup(j == NULL ? _("invalid JSON") :

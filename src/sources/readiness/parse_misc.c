@@ -1,6 +1,7 @@
 /* Smaller pure parsers for readiness: Loki label values, Gitea repository
  * hooks, Redis INFO fields, and the backup and webhook-test state files
  * other areas write (formats in include/ceres/readiness.h). */
+#include "ceres/sources/activity.h"
 #include "ceres/util/i18n.h"
 #include "ceres/sources/readiness.h"
 #include "ceres/util/sanitize.h"
@@ -23,7 +24,7 @@
 int
 rd_parse_loki_values(const char *buf, size_t len, struct rd_loki *out, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const cJSON *st, *data, *v;
 
 	if (!cJSON_IsObject(j)) {
@@ -75,47 +76,31 @@ rd_parse_gitea_hooks(const char *buf, size_t len, struct rd_gitea_repo *out, cha
 {
 	static const char *const chat_types[] = { "slack", "discord", "msteams", "telegram", "matrix",
 		"dingtalk", "feishu", "wechatwork", NULL };
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
-	const cJSON *h;
+	struct gitea_hook *h;
+	size_t n;
 
-	if (!cJSON_IsArray(j)) {
-		cJSON_Delete(j);
-		*cause = xstrdup(_("expected a JSON array of hooks"));
+	if (gitea_hook_list_parse(buf, len, &h, &n, cause) != 0)
 		return -1;
-	}
-	out->nhooks = 0;
+	out->nhooks = n;
 	out->chat_hooks = 0;
 	free(out->example);
 	out->example = NULL;
-	cJSON_ArrayForEach(h, j) {
-		const cJSON *type = cJSON_GetObjectItemCaseSensitive(h, "type");
-		const cJSON *active = cJSON_GetObjectItemCaseSensitive(h, "active");
-		const cJSON *url = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(h, "config"), "url");
-		const char *t = cJSON_IsString(type) ? type->valuestring : "?";
+	for (size_t i = 0; i < n; i++) {
 		bool chat = false;
 
-		if (!cJSON_IsObject(h))
-			continue;
-		out->nhooks++;
-		if (!cJSON_IsTrue(active))
+		if (!h[i].active)
 			continue;
 		for (const char *const *ct = chat_types; *ct != NULL; ct++)
-			chat = chat || strcmp(t, *ct) == 0;
-		chat = chat || (cJSON_IsString(url) && chat_url(url->valuestring));
+			chat = chat || strcmp(h[i].type, *ct) == 0;
+		chat = chat || (h[i].url != NULL && chat_url(h[i].url));
 		if (!chat)
 			continue;
 		out->chat_hooks++;
-		if (out->example == NULL) {
-			/* The URL of a chat hook embeds its key: show the host only. */
-			char *host = cJSON_IsString(url) ? url_redact(url->valuestring) : xstrdup("?");
-			char *raw = xasprintf("%s → %s", t, host);
-
-			out->example = sanitize_str(raw);
-			free(raw);
-			free(host);
-		}
+		/* The URL of a chat hook embeds its key: show the host only. */
+		if (out->example == NULL)
+			out->example = xasprintf("%s → %s", h[i].type, h[i].target);
 	}
-	cJSON_Delete(j);
+	gitea_hook_list_free(h, n);
 	return 0;
 }
 
@@ -196,7 +181,7 @@ rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **ca
 int
 rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const cJSON *st;
 
 	if (!cJSON_IsObject(j)) {
@@ -217,7 +202,7 @@ rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char *
 int
 rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const cJSON *routes, *r;
 
 	if (!cJSON_IsObject(j)) {

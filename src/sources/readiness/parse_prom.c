@@ -42,7 +42,7 @@ envelope(cJSON *root, char **cause)
 static cJSON *
 parse_json(const char *buf, size_t len, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 
 	if (j == NULL)
 		*cause = xstrdup(_("invalid JSON"));

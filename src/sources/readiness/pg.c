@@ -1,9 +1,9 @@
-/* Readiness queries over asynchronous libpq (PQconnectStart/PQconnectPoll,
- * PQsendQuery; the socket watched by the loop): the PostgreSQL settings
+/* Readiness queries over the loop's libpq client (net/pg.c): the PostgreSQL settings
  * and pg_stat_replication rows the checks need, and the central audit
  * database ([audit] conninfo).  One short connection per round. */
 #include "ceres/core/app.h"
 #include "ceres/core/config.h"
+#include "ceres/net/pg.h"
 #include "ceres/sources/health.h"
 #include "ceres/util/i18n.h"
 #include "ceres/sources/readiness.h"
@@ -11,7 +11,6 @@
 #include "ceres/util/util.h"
 #include "internal.h"
 
-#include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,18 +40,14 @@ static const char audit_sql[] =
     " COALESCE((SELECT n_live_tup FROM pg_stat_user_tables"
     "   WHERE relid = to_regclass('ceres_audit')), -1)";
 
-enum pgq_phase { PGQ_IDLE, PGQ_CONNECTING, PGQ_QUERY };
-
 struct pgq {
 	struct app		*app;
 	struct source		*s;
 	struct rd_data		*d;
 	char			*conninfo;
 	const char		*sql;
-	PGconn			*conn;
-	int			 fd;
-	enum pgq_phase		 phase;
-	struct loop_timer	*timer;
+	struct pg_conn		*conn;
+	bool			 busy;
 	int			 nres;
 	bool			 failed;
 	struct rd_fetch		*f;
@@ -60,51 +55,19 @@ struct pgq {
 	void			(*on_result)(struct pgq *q, int idx, PGresult *res);
 };
 
-static void pgq_step(int fd, int events, void *arg);
-
-static void
-pgq_watch(struct pgq *q, int events)
-{
-	int fd = PQsocket(q->conn);
-
-	if (q->fd >= 0 && q->fd != fd)
-		loop_fd_del(q->app->loop, q->fd);
-	q->fd = fd;
-	if (fd >= 0)
-		loop_fd_set(q->app->loop, fd, events, pgq_step, q);
-}
-
-static void
-pgq_drop(struct pgq *q)
-{
-	if (q->fd >= 0)
-		loop_fd_del(q->app->loop, q->fd);
-	q->fd = -1;
-	if (q->timer != NULL) {
-		loop_timer_cancel(q->app->loop, q->timer);
-		q->timer = NULL;
-	}
-	if (q->conn != NULL)
-		PQfinish(q->conn);
-	q->conn = NULL;
-}
-
 static void
 pgq_end(struct pgq *q, const char *error)
 {
-	if (q->phase == PGQ_IDLE)
+	if (!q->busy)
 		return;
-	q->phase = PGQ_IDLE;
+	q->busy = false;
 	if (error != NULL || q->failed) {
-		char *msg = xstrndup(error != NULL ? error : "query failed", strcspn(error != NULL ? error : "query failed", "\n"));
-
 		if (error != NULL || q->f->avail != RD_ERR)
-			rd_fetch_err(q->f, "%s", msg);
+			rd_fetch_err(q->f, "%s", error != NULL ? error : "query failed");
 		source_error(q->s, "%s", q->f->error);
-		free(msg);
 	} else
 		rd_fetch_ok(q->f);
-	pgq_drop(q);
+	pg_conn_close(q->conn);
 	q->s->round_latency_ms = (now_mono() - q->started) * 1000;
 	q->d->generation++;
 	app_dirty(q->app);
@@ -112,74 +75,45 @@ pgq_end(struct pgq *q, const char *error)
 }
 
 static void
-pgq_timeout(void *arg)
+on_ready(struct pg_conn *c, void *arg)
 {
 	struct pgq *q = arg;
 
-	q->timer = NULL;
-	pgq_end(q, "timeout");
+	if (pg_conn_query(c, q->sql, 0, NULL, 0) != 0)
+		pgq_end(q, pg_conn_error(c));
 }
 
 static void
-pgq_step(int fd, int events, void *arg)
+on_result(struct pg_conn *c, PGresult *res, void *arg)
 {
 	struct pgq *q = arg;
 
-	(void)fd;
-	if (q->phase == PGQ_CONNECTING) {
-		switch (PQconnectPoll(q->conn)) {
-		case PGRES_POLLING_READING:
-			pgq_watch(q, LOOP_READ);
-			return;
-		case PGRES_POLLING_WRITING:
-			pgq_watch(q, LOOP_WRITE);
-			return;
-		case PGRES_POLLING_OK:
-			if (!PQsendQuery(q->conn, q->sql)) {
-				pgq_end(q, PQerrorMessage(q->conn));
-				return;
-			}
-			q->phase = PGQ_QUERY;
-			pgq_watch(q, LOOP_READ | LOOP_WRITE);
-			return;
-		default:
-			pgq_end(q, PQerrorMessage(q->conn));
-			return;
-		}
-	}
-	if (q->phase != PGQ_QUERY)
-		return;
-	if (events & LOOP_WRITE) {
-		int rc = PQflush(q->conn);
-
-		if (rc < 0) {
-			pgq_end(q, PQerrorMessage(q->conn));
-			return;
-		}
-		pgq_watch(q, rc == 1 ? LOOP_READ | LOOP_WRITE : LOOP_READ);
-		if (rc == 1)
-			return;
-	}
-	if (!PQconsumeInput(q->conn)) {
-		pgq_end(q, PQerrorMessage(q->conn));
-		return;
-	}
-	while (!PQisBusy(q->conn)) {
-		PGresult *res = PQgetResult(q->conn);
-
-		if (res == NULL) {
-			pgq_end(q, NULL);
-			return;
-		}
-		if (PQresultStatus(res) == PGRES_TUPLES_OK)
-			q->on_result(q, q->nres++, res);
-		else if (!q->failed) {
-			rd_fetch_err(q->f, "%s", PQresultErrorMessage(res));
-			q->failed = true;
-		}
-		PQclear(res);
+	(void)c;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		q->on_result(q, q->nres++, res);
+	else if (!q->failed) {
+		rd_fetch_err(q->f, "%s", PQresultErrorMessage(res));
+		q->failed = true;
 	}
 }
+
+static void
+on_done(struct pg_conn *c, void *arg)
+{
+	(void)c;
+	pgq_end(arg, NULL);
+}
+
+static void
+on_fail(struct pg_conn *c, const char *error, void *arg)
+{
+	(void)c;
+	pgq_end(arg, error);
+}
+
+static const struct pg_conn_ops pgq_conn_ops = {
+	.ready = on_ready, .result = on_result, .done = on_done, .fail = on_fail,
+};
 
 static void
 pgq_start(struct source *s)
@@ -190,20 +124,9 @@ pgq_start(struct source *s)
 	q->failed = false;
 	q->started = now_mono();
 	source_async_begin(s);
-	pgq_drop(q);
-	q->phase = PGQ_CONNECTING;
-	q->timer = loop_timer_add(q->app->loop, s->timeout, pgq_timeout, q);
-	q->conn = PQconnectStart(q->conninfo);
-	if (q->conn == NULL) {
-		pgq_end(q, "out of memory");
-		return;
-	}
-	PQsetnonblocking(q->conn, 1);
-	if (PQstatus(q->conn) == CONNECTION_BAD) {
-		pgq_end(q, PQerrorMessage(q->conn));
-		return;
-	}
-	pgq_watch(q, LOOP_WRITE);
+	q->busy = true;
+	if (pg_conn_start(q->conn, q->conninfo, s->timeout) != 0)
+		pgq_end(q, pg_conn_error(q->conn));
 }
 
 static void
@@ -211,9 +134,8 @@ pgq_free(struct source *s)
 {
 	struct pgq *q = s->data;
 
-	pgq_drop(q);
-	memset(q->conninfo, 0, strlen(q->conninfo));
-	free(q->conninfo);
+	pg_conn_free(q->conn);
+	secret_free(q->conninfo);
 	free(q);
 }
 
@@ -306,39 +228,9 @@ audit_result(struct pgq *q, int idx, PGresult *res)
 	a->rows = (long)number(res, 0, 3);
 }
 
-/* "dbname@host:port" of a conninfo, never its password. */
-static char *
-conninfo_where(const char *conninfo)
-{
-	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
-	const char *db = NULL, *host = NULL, *addr = NULL, *port = NULL;
-	char *raw, *out;
-
-	if (opts == NULL)
-		return xstrdup("?");
-	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
-		if (o->val == NULL)
-			continue;
-		if (strcmp(o->keyword, "dbname") == 0)
-			db = o->val;
-		else if (strcmp(o->keyword, "host") == 0)
-			host = o->val;
-		else if (strcmp(o->keyword, "hostaddr") == 0)
-			addr = o->val;
-		else if (strcmp(o->keyword, "port") == 0)
-			port = o->val;
-	}
-	raw = xasprintf("%s@%s:%s", db != NULL ? db : "?", host != NULL ? host : addr != NULL ? addr : "local",
-	    port != NULL ? port : "5432");
-	out = sanitize_str(raw);
-	free(raw);
-	PQconninfoFree(opts);
-	return out;
-}
-
 static void
 pgq_new(struct app *app, struct rd_data *d, const char *name, const char *conninfo, const char *sql,
-    struct rd_fetch *f, void (*on_result)(struct pgq *, int, PGresult *))
+    struct rd_fetch *f, void (*parse)(struct pgq *, int, PGresult *))
 {
 	struct pgq *q = xcalloc(1, sizeof *q);
 
@@ -346,9 +238,9 @@ pgq_new(struct app *app, struct rd_data *d, const char *name, const char *connin
 	q->d = d;
 	q->conninfo = xstrdup(conninfo);
 	q->sql = sql;
-	q->fd = -1;
+	q->conn = pg_conn_new(app->loop, &pgq_conn_ops, q);
 	q->f = f;
-	q->on_result = on_result;
+	q->on_result = parse;
 	rd_fetch_wait(f);
 	q->s = source_new(app, &pgq_ops, name, q);
 	q->s->interval = config_get_double(app->config, "readiness", NULL, "interval", 30);
@@ -368,7 +260,7 @@ rd_pg_init(struct app *app, struct rd_data *d)
 	if (ci != NULL)
 		pgq_new(app, d, "readiness postgres", ci, settings_sql, &d->pg.f, settings_result);
 	if (audit != NULL) {
-		d->audit_db.where = conninfo_where(audit);
+		d->audit_db.where = pg_conninfo_where(audit);
 		pgq_new(app, d, "readiness audit", audit, audit_sql, &d->audit_db.f, audit_result);
 	}
 }

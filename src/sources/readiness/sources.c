@@ -46,14 +46,8 @@ rds_free(struct source *s)
 			free(r->hdr[i]);
 		}
 	}
-	if (r->userpwd != NULL) {
-		memset(r->userpwd, 0, strlen(r->userpwd));
-		free(r->userpwd);
-	}
-	if (r->form != NULL) {
-		memset(r->form, 0, strlen(r->form));
-		free(r->form);
-	}
+	secret_free(r->userpwd);
+	secret_free(r->form);
 	free(r->realm);
 	free(r->err);
 	for (size_t i = 0; i < r->nurl; i++)
@@ -135,23 +129,6 @@ rds_answer(struct source *s, const struct http_response *resp, struct rd_fetch *
 		return false;
 	}
 	return true;
-}
-
-/* Percent-encode a path segment (a realm or flow alias, a repo name). */
-char *
-rds_escape(const char *s)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
-			strbuf_addc(&sb, (char)*p);
-		else
-			strbuf_addf(&sb, "%%%02X", *p);
-	}
-	return strbuf_detach(&sb);
 }
 
 void
@@ -319,7 +296,7 @@ gitea_start(struct source *s)
 	for (size_t i = 0; i < r->d->gitea.nrepo; i++) {
 		const char *full = r->d->gitea.repo[i].repo, *slash = strchr(full, '/');
 		char *o = xstrndup(full, slash != NULL ? (size_t)(slash - full) : strlen(full));
-		char *eo = rds_escape(o), *en = rds_escape(slash != NULL ? slash + 1 : "");
+		char *eo = url_escape(o), *en = url_escape(slash != NULL ? slash + 1 : "");
 		char *path = xasprintf("/api/v1/repos/%s/%s/hooks", eo, en);
 
 		rds_get(s, path, gitea_done, &r->items[i]);

@@ -283,8 +283,8 @@ kc_realm_done(const struct http_response *resp, void *arg)
 	kc_admin(s, resp, &k->realm, rd_parse_kc_realm);
 	/* The executions of the realm's browser flow, now that we know it. */
 	if (k->realm.avail == RD_OK) {
-		char *er = rds_escape(r->realm);
-		char *ef = rds_escape(k->browser_flow != NULL ? k->browser_flow : "browser");
+		char *er = url_escape(r->realm);
+		char *ef = url_escape(k->browser_flow != NULL ? k->browser_flow : "browser");
 		char *path = xasprintf("/admin/realms/%s/authentication/flows/%s/executions", er, ef);
 
 		rds_get(s, path, kc_flow_done, s);
@@ -316,7 +316,7 @@ static void
 kc_admin_requests(struct source *s)
 {
 	struct rds *r = s->data;
-	char *er = rds_escape(r->realm), *u;
+	char *er = url_escape(r->realm), *u;
 
 	u = xasprintf("/admin/realms/%s", er);
 	rds_get(s, u, kc_realm_done, s);
@@ -346,8 +346,7 @@ kc_token_done(const struct http_response *resp, void *arg)
 {
 	struct source *s = arg;
 	struct rds *r = s->data;
-	cJSON *j = resp->status == 200 && !json_too_complex(resp->body, resp->len) ?
-	    cJSON_ParseWithLength(resp->body, resp->len) : NULL;
+	cJSON *j = resp->status == 200 ? json_parse_bounded(resp->body, resp->len, NULL) : NULL;
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
 
 	if (cJSON_IsString(tok) && tok->valuestring[0] != '\0' &&
@@ -371,7 +370,7 @@ kc_token_done(const struct http_response *resp, void *arg)
 	if (j != NULL) {
 		/* The token is a secret: do not leave it in freed memory. */
 		if (cJSON_IsString(tok))
-			memset(tok->valuestring, 0, strlen(tok->valuestring));
+			explicit_bzero(tok->valuestring, strlen(tok->valuestring));
 		cJSON_Delete(j);
 	}
 }
@@ -380,7 +379,7 @@ static void
 kc_start(struct source *s)
 {
 	struct rds *r = s->data;
-	char *er = rds_escape(r->realm), *u;
+	char *er = url_escape(r->realm), *u;
 
 	u = xasprintf("%s/realms/%s/.well-known/openid-configuration", r->base, er);
 	rds_request(s, u, false, false, kc_disc_done, s);
@@ -422,13 +421,12 @@ rds_keycloak_init(struct app *app, struct rd_data *d)
 	r->realm = xstrdup(config_get_default(app->config, "keycloak", NULL, "realm", "ceres"));
 	rd_fetch_wait(&d->kc.disc);
 	if (cid != NULL && csec != NULL) {
-		char *ei = rds_escape(cid), *es = rds_escape(csec);
+		char *ei = url_escape(cid), *es = url_escape(csec);
 
 		/* Kept as the form body; never sent anywhere but the token URL. */
 		r->form = xasprintf("grant_type=client_credentials&client_id=%s&client_secret=%s", ei, es);
-		memset(es, 0, strlen(es));
 		free(ei);
-		free(es);
+		secret_free(es);
 	} else if (tok != NULL)
 		rds_add_header(r, "Authorization", "Bearer ", tok);
 	d->kc.have_token = r->form != NULL || r->hdr[0] != NULL;

@@ -1,0 +1,183 @@
+/* The core: the verdict never goes down, a transfer that cannot start is
+ * reported once (its round ends), a site switch without curses, and the
+ * registry tables agree with the feature enum. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ceres/core/app.h"
+#include "ceres/core/feature.h"
+#include "ceres/core/loop.h"
+#include "ceres/ui/ui.h"
+#include "ceres/util/util.h"
+
+static void
+test_status_raise(void **state)
+{
+	static const enum status_code order[] = {
+		STATUS_OK, STATUS_UNKNOWN, STATUS_WARNING, STATUS_CRITICAL,
+	};
+	struct status st;
+
+	(void)state;
+	/* From every code, raising to any code ends at the worse of the two. */
+	for (size_t a = 0; a < 4; a++) {
+		for (size_t b = 0; b < 4; b++) {
+			status_init(&st);
+			status_raise(&st, order[a]);
+			status_raise(&st, order[b]);
+			assert_int_equal(st.code, order[a > b ? a : b]);
+			status_free(&st);
+		}
+	}
+	/* UNKNOWN then OK stays UNKNOWN (it used to drop to OK). */
+	status_init(&st);
+	status_raise(&st, STATUS_UNKNOWN);
+	status_raise(&st, STATUS_OK);
+	assert_int_equal(st.code, STATUS_UNKNOWN);
+	status_free(&st);
+}
+
+struct seen {
+	int	 calls;
+	char	 error[128];
+	long	 status;
+};
+
+static void
+on_done(const struct http_response *r, void *arg)
+{
+	struct seen *s = arg;
+
+	s->calls++;
+	s->status = r->status;
+	snprintf(s->error, sizeof s->error, "%s", r->error != NULL ? r->error : "");
+}
+
+static void
+test_refused_transfer_reported_once(void **state)
+{
+	char *cause = NULL;
+	struct loop *l = loop_new(&cause);
+	struct http_request req;
+	struct seen s = { 0 };
+	double t0;
+
+	(void)state;
+	assert_non_null(l);
+	memset(&req, 0, sizeof req);
+	req.url = "http://127.0.0.1:9/never";
+	req.timeout = 5;
+	loop_fail_next_setups(1);
+	(void)loop_http(l, &req, on_done, &s);
+	t0 = now_mono();
+	/* Reported on the next turn, without waiting out the timeout. */
+	for (int i = 0; i < 5 && s.calls == 0; i++)
+		loop_run_once(l, 2.0);
+	assert_int_equal(s.calls, 1);
+	assert_true(now_mono() - t0 < 1.5);
+	assert_string_equal(s.error, "cannot start transfer");
+	assert_int_equal(s.status, 0);
+	assert_int_equal(loop_http_running(l), 0);
+	/* And only once. */
+	loop_run_once(l, 0.05);
+	assert_int_equal(s.calls, 1);
+	loop_free(l);
+}
+
+static char *
+write_config(const char *text)
+{
+	char *path = xstrdup("/tmp/ceres-test-core-XXXXXX");
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void
+test_switch_site(void **state)
+{
+	char *path = write_config(
+	    "[ceres]\nsite = berlin\ninterval = 7\n"
+	    "[site \"berlin\"]\nceres.interval = 9\n"
+	    "[site \"paris\"]\nceres.interval = 11\n");
+	struct options opt;
+	struct app *app;
+	char *cause = NULL;
+
+	(void)state;
+	memset(&opt, 0, sizeof opt);
+	opt.config_path = path;
+	opt.site = "berlin";
+	opt.once = true;
+	opt.panes = 1u << FEATURE_HEALTH;
+	app = app_new(&opt, &cause);
+	assert_non_null(app);
+	assert_string_equal(app->site, "berlin");
+	assert_true(app->interval == 9);
+	assert_int_equal(app_switch_site(app, "paris", &cause), 0);
+	assert_string_equal(app->site, "paris");
+	assert_true(app->interval == 11);
+	/* An unknown site: an error, and the current site stays. */
+	assert_int_equal(app_switch_site(app, "nowhere", &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "nowhere"));
+	free(cause);
+	assert_string_equal(app->site, "paris");
+	assert_true(app->interval == 11);
+	app_free(app);
+	unlink(path);
+	free(path);
+}
+
+static void
+test_registry(void **state)
+{
+	char *names = feature_names(",");
+	int seen[FEATURE_COUNT] = { 0 };
+
+	(void)state;
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		assert_non_null(features[i]);
+		assert_non_null(ui_panes[i]);
+		assert_int_equal(feature_index(features[i]->name), i);
+		assert_non_null(strstr(names, features[i]->name));
+	}
+	assert_int_equal(feature_index("no-such-area"), -1);
+	/* Every pane is placed exactly once in the layout. */
+	for (const struct ui_layout_row *r = ui_layout; r->weight > 0; r++)
+		for (const int *p = r->panes; *p >= 0; p++) {
+			assert_true(*p < FEATURE_COUNT);
+			seen[*p]++;
+		}
+	for (int i = 0; i < FEATURE_COUNT; i++)
+		assert_int_equal(seen[i], 1);
+	free(names);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_raise),
+		cmocka_unit_test(test_refused_transfer_reported_once),
+		cmocka_unit_test(test_switch_site),
+		cmocka_unit_test(test_registry),
+	};
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
