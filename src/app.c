@@ -237,6 +237,9 @@ app_run_once(struct app *app)
 		fputs(out, stdout);
 		free(out);
 		break;
+	case FORMAT_OPENMETRICS:
+		out = render_openmetrics(app, &st);
+		break;
 	default:
 		render_text_to(app, &st, stdout);
 		break;

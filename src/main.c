@@ -29,7 +29,8 @@ usage(FILE *f)
 "                         /etc/ceres-top/config, else built-in defaults)\n"
 "  -s, --site NAME        use the [site \"NAME\"] overrides of the config\n"
 "      --once             poll once, print a snapshot, exit 0/1/2/3\n"
-"      --format FORMAT    text, json or nagios (with --once; default text)\n"), f);
+"      --format FORMAT    text, json, nagios or openmetrics (with --once;\n"
+"                         default text)\n"), f);
 	fprintf(f, _("      --panes LIST       comma list of %s\n"), names);
 	fputs(_(
 "      --incident SEL     with --once: the incident view of one alert (a\n"
@@ -200,8 +201,10 @@ parse_args(int argc, char **argv, struct options *opt)
 				opt->format = FORMAT_NAGIOS;
 			else if (strcmp(optarg, "markdown") == 0)
 				opt->format = FORMAT_MARKDOWN;
+			else if (strcmp(optarg, "openmetrics") == 0)
+				opt->format = FORMAT_OPENMETRICS;
 			else {
-				fprintf(stderr, _("ceres-top: --format must be text, json or nagios\n"));
+				fprintf(stderr, _("ceres-top: --format must be text, json, nagios or openmetrics\n"));
 				return EX_USAGE_CODE;
 			}
 			break;
@@ -300,7 +303,7 @@ main(int argc, char **argv)
 	init_locale();
 	if ((code = parse_args(argc, argv, &opt)) >= 0)
 		return code;
-	/* JSON and the nagios line are read by programs: whatever a feature
+	/* JSON, metrics and the nagios line are read by programs: whatever a feature
 	 * marks for translation, they stay English under any LANG. */
 	if (opt.once && opt.format != FORMAT_TEXT)
 		setlocale(LC_MESSAGES, "C");

@@ -185,6 +185,8 @@ const struct config_key config_schema[] = {
 	POLLING("tempo"),
 
 	POLLING("readiness"),
+	ROW("readiness", "dr_runbook", CONFIG_PATH,
+	    N_("disaster-recovery runbook file readiness looks for")),
 
 	ROW("audit", "conninfo", CONFIG_STRING,
 	    N_("libpq connection string of the central audit database")),
@@ -233,6 +235,8 @@ const struct config_key config_schema[] = {
 	    N_("file recording the last backup run")),
 	ROW("backup", "retention_days", CONFIG_INT,
 	    N_("days backups are kept, shown by readiness")),
+	ROW("backup", "restore_state_file", CONFIG_PATH,
+	    N_("file recording the last restore test, written by the backup tooling")),
 
 	ROW("incident", "log_selector", CONFIG_STRING,
 	    N_("LogQL selector of an alert's logs, $label replaced by the escaped value")),

@@ -16,6 +16,7 @@ enum output_format {
 	FORMAT_JSON,
 	FORMAT_NAGIOS,
 	FORMAT_MARKDOWN,	/* --incident only */
+	FORMAT_OPENMETRICS,
 };
 
 struct options {
