@@ -35,68 +35,34 @@ static void on_child(struct app *app, void *arg);
 
 /* ---- state file ---- */
 
-char *
-backup_state_json(double end, const char *status, int exit_code, double duration,
-    double last_success_prev, const char *owner)
-{
-	cJSON *o = cJSON_CreateObject();
-	char ts[40], *s, *out;
-	double success = strcmp(status, "success") == 0 ? end : last_success_prev;
-
-	if (owner != NULL)
-		cJSON_AddStringToObject(o, "owner", owner);
-	cJSON_AddStringToObject(o, "last_run", fmt_rfc3339(end, ts, sizeof ts));
-	cJSON_AddStringToObject(o, "last_status", status);
-	cJSON_AddNumberToObject(o, "exit_code", exit_code);
-	cJSON_AddNumberToObject(o, "duration_s", round_to(duration, 1000));
-	if (success > 0)
-		cJSON_AddStringToObject(o, "last_success", fmt_rfc3339(success, ts, sizeof ts));
-	else
-		cJSON_AddNullToObject(o, "last_success");
-	s = cJSON_Print(o);
-	cJSON_Delete(o);
-	if (s == NULL)
-		abort();
-	out = xasprintf("%s\n", s);
-	cJSON_free(s);
-	return out;
-}
-
 static void
 state_load(struct backup *b)
 {
 	char *cause = NULL, *text;
+	struct backup_state st;
 	size_t len;
-	cJSON *j, *v;
 
 	text = file_read_small(b->state_path, 1u << 20, &len, &cause);
 	free(cause);
+	cause = NULL;
 	if (text == NULL)
 		return;
-	j = json_parse_bounded(text, len, NULL);
-	free(text);
-	/* Written by another config or site: not ours to show. */
-	v = cJSON_GetObjectItemCaseSensitive(j, "owner");
-	if (cJSON_IsString(v) && strcmp(v->valuestring, b->owner) != 0) {
-		cJSON_Delete(j);
+	if (backup_state_parse(text, len, &st, &cause) != 0) {
+		free(cause);
+		free(text);
 		return;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(j, "last_run");
-	if (cJSON_IsString(v))
-		parse_rfc3339(v->valuestring, &b->last_run);
-	v = cJSON_GetObjectItemCaseSensitive(j, "last_success");
-	if (cJSON_IsString(v))
-		parse_rfc3339(v->valuestring, &b->last_success);
-	v = cJSON_GetObjectItemCaseSensitive(j, "last_status");
-	if (cJSON_IsString(v))
-		b->last_status = sanitize_str(v->valuestring);
-	v = cJSON_GetObjectItemCaseSensitive(j, "exit_code");
-	if (cJSON_IsNumber(v) && v->valuedouble > -1e6 && v->valuedouble < 1e6)
-		b->last_exit = (int)v->valuedouble;
-	v = cJSON_GetObjectItemCaseSensitive(j, "duration_s");
-	if (cJSON_IsNumber(v))
-		b->last_duration = v->valuedouble;
-	cJSON_Delete(j);
+	free(text);
+	/* Written by another config or site: not ours to show. */
+	if (st.owner == NULL || strcmp(st.owner, b->owner) == 0) {
+		b->last_run = st.last_run;
+		b->last_success = st.last_success;
+		b->last_exit = st.exit_code;
+		b->last_duration = st.duration;
+		b->last_status = st.last_status;
+		st.last_status = NULL;
+	}
+	backup_state_free(&st);
 }
 
 /* ---- output ring ---- */
