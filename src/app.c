@@ -2,6 +2,7 @@
  * the --once run (same sources and model as the console, a renderer
  * instead of curses). */
 #include "ceres/core/app.h"
+#include "ceres/features/incident_app.h"
 #include "ceres/util/i18n.h"
 #include "ceres/render/render.h"
 #include "ceres/ui/ui.h"
@@ -175,41 +176,6 @@ app_free(struct app *app)
 	free(app);
 }
 
-void
-app_add_source(struct app *app, struct source *s)
-{
-	app->sources = xreallocarray(app->sources, app->nsources + 1, sizeof *app->sources);
-	app->sources[app->nsources++] = s;
-}
-
-bool
-app_feature_enabled(const struct app *app, int index)
-{
-	return (app->opt.panes & (1u << index)) != 0;
-}
-
-void *
-app_feature(struct app *app, int index)
-{
-	return app->feature_data[index];
-}
-
-void
-app_dirty(struct app *app)
-{
-	app->model.dirty = true;
-}
-
-bool
-app_action_allowed(struct app *app)
-{
-	if (!app->read_only)
-		return true;
-	if (app->ui != NULL)
-		ui_message(app, UI_MSG_WARN, "%s", _("read-only: actions are disabled"));
-	return false;
-}
-
 static bool
 all_polled(const struct app *app)
 {
@@ -257,20 +223,28 @@ app_run_once(struct app *app)
 	}
 	status_init(&st);
 	render_status(app, &st);
+	if (app->opt.incident != NULL) {
+		code = incident_once(app, app->opt.incident, (int)app->opt.format, (int)st.code);
+		status_free(&st);
+		return code;
+	}
 	switch (app->opt.format) {
 	case FORMAT_JSON:
-		out = render_json(app, &st);
+		render_json_to(app, &st, stdout);
 		break;
 	case FORMAT_NAGIOS:
 		out = render_nagios(app, &st);
+		fputs(out, stdout);
+		free(out);
+		break;
+	case FORMAT_OPENMETRICS:
+		out = render_openmetrics(app, &st);
 		break;
 	default:
-		out = render_text(app, &st);
+		render_text_to(app, &st, stdout);
 		break;
 	}
-	fputs(out, stdout);
 	fflush(stdout);
-	free(out);
 	code = (int)st.code;
 	status_free(&st);
 	return code;

@@ -14,7 +14,16 @@ done
 [ -z "$missing" ] && exit 0
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-echo "deps: installing:$missing"
-$SUDO apt-get update -qq
+set -- $missing
+echo "deps: installing $# packages:$missing"
+# apt and debconf talk a lot: keep it, show it only when something fails.
+log=$(mktemp "${TMPDIR:-/tmp}/ceres-deps.XXXXXX")
 # The Redmine package asks about its database: take the defaults (SQLite).
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+if ! { $SUDO apt-get update -qq &&
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"; } >"$log" 2>&1; then
+	echo "deps: apt-get failed:" >&2
+	cat "$log" >&2
+	rm -f "$log"
+	exit 1
+fi
+rm -f "$log"

@@ -38,6 +38,8 @@ struct http_handle {
 	void			*arg;
 	struct strbuf		 body;
 	size_t			 max;
+	size_t			 total;		/* body bytes of this answer */
+	int			 streaming;	/* 0 not known yet, 1 to the sink, -1 kept */
 	bool			 truncated;
 	char			 errbuf[CURL_ERROR_SIZE];
 	double			 started;
@@ -191,11 +193,21 @@ on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 	struct http_handle *h = userdata;
 	size_t n = size * nmemb;
 
-	if (h->body.len + n > h->max) {
+	if (h->total + n > h->max) {
 		h->truncated = true;
 		return 0;	/* aborts the transfer: CURLE_WRITE_ERROR */
 	}
-	strbuf_add(&h->body, ptr, n);
+	h->total += n;
+	if (h->streaming == 0 && h->req.sink != NULL) {
+		long status = 0;
+
+		curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+		h->streaming = status == 200 ? 1 : -1;
+	}
+	if (h->streaming == 1)
+		h->req.sink(ptr, n, h->req.sink_arg);
+	else
+		strbuf_add(&h->body, ptr, n);
 	return n;
 }
 
@@ -499,6 +511,8 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 		h->hdrs = NULL;
 		strbuf_free(&h->body);
 		strbuf_add(&h->body, "", 0);
+		h->total = 0;
+		h->streaming = 0;
 		if (http_setup(l, h) == 0)
 			return;
 		snprintf(errmsg, sizeof errmsg, "cannot start transfer");
@@ -527,6 +541,7 @@ report:
 	r.body = h->body.buf;
 	r.len = h->body.len;
 	r.truncated = h->truncated;
+	r.streamed = h->streaming == 1;
 	r.latency_ms = (now_mono() - h->started) * 1000.0;
 	r.content_type = ctype;
 	r.primary_ip = ip;

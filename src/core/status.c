@@ -7,6 +7,8 @@
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
+#include <cJSON.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +65,9 @@ status_perf(struct status *st, const char *label, double value, double max)
 {
 	if (st->perf.len > 0)
 		strbuf_addc(&st->perf, ' ');
-	if (max >= 0)
+	if (isnan(value))	/* not known: the plugin guidelines' "U" */
+		strbuf_addf(&st->perf, "%s=U", label);
+	else if (max >= 0)
 		strbuf_addf(&st->perf, "%s=%g;;;0;%g", label, value, max);
 	else
 		strbuf_addf(&st->perf, "%s=%g", label, value);
@@ -86,4 +90,16 @@ status_plural(const struct app *app, const char *singular, const char *plural, u
 	if (app != NULL && app->ui != NULL)
 		return P_(singular, plural, n);
 	return n == 1 ? singular : plural;
+}
+
+void
+feature_json_slot(cJSON *root, const char *key, const char *name)
+{
+	char *mark = xasprintf("%c%s%c", FEATURE_SLOT_MARK, name, FEATURE_SLOT_MARK);
+	cJSON *r = cJSON_CreateRaw(mark);
+
+	free(mark);
+	if (r == NULL)
+		abort();
+	cJSON_AddItemToObject(root, key, r);
 }

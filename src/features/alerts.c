@@ -9,6 +9,7 @@
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,8 @@ alerts_init(struct app *app, void **data, char **cause)
 	struct alerts_area *af = xcalloc(1, sizeof *af);
 	struct alerts *al = &af->al;
 	const char *urls = config_get(app->config, "alertmanager", NULL, "url");
+	long mb;
 
-	(void)cause;
 	al->peer = -1;
 	al->status_peer = -1;
 	*data = af;
@@ -48,7 +49,16 @@ alerts_init(struct app *app, void **data, char **cause)
 	af->src->timeout = config_get_double(app->config, "alertmanager", NULL, "timeout",
 	    app->timeout);
 	af->conn.timeout = af->src->timeout;
+	af->src->vital = true;
 	app_add_source(app, af->src);
+	/* 32 MiB is about 50,000 alerts; a large estate raises it. */
+	mb = config_get_int(app->config, "alertmanager", NULL, "max_answer_mb",
+	    (long)(ALERTS_MAX_BYTES >> 20));
+	if (mb < 1 || mb > 4096) {
+		*cause = xasprintf(_("[alertmanager] max_answer_mb: %ld is not between 1 and 4096"), mb);
+		return -1;
+	}
+	af->src->max_bytes = (size_t)mb << 20;
 	return 0;
 }
 
@@ -62,6 +72,7 @@ alerts_free(void *data)
 		return;
 	alerts_clear(&af->al);
 	am_conn_clear(&af->conn);
+	alerts_news_free(&af->news);
 	free(af);
 }
 
@@ -183,20 +194,6 @@ alert_json(struct strbuf *sb, const struct alert *a)
 	strbuf_addc(sb, '}');
 }
 
-/* A cJSON raw item that takes ownership of text (freed by cJSON_Delete
- * with the default allocator, which is malloc/free here). */
-static cJSON *
-raw_item(char *text)
-{
-	cJSON *r = cJSON_CreateRaw("");
-
-	if (r == NULL)
-		abort();
-	cJSON_free(r->valuestring);
-	r->valuestring = text;
-	return r;
-}
-
 static void
 add_str_or_null(cJSON *o, const char *key, const char *v)
 {
@@ -231,12 +228,24 @@ silence_json(const struct silence *s)
 	return o;
 }
 
+/* Flush sb to out once it holds this much. */
+#define STREAM_CHUNK	(64u << 10)
+
 static void
-alerts_json(struct app *app, void *data, cJSON *root)
+flush_some(struct strbuf *sb, FILE *out, size_t at_least)
+{
+	if (sb->len >= at_least && sb->len > 0) {
+		fwrite(sb->buf, 1, sb->len, out);
+		sb->len = 0;
+	}
+}
+
+/* The "alerts" array, one alert at a time from the model. */
+static void
+alerts_json_stream(struct app *app, void *data, FILE *out)
 {
 	struct alerts_area *af = data;
 	struct alerts *al = af != NULL ? &af->al : NULL;
-	cJSON *am, *peers, *sil;
 	struct strbuf sb;
 
 	(void)app;
@@ -246,9 +255,23 @@ alerts_json(struct app *app, void *data, cJSON *root)
 		if (i > 0)
 			strbuf_addc(&sb, ',');
 		alert_json(&sb, &al->set->alerts[i]);
+		flush_some(&sb, out, STREAM_CHUNK);
 	}
 	strbuf_addc(&sb, ']');
-	cJSON_AddItemToObject(root, "alerts", raw_item(strbuf_detach(&sb)));
+	flush_some(&sb, out, 0);
+	strbuf_free(&sb);
+}
+
+static void
+alerts_json(struct app *app, void *data, cJSON *root)
+{
+	struct alerts_area *af = data;
+	struct alerts *al = af != NULL ? &af->al : NULL;
+	cJSON *am, *peers, *sil;
+
+	(void)app;
+	/* Every alert is written by alerts_json_stream() at its place. */
+	feature_json_slot(root, "alerts", "alerts");
 	if (al == NULL)
 		return;
 	sil = cJSON_AddArrayToObject(root, "silences");
@@ -339,7 +362,6 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 	struct alerts_area *af = data;
 	struct alerts *al = af != NULL ? &af->al : NULL;
 	const struct alert_set *set = al != NULL ? al->set : NULL;
-	double now = now_wall();
 
 	(void)app;
 	strbuf_addf(out, "%s\n", _("ALERTS"));
@@ -355,6 +377,25 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 	 * (the console's own words are translated in alerts_pane.c). */
 	strbuf_addf(out, "  %s %s, %zu alerts: %zu critical, %zu warning, %zu suppressed\n", _("via"),
 	    al->peers[al->peer].shown, set->n, set->ncritical, set->nwarning, set->nsuppressed);
+	if (set->malformed > 0)
+		strbuf_addf(out, "  %zu malformed alerts skipped\n", set->malformed);
+}
+
+/* The groups and their alerts, after alerts_text()'s head, one alert at
+ * a time from the model. */
+static void
+alerts_text_stream(struct app *app, void *data, FILE *f)
+{
+	struct alerts_area *af = data;
+	struct alerts *al = af != NULL ? &af->al : NULL;
+	const struct alert_set *set = al != NULL ? al->set : NULL;
+	double now = now_wall();
+	struct strbuf sb, *out = &sb;
+
+	(void)app;
+	if (al == NULL || al->npeers == 0 || set == NULL)
+		return;		/* alerts_text() said why */
+	strbuf_init(&sb);
 	for (size_t gi = 0; gi < set->ngroups; gi++) {
 		const struct alert_group *g = &set->groups[gi];
 		char age[16];
@@ -371,11 +412,15 @@ alerts_text(struct app *app, void *data, struct strbuf *out)
 			strbuf_addf(out, "      %s\n", g->d_summary);
 		if (g->n > 1)
 			common_labels(g, out);
-		for (size_t i = g->first; i < g->first + g->n; i++)
+		for (size_t i = g->first; i < g->first + g->n; i++) {
 			text_alert(al, g, &set->alerts[i], out, now);
+			flush_some(out, f, STREAM_CHUNK);
+		}
 	}
 	if (set->n == 0)
 		strbuf_addf(out, "  %s\n", _("(no alerts)"));
+	flush_some(out, f, 0);
+	strbuf_free(&sb);
 }
 
 static void
@@ -385,11 +430,36 @@ alerts_status(struct app *app, void *data, struct status *st)
 	struct alerts *al = af != NULL ? &af->al : NULL;
 	const struct alert_set *set = al != NULL ? al->set : NULL;
 	size_t crit = set != NULL ? set->ncritical : 0, warn = set != NULL ? set->nwarning : 0;
+	const struct source *src = af != NULL ? af->src : NULL;
+	bool failing = src != NULL && src->polled && src->error != NULL;
+	char age[16];
 
 	if (al == NULL || al->npeers == 0)
 		return;
+	if (failing && set == NULL) {
+		/* Nothing fetched: the alerts are not known, not absent. */
+		status_raise(st, STATUS_UNKNOWN);
+		status_note(st, "%s", status_plural(app, "alerts unknown", "alerts unknown", 1));
+		status_perf(st, "alerts_critical", NAN, -1);
+		status_perf(st, "alerts_warning", NAN, -1);
+		status_perf(st, "alerts_silenced", NAN, -1);
+		return;
+	}
+	if (failing) {
+		/* What is counted below is what was last fetched: said first,
+		 * so that no header width cuts it off. */
+		fmt_age(source_data_age(src) > 0 ? source_data_age(src) : 0, age, sizeof age);
+		status_raise(st, STATUS_UNKNOWN);
+		status_note(st, status_plural(app, "alerts stale %s", "alerts stale %s", 1), age);
+	}
+	alerts_news_update(af);
 	if (crit > 0) {
+		const struct alert *newest;
+		size_t fresh = alerts_news_critical(af, &newest);
+
 		status_raise(st, STATUS_CRITICAL);
+		if (fresh > 0)
+			status_note(st, status_plural(app, "%zu NEW critical", "%zu NEW critical", fresh), fresh);
 		status_note(st, status_plural(app, "%zu critical alert", "%zu critical alerts", crit), crit);
 	}
 	if (warn > 0) {
@@ -407,5 +477,7 @@ const struct feature alerts_feature = {
 	.free = alerts_free,
 	.json = alerts_json,
 	.text = alerts_text,
+	.json_stream = alerts_json_stream,
+	.text_stream = alerts_text_stream,
 	.status = alerts_status,
 };

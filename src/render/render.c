@@ -66,11 +66,31 @@ sources_json(struct app *app, cJSON *root)
 	}
 }
 
-char *
-render_json(struct app *app, const struct status *st)
+/* Write printed to out, each slot mark replaced by what the feature of
+ * that name streams (see feature_json_slot()). */
+static void
+write_slots(struct app *app, const char *printed, FILE *out)
+{
+	const char *p = printed, *q, *r;
+
+	while ((q = strchr(p, FEATURE_SLOT_MARK)) != NULL &&
+	    (r = strchr(q + 1, FEATURE_SLOT_MARK)) != NULL) {
+		fwrite(p, 1, (size_t)(q - p), out);
+		for (int i = 0; i < FEATURE_COUNT; i++)
+			if (features[i]->json_stream != NULL &&
+			    strlen(features[i]->name) == (size_t)(r - q - 1) &&
+			    memcmp(features[i]->name, q + 1, (size_t)(r - q - 1)) == 0)
+				features[i]->json_stream(app, app->feature_data[i], out);
+		p = r + 1;
+	}
+	fputs(p, out);
+}
+
+void
+render_json_to(struct app *app, const struct status *st, FILE *out)
 {
 	cJSON *root = cJSON_CreateObject();
-	char ts[40], *s, *out;
+	char ts[40], *s;
 
 	cJSON_AddStringToObject(root, "site", app->site);
 	cJSON_AddStringToObject(root, "generated_at", fmt_rfc3339(now_wall(), ts, sizeof ts));
@@ -87,13 +107,13 @@ render_json(struct app *app, const struct status *st)
 	cJSON_Delete(root);
 	if (s == NULL)
 		abort();
-	out = xasprintf("%s\n", s);
+	write_slots(app, s, out);
+	fputc('\n', out);
 	cJSON_free(s);
-	return out;
 }
 
-char *
-render_text(struct app *app, const struct status *st)
+void
+render_text_to(struct app *app, const struct status *st, FILE *out)
 {
 	struct strbuf sb;
 	char ts[40];
@@ -107,6 +127,11 @@ render_text(struct app *app, const struct status *st)
 			continue;
 		strbuf_addc(&sb, '\n');
 		features[i]->text(app, app->feature_data[i], &sb);
+		if (features[i]->text_stream != NULL) {
+			fwrite(sb.buf, 1, sb.len, out);
+			sb.len = 0;
+			features[i]->text_stream(app, app->feature_data[i], out);
+		}
 	}
 	strbuf_addf(&sb, "\n%s\n", _("SOURCES"));
 	for (size_t i = 0; i < app->nsources; i++) {
@@ -120,7 +145,37 @@ render_text(struct app *app, const struct status *st)
 		strbuf_addf(&sb, "  %-5s %-28s %9s  %s\n", s->ok ? "ok" : "FAIL", s->name, lat,
 		    s->error != NULL ? s->error : "");
 	}
-	return strbuf_detach(&sb);
+	fwrite(sb.buf, 1, sb.len, out);
+	strbuf_free(&sb);
+}
+
+/* The same bytes as one string (tests, and callers that keep it). */
+static char *
+to_string(void (*fn)(struct app *, const struct status *, FILE *), struct app *app,
+    const struct status *st)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		abort();
+	fn(app, st, f);
+	if (fclose(f) != 0)
+		abort();
+	return buf;
+}
+
+char *
+render_json(struct app *app, const struct status *st)
+{
+	return to_string(render_json_to, app, st);
+}
+
+char *
+render_text(struct app *app, const struct status *st)
+{
+	return to_string(render_text_to, app, st);
 }
 
 char *

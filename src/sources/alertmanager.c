@@ -24,6 +24,8 @@ struct am_src {
 	size_t		 at;		/* position in order being asked */
 	int		 answered;	/* peer index that gave the alerts, -1 */
 	struct strbuf	 errors;	/* "peer: error; ..." of this round */
+	struct alerts_stream *stream;	/* the alerts answer being read */
+	uint64_t	 silences_hash;	/* of the silences answer in use, 0 none */
 };
 
 static void
@@ -65,6 +67,10 @@ silences_done(const struct http_response *r, void *arg)
 	struct silence_set *set = NULL;
 	char *cause = NULL;
 
+	if (r->status == 200 && r->error == NULL && al->silences != NULL &&
+	    al->silences_error == NULL && d->silences_hash != 0 &&
+	    hash64(r->body, r->len, 0) == d->silences_hash)
+		return;		/* the same silences: nothing to redo or redraw */
 	free(al->silences_error);
 	al->silences_error = NULL;
 	if (r->status == 0)
@@ -86,6 +92,7 @@ silences_done(const struct http_response *r, void *arg)
 	}
 	silence_set_free(al->silences);
 	al->silences = set;
+	d->silences_hash = hash64(r->body, r->len, 0);
 	silence_set_count(al->silences, al->set);
 	al->generation++;
 	app_dirty(s->app);
@@ -102,16 +109,22 @@ alerts_done(const struct http_response *r, void *arg)
 	struct alert_set *set = NULL;
 	char *cause = NULL, *u;
 	struct http_request req;
+	struct alerts_stream *st = d->stream;
+	int rc = -1;
 
+	d->stream = NULL;
 	if (r->status == 0)
 		cause = xstrdup(r->error != NULL ? r->error : _("no answer"));
 	else if (r->status != 200)
 		cause = am_error_text(r->status, r->body, r->len);
 	else if (r->error != NULL)
 		cause = xstrdup(r->error);
+	else if (r->streamed || r->len == 0)
+		rc = alerts_stream_finish(st, &set, &cause);
 	else
-		alerts_parse(r->body, r->len, &set, &cause);
-	if (set == NULL) {
+		rc = alerts_parse(r->body, r->len, &set, &cause);
+	alerts_stream_free(st);
+	if (rc < 0) {
 		str_set(&p->error, cause);
 		p->failed_at = now_wall();
 		if (d->errors.len > 0)
@@ -126,18 +139,23 @@ alerts_done(const struct http_response *r, void *arg)
 		app_dirty(s->app);
 		return;
 	}
+	if (al->peer != pi || p->error != NULL)
+		app_dirty(s->app);
 	free(p->error);
 	p->error = NULL;
 	p->failed_at = 0;
-	alert_set_free(al->set);
-	al->set = set;
 	al->peer = pi;
 	al->updated = now_wall();
-	al->generation++;
 	d->answered = pi;
-	if (al->silences != NULL)
-		silence_set_count(al->silences, al->set);
-	app_dirty(s->app);
+	if (set != NULL) {
+		/* Something changed (rc 1: the same alerts, nothing to redo). */
+		alert_set_free(al->set);
+		al->set = set;
+		al->generation++;
+		if (al->silences != NULL)
+			silence_set_count(al->silences, al->set);
+		app_dirty(s->app);
+	}
 
 	u = xasprintf("%s/api/v2/silences%s%s", p->url, *d->conn->filter_query != '\0' ? "?" : "",
 	    d->conn->filter_query + (*d->conn->filter_query != '\0'));
@@ -168,7 +186,12 @@ ask(struct source *s)
 	u = xasprintf("%s/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true%s",
 	    p->url, d->conn->filter_query);
 	base_request(d->conn, &req, u);
-	req.max_bytes = ALERTS_MAX_BYTES;
+	req.max_bytes = s->max_bytes;
+	/* Each alert is parsed as soon as it is in (the cap is the loop's). */
+	alerts_stream_free(d->stream);
+	d->stream = alerts_stream_new(0, al->set);
+	req.sink = alerts_stream_feed;
+	req.sink_arg = d->stream;
 	/* --once has one deadline for everything: leave every peer still to
 	 * be asked its share, so one hung peer cannot use up the failover. */
 	if (s->once_only) {
@@ -206,6 +229,7 @@ am_free(struct source *s)
 	struct am_src *d = s->data;
 
 	strbuf_free(&d->errors);
+	alerts_stream_free(d->stream);
 	free(d->order);
 	free(d);
 }

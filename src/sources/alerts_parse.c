@@ -7,6 +7,7 @@
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/util/json.h"
+#include "ceres/util/json_frame.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
@@ -235,8 +236,8 @@ fallback_fingerprint(struct alerts_arena *a, const struct alert_pair *l, size_t 
 	return alerts_arena_strdup(a, buf);
 }
 
-static int
-parse_alert(struct alerts_arena *a, const cJSON *o, struct alert *al)
+int
+am_alert_from_json(struct alerts_arena *a, const cJSON *o, struct alert *al)
 {
 	const cJSON *st;
 	const char *s;
@@ -354,141 +355,89 @@ wrong_shape(const char *what, const cJSON *root)
 	return xasprintf(_("%s: expected a JSON array, got %s"), what, json_type_name(root));
 }
 
-static bool
-json_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The end of the JSON value that starts at p: a matching bracket outside
- * strings for objects and arrays, the closing quote for strings, the next
- * delimiter for scalars.  Only finds boundaries; cJSON validates the
- * slice.  NULL when the value does not end before end. */
-static const char *
-value_end(const char *p, const char *end)
-{
-	size_t depth = 0;
-	bool in_str = false;
-
-	if (p >= end)
-		return NULL;
-	if (*p != '{' && *p != '[' && *p != '"') {
-		while (p < end && *p != ',' && *p != ']' && *p != '}' && !json_space(*p))
-			p++;
-		return p;
-	}
-	for (; p < end; p++) {
-		if (in_str) {
-			if (*p == '\\')
-				p++;
-			else if (*p == '"') {
-				in_str = false;
-				if (depth == 0)
-					return p + 1;
-			}
-		} else if (*p == '"')
-			in_str = true;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if (*p == '}' || *p == ']') {
-			if (depth == 0 || --depth == 0)
-				return p + 1;
-		}
-	}
-	return NULL;
-}
-
 typedef int (*element_fn)(const cJSON *el, void *arg);
 
-/* Walk a top-level JSON array one element at a time: each element is
- * parsed on its own and freed before the next, so a 10,000-alert answer
- * never exists as one cJSON tree (that tree is six times the answer).
- * Returns the number of elements, or -1 with *cause.  A body that is not
- * an array is parsed whole for a precise message. */
-static long
-array_each(const char *what, const char *buf, size_t len, element_fn fn, void *arg, char **cause)
-{
-	const char *p = buf, *end = buf + len;
-	long n = 0;
+/* A top-level JSON array walked one element at a time as its bytes come
+ * (util/json_frame.c): each element is parsed on its own and freed
+ * before the next, so an answer never exists as one cJSON tree (that
+ * tree is six times the answer), nor, streamed, as one buffer.  An
+ * element that is not JSON reaches fn as NULL. */
+struct array_walk {
+	const char		*what;
+	struct json_frame	 f;
+	element_fn		 fn;
+	void			*arg;
+};
 
-	if (buf == NULL || len == 0) {
+static void
+walk_element(const char *el, size_t len, size_t offset, void *arg)
+{
+	struct array_walk *w = arg;
+	cJSON *j = el != NULL ? cJSON_ParseWithLength(el, len) : NULL;
+
+	(void)offset;
+	w->fn(j, w->arg);
+	cJSON_Delete(j);
+}
+
+static void
+walk_init(struct array_walk *w, const char *what, size_t max_bytes, element_fn fn, void *arg)
+{
+	w->what = what;
+	w->fn = fn;
+	w->arg = arg;
+	json_frame_init(&w->f, max_bytes, walk_element, w);
+}
+
+static long
+walk_finish(struct array_walk *w, char **cause)
+{
+	return am_frame_finish(w->what, &w->f, cause);
+}
+
+long
+am_frame_finish(const char *what, struct json_frame *f, char **cause)
+{
+	cJSON *root;
+
+	switch (json_frame_finish(f)) {
+	case JSON_FRAME_OK:
+		return (long)f->elements;
+	case JSON_FRAME_EMPTY:
 		*cause = xasprintf(_("%s: empty answer"), what);
 		return -1;
-	}
-	while (p < end && json_space(*p))
-		p++;
-	if (p == end || *p != '[') {
-		cJSON *root = parse_json(what, buf, len, cause);
-
+	case JSON_FRAME_TOO_COMPLEX:
+		/* One element can be a bomb as well as a whole answer. */
+		*cause = xasprintf(_("%s: answer too complex"), what);
+		return -1;
+	case JSON_FRAME_TOO_LARGE:
+		*cause = xasprintf("response larger than %zu bytes", f->max_bytes);
+		return -1;
+	case JSON_FRAME_NOT_ARRAY:
+		root = parse_json(what, f->whole.buf, f->whole.len, cause);
 		if (root == NULL)
 			return -1;
 		*cause = wrong_shape(what, root);
 		cJSON_Delete(root);
 		return -1;
-	}
-	for (p++; ; ) {
-		const char *start, *stop;
-		cJSON *el;
-
-		while (p < end && json_space(*p))
-			p++;
-		if (p < end && *p == ']' && n == 0)
-			return 0;
-		start = p;
-		if ((stop = value_end(start, end)) != NULL &&
-		    json_too_complex(start, (size_t)(stop - start))) {
-			/* One element can be a bomb as well as a whole answer. */
-			*cause = xasprintf(_("%s: answer too complex"), what);
-			return -1;
-		}
-		if (stop == NULL ||
-		    (el = cJSON_ParseWithLength(start, (size_t)(stop - start))) == NULL) {
-			*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(start - buf));
-			return -1;
-		}
-		fn(el, arg);
-		cJSON_Delete(el);
-		n++;
-		for (p = stop; p < end && json_space(*p); p++)
-			;
-		if (p < end && *p == ']')
-			return n;
-		if (p == end || *p != ',') {
-			*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(p - buf));
-			return -1;
-		}
-		p++;
-	}
-}
-
-static int
-alert_element(const cJSON *el, void *arg)
-{
-	struct alert_set *set = arg;
-
-	if ((set->n & (set->n - 1)) == 0)	/* grow at powers of two */
-		set->alerts = xreallocarray(set->alerts, set->n == 0 ? 1 : set->n * 2,
-		    sizeof *set->alerts);
-	if (parse_alert(&set->arena, el, &set->alerts[set->n]) == 0)
-		set->n++;
-	else
-		set->malformed++;
-	return 0;
-}
-
-int
-alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cause)
-{
-	struct alert_set *set = xcalloc(1, sizeof *set);
-
-	*out = NULL;
-	if (array_each("alerts", buf, len, alert_element, set, cause) < 0) {
-		alert_set_free(set);
+	case JSON_FRAME_INVALID:
+	default:
+		*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, f->err_at);
 		return -1;
 	}
-	alert_set_group(set);
-	*out = set;
-	return 0;
+}
+
+static long
+array_each(const char *what, const char *buf, size_t len, element_fn fn, void *arg, char **cause)
+{
+	struct array_walk w;
+	long n;
+
+	walk_init(&w, what, 0, fn, arg);
+	json_frame_feed(&w.f, buf != NULL ? buf : "", buf != NULL ? len : 0);
+	n = walk_finish(&w, cause);
+	json_frame_free(&w.f);
+	return n;
 }
 
 static int

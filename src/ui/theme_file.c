@@ -1,7 +1,9 @@
 /* Theme files: the parser (pure, from memory), colour and attribute
  * names, the search path (user themes first, then $CERES_TOP_THEME_PATH,
- * then the installed ones) and "inherit".  The format is in
+ * then the shipped ones: installed, or the source tree's themes/ for
+ * an uninstalled build) and "inherit".  The format is in
  * doc/themes.md; nothing here touches the terminal. */
+#include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/theme.h"
@@ -15,10 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#ifndef PKGDATADIR
-#define PKGDATADIR "/usr/local/share/ceres-top"
-#endif
 
 static const char *const role_names[COLOR_ROLE_COUNT] = {
 	[COLOR_ROLE_NORMAL]	= "normal",
@@ -513,7 +511,7 @@ theme_dirs(char ***out)
 		extra += len + (extra[len] == ':' ? 1 : 0);
 	}
 	d = xreallocarray(d, n + 1, sizeof *d);
-	d[n++] = xstrdup(PKGDATADIR "/themes");
+	d[n++] = paths_data_dir(PATHS_THEMES);
 	*out = d;
 	return n;
 }

@@ -38,6 +38,7 @@ struct ui_overlay {
 	char				*title;
 	const struct overlay_ops	*ops;
 	void				*data;
+	bool				 full;	/* zoomed: the whole screen but the header */
 };
 
 struct ui_command {
@@ -66,6 +67,9 @@ struct ui {
 	WINDOW			*win[FEATURE_COUNT];
 	void			*view[FEATURE_COUNT];	/* each pane's view state */
 	int			 focus;
+	/* A y/n question answered with one key: an Enter typed after it out
+	 * of habit until then (monotonic) is dropped. */
+	double			 enter_grace;
 	bool			 zoom;
 	bool			 single;
 	bool			 need_layout;
@@ -96,7 +100,6 @@ void prompt_reset(struct ui *ui);
 void ui_history_add(struct ui *ui, const char *line);
 void overlay_draw(struct app *app);
 bool overlay_key(struct app *app, int key);
-void ui_on_signal(struct app *app, int signo);
 
 /* The ':' command line (command.c). */
 void command_run(struct app *app, const char *line, void *arg);

@@ -38,12 +38,17 @@ State (POST /__fake/state; POST /__fake/reset restores these defaults):
   "add": [{"op": "comment_issue", "repo": "ceres/infra", "actor": "bob",
            "content": "42|Title", "comment": "text", "ref": "refs/heads/main",
            "created": "RFC3339"}]      more events, newest first; "created" defaults to
-                                      the time the fake first saw the entry
+                                      the time the fake first saw the entry; a push
+                                      may give "message", "sha", "before", "author"
+                                      and "email"
   "extra_feeds": [{activity}, ...]    raw Activity objects prepended to every repo's feed
   "hooks": [{hook}, ...]              replaces the default hook list
   "require_token": false
+  "base_feed": true                   false: no built-in history, only "add" and
+                                      "extra_feeds" (the demo's own story)
 """
 
+import calendar
 import json
 import re
 import time
@@ -139,9 +144,10 @@ def _act(aid, user, op, content, when, repo, ref="", comment=None, private=False
             "ref_name": ref, "is_private": private, "content": content, "created": _ts(when)}
 
 
-def _push_content(full, commits, total):
+def _push_content(full, commits, total, before=None):
     return json.dumps({"Commits": commits, "HeadCommit": commits[0] if commits else None,
-                       "CompareURL": "%s/compare/%s...%s" % (full, "0" * 40, commits[0]["Sha1"]) if commits else "",
+                       "CompareURL": "%s/compare/%s...%s" % (full, before or "0" * 40, commits[0]["Sha1"])
+                       if commits else "",
                        "Len": total}, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -194,8 +200,16 @@ def _added(req, full, base):
         op = spec.get("op", "commit_repo")
         content = spec.get("content", "")
         if op in ("commit_repo", "mirror_sync_push") and not content:
-            c = _commit_meta(full, 100 + i, spec.get("message", "push %d\n" % i), when)
-            content = _push_content(full, [c], 1)
+            cwhen = when
+            try:   # the commit's time is the push's when it is given
+                cwhen = calendar.timegm(time.strptime(created, "%Y-%m-%dT%H:%M:%SZ")) if created else when
+            except (TypeError, ValueError):
+                pass
+            c = _commit_meta(full, 100 + i, spec.get("message", "push %d\n" % i), cwhen,
+                             spec.get("author", "Alice Ops"), spec.get("email", "alice@ceres.local"))
+            if spec.get("sha"):
+                c["Sha1"] = spec["sha"]
+            content = _push_content(full, [c], 1, spec.get("before"))
         comment = None
         if spec.get("comment") is not None:
             idx = int(str(content).split("|", 1)[0] or 0)
@@ -213,8 +227,9 @@ def _feed(req, full, base):
     if full in (req.state.get("empty_repos") or []):
         return []
     t0 = int(req.ctx["started"])
-    return list(req.state.get("extra_feeds") or []) + _added(req, full, base) + \
-        _base_feed(full, t0, base, int(req.state.get("history") or 0))
+    own = _base_feed(full, t0, base, int(req.state.get("history") or 0)) \
+        if req.state.get("base_feed", True) else []
+    return list(req.state.get("extra_feeds") or []) + _added(req, full, base) + own
 
 
 def init(state, ctx):
@@ -227,6 +242,7 @@ def init(state, ctx):
     state["extra_feeds"] = []
     state["hooks"] = None
     state["require_token"] = False
+    state["base_feed"] = True
 
 
 def _error(req, status, message):

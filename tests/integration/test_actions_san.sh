@@ -27,7 +27,7 @@ trap cleanup EXIT
 mkdir -p "$TEST_TMP/fake"
 python3 "$TESTS_DIR/fakes/fakes.py" --kind webhook --port "$WH_PORT" --state "$TEST_TMP/fake" > "$TEST_TMP/fake.log" 2>&1 &
 fake_pid=$!
-wait_for 10 curl -fsS "$U:$WH_PORT/__fake/ping" || { echo "Bail out! webhook fake did not start"; exit 1; }
+wait_for 30 curl -fsS "$U:$WH_PORT/__fake/ping" || { echo "Bail out! webhook fake did not start"; exit 1; }
 curl -fsS -XPOST "$U:$WH_PORT/__fake/override" -d '{"path":"/bad/k0123456789","status":400,"body":"{\"ok\":false,\"error\":\"nope\"}","content_type":"application/json"}' >/dev/null
 curl -fsS -XPOST "$U:$WH_PORT/__fake/override" -d '{"path":"/slow/k0123456789","delay":2}' >/dev/null
 

@@ -101,7 +101,7 @@ ThreadingHTTPServer(("127.0.0.1", bad), H).serve_forever()
 EOF
 python3 "$TEST_TMP/stub.py" "$HUNG" "$BAD" > "$TEST_TMP/stub.log" 2>&1 &
 STUB_PID=$!
-check "stub peers listening" wait_for 10 curl -fsS --max-time 1 -o /dev/null "http://127.0.0.1:$BAD/other"
+check "stub peers listening" wait_for 30 curl -fsS --max-time 1 -o /dev/null "http://127.0.0.1:$BAD/other"
 sed -e '/^\[alertmanager\]/,/^$/d' "$CFG" > "$TEST_TMP/bad.conf"
 printf '\n[alertmanager]\nurl = http://127.0.0.1:%s http://127.0.0.1:%s %s\ntimeout = 1\n' "$HUNG" "$BAD" "$AM2" >> "$TEST_TMP/bad.conf"
 chmod 600 "$TEST_TMP/bad.conf"

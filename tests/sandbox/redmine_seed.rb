@@ -32,21 +32,36 @@ ActiveRecord::Base.transaction do
                       tracker_ids: trackers.map(&:id))
   end
 
-  issues = [
-    ['ops', 'Disk /var on ceres-db01 above 90%'],
-    ['ops', "Größe der Logs prüfen – \e[31mrot\e[0m 🚨 日本語 ✅"],
-    ['infra', 'Rotate Keycloak signing keys'],
-  ].map do |ident, subject|
+  demo = ENV['SANDBOX_PROFILE'] == 'demo'
+  subjects = if demo
+    # The demo's story (demo.sh): the team's open work of the morning.
+    [
+      ['ops', 'ceres-db01: PostgreSQL refuses connections (too many clients)'],
+      ['ops', 'Renew the wiki.ceres.example certificate with the wiki migration'],
+      ['infra', 'Rotate Keycloak signing keys'],
+    ]
+  else
+    [
+      ['ops', 'Disk /var on ceres-db01 above 90%'],
+      ['ops', "Größe der Logs prüfen – \e[31mrot\e[0m 🚨 日本語 ✅"],
+      ['infra', 'Rotate Keycloak signing keys'],
+    ]
+  end
+  issues = subjects.map do |ident, subject|
     p = projects[ident]
     Issue.find_by(project_id: p.id, subject: subject) ||
       Issue.create!(project: p, tracker: p.trackers.first, author: u, subject: subject,
-                    description: 'Created by the ceres-top sandbox seed.',
+                    description: demo ? 'Opened from the on-call channel.' : 'Created by the ceres-top sandbox seed.',
                     priority: priority, status: status)
   end
 
   first = Issue.find(issues.first.id)
   unless first.journals.where.not(notes: [nil, '']).exists?
-    first.init_journal(u, 'Cleaned /var/log/journal, now at 71%. Keeping an eye on it.')
+    first.init_journal(u, demo ?
+      "Gitea, Keycloak and Nextcloud log \"too many clients already\" since the " \
+      "max_connections change in ceres/infra (200 -> 100). Reverting it; " \
+      "DatabaseConnectionPoolExhausted should clear after the restart." :
+      'Cleaned /var/log/journal, now at 71%. Keeping an eye on it.')
     first.save!
   end
 

@@ -8,6 +8,7 @@
 #   sandbox.sh stop-one DIR SERVICE       stop one service (config still points at it)
 #   sandbox.sh restart-one DIR SERVICE    (re)start one service, wait until ready
 #   sandbox.sh status DIR                 one line per service: up/down and pid
+#   sandbox.sh services                   the names of every service ("all")
 #
 # SERVICES: prometheus alertmanager alertmanager2 node postgres redis caddy redmine
 #   loki gitea grafana tempo wikijs uptime_kuma nextcloud keycloak mattermost webhook
@@ -38,6 +39,8 @@
 #   SANDBOX_TIMEOUT     readiness deadline per service, s (default 30; redmine 90)
 #   SANDBOX_KEEP_ON_FAILURE=1   do not stop what a failed start had started
 #   SANDBOX_PYTHON      interpreter for the fakes (default /usr/bin/python3)
+#   SANDBOX_PROFILE=demo  Redmine is seeded with the demo's issues, not the tests'
+#                       (tests/sandbox/redmine_seed.rb); the fakes are not affected
 # Runs as root (PostgreSQL runs as user postgres; DIR is made traversable, 0711).
 set -euo pipefail
 
@@ -69,7 +72,7 @@ declare -A FAKE_KIND=([loki]=loki [gitea]=gitea [grafana]=grafana [tempo]=tempo
 
 die() { echo "sandbox: $*" >&2; exit 1; }
 log() { echo "sandbox: $*" >&2; }
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 now() { echo "${EPOCHREALTIME/./}"; }   # microseconds
 
 is_service() { local s; for s in "${ALL_SERVICES[@]}"; do [[ $s == "$1" ]] && return 0; done; return 1; }
@@ -238,7 +241,10 @@ start_am() {  # svc port
 }
 
 start_node() {
-  launch node prometheus-node-exporter --web.listen-address="127.0.0.1:$NODE_PORT"
+  # DIR/node/textfile/*.prom: metrics a test or the demo sets (textfile collector)
+  mkdir -p "$DIR/node/textfile"
+  launch node prometheus-node-exporter --web.listen-address="127.0.0.1:$NODE_PORT" \
+    --collector.textfile.directory="$DIR/node/textfile"
 }
 
 start_redis() {
@@ -555,6 +561,7 @@ do_stop() {  # services... (reverse order)
   stop_services "${rev[@]}"
 }
 
+if [[ ${1:-} == services ]]; then echo "${ALL_SERVICES[*]}"; exit 0; fi
 cmd=${1:-}; [[ -n $cmd && -n ${2:-} ]] || usage
 DIR=$2; shift 2
 [[ $(id -u) == 0 ]] || die "must run as root (PostgreSQL is started via runuser -u postgres)"

@@ -40,7 +40,7 @@ trap cleanup EXIT
 mkdir -p "$TEST_TMP/fake"
 python3 "$TESTS_DIR/fakes/fakes.py" --kind webhook --port "$WH_PORT" --state "$TEST_TMP/fake" > "$TEST_TMP/fake.log" 2>&1 &
 fake_pid=$!
-wait_for 10 curl -fsS "$U:$WH_PORT/__fake/ping" || { echo "Bail out! webhook fake did not start"; exit 1; }
+wait_for 30 curl -fsS "$U:$WH_PORT/__fake/ping" || { echo "Bail out! webhook fake did not start"; exit 1; }
 
 cat > "$TEST_TMP/config" <<EOF
 [ceres]

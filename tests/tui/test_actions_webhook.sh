@@ -51,7 +51,7 @@ start_fake mattermost "$MM_PORT"
 start_fake zulip "$ZU_PORT"
 start_fake webhook "$WH_PORT"
 for p in "$MM_PORT" "$ZU_PORT" "$WH_PORT"; do
-	wait_for 10 curl -fsS "$U:$p/__fake/ping" || { echo "Bail out! fake on $p did not start"; exit 1; }
+	wait_for 30 curl -fsS "$U:$p/__fake/ping" || { echo "Bail out! fake on $p did not start"; exit 1; }
 done
 
 ov() { curl -fsS -XPOST "$U:$WH_PORT/__fake/override" -d "$1" >/dev/null; }

@@ -512,6 +512,165 @@ test_silence_body(void **state)
 	free(body);
 }
 
+/* The answer fed as it arrives, cut at every byte into two pieces (and
+ * one byte at a time): the same alerts, groups and counts as one piece. */
+static void
+same_set(const struct alert_set *a, const struct alert_set *b)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->malformed, b->malformed);
+	assert_int_equal(a->ngroups, b->ngroups);
+	assert_int_equal(a->ncritical, b->ncritical);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->alerts[i].fingerprint, b->alerts[i].fingerprint);
+		assert_string_equal(a->alerts[i].d_summary, b->alerts[i].d_summary);
+		assert_int_equal(a->alerts[i].nlabels, b->alerts[i].nlabels);
+	}
+}
+
+static struct alert_set *
+stream_pieces(const char *buf, size_t len, size_t cut, bool bytewise)
+{
+	struct alerts_stream *st = alerts_stream_new(0, NULL);
+	struct alert_set *set = NULL;
+	char *cause = NULL;
+
+	if (bytewise)
+		for (size_t i = 0; i < len; i++)
+			alerts_stream_feed(buf + i, 1, st);
+	else {
+		alerts_stream_feed(buf, cut, st);
+		alerts_stream_feed(buf + cut, len - cut, st);
+	}
+	if (alerts_stream_finish(st, &set, &cause) != 0)
+		fail_msg("cut at %zu: %s", cut, cause);
+	alerts_stream_free(st);
+	return set;
+}
+
+static void
+test_stream_splits(void **state)
+{
+	static const char *names[] = { "alerts-two.json", "alerts-edge.json", "alerts-grouping.json",
+	    "alerts-wrong-types.json", "alerts-duplicates.json" };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+		size_t len;
+		char *buf = fixture(names[k], &len);
+		struct alert_set *one = load_alerts(names[k]), *set;
+
+		for (size_t cut = 0; cut <= len; cut++) {
+			set = stream_pieces(buf, len, cut, false);
+			same_set(one, set);
+			alert_set_free(set);
+		}
+		set = stream_pieces(buf, len, 0, true);
+		same_set(one, set);
+		alert_set_free(set);
+		alert_set_free(one);
+		free(buf);
+	}
+}
+
+/* One alert that is not JSON among valid ones: skipped and counted, the
+ * others kept, however the answer is cut; truncated and over-cap answers
+ * fail as a whole. */
+static void
+test_stream_malformed(void **state)
+{
+	const char *ans = "[{\"labels\":{\"alertname\":\"A\",\"severity\":\"critical\"},"
+	    "\"annotations\":{\"summary\":\"]}[{\\\"\"}},"
+	    "{\"labels\":{\"alertname\":\"Broken\",\"severity\": }},"
+	    "{\"labels\":{\"alertname\":\"B\"}}]";
+	size_t len = strlen(ans);
+	struct alert_set *set = NULL;
+	struct alerts_stream *st;
+	char *cause = NULL;
+
+	(void)state;
+	for (size_t cut = 0; cut <= len; cut++) {
+		set = stream_pieces(ans, len, cut, false);
+		assert_int_equal(set->n, 2);
+		assert_int_equal(set->malformed, 1);
+		assert_string_equal(find_name(set, "A")->summary, "]}[{\"");
+		(void)find_name(set, "B");
+		alert_set_free(set);
+	}
+	assert_int_equal(alerts_parse(ans, 60, &set, &cause), -1);
+	assert_string_equal(cause, "alerts: invalid JSON at byte 1");
+	free(cause);
+	st = alerts_stream_new(50, NULL);
+	alerts_stream_feed(ans, 40, st);
+	alerts_stream_feed(ans + 40, len - 40, st);
+	assert_int_equal(alerts_stream_finish(st, &set, &cause), -1);
+	assert_null(set);
+	assert_string_equal(cause, "response larger than 50 bytes");
+	free(cause);
+	alerts_stream_free(st);
+}
+
+/* Fed with the last set: the same answer (in any pieces) changes nothing;
+ * a changed alert, one gone or one twice gives what a fresh parse gives. */
+static int
+stream_with_prev(const char *buf, size_t len, size_t cut, const struct alert_set *prev,
+    struct alert_set **out)
+{
+	struct alerts_stream *st = alerts_stream_new(0, prev);
+	char *cause = NULL;
+	int rc;
+
+	alerts_stream_feed(buf, cut, st);
+	alerts_stream_feed(buf + cut, len - cut, st);
+	rc = alerts_stream_finish(st, out, &cause);
+	if (rc < 0)
+		fail_msg("%s", cause);
+	alerts_stream_free(st);
+	return rc;
+}
+
+static void
+test_stream_merge(void **state)
+{
+	const char *a = "{\"labels\":{\"alertname\":\"A\",\"severity\":\"critical\"},\"fingerprint\":\"fa\"}";
+	const char *b = "{\"labels\":{\"alertname\":\"B\"},\"fingerprint\":\"fb\",\"annotations\":{\"summary\":\"b\"}}";
+	const char *b2 = "{\"labels\":{\"alertname\":\"B\"},\"fingerprint\":\"fb\",\"annotations\":{\"summary\":\"b2\"}}";
+	char *ab = xasprintf("[%s,%s]", a, b), *ba = xasprintf("[%s, %s]", b, a);
+	char *ab2 = xasprintf("[%s,%s]", a, b2), *aa = xasprintf("[%s,%s]", a, a);
+	char *cause = NULL;
+	struct alert_set *prev = NULL, *set = NULL, *fresh = NULL;
+
+	(void)state;
+	assert_int_equal(alerts_parse(ab, strlen(ab), &prev, &cause), 0);
+	for (size_t cut = 0; cut <= strlen(ab); cut++) {
+		assert_int_equal(stream_with_prev(ab, strlen(ab), cut, prev, &set), 1);
+		assert_null(set);
+	}
+	/* Same alerts in another order: nothing to rebuild either. */
+	assert_int_equal(stream_with_prev(ba, strlen(ba), 7, prev, &set), 1);
+	/* One changed: B parsed again, A copied; the same as a fresh parse. */
+	assert_int_equal(stream_with_prev(ab2, strlen(ab2), 5, prev, &set), 0);
+	assert_int_equal(alerts_parse(ab2, strlen(ab2), &fresh, &cause), 0);
+	same_set(set, fresh);
+	assert_string_equal(find_name(set, "B")->summary, "b2");
+	assert_string_equal(find_name(set, "A")->severity, "critical");
+	alert_set_free(fresh);
+	/* The old set may go before the new one: the copies are the new one's. */
+	alert_set_free(prev);
+	prev = set;
+	assert_string_equal(find_name(prev, "A")->fingerprint, "fa");
+	/* A twice where there were A and B: not "the same". */
+	assert_int_equal(stream_with_prev(aa, strlen(aa), 3, prev, &set), 0);
+	assert_int_equal(set->n, 1);
+	assert_int_equal(set->duplicates, 1);
+	alert_set_free(set);
+	alert_set_free(prev);
+	free(ab);
+	free(ba);
+	free(ab2);
+	free(aa);
+}
+
 int
 main(void)
 {
@@ -530,6 +689,9 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_silence_id_and_errors),
 		cmocka_unit_test(test_silence_body),
+		cmocka_unit_test(test_stream_splits),
+		cmocka_unit_test(test_stream_malformed),
+		cmocka_unit_test(test_stream_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

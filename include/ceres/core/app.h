@@ -15,6 +15,8 @@ enum output_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
 	FORMAT_NAGIOS,
+	FORMAT_MARKDOWN,	/* --incident only */
+	FORMAT_OPENMETRICS,
 };
 
 struct options {
@@ -29,6 +31,7 @@ struct options {
 	bool			 no_color;
 	bool			 check_config;
 	double			 rotate;	/* NOC: cycle focus every N s, 0 off */
+	const char		*incident;	/* --incident SELECTOR */
 };
 
 struct ui;
@@ -43,6 +46,9 @@ struct app {
 	size_t			 nsources;
 	void			*feature_data[FEATURE_COUNT];
 	struct ui		*ui;		/* NULL in --once */
+	/* Signals other than the quit signals and SIGCHLD (SIGWINCH), for
+	 * the console while it runs. */
+	void			(*on_signal)(struct app *app, int signo);
 	struct actions		*actions;	/* webhook, backup, audit state (console only) */
 	bool			 quit;
 	bool			 read_only;
@@ -88,7 +94,5 @@ bool app_feature_enabled(const struct app *app, int index);
 /* Mark that something changed: redraw at the end of this loop pass. */
 void app_dirty(struct app *app);
 
-/* Actions call this first; in read-only mode it says so and returns false. */
-bool app_action_allowed(struct app *app);
 
 #endif

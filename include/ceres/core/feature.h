@@ -7,6 +7,7 @@
 #define CERES_FEATURE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "ceres/util/util.h"
 
 struct app;
@@ -30,6 +31,7 @@ void status_free(struct status *st);
 void status_raise(struct status *st, enum status_code code);
 /* Add a ", "-separated phrase to the summary. */
 void status_note(struct status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* value NAN: not known, written "U". */
 void status_perf(struct status *st, const char *label, double value, double max);
 const char *status_name(enum status_code c);	/* "ok", "warning", ... */
 /* A counted phrase for the status summary (status_note): the English
@@ -50,10 +52,21 @@ struct feature {
 	 * section to the text output. */
 	void			(*json)(struct app *app, void *data, struct cJSON *root);
 	void			(*text)(struct app *app, void *data, struct strbuf *out);
+	/* Optional, for a part too large to hold twice: written straight to
+	 * out.  json_stream writes the value of the member json() added with
+	 * feature_json_slot(); text_stream continues the section text() began. */
+	void			(*json_stream)(struct app *app, void *data, FILE *out);
+	void			(*text_stream)(struct app *app, void *data, FILE *out);
 	/* Contribute to the exit code and nagios line (called only for
 	 * enabled features, so data is the feature's own). */
 	void			(*status)(struct app *app, void *data, struct status *st);
 };
+
+/* A member of the JSON root whose value json_stream() of the feature
+ * named name writes when the output is written (FEATURE_SLOT_MARK, never
+ * in cJSON's own output, marks the place). */
+#define FEATURE_SLOT_MARK	'\x01'
+void feature_json_slot(struct cJSON *root, const char *key, const char *name);
 
 /* The areas, in focus order (the keys 1-5 and --panes). */
 enum feature_id {

@@ -53,6 +53,12 @@ struct http_request {
 	const char	 *ca_file;	/* CA bundle to verify the server with, or NULL */
 	const char	 *cert_file;	/* TLS client certificate (PEM), or NULL */
 	const char	 *key_file;	/* its private key (PEM), or NULL */
+	/* Stream a 200 answer: each piece of its body goes to sink as it
+	 * arrives instead of into the response body (max_bytes still holds,
+	 * with the same error); an answer with any other status is kept in
+	 * the body as usual. */
+	void		(*sink)(const char *p, size_t n, void *arg);
+	void		 *sink_arg;
 };
 
 struct http_response {
@@ -65,6 +71,7 @@ struct http_response {
 	double		 retry_after;	/* seconds from Retry-After, 0 if none */
 	double		 cert_expiry;	/* epoch seconds of the leaf cert, 0 if unknown */
 	bool		 truncated;	/* body hit max_bytes */
+	bool		 streamed;	/* the body went to req->sink, not here */
 	const char	*primary_ip;
 	void		*transfer;	/* loop.c only: see http_response_header() */
 };

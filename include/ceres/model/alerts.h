@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf;
 
@@ -77,6 +78,7 @@ struct alert {
 	size_t			 nreceivers;
 	const char		*d_alertname;	/* sanitized display copies */
 	const char		*d_summary;
+	uint64_t		 raw_hash;	/* of its bytes in the answer, 0 unknown */
 };
 
 /* One line of the pane: the alerts that share alertname and severity. */

@@ -18,6 +18,28 @@ struct source;
 /* Parsers: pure, (bytes, length) in, a result or a message out.  Malformed
  * elements inside an otherwise valid answer are skipped and counted. */
 int alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cause);
+/* The same, fed as the answer arrives (a struct http_request sink): each
+ * alert is parsed and kept as soon as its last byte is in.  max_bytes 0:
+ * no cap.  finish gives what alerts_parse() gives for the whole answer;
+ * free after it (or instead of it, to drop a half-read answer). */
+/* prev (may be NULL) is the set the last answer gave: an alert whose
+ * bytes are the same as one of prev's is copied, not parsed again, and
+ * when every alert is (the same answer as last round) finish returns 1
+ * and no set: prev stands, its groups and order untouched.  prev must
+ * live until finish. */
+struct alerts_stream;
+struct alerts_stream *alerts_stream_new(size_t max_bytes, const struct alert_set *prev);
+void alerts_stream_feed(const char *p, size_t n, void *stream);
+int alerts_stream_finish(struct alerts_stream *st, struct alert_set **out, char **cause);
+void alerts_stream_free(struct alerts_stream *st);
+
+/* Internal to the parsers (alerts_parse.c, alerts_stream.c): one alert
+ * from its JSON (-1: not an alert), and the outcome of a framed array as
+ * the element count or -1 with the message of a whole-body parse. */
+struct cJSON;
+struct json_frame;
+int am_alert_from_json(struct alerts_arena *a, const struct cJSON *o, struct alert *al);
+long am_frame_finish(const char *what, struct json_frame *f, char **cause);
 int silences_parse(const char *buf, size_t len, struct silence_set **out, char **cause);
 int am_status_parse(const char *buf, size_t len, struct am_status *out, char **cause);
 /* {"silenceID": "..."} of a POST /api/v2/silences. */

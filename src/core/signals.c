@@ -2,7 +2,6 @@
  * one byte.  Fatal signals restore the terminal with async-signal-safe
  * calls (saved termios, a reset sequence) and then die as they would. */
 #include "ceres/core/app.h"
-#include "ceres/ui/ui.h"
 #include "ceres/util/util.h"
 
 #include <errno.h>
@@ -18,8 +17,6 @@ static volatile sig_atomic_t sig_fd = -1;
 static volatile sig_atomic_t tty_restore;
 static struct termios saved_tios;
 static volatile sig_atomic_t have_tios;
-
-void ui_on_signal(struct app *app, int signo);
 
 static void
 on_signal(int signo)
@@ -79,8 +76,9 @@ sig_read(int fd, int events, void *arg)
 				}
 				break;
 			default:
-				if (app->ui != NULL)
-					ui_on_signal(app, buf[i]);
+				/* SIGWINCH: the console, when there is one. */
+				if (app->on_signal != NULL)
+					app->on_signal(app, buf[i]);
 				break;
 			}
 		}
@@ -129,24 +127,3 @@ signals_fini(struct app *app)
 	}
 }
 
-void
-app_on_sigchld(struct app *app, app_child_fn fn, void *arg)
-{
-	app->child_cbs = xreallocarray(app->child_cbs, app->nchild_cbs + 1, sizeof *app->child_cbs);
-	app->child_cbs[app->nchild_cbs].fn = fn;
-	app->child_cbs[app->nchild_cbs].arg = arg;
-	app->nchild_cbs++;
-}
-
-void
-app_off_sigchld(struct app *app, app_child_fn fn, void *arg)
-{
-	for (size_t i = 0; i < app->nchild_cbs; i++) {
-		if (app->child_cbs[i].fn == fn && app->child_cbs[i].arg == arg) {
-			memmove(&app->child_cbs[i], &app->child_cbs[i + 1],
-			    (app->nchild_cbs - i - 1) * sizeof *app->child_cbs);
-			app->nchild_cbs--;
-			return;
-		}
-	}
-}
