@@ -303,6 +303,9 @@ redmine_send(struct app *app, bool yes, void *arg)
 	req.timeout = config_get_double(c, "redmine", NULL, "timeout", app->timeout * 3);
 	req.authenticated = true;
 	req.insecure = config_get_bool(c, "redmine", NULL, "insecure", false);
+	req.ca_file = config_get(c, "redmine", NULL, "ca_file");
+	req.cert_file = config_get(c, "redmine", NULL, "cert_file");
+	req.key_file = config_get(c, "redmine", NULL, "key_file");
 	u->rm = loop_http(app->loop, &req, redmine_done, u);
 	ui_message(app, UI_MSG_INFO, "%s", _("creating the Redmine issue..."));
 	secret_free(auth);
