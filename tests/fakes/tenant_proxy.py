@@ -19,10 +19,12 @@ Control, on the control port only (its connections are not counted):
 """
 
 import argparse
+import errno
 import http.client
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
@@ -124,6 +126,19 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = forward
 
 
+def bind(cls, port):
+    """The port may be held for a moment as the local end of some other
+    program's outgoing connection (it is in the ephemeral range): retry."""
+    for _ in range(100):
+        try:
+            return cls(("127.0.0.1", port), Handler)
+        except OSError as e:
+            if e.errno != errno.EADDRINUSE:
+                raise
+            time.sleep(0.1)
+    return cls(("127.0.0.1", port), Handler)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -138,7 +153,7 @@ def main():
     for r in a.route:
         prefix, hostport = r.split("=", 1)
         Handler.routes.append((prefix.rstrip("/"), hostport))
-    srv = Server(("127.0.0.1", a.port), Handler)
+    srv = bind(Server, a.port)
     if a.tls_cert:
         import ssl
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -147,7 +162,7 @@ def main():
             ctx.verify_mode = ssl.CERT_REQUIRED
             ctx.load_verify_locations(a.client_ca)
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    ctl = ControlServer(("127.0.0.1", a.control_port), Handler)
+    ctl = bind(ControlServer, a.control_port)
     threading.Thread(target=ctl.serve_forever, daemon=True).start()
     print("tenant proxy on 127.0.0.1:%d" % a.port, flush=True)
     try:

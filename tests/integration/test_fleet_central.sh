@@ -80,7 +80,7 @@ python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$TLS_PORT" --control-port "$T
 PIDS+=($!)
 check "Alertmanager up under /alertmanager" wait_for 30 curl -fsS "$AM/-/ready"
 check "Prometheus up under /prometheus" wait_for 30 curl -fsS "http://127.0.0.1:$PROM_PORT/prometheus/-/ready"
-check "the gateway is up" wait_for 10 curl -fsS "$CTL/__proxy/log"
+check "the gateway is up" wait_for 20 curl -fsS "$CTL/__proxy/log"
 check "the gateway refuses a request without a tenant" \
 	bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$GW/alertmanager/-/ready')\" = 401 ]"
 check "and passes one with a tenant" curl -fsS -o /dev/null -H 'X-Scope-OrgID: berlin' "$GW/alertmanager/-/ready"
