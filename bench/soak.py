@@ -814,7 +814,7 @@ def main():
     # quiet end: no faults left, loads stop, the console settles
     STOP.set()
     keys.join(10)
-    flt.join(120)
+    flt.join(min(120, max(30, S / 2)))
     if flt.is_alive():
         flt.errors.append("a fault was still running at the end")
     end_state = None
@@ -995,7 +995,18 @@ def main():
     return 0 if n_bad == 0 else 1
 
 
+def on_term(sig, frame):
+    # a timeout (the CI's) ends the soak: the finally below stops tmux and
+    # bench/soak's trap stops the sandbox
+    print("Bail out! soak ended by signal %d at %.0fs" % (sig, el() if T0 else 0), flush=True)
+    sys.exit(3)
+
+
 if __name__ == "__main__":
+    import signal
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGHUP, on_term)
+    rc = 3
     try:
         rc = main()
     finally:
