@@ -24,7 +24,9 @@
 #endif
 
 #if defined(HEAPSTAT_ASAN)
-#include <sanitizer/allocator_interface.h>
+#include <stddef.h>
+/* From <sanitizer/allocator_interface.h>, which not every compiler ships. */
+size_t __sanitizer_get_current_allocated_bytes(void);
 #elif defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
 #define HEAPSTAT_MALLINFO2 1
 #include <malloc.h>
