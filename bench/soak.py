@@ -306,7 +306,20 @@ class RedisProxy(threading.Thread):
     def __init__(self, port, target):
         super().__init__(daemon=True)
         self.target = target
-        self.srv = socket.create_server(("127.0.0.1", port))
+        # the port is in the ephemeral range: an outgoing connection of any
+        # process may hold it as its local port for a while
+        end = time.monotonic() + 30
+        while True:
+            try:
+                self.srv = socket.create_server(("127.0.0.1", port))
+                break
+            except OSError as e:
+                held = [" ".join(l.split()[3:5]) for l in sh("ss", "-tanH").stdout.splitlines()
+                        if len(l.split()) > 3 and l.split()[3].endswith(":%d" % port)]
+                log("redis relay port %d: %s; held by: %s" % (port, e.strerror, " | ".join(held[:3]) or "-"))
+                if time.monotonic() > end:
+                    raise
+                time.sleep(2)
         self.pairs = set()
         self.lock = threading.Lock()
         self.refuse_until = 0.0
@@ -1027,6 +1040,11 @@ if __name__ == "__main__":
     rc = 3
     try:
         rc = main()
+    except Exception:
+        import traceback
+        traceback.print_exc()
+        print("Bail out! soak: %s" % sys.exc_info()[1])
+        rc = 2
     finally:
         STOP.set()
         SCREEN_STOP.set()
