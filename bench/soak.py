@@ -959,12 +959,12 @@ def main():
         # when a read begun after the limit still showed it down (on a
         # busy machine reads of the screen come slower than every 0.1 s)
         ld = None if u is None else scr.last_before(row, up, u, lambda w: w != "up")
-        late = 0.0 if ld is None else ld - up
+        late = 0.0 if ld is None else ld - up     # none: the first read after the return showed it up
         recov.append((name, up - down, rt))
         check(d is not None, "%s down at %.0fs: the screen showed it down (first at +%s s)" % (
             name, down, "-" if d is None else "%.1f" % (d - down)))
         check(rt is not None and late <= limit + slack, "%s back at %.0fs: shown up within two intervals (%s; limit %.2f s)" % (
-            name, up, "never" if rt is None else "down in the read at %.2f s, up in the read at %.2f s" % (late, rt),
+            name, up, "never" if rt is None else "%sup in the read at %.2f s" % ("" if ld is None else "down in the read at %.2f s, " % late, rt),
             limit + slack))
     check(any(o[0] == "postgres" for o in flt.outages) and any(o[0] == "alertmanager2" for o in flt.outages)
           and any(o[0] == "loki" for o in flt.outages) and any(o[0] == "redis-drop" for o in flt.outages),
