@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 /* Groups this small start unfolded. */
 #define FOLD_ABOVE	5
