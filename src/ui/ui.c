@@ -406,11 +406,15 @@ ui_on_signal(struct app *app, int signo)
 {
 	struct ui *ui = app->ui;
 
-	if (signo == SIGWINCH) {
+	/* A window resized while the console was stopped (Ctrl-Z) sent its
+	 * SIGWINCH to the shell: on SIGCONT the size is read again. */
+	if (signo == SIGWINCH || signo == SIGCONT) {
 		struct winsize ws;
 
 		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 			resizeterm(ws.ws_row, ws.ws_col);
+		if (signo == SIGCONT)
+			clearok(curscr, TRUE);
 		ui->need_layout = true;
 		app_dirty(app);
 	}
