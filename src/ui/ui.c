@@ -63,38 +63,6 @@ ui_message(struct app *app, enum ui_msg_level level, const char *fmt, ...)
 
 /* Put a sanitized string, clipped to width columns; wide and combining
  * characters are measured with wcwidth so columns stay aligned. */
-/* In a single-byte locale (LANG=C) a UTF-8 character is one column, not
- * one "?" per byte: the console's own symbols become their ASCII
- * look-alikes, anything else one "?".  Returns the bytes used. */
-static size_t
-ascii_fallback(const char *s, size_t len, wchar_t *out)
-{
-	static const struct { unsigned cp; char ascii; } map[] = {
-		{ 0x2502, '|' }, { 0x2500, '-' }, { 0x25be, 'v' }, { 0x25b8, '>' },
-		{ 0x25bc, 'v' }, { 0x25b2, '^' }, { 0x2193, 'v' }, { 0x2191, '^' },
-		{ 0x2190, '<' }, { 0x2192, '>' }, { 0x00d7, 'x' }, { 0x25cf, '*' },
-		{ 0x00b7, '-' }, { 0x2026, '~' }, { 0x2014, '-' }, { 0x2013, '-' },
-		{ 0x2588, '#' }, { 0x2581, '_' }, { 0x2582, '_' }, { 0x2583, '_' },
-		{ 0x2584, '=' }, { 0x2585, '=' }, { 0x2586, '=' }, { 0x2587, '#' },
-	};
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
-	unsigned cp = n == 4 ? u[0] & 0x07 : n == 3 ? u[0] & 0x0f : u[0] & 0x1f;
-
-	*out = L'?';
-	if (n > len)
-		return 1;
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return i;
-		cp = cp << 6 | (u[i] & 0x3f);
-	}
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (map[i].cp == cp)
-			*out = (wchar_t)map[i].ascii;
-	return n;
-}
-
 int
 ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
 {
