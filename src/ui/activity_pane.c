@@ -44,7 +44,7 @@ static const char *const activity_help[] = {
 	":filter NAME", N_("only repositories or projects matching NAME (no NAME: all)"),
 	"/", N_("search (PCRE2, or literal text if not a valid pattern)"),
 	"n N", N_("next / previous match"),
-	"F", N_("clear filters and search"),
+	"c", N_("clear filters and search"),
 	"●", N_("arrived since you last looked at this pane"),
 	NULL,
 };
@@ -398,6 +398,11 @@ filter_cmd(struct app *app, const char *args, void *arg)
 {
 	struct activity_view *v = arg;
 
+	/* A command acts on the focused pane, never on one out of sight. */
+	if (ui_focused(app) != FEATURE_ACTIVITY) {
+		ui_message(app, UI_MSG_ERROR, _(":filter acts on the activity pane: focus it first (4)"));
+		return true;
+	}
 	scope_set(v, args);
 	ui_message(app, UI_MSG_INFO, v->scope != NULL ? _("activity: only %s") : _("activity: all%s"),
 	    v->scope != NULL ? v->scope : "");
@@ -449,7 +454,7 @@ activity_key(struct app *app, void *data, void *view, int key)
 		else if (v->sel < n)
 			scope_set(v, list[v->sel]->scope);
 		break;
-	case 'F':
+	case 'c':
 		scope_set(v, NULL);
 		v->source = -1;
 		search_set(app, v, NULL);
@@ -470,7 +475,7 @@ activity_key(struct app *app, void *data, void *view, int key)
 	if (rc == KEY_HANDLED && key != 'n' && key != 'N') {
 		free(list);
 		list = visible(a, v, &n);
-		if (key == 't' || key == 'f' || key == 'F')
+		if (key == 't' || key == 'f' || key == 'c')
 			fix_selection(v, list, n);
 		if (v->sel < n && key != '/')
 			v->sel_seq = list[v->sel]->seq;
@@ -488,5 +493,5 @@ const struct pane_ops activity_pane = {
 	.key = activity_key,
 	.help = activity_help,
 	.attach = activity_attach,
-	.keyline = N_("Enter details  t sources  f this repo  / search  F clear"),
+	.keyline = N_("Enter details  t sources  f this repo  / search  c clear"),
 };

@@ -262,6 +262,12 @@ ui_focus(struct app *app, int index)
 	focus_set(app, index);
 }
 
+int
+ui_focused(const struct app *app)
+{
+	return app->ui != NULL ? app->ui->focus : -1;
+}
+
 static void
 help_open(struct app *app)
 {
