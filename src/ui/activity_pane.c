@@ -293,6 +293,9 @@ activity_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused
 		v->top = v->sel;
 	if (rows > 0 && v->sel >= v->top + (size_t)rows)
 		v->top = v->sel - (size_t)rows + 1;
+	/* After a resize or a shorter list the rows fill the pane. */
+	if (rows > 0 && v->top + (size_t)rows > n)
+		v->top = n > (size_t)rows ? n - (size_t)rows : 0;
 	for (int r = 0; r < rows && v->top + (size_t)r < n; r++)
 		draw_row(a, v, win, r + 1, w, list[v->top + (size_t)r], focused && v->top + (size_t)r == v->sel, now);
 	free(list);

@@ -292,8 +292,10 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 		v->top = *sel;
 	if (*sel >= v->top + (size_t)rows)
 		v->top = *sel - (size_t)rows + 1;
-	if (v->top >= n)
-		v->top = 0;
+	/* After a resize the rows fill the pane (no empty rows below a
+	 * list scrolled further than it needs). */
+	if (v->top + (size_t)rows > n)
+		v->top = n > (size_t)rows ? n - (size_t)rows : 0;
 	/* As wide as the longest title of the category, leaving the evidence
 	 * at least three fifths of the line. */
 	titlew = 12;
