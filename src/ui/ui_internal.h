@@ -124,5 +124,8 @@ void command_free_all(struct ui *ui);
 char *command_help_text(struct app *app);
 extern const char *const ui_global_help[];	/* key, N_(description) pairs */
 void ui_switch_theme(struct app *app, struct theme *t);
+/* The header and the bottom line (header.c). */
+void ui_draw_header(struct app *app);
+void ui_draw_statusline(struct app *app);
 
 #endif

@@ -318,6 +318,8 @@ struct rd_cat_score {
 	int	 score;		/* weight passed */
 	int	 max;		/* weight decided (pass + fail) */
 	int	 unknown;	/* checks not decided */
+	int	 passed;	/* checks passed, failed (counts, not weights) */
+	int	 failed;
 	int	 total;	/* checks */
 };
 struct rd_score {

@@ -96,6 +96,8 @@ void ui_on_site_switch(struct app *app, ui_site_fn fn);
 void *ui_view(struct app *app, int index);
 /* Move the focus to pane index (a value of enum feature_id). */
 void ui_focus(struct app *app, int index);
+/* The focused pane (a value of enum feature_id), -1 with no console. */
+int ui_focused(const struct app *app);
 
 /* Keys that other layers (the actions) add to the console.  run returns
  * false when it did not take the key, so the console's own binding

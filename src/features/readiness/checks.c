@@ -205,10 +205,12 @@ rd_score_compute(const struct rd_check *checks, const struct rd_result *res, siz
 		case RD_PASS:
 			cs->score += w;
 			cs->max += w;
+			cs->passed++;
 			out->passed++;
 			break;
 		case RD_FAIL:
 			cs->max += w;
+			cs->failed++;
 			out->failed++;
 			break;
 		default:
