@@ -8,7 +8,9 @@
 #include "ceres/actions/incident.h"
 #include "ceres/actions/audit.h"
 #include "ceres/actions/actions.h"
+#include "ceres/actions/silences.h"
 #include "ceres/core/app.h"
+#include "ceres/features/alerts.h"
 #include "ceres/features/incident_app.h"
 #include "ceres/ui/panes.h"
 #include "ceres/util/file.h"
@@ -46,7 +48,8 @@ static const char *const view_help[] = {
 	"z", N_("zoom the view, and back"),
 	"E", N_("write the incident report (Markdown) to [incident] report_dir"),
 	"R", N_("create a Redmine issue with the report as description"),
-	"s A w b", N_("silence, ack, webhook test, backup: leave the view (Esc) first"),
+	"s A", N_("silence or acknowledge the view's alert (a group: its shared labels)"),
+	"w b", N_("webhook test menu, backup, as everywhere"),
 	"Esc q", N_("leave the view; every pane keeps its selection"),
 	NULL,
 };
@@ -347,6 +350,23 @@ key_redmine(struct inc_ui *u)
 	free(q);
 }
 
+/* s and A: the silence flow for the view's alert (the labels a group's
+ * alerts share), whatever the alerts pane has selected since. */
+static void
+key_silence(struct inc_ui *u, bool ack)
+{
+	struct app *app = u->app;
+	struct alerts_area *af = app_feature(app, FEATURE_ALERTS);
+
+	if (af == NULL || af->al.npeers == 0) {
+		ui_message(app, UI_MSG_ERROR, "%s", _("Alertmanager not configured"));
+		return;
+	}
+	if (!app_action_allowed(app))
+		return;
+	silences_start(app, af, u->inc->labels, u->inc->nlabels, u->target, ack);
+}
+
 static void
 help_open(struct app *app)
 {
@@ -377,6 +397,16 @@ view_key(struct app *app, void *data, int key)
 		return false;
 	case 'R':
 		key_redmine(u);
+		return false;
+	case 's':
+	case 'A':
+		key_silence(u, key == 'A');
+		return false;
+	case 'w':
+		webhooks_menu_key(app, NULL);
+		return false;
+	case 'b':
+		backup_key(app, NULL);
 		return false;
 	case '?':
 		help_open(app);

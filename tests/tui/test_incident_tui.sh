@@ -41,6 +41,12 @@ tui_keys R
 sleep 1
 check "read-only: no report written" bash -c '! ls "$1"/*.md >/dev/null 2>&1' _ "$TEST_TMP/reports"
 check "read-only: no Redmine issue" test "$(issues_with "$TAG")" = 0
+tui_keys A
+sleep 0.5
+tui_keys s
+sleep 0.5
+check "read-only: s and A in the view open no silence flow" bash -c '! tmux -L "$1" capture-pane -t "$2" -p | grep -q -e "Acknowledge" -e "Silence"' _ "$TUI_SOCK" "$TUI_SESSION"
+check "read-only: no silence reaches Alertmanager" bash -c '! curl -fsS --max-time 5 "$1/api/v2/silences" | grep -q "\"value\":\"$2\""' _ "$AM1" "$TAG"
 check "read-only: nothing in the audit log" bash -c '! grep -q incident "$1" 2>/dev/null' _ "$TEST_TMP/audit.log"
 tui_stop
 
@@ -92,6 +98,33 @@ check "Esc leaves the view" tui_wait_gone "Incident: CeresIncident" 5
 check "the alerts pane is focused and still shows the alert" tui_has "CeresIncident"
 tui_keys i
 check "the selection is kept: i opens the same alert again" tui_wait "Incident: CeresIncident" 5
+tui_keys Escape
+tui_wait_gone "Incident: CeresIncident" 5
+
+tui_keys Enter
+check "Enter opens the alert's details" tui_wait "Fingerprint:" 5
+tui_keys i
+check "i in the details opens the incident view" tui_wait "Incident: CeresIncident" 5
+check "... and closes the details under it" bash -c '! tmux -L "$1" capture-pane -t "$2" -p | grep -q "Fingerprint:"' _ "$TUI_SOCK" "$TUI_SESSION"
+tui_keys w
+check "w in the view opens the webhook test menu" tui_wait "webhook tests" 5
+tui_keys Escape
+check "Esc goes back to the view" tui_wait_gone "webhook tests" 5
+check "... which is still open" tui_has "Incident: CeresIncident"
+tui_keys b
+check "b in the view asks for the backup" tui_wait "Run the backup now" 5
+tui_type n
+sleep 0.3
+tui_keys A
+check "A in the view asks to acknowledge the view's alert" tui_wait "Acknowledge 1 alert for 15 minutes?" 5
+tui_type y; tui_keys Enter
+acked() { curl -fsS --max-time 5 "$AM1/api/v2/silences" | python3 -c '
+import json, sys
+ok = [s for s in json.load(sys.stdin) if s["status"]["state"] == "active" and
+      {(m["name"], m["value"]) for m in s["matchers"]} >= {("alertname", "CeresIncident"), ("run", sys.argv[1])}]
+sys.exit(0 if ok else 1)' "$TAG"; }
+check "Alertmanager has the ack silence of the view's alert" wait_for 10 acked
+check "the audit log has the ack of that alert" bash -c 'grep "\"silence.ack\"" "$1" | grep -q "CeresIncident"' _ "$TEST_TMP/audit.log"
 tui_keys Escape
 tui_wait_gone "Incident: CeresIncident" 5
 alive() { ! tui_dead; }
