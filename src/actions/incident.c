@@ -150,6 +150,7 @@ export_done(struct app *app, bool yes, void *arg)
 		free(path);
 		return;
 	}
+	incident_reload_actions(app, u->inc);
 	strbuf_init(&sb);
 	incident_markdown(u->inc, REPORT_LINES, &sb);
 	rc = file_make_parent(path);
@@ -259,6 +260,7 @@ redmine_body(struct inc_ui *u, const char *project)
 	long v;
 	char *subject, *out;
 
+	incident_reload_actions(u->app, u->inc);
 	strbuf_init(&sb);
 	incident_markdown(u->inc, REPORT_LINES, &sb);
 	subject = xasprintf("%s: %s", u->inc->alertname, u->inc->summary);

@@ -8,9 +8,11 @@
 #include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define INC_LINES_MAX	20000		/* log lines kept of the window */
 #define INC_MINUTES_MAX	(7 * 24 * 60)	/* sparkline buckets at most */
@@ -348,6 +350,56 @@ related_health(struct incident *inc, const struct model *health)
 			text = xasprintf("%s %s", svc_state_name(sv->state),
 			    sv->detail != NULL ? sv->detail : "");
 			incident_add_related_item(inc, INC_REL_HEALTH, sv->name, text, sv->updated);
+			free(text);
+			break;
+		}
+	}
+}
+
+/* Whether some word (a run of letters and digits, 3 or more long) of v is
+ * a word of id, case aside: "postgres-exporter" and "ha_postgres". */
+static bool
+shares_word(const char *v, const char *id)
+{
+	while (*v != '\0') {
+		size_t n = 0;
+
+		while (*v != '\0' && !isalnum((unsigned char)*v))
+			v++;
+		while (isalnum((unsigned char)v[n]))
+			n++;
+		if (n >= 3)
+			for (const char *p = id; *p != '\0'; p++) {
+				bool left = p == id || !isalnum((unsigned char)p[-1]);
+
+				if (left && strncasecmp(p, v, n) == 0 && !isalnum((unsigned char)p[n]))
+					return true;
+			}
+		v += n;
+	}
+	return false;
+}
+
+void
+incident_add_readiness(struct incident *inc, const char *const *ids, const char *const *titles,
+    const bool *failing, const char *const *evidence, size_t n)
+{
+	static const char *const by[] = { "service", "job", "app" };
+
+	for (size_t i = 0; i < n; i++) {
+		const char *area = strchr(ids[i], '.');
+
+		if (!failing[i])
+			continue;
+		area = area != NULL ? area + 1 : ids[i];
+		for (size_t j = 0; j < sizeof by / sizeof by[0]; j++) {
+			const char *v = label_of(inc->labels, inc->nlabels, by[j]);
+			char *text;
+
+			if (v == NULL || !shares_word(v, area))
+				continue;
+			text = xasprintf("%s: %s", titles[i], evidence[i]);
+			incident_add_related_item(inc, INC_REL_READINESS, ids[i], text, 0);
 			free(text);
 			break;
 		}
