@@ -173,10 +173,11 @@ incident_free(struct incident *inc)
 	free(inc->service);
 	inc_selector_free(&inc->sel);
 	free(inc->logs_error);
-	for (i = 0; i < inc->nlines; i++) {
-		free(inc->lines[i].labels);
+	for (i = 0; i < inc->nlines; i++)
 		free(inc->lines[i].text);
-	}
+	for (i = 0; i < inc->nslabels; i++)
+		free(inc->slabels[i]);
+	free(inc->slabels);
 	free(inc->lines);
 	free(inc->counts.errors);
 	free(inc->counts.warns);
@@ -479,6 +480,23 @@ stream_text(const struct loki_stream *st)
 	return safe;
 }
 
+/* The label text of a stream, kept once: the lines come stream by
+ * stream, and those of a stream share one copy (5,000 lines of one
+ * stream hold one, not 5,000). */
+static const char *
+stream_labels(struct incident *inc, const struct loki_stream *st)
+{
+	char *s = stream_text(st);
+
+	if (inc->nslabels > 0 && strcmp(inc->slabels[inc->nslabels - 1], s) == 0) {
+		free(s);
+		return inc->slabels[inc->nslabels - 1];
+	}
+	inc->slabels = xreallocarray(inc->slabels, inc->nslabels + 1, sizeof *inc->slabels);
+	inc->slabels[inc->nslabels++] = s;
+	return s;
+}
+
 void
 incident_add_line(struct incident *inc, const struct loki_stream *st, const struct loki_value *v,
     struct log_levels *lv)
@@ -501,7 +519,7 @@ incident_add_line(struct incident *inc, const struct loki_stream *st, const stru
 	l = &inc->lines[inc->nlines++];
 	l->ts = v->ts;
 	l->level = line_level(st, v->line, len, lv);
-	l->labels = stream_text(st);
+	l->labels = stream_labels(inc, st);
 	l->text = sanitize_text(v->line, len);
 	m = t >= inc->counts.from ? (size_t)((t - inc->counts.from) / 60.0) : 0;
 	if (m >= inc->counts.n)

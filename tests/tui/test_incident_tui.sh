@@ -61,6 +61,37 @@ check "the sparkline marks the alert's start" tui_has "^ alert start"
 tui_keys G
 check "the runbook page is readable in the view" tui_wait "Restart the node exporter." 5
 tui_keys g
+
+# The logs pane's keys over the view.
+not_on_screen() { ! tmux -L "$TUI_SOCK" capture-pane -t "$TUI_SESSION" -p | grep -qF -- "$1"; }
+tui_keys f
+tui_type "$TAG mine error at"; tui_keys Enter
+check "f shows only the matching log lines" tui_wait "1 of" 5
+check "... the matching one stays" tui_has "mine error at the start"
+check "... the other is hidden" not_on_screen "mine ERROR before the start"
+tui_keys f C-u Enter
+tui_keys F
+tui_type "at the start"; tui_keys Enter
+check "F hides the matching log lines" wait_for 5 not_on_screen "mine error at the start"
+check "... and keeps the others" tui_has "mine ERROR before the start"
+tui_keys F C-u Enter
+check "empty filters show every line again" tui_wait "mine error at the start" 5
+tui_keys /
+tui_type "Restart the node"; tui_keys Enter
+reversed() { tmux -L "$TUI_SOCK" capture-pane -t "$TUI_SESSION" -p -e | grep -F -- "$1" | grep -qP '\e\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m'; }
+not_reversed() { ! reversed "$1"; }
+check "/ shows the match in reverse" wait_for 5 reversed "Restart the node exporter."
+check "... and not a line that does not match" not_reversed "runbook_url:"
+tui_keys N
+check "N keeps it (the only match)" wait_for 5 reversed "Restart the node exporter."
+tui_keys /
+tui_type "no such line $TAG"; tui_keys Enter
+check "a search without a match says so" tui_wait "no match for no such line" 5
+tui_keys / C-u Enter
+tui_keys g
+tui_keys W
+check "W toggles wrapping without losing the view" tui_has "Incident: CeresIncident"
+tui_keys W
 tui_keys z
 check "z zooms the view to the whole screen" wait_for 5 bash -c 'tmux -L "$1" capture-pane -t "$2" -p | sed -n 2p | grep -q "Incident: CeresIncident"' _ "$TUI_SOCK" "$TUI_SESSION"
 tui_keys z

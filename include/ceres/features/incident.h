@@ -134,7 +134,7 @@ struct inc_event {
 struct inc_logline {
 	int64_t		 ts;		/* ns */
 	enum log_level	 level;
-	char		*labels;	/* "{a=b}", sanitized */
+	const char	*labels;	/* "{a=b}", sanitized: one of inc->slabels */
 	char		*text;		/* sanitized */
 };
 
@@ -165,6 +165,8 @@ struct incident {
 	struct inc_logline	*lines;
 	size_t			 nlines;
 	size_t			 lines_cap;
+	char			**slabels;	/* the streams' label texts, one copy each */
+	size_t			 nslabels;
 	struct inc_counts	 counts;
 	struct inc_change	*changes;	/* newest first */
 	size_t			 nchanges;
