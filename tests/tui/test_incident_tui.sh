@@ -84,7 +84,7 @@ check "/ shows the match in reverse" wait_for 5 reversed "Restart the node expor
 check "... and not a line that does not match" not_reversed "runbook_url:"
 tui_keys N
 check "N keeps it (the only match)" wait_for 5 reversed "Restart the node exporter."
-tui_keys /
+tui_keys / C-u
 tui_type "no such line $TAG"; tui_keys Enter
 check "a search without a match says so" tui_wait "no match for no such line" 5
 tui_keys / C-u Enter
