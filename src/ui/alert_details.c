@@ -126,5 +126,5 @@ alerts_details(struct app *app, struct alerts *al, const struct alert *a)
 		strbuf_addf(&sb, "  %s:\n", a->annotations[i].name);
 		add_wrapped(&sb, a->annotations[i].value, 4, width);
 	}
-	ui_text_overlay(app, a->alertname[0] ? a->alertname : _("Alert"), strbuf_detach(&sb));
+	ui_text_overlay_pass(app, a->alertname[0] ? a->alertname : _("Alert"), strbuf_detach(&sb), "i");
 }

@@ -23,7 +23,7 @@
 static const char *const alerts_help[] = {
 	"j k ↑ ↓", N_("select a group or an alert"),
 	"Space", N_("fold or unfold the selected group"),
-	"Enter", N_("unfold a group; details of an alert"),
+	"Enter", N_("unfold a group; details of an alert (i there: the incident view)"),
 	"+ -", N_("unfold / fold every group"),
 	"/ n N", N_("search alerts (name, labels, summary); next, previous"),
 	"!", N_("from any pane: the newest new critical alert, selected (* marks new alerts)"),

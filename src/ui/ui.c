@@ -276,8 +276,8 @@ help_open(struct app *app)
 
 /* Keys added by other layers: those of the focused pane first, then the
  * ones that work anywhere, in the order they were added. */
-static bool
-key_hooks(struct app *app, int key)
+bool
+ui_key_hooks(struct app *app, int key)
 {
 	struct ui *ui = app->ui;
 
@@ -337,7 +337,7 @@ handle_key(struct app *app, int key)
 		app_dirty(app);
 		return;
 	}
-	if (key_hooks(app, key)) {
+	if (ui_key_hooks(app, key)) {
 		app_dirty(app);
 		return;
 	}

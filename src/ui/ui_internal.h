@@ -85,6 +85,7 @@ struct ui {
 	size_t			 nhist;
 	struct loop_timer	*rotate_timer;
 	struct theme		*theme;
+	int			 pass_key;	/* a text overlay closed for it */
 	struct ui_key_hook	*keys;		/* added by other layers */
 	size_t			 nkeys;
 	struct ui_header_hook	*headers;
@@ -100,6 +101,8 @@ void prompt_reset(struct ui *ui);
 void ui_history_add(struct ui *ui, const char *line);
 void overlay_draw(struct app *app);
 bool overlay_key(struct app *app, int key);
+/* The keys other layers added (ui.c). */
+bool ui_key_hooks(struct app *app, int key);
 
 /* The ':' command line (command.c). */
 void command_run(struct app *app, const char *line, void *arg);

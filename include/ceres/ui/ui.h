@@ -158,6 +158,9 @@ bool ui_list_move(int key, size_t *sel, size_t n, size_t page);
 
 /* A scrolling text viewer overlay over owned lines (details views). */
 void ui_text_overlay(struct app *app, const char *title, char *text);
+/* The same, and a key of pass closes it and then runs as if pressed
+ * under it (the alert details pass `i` to the incident view). */
+void ui_text_overlay_pass(struct app *app, const char *title, char *text, const char *pass);
 
 /* ':' command hooks: features register handlers for their verbs (from
  * pane_ops.attach; after ":site" re-creates the features, attach runs
