@@ -2,6 +2,7 @@
  * the --once run (same sources and model as the console, a renderer
  * instead of curses). */
 #include "ceres/core/app.h"
+#include "ceres/features/incident_app.h"
 #include "ceres/util/i18n.h"
 #include "ceres/render/render.h"
 #include "ceres/ui/ui.h"
@@ -222,6 +223,11 @@ app_run_once(struct app *app)
 	}
 	status_init(&st);
 	render_status(app, &st);
+	if (app->opt.incident != NULL) {
+		code = incident_once(app, app->opt.incident, (int)app->opt.format, (int)st.code);
+		status_free(&st);
+		return code;
+	}
 	switch (app->opt.format) {
 	case FORMAT_JSON:
 		render_json_to(app, &st, stdout);
@@ -230,6 +236,9 @@ app_run_once(struct app *app)
 		out = render_nagios(app, &st);
 		fputs(out, stdout);
 		free(out);
+		break;
+	case FORMAT_OPENMETRICS:
+		out = render_openmetrics(app, &st);
 		break;
 	default:
 		render_text_to(app, &st, stdout);

@@ -29,8 +29,13 @@ usage(FILE *f)
 "                         /etc/ceres-top/config, else built-in defaults)\n"
 "  -s, --site NAME        use the [site \"NAME\"] overrides of the config\n"
 "      --once             poll once, print a snapshot, exit 0/1/2/3\n"
-"      --format FORMAT    text, json or nagios (with --once; default text)\n"), f);
+"      --format FORMAT    text, json, nagios or openmetrics (with --once;\n"
+"                         default text)\n"), f);
 	fprintf(f, _("      --panes LIST       comma list of %s\n"), names);
+	fputs(_(
+"      --incident SEL     with --once: the incident view of one alert (a\n"
+"                         fingerprint or alertname=X[,label=value...]),\n"
+"                         --format text, json or markdown; exit 3 if none\n"), f);
 	fputs(_(
 "      --timeout SECONDS  overall deadline for --once (default 10)\n"
 "  -r, --read-only        no action can be taken\n"
@@ -136,7 +141,7 @@ init_locale(void)
 }
 
 enum { OPT_ONCE = 256, OPT_FORMAT, OPT_PANES, OPT_TIMEOUT, OPT_THEME, OPT_NO_COLOR,
-    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES };
+    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES, OPT_INCIDENT };
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "site", required_argument, NULL, 's' },
@@ -152,6 +157,7 @@ static const struct option longopts[] = {
 	{ "rotate", required_argument, NULL, OPT_ROTATE },
 	{ "check-theme", required_argument, NULL, OPT_CHECK_THEME },
 	{ "list-themes", no_argument, NULL, OPT_LIST_THEMES },
+	{ "incident", required_argument, NULL, OPT_INCIDENT },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -183,6 +189,9 @@ parse_args(int argc, char **argv, struct options *opt)
 		case OPT_ONCE:
 			opt->once = true;
 			break;
+		case OPT_INCIDENT:
+			opt->incident = optarg;
+			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
 				opt->format = FORMAT_TEXT;
@@ -190,8 +199,12 @@ parse_args(int argc, char **argv, struct options *opt)
 				opt->format = FORMAT_JSON;
 			else if (strcmp(optarg, "nagios") == 0)
 				opt->format = FORMAT_NAGIOS;
+			else if (strcmp(optarg, "markdown") == 0)
+				opt->format = FORMAT_MARKDOWN;
+			else if (strcmp(optarg, "openmetrics") == 0)
+				opt->format = FORMAT_OPENMETRICS;
 			else {
-				fprintf(stderr, _("ceres-top: --format must be text, json or nagios\n"));
+				fprintf(stderr, _("ceres-top: --format must be text, json, nagios or openmetrics\n"));
 				return EX_USAGE_CODE;
 			}
 			break;
@@ -243,6 +256,14 @@ parse_args(int argc, char **argv, struct options *opt)
 		usage(stderr);
 		return EX_USAGE_CODE;
 	}
+	if (opt->incident != NULL && (!opt->once || opt->format == FORMAT_NAGIOS)) {
+		fprintf(stderr, _("ceres-top: --incident needs --once and --format text, json or markdown\n"));
+		return EX_USAGE_CODE;
+	}
+	if (opt->incident == NULL && opt->format == FORMAT_MARKDOWN) {
+		fprintf(stderr, _("ceres-top: --format markdown needs --incident\n"));
+		return EX_USAGE_CODE;
+	}
 	return -1;
 }
 
@@ -282,7 +303,7 @@ main(int argc, char **argv)
 	init_locale();
 	if ((code = parse_args(argc, argv, &opt)) >= 0)
 		return code;
-	/* JSON and the nagios line are read by programs: whatever a feature
+	/* JSON, metrics and the nagios line are read by programs: whatever a feature
 	 * marks for translation, they stay English under any LANG. */
 	if (opt.once && opt.format != FORMAT_TEXT)
 		setlocale(LC_MESSAGES, "C");

@@ -5,6 +5,7 @@
 #include "ceres/core/app.h"
 #include "ceres/core/paths.h"
 #include "ceres/actions/audit.h"
+#include "ceres/actions/incident.h"
 #include "ceres/actions/silences.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/i18n.h"
@@ -26,6 +27,8 @@ static const struct ui_key action_keys[] = {
 	{ 's', "s", N_("silence the selected alert or group"), FEATURE_ALERTS, silences_key_silence, NULL },
 	{ 'A', "A", N_("acknowledge: silence for 15 minutes"), FEATURE_ALERTS, silences_key_ack, NULL },
 	{ 'S', "S", N_("list silences (e extend, x expire)"), FEATURE_ALERTS, silences_key_list, NULL },
+	{ 'i', "i", N_("incident view: logs, changes, related, runbook (E report, R Redmine)"),
+	    FEATURE_ALERTS, incident_key, NULL },
 	{ 'w', "w", N_("webhook test menu (every notification route)"), UI_ANY_PANE, webhooks_menu_key, NULL },
 	{ 'b', "b", N_("run the backup, or show the one running"), UI_ANY_PANE, backup_key, NULL },
 	{ 'a', "a", N_("audit trail (newest first)"), UI_ANY_PANE, audit_view_key, NULL },

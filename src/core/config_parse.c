@@ -659,6 +659,10 @@ config_load(const char *path, const char *site, char **cause)
 	size_t			 len;
 	mode_t			 mode;
 
+	/* -c /dev/null: an empty config (no built-in layout), as with
+	 * tmux -f /dev/null or ssh -F /dev/null. */
+	if (path != NULL && strcmp(path, "/dev/null") == 0)
+		return config_parse(path, "", 0, site, cause);
 	if (config_read(path, &file, &buf, &len, &mode, &err) != 0)
 		goto fail;
 	if (file == NULL) {

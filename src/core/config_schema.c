@@ -59,6 +59,10 @@ const struct config_key config_schema[] = {
 	    N_("colour theme name")),
 	ROW("ceres", "state_dir", CONFIG_PATH,
 	    N_("directory for state kept between runs")),
+	ROW("ceres", "bell", CONFIG_STRING,
+	    N_("critical: ring the terminal bell once when new critical alerts arrive (default off)")),
+	ROW("ceres", "health_backoff_max", CONFIG_DOUBLE,
+	    N_("longest wait in seconds between retries of a failing health check (default 30)")),
 
 	ROW("prometheus", "url", CONFIG_URL,
 	    N_("Prometheus base URL")),
@@ -181,6 +185,8 @@ const struct config_key config_schema[] = {
 	POLLING("tempo"),
 
 	POLLING("readiness"),
+	ROW("readiness", "dr_runbook", CONFIG_PATH,
+	    N_("disaster-recovery runbook file readiness looks for")),
 
 	ROW("audit", "conninfo", CONFIG_STRING,
 	    N_("libpq connection string of the central audit database")),
@@ -205,6 +211,10 @@ const struct config_key config_schema[] = {
 	    N_("bearer token sent with the probe")),
 	NAMED("service", "header", CONFIG_STRING,
 	    N_("extra request header, \"Name: value\"")),
+	NAMED("service", "repos", CONFIG_LIST,
+	    N_("Gitea repositories of this service, for the incident view's changes")),
+	NAMED("service", "projects", CONFIG_LIST,
+	    N_("Redmine projects of this service, for the incident view's changes")),
 
 	NAMED("webhook", "kind", CONFIG_STRING,
 	    N_("mattermost, zulip, slack or generic")),
@@ -225,6 +235,29 @@ const struct config_key config_schema[] = {
 	    N_("file recording the last backup run")),
 	ROW("backup", "retention_days", CONFIG_INT,
 	    N_("days backups are kept, shown by readiness")),
+	ROW("backup", "restore_state_file", CONFIG_PATH,
+	    N_("file recording the last restore test, written by the backup tooling")),
+
+	ROW("incident", "log_selector", CONFIG_STRING,
+	    N_("LogQL selector of an alert's logs, $label replaced by the escaped value")),
+	ROW("incident", "labels", CONFIG_LIST,
+	    N_("alert labels the default log selector is made of")),
+	ROW("incident", "before", CONFIG_STRING,
+	    N_("logs shown from this long before the alert started (default 15m)")),
+	ROW("incident", "changes", CONFIG_STRING,
+	    N_("changes shown from this long before the alert started (default 2h)")),
+	ROW("incident", "report_dir", CONFIG_PATH,
+	    N_("directory incident reports are written to (default: state dir incidents/)")),
+	ROW("incident", "redmine_project", CONFIG_STRING,
+	    N_("Redmine project incident issues are created in")),
+	ROW("incident", "redmine_tracker", CONFIG_INT,
+	    N_("Redmine tracker id of incident issues")),
+	ROW("incident", "redmine_priority", CONFIG_INT,
+	    N_("Redmine priority id of incident issues")),
+	NAMED("incident_alert", "log_selector", CONFIG_STRING,
+	    N_("LogQL selector for the alerts of this alertname")),
+	NAMED("incident_label", "log_selector", CONFIG_STRING,
+	    N_("LogQL selector for the alerts that carry this label")),
 
 	{ NULL, NULL, CONFIG_STRING, false, NULL }
 };

@@ -3,6 +3,9 @@
  * readiness checks read them, and both must agree on where they are.
  * Also where the shipped themes, runbooks and translations are: installed,
  * or the source and build trees of an uninstalled binary. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include "ceres/core/config.h"
 #include "ceres/core/paths.h"
 #include "ceres/util/util.h"
@@ -54,6 +57,17 @@ paths_audit_log(const struct config *c)
 	return paths_state_file(c, "audit.log");
 }
 
+char *
+paths_state_owner(const struct config *c)
+{
+	char abs[PATH_MAX];
+	const char *path = "(built-in)";
+
+	if (c != NULL && c->path != NULL)
+		path = realpath(c->path, abs) != NULL ? abs : c->path;
+	return xasprintf("%s#%s", path, c != NULL && c->site != NULL ? c->site : "");
+}
+
 /* The directory of the running executable (resolved), or NULL. */
 static char *
 exe_dir(void)
@@ -94,6 +108,11 @@ paths_uninstalled(void)
 char *
 paths_data_dir(enum paths_data what)
 {
+	const char *env = getenv("CERES_TOP_DATADIR");
+
+	/* Runbook pages from another directory (tests, a packaged copy). */
+	if (what == PATHS_RUNBOOKS && env != NULL && *env == '/')
+		return xasprintf("%s/runbooks", env);
 #if defined(CERES_ABS_BUILDDIR) && defined(CERES_ABS_SRCDIR)
 	if (paths_uninstalled()) {
 		/* resolved: a VPATH build's abs_top_srcdir is "<build>/.." */

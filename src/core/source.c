@@ -1,6 +1,7 @@
 /* The round machinery shared by every backend module: count the requests
  * of a round, record the first error, then schedule the next round at the
- * interval, or with exponential backoff (and Retry-After) after failures. */
+ * interval, or at twice the interval after a failure (and no sooner than a
+ * Retry-After asks). */
 #include "ceres/core/app.h"
 #include "ceres/core/source.h"
 #include "ceres/util/sanitize.h"
@@ -10,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A failing backend is asked half as often, never less: a wall screen
+ * must show it up again within two intervals of its return (an
+ * exponential backoff left a restarted PostgreSQL red for minutes). */
+#define BACKOFF_FACTOR	2.0
+#define RETRY_AFTER_MAX	300.0
+/* The longest wait after failures when the source sets no cap. */
 #define BACKOFF_MAX	300.0
 
 struct source_req {
@@ -73,22 +80,47 @@ source_free(struct source *s)
 	free(s);
 }
 
-static double
-next_delay(struct source *s)
+double
+source_next_delay(const struct source *s)
 {
 	double d = s->interval;
+	double cap = s->backoff_max > 0 ? s->backoff_max : BACKOFF_MAX;
 
+	/* Twice the interval after a failure, never more than the cap
+	 * ([ceres] health_backoff_max for health checks), never less than
+	 * the interval. */
 	if (s->failures > 0) {
-		for (int i = 0; i < s->failures && d < BACKOFF_MAX; i++)
-			d *= 2;
-		if (d > BACKOFF_MAX)
-			d = BACKOFF_MAX;
+		d *= BACKOFF_FACTOR;
+		if (d > cap)
+			d = cap;
 		if (d < s->interval)
 			d = s->interval;
 	}
+	/* A server's Retry-After is honoured up to its own limit. */
 	if (s->retry_after > d)
-		d = s->retry_after > BACKOFF_MAX ? BACKOFF_MAX : s->retry_after;
+		d = s->retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : s->retry_after;
 	return d;
+}
+
+/* A backend came back: the evidence gathered from it (readiness) is
+ * fetched again now rather than after its own backoff.  Advisory sources
+ * that are failing, or named after this one ("readiness loki"), re-run. */
+static void
+source_recovered(struct source *s)
+{
+	size_t nlen = strlen(s->name);
+
+	for (size_t i = 0; i < s->app->nsources; i++) {
+		struct source *o = s->app->sources[i];
+		size_t olen;
+
+		if (o == s || !o->advisory || o->in_round)
+			continue;
+		olen = strlen(o->name);
+		if (o->failures > 0 || (olen > nlen && o->name[olen - nlen - 1] == ' ' &&
+		    strcmp(o->name + olen - nlen, s->name) == 0))
+			source_poll_now(o);
+	}
 }
 
 /* Seconds until the server lets us ask again (Retry-After), else 0. */
@@ -103,6 +135,8 @@ retry_wait(const struct source *s)
 static void
 source_round_end(struct source *s)
 {
+	bool recovered;
+
 	s->in_round = false;
 	s->polled = true;
 	s->rounds++;
@@ -112,20 +146,23 @@ source_round_end(struct source *s)
 	s->error = s->round_error;
 	s->round_error = NULL;
 	s->ok = s->error == NULL;
+	recovered = s->ok && s->failures > 0;
 	if (s->ok) {
 		s->failures = 0;
 		s->last_ok = s->last_round;
-	} else
-		s->failures++;
+	} else if (s->failures++ == 0)
+		s->failing_since = s->last_round;
 	if (s->ops->round_end != NULL)
 		s->ops->round_end(s);
+	if (recovered && !s->advisory && !s->once_only)
+		source_recovered(s);
 	/* Retry-After binds every next request, even a manual refresh, and
 	 * also after a round that was otherwise fine (a 503 with it). */
 	if (s->retry_after > 0)
-		s->retry_until = now_mono() + (s->retry_after > BACKOFF_MAX ? BACKOFF_MAX : s->retry_after);
+		s->retry_until = now_mono() + (s->retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : s->retry_after);
 	app_dirty(s->app);
 	if (!s->once_only)
-		s->timer = loop_timer_add(s->app->loop, next_delay(s), source_round_start, s);
+		s->timer = loop_timer_add(s->app->loop, source_next_delay(s), source_round_start, s);
 }
 
 static void
@@ -288,10 +325,40 @@ source_age(const struct source *s)
 	return now_wall() - s->last_ok;
 }
 
+double
+source_data_age(const struct source *s)
+{
+	if (s->last_ok > 0)
+		return now_wall() - s->last_ok;
+	if (s->failures > 0)
+		return now_wall() - s->failing_since;
+	return -1;
+}
+
 bool
 source_stale(const struct source *s)
 {
 	double age = source_age(s);
 
 	return age < 0 ? s->polled : age > 3 * s->interval + s->timeout;
+}
+
+double
+sources_vital_age(struct source *const *v, size_t n, const struct source **stale)
+{
+	double oldest = -1;
+
+	*stale = NULL;
+	for (size_t i = 0; i < n; i++) {
+		double ag;
+
+		if (!v[i]->vital)
+			continue;
+		ag = source_age(v[i]);
+		if (ag > oldest)
+			oldest = ag;
+		if (*stale == NULL && source_stale(v[i]))
+			*stale = v[i];
+	}
+	return oldest;
 }

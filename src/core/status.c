@@ -8,6 +8,7 @@
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,9 @@ status_perf(struct status *st, const char *label, double value, double max)
 {
 	if (st->perf.len > 0)
 		strbuf_addc(&st->perf, ' ');
-	if (max >= 0)
+	if (isnan(value))	/* not known: the plugin guidelines' "U" */
+		strbuf_addf(&st->perf, "%s=U", label);
+	else if (max >= 0)
 		strbuf_addf(&st->perf, "%s=%g;;;0;%g", label, value, max);
 	else
 		strbuf_addf(&st->perf, "%s=%g", label, value);

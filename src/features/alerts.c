@@ -9,6 +9,7 @@
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ alerts_init(struct app *app, void **data, char **cause)
 	af->src->timeout = config_get_double(app->config, "alertmanager", NULL, "timeout",
 	    app->timeout);
 	af->conn.timeout = af->src->timeout;
+	af->src->vital = true;
 	app_add_source(app, af->src);
 	/* 32 MiB is about 50,000 alerts; a large estate raises it. */
 	mb = config_get_int(app->config, "alertmanager", NULL, "max_answer_mb",
@@ -74,6 +76,7 @@ alerts_free(void *data)
 		return;
 	alerts_clear(&af->al);
 	am_conn_clear(&af->conn);
+	alerts_news_free(&af->news);
 	free(af);
 }
 
@@ -431,11 +434,36 @@ alerts_status(struct app *app, void *data, struct status *st)
 	struct alerts *al = af != NULL ? &af->al : NULL;
 	const struct alert_set *set = al != NULL ? al->set : NULL;
 	size_t crit = set != NULL ? set->ncritical : 0, warn = set != NULL ? set->nwarning : 0;
+	const struct source *src = af != NULL ? af->src : NULL;
+	bool failing = src != NULL && src->polled && src->error != NULL;
+	char age[16];
 
 	if (al == NULL || al->npeers == 0)
 		return;
+	if (failing && set == NULL) {
+		/* Nothing fetched: the alerts are not known, not absent. */
+		status_raise(st, STATUS_UNKNOWN);
+		status_note(st, "%s", status_plural(app, "alerts unknown", "alerts unknown", 1));
+		status_perf(st, "alerts_critical", NAN, -1);
+		status_perf(st, "alerts_warning", NAN, -1);
+		status_perf(st, "alerts_silenced", NAN, -1);
+		return;
+	}
+	if (failing) {
+		/* What is counted below is what was last fetched: said first,
+		 * so that no header width cuts it off. */
+		fmt_age(source_data_age(src) > 0 ? source_data_age(src) : 0, age, sizeof age);
+		status_raise(st, STATUS_UNKNOWN);
+		status_note(st, status_plural(app, "alerts stale %s", "alerts stale %s", 1), age);
+	}
+	alerts_news_update(af);
 	if (crit > 0) {
+		const struct alert *newest;
+		size_t fresh = alerts_news_critical(af, &newest);
+
 		status_raise(st, STATUS_CRITICAL);
+		if (fresh > 0)
+			status_note(st, status_plural(app, "%zu NEW critical", "%zu NEW critical", fresh), fresh);
 		status_note(st, status_plural(app, "%zu critical alert", "%zu critical alerts", crit), crit);
 	}
 	if (warn > 0) {

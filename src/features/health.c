@@ -12,12 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A health source is vital (the header's data age) and backs off to at
+ * most [ceres] health_backoff_max seconds: a service that comes back is
+ * seen within that time. */
+static void
+add_health_source(struct app *app, struct source *s)
+{
+	s->vital = true;
+	s->backoff_max = config_get_double(app->config, "ceres", NULL, "health_backoff_max", 30);
+	if (s->backoff_max < s->interval)
+		s->backoff_max = s->interval;
+	app_add_source(app, s);
+}
+
 static void
 tune(struct app *app, struct source *s, const char *section, const char *name)
 {
 	s->interval = config_get_double(app->config, section, name, "interval", app->interval);
 	s->timeout = config_get_double(app->config, section, name, "timeout", app->timeout);
-	app_add_source(app, s);
+	add_health_source(app, s);
 }
 
 static int
@@ -56,7 +69,7 @@ health_defaults(struct app *app, char **cause)
 			if (s == NULL)
 				return -1;
 		}
-		app_add_source(app, s);
+		add_health_source(app, s);
 	}
 	return 0;
 }
@@ -153,6 +166,11 @@ health_service(struct app *app, const char *name, char **cause)
 	char *hdr = NULL;
 	int rc;
 
+	/* Only repos/projects: names the service for incident mode, not probed. */
+	if (url == NULL && config_get(c, "service", name, "kind") == NULL &&
+	    (config_get(c, "service", name, "repos") != NULL ||
+	    config_get(c, "service", name, "projects") != NULL))
+		return 0;
 	if (hk == NULL) {
 		*cause = xasprintf(_("service %s: unknown kind \"%s\""), name, kind);
 		return -1;

@@ -170,8 +170,15 @@ rd_data_free(struct rd_data *d)
 	rd_fetch_clear(&d->backup.f);
 	free(d->backup.path);
 	free(d->backup.last_status);
+	free(d->backup.owner);
 	free(d->backup.command);
 	free(d->backup.command_why);
+	rd_fetch_clear(&d->restore.f);
+	free(d->restore.path);
+	free(d->restore.last_status);
+	rd_fetch_clear(&d->dr.f);
+	free(d->dr.path);
+	free(d->dr.why);
 	rd_webhooks_free_routes(&d->webhooks);
 	rd_fetch_clear(&d->webhooks.f);
 	free(d->webhooks.path);

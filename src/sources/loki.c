@@ -512,3 +512,35 @@ loki_source_new(struct app *app, struct logs *lg, const struct loki_opts *o, cha
 	loki_cursor_init(&lk->cur, lg->limit);
 	return source_new(app, &loki_ops, "loki logs", lk);
 }
+
+struct http_handle *
+loki_request(struct source *s, const char *path, double timeout, size_t max_bytes,
+    http_cb cb, void *arg)
+{
+	struct loki *lk = s->data;
+	struct http_request req;
+	char *u = xasprintf("%s%s", lk->url, path);
+	struct http_handle *h;
+
+	request_init(lk, &req, u);
+	req.timeout = timeout;
+	req.max_bytes = max_bytes;
+	h = loop_http(s->app->loop, &req, cb, arg);
+	free(u);
+	return h;
+}
+
+char *
+loki_range_path(const char *query, int64_t start, int64_t end, unsigned limit, bool forward)
+{
+	struct strbuf u;
+	char *q = url_escape(query);
+
+	strbuf_init(&u);
+	strbuf_adds(&u, "/loki/api/v1/query_range?query=");
+	strbuf_adds(&u, q);
+	free(q);
+	strbuf_addf(&u, "&start=%lld&end=%lld&limit=%u&direction=%s", (long long)start,
+	    (long long)end, limit, forward ? "forward" : "backward");
+	return strbuf_detach(&u);
+}

@@ -189,7 +189,7 @@ draw_status(struct app *app, struct activity *a, struct activity_view *v, WINDOW
 		else if (source_stale(src[i])) {
 			char age[16];
 
-			snprintf(buf, sizeof buf, _(" stale %s "), fmt_age(source_age(src[i]), age, sizeof age));
+			snprintf(buf, sizeof buf, _(" stale %s "), fmt_age(source_data_age(src[i]) > 0 ? source_data_age(src[i]) : 0, age, sizeof age));
 			x += ui_put(win, 0, x, buf, w - x, ui_attr(COLOR_ROLE_WARN));
 		} else
 			x += ui_put(win, 0, x, " ✓ ", w - x, ui_attr(COLOR_ROLE_OK));
@@ -408,8 +408,13 @@ filter_cmd(struct app *app, const char *args, void *arg)
 static void
 activity_attach(struct app *app, void *data, void *view)
 {
+	static const struct ui_command_def def = {
+		.verb = "filter", .usage = N_("filter NAME"),
+		.help = N_("only repositories or projects matching NAME (no NAME: all)"), .run = filter_cmd,
+	};
+
 	if (data != NULL)
-		ui_command_register(app, "filter", filter_cmd, view);
+		ui_command_add(app, &def, view);
 }
 
 static int
@@ -483,4 +488,5 @@ const struct pane_ops activity_pane = {
 	.key = activity_key,
 	.help = activity_help,
 	.attach = activity_attach,
+	.keyline = N_("Enter details  t sources  f this repo  / search  F clear"),
 };

@@ -26,6 +26,7 @@ static const char *const alerts_help[] = {
 	"Enter", N_("unfold a group; details of an alert"),
 	"+ -", N_("unfold / fold every group"),
 	"/ n N", N_("search alerts (name, labels, summary); next, previous"),
+	"!", N_("from any pane: the newest new critical alert, selected (* marks new alerts)"),
 	NULL,
 };
 
@@ -288,10 +289,18 @@ draw_summary(struct app *app, const struct alerts_area *af, WINDOW *win, int w)
 	if (af->src != NULL && af->src->error != NULL) {
 		a = ui_attr(COLOR_ROLE_CRIT);
 		if (sb.len > 0) {
-			strbuf_addf(&sb, " · %s %s: ", _("stale"),
-			    fmt_age(source_age(af->src) > 0 ? source_age(af->src) : 0, age, sizeof age));
-		}
-		strbuf_adds(&sb, af->src->error);
+			/* Old data on screen: "stale" first, at any width. */
+			struct strbuf pre;
+
+			strbuf_init(&pre);
+			strbuf_addf(&pre, "%s %s · %s · ", _("STALE"),
+			    fmt_age(source_data_age(af->src) > 0 ? source_data_age(af->src) : 0, age, sizeof age),
+			    af->src->error);
+			strbuf_adds(&pre, sb.buf);
+			strbuf_free(&sb);
+			sb = pre;
+		} else
+			strbuf_adds(&sb, af->src->error);
 	} else if (al->silences_error != NULL) {
 		a = ui_attr(COLOR_ROLE_WARN);
 		strbuf_addf(&sb, " · %s", al->silences_error);
@@ -308,7 +317,7 @@ draw_summary(struct app *app, const struct alerts_area *af, WINDOW *win, int w)
  * 80x24 layout gives 38 columns) shorten the severity to four letters. */
 static void
 draw_group(WINDOW *win, int y, int w, const struct alert_group *g, bool open, attr_t base,
-    bool sel, double now)
+    bool sel, double now, bool fresh)
 {
 	char cnt[24], age[16], st[64], sev[16];
 	int x = 0, sevw = w >= 60 ? 9 : 5, namew;
@@ -317,7 +326,9 @@ draw_group(WINDOW *win, int y, int w, const struct alert_group *g, bool open, at
 	const char *sv = g->d_severity[0] != '\0' ? g->d_severity : "-";
 
 	snprintf(sev, sizeof sev, "%s", sv);
-	x += ui_put(win, y, x, open ? "▾ " : "▸ ", 2, base);
+	x += ui_put(win, y, x, open ? "▾" : "▸", 1, base);
+	/* "*": the group holds a new alert, not yet seen. */
+	x += ui_put(win, y, x, fresh ? "*" : " ", 1, fresh && !sel ? ui_attr(COLOR_ROLE_CRIT) | A_BOLD : base);
 	ui_put(win, y, x, sev, sevw - 1, sa);
 	x += sevw;
 	snprintf(cnt, sizeof cnt, "×%zu", g->n);
@@ -349,12 +360,15 @@ draw_group(WINDOW *win, int y, int w, const struct alert_group *g, bool open, at
 
 static void
 draw_alert(WINDOW *win, int y, int w, const struct alert_group *g, const struct alert *a,
-    attr_t base, bool sel, double now)
+    attr_t base, bool sel, double now, bool fresh)
 {
 	struct strbuf sb;
 	char age[16], *labels;
 	int x = w >= 60 ? 4 : 2;
 	bool dim = a->state != ALERT_ACTIVE && a->state != ALERT_UNPROCESSED;
+
+	if (fresh)	/* new, not yet seen */
+		ui_put(win, y, x - 2, "*", 1, sel ? base : ui_attr(COLOR_ROLE_CRIT) | A_BOLD);
 
 	ui_put(win, y, x, state_label(a->state), 10, sel ? base :
 	    ui_attr(dim ? COLOR_ROLE_DIM : sev_role(a->sev)));
@@ -379,6 +393,66 @@ draw_alert(WINDOW *win, int y, int w, const struct alert_group *g, const struct 
 	ui_put(win, y, x, labels, w - x, sel ? base : ui_attr(dim ? COLOR_ROLE_DIM : COLOR_ROLE_NORMAL));
 	free(labels);
 	strbuf_free(&sb);
+}
+
+static bool
+group_fresh(const struct alerts_area *af, const struct alert_group *g)
+{
+	for (size_t i = 0; i < af->news.nfresh; i++) {
+		const struct alert *a = alert_set_find(af->al.set, af->news.fresh[i]);
+
+		if (a != NULL && (size_t)(a - af->al.set->alerts) >= g->first &&
+		    (size_t)(a - af->al.set->alerts) < g->first + g->n)
+			return true;
+	}
+	return false;
+}
+
+/* What is selected in the focused pane has been seen: an alert, or every
+ * alert of a selected group. */
+static void
+mark_seen(struct alerts_area *af, const struct alerts_view *v)
+{
+	const struct alert_set *set = af->al.set;
+	const struct alerts_row *r;
+
+	if (set == NULL || v->sel >= v->nrows || af->news.nfresh == 0)
+		return;
+	r = &v->rows[v->sel];
+	if (r->alert >= 0) {
+		alerts_news_seen(af, set->alerts[r->alert].fingerprint);
+		return;
+	}
+	for (size_t k = set->groups[r->group].first; k < set->groups[r->group].first + set->groups[r->group].n; k++)
+		alerts_news_seen(af, set->alerts[k].fingerprint);
+}
+
+/* `!` from anywhere: the newest new critical alert (else the newest
+ * critical one) in view, selected, its group open, the pane focused. */
+static void
+jump_critical(struct app *app, struct alerts_view *v, struct alerts *al)
+{
+	const struct alert *best = NULL;
+	const struct alert_set *set = al->set;
+
+	alerts_news_critical(v->af, &best);
+	if (best == NULL && set != NULL) {
+		for (size_t i = 0; i < set->n; i++) {
+			const struct alert *a = &set->alerts[i];
+
+			if (a->sev == ALERT_SEV_CRITICAL && a->state == ALERT_ACTIVE &&
+			    (best == NULL || a->starts > best->starts))
+				best = a;
+		}
+	}
+	if (best == NULL) {
+		ui_message(app, UI_MSG_INFO, "%s", _("no critical alert firing"));
+		return;
+	}
+	set_fold(v, &set->groups[group_of(set, (size_t)(best - set->alerts))], true);
+	str_set(&v->sel_fp, best->fingerprint);
+	build_rows(v, al);
+	ui_focus(app, FEATURE_ALERTS);
 }
 
 static void
@@ -427,11 +501,14 @@ alerts_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused)
 			wattr_off(win, base, NULL);
 		}
 		if (r->alert < 0)
-			draw_group(win, row + 1, w, g, group_open(v, g), base, sel, now);
+			draw_group(win, row + 1, w, g, group_open(v, g), base, sel, now, group_fresh(af, g));
 		else
-			draw_alert(win, row + 1, w, g, &al->set->alerts[r->alert], base, sel, now);
+			draw_alert(win, row + 1, w, g, &al->set->alerts[r->alert], base, sel, now,
+			    alerts_news_is_new(af, al->set->alerts[r->alert].fingerprint));
 	}
 	remember_selection(v, al->set);
+	if (focused)
+		mark_seen(af, v);
 }
 
 /* Append value under indent, wrapped to width columns (sanitized). */
@@ -685,6 +762,9 @@ alerts_key(struct app *app, void *data, void *view, int key)
 	case '/':
 		ui_prompt(app, _("search alerts: "), "", search_done, v);
 		return KEY_HANDLED;
+	case '!':
+		jump_critical(app, v, al);
+		break;
 	case 'n':
 		search_step(app, v, 1);
 		break;
@@ -707,4 +787,30 @@ const struct pane_ops alerts_pane = {
 	.draw = alerts_draw,
 	.key = alerts_key,
 	.help = alerts_help,
+	.global_keys = "!",
+	.keyline = N_("! newest critical  s silence  A ack  S silences  Enter details  / search  Space fold"),
 };
+
+bool
+alerts_pane_selected(struct app *app, const struct alert **a, const struct alert_group **g)
+{
+	struct alerts_view *v = ui_view(app, FEATURE_ALERTS);
+	const struct alert_set *set;
+	const struct alerts_row *r;
+
+	if (v == NULL || v->af->al.set == NULL)
+		return false;
+	set = v->af->al.set;
+	build_rows(v, &v->af->al);
+	if (v->sel >= v->nrows)
+		return false;
+	r = &v->rows[v->sel];
+	if (r->alert >= 0) {
+		*a = &set->alerts[r->alert];
+		*g = NULL;
+	} else {
+		*g = &set->groups[r->group];
+		*a = &set->alerts[(*g)->first];
+	}
+	return true;
+}

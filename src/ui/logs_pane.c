@@ -418,7 +418,12 @@ logs_attach(struct app *app, void *data, void *view)
 
 	if (data == NULL)
 		return;
-	ui_command_register(app, "query", query_cmd, v);
+	static const struct ui_command_def def = {
+		.verb = "query", .usage = N_("query LOGQL"),
+		.help = N_("tail another LogQL query; Tab completes labels"), .run = query_cmd,
+	};
+
+	ui_command_add(app, &def, v);
 	ui_command_complete(app, "query", query_complete, v);
 }
 
@@ -432,4 +437,5 @@ const struct pane_ops logs_pane = {
 	.help = logs_help,
 	.global_keys = "p",
 	.attach = logs_attach,
+	.keyline = N_("p pause  / search  f show only  F hide  W wrap  :query LogQL"),
 };

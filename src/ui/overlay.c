@@ -42,6 +42,17 @@ ui_overlay_close(struct app *app)
 	app_dirty(app);
 }
 
+void
+ui_overlay_zoom(struct app *app, bool full)
+{
+	struct ui *ui = app->ui;
+
+	if (ui == NULL || ui->noverlays == 0)
+		return;
+	ui->overlays[ui->noverlays - 1].full = full;
+	app_dirty(app);
+}
+
 bool
 ui_overlay_active(const struct app *app)
 {
@@ -62,7 +73,11 @@ overlay_draw(struct app *app)
 	o = &ui->overlays[ui->noverlays - 1];
 	h = LINES - 4 > 6 ? LINES - 4 : LINES;
 	w = COLS - 8 > 40 ? COLS - 8 : COLS;
-	y = (LINES - h) / 2;
+	if (o->full) {
+		h = LINES > 3 ? LINES - 1 : LINES;
+		w = COLS;
+	}
+	y = o->full ? LINES - h : (LINES - h) / 2;
 	x = (COLS - w) / 2;
 	win = newwin(h, w, y, x);
 	if (win == NULL)

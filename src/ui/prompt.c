@@ -186,6 +186,30 @@ prompt_draw_hint(struct app *app)
 	delwin(w);
 }
 
+static void prompt_finish(struct app *app, bool accept);
+
+/* A y/n question takes one key: y (or the translation's first letter of
+ * "y") confirms, n refuses; the Enter often typed after it is dropped.
+ * Returns true when the key answered. */
+static bool
+confirm_key(struct app *app, int key)
+{
+	wchar_t ty = 0;
+	int c = key & ~UI_KEY_CHAR;
+
+	if (mbtowc(&ty, _("y"), strlen(_("y"))) <= 0)
+		ty = L'y';
+	if (c == 'y' || c == 'Y' || (wint_t)c == (wint_t)ty) {
+		prompt_set_text(&app->ui->prompt, "y");
+		prompt_finish(app, true);
+	} else if (c == 'n' || c == 'N')
+		prompt_finish(app, false);
+	else
+		return false;
+	app->ui->enter_grace = now_mono() + 1.0;
+	return true;
+}
+
 static void
 prompt_finish(struct app *app, bool accept)
 {
@@ -308,6 +332,8 @@ prompt_key(struct app *app, int key)
 	app_dirty(app);
 	if (key != '	')
 		comp_reset(p);
+	if (p->confirm && p->len == 0 && confirm_key(app, key))
+		return;
 	switch (key) {
 	case '\t':
 		if (p->history)

@@ -1,8 +1,8 @@
 /* The readiness pane: the total score, a bar per category, and the checks
  * of the selected category with their status and evidence.  Enter shows
  * the check's runbook page (paths_data_dir(PATHS_RUNBOOKS): installed in
- * PKGDATADIR/runbooks, or doc/runbooks of the source tree of an
- * uninstalled build). */
+ * PKGDATADIR/runbooks, doc/runbooks of the source tree of an uninstalled
+ * build, or $CERES_TOP_DATADIR/runbooks; never the current directory). */
 #include "ceres/core/app.h"
 #include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
@@ -25,6 +25,8 @@ static const char *const readiness_help[] = {
 	"h l ← → [ ]", N_("previous / next category"),
 	"j k ↑ ↓", N_("select a check"),
 	"Enter", N_("runbook of the selected check: what it means, how to fix it, how to verify"),
+	"m", N_("the master plan: phases, the score when each is done, the next step"),
+	"n", N_("runbook of the next step of the plan"),
 	"r", N_("poll every source now (the score follows)"),
 	NULL,
 };
@@ -35,6 +37,7 @@ struct readiness_view {
 	int	 cat;
 	size_t	 sel[RD_NCATEGORIES];
 	size_t	 top;
+	bool	 plan;		/* the plan instead of the checks */
 };
 
 static void *
@@ -90,6 +93,38 @@ bar(WINDOW *win, int y, int x, int width, int score, int max, bool any)
 	strbuf_free(&off);
 }
 
+#define SPARK_POINTS	24
+
+/* The category's last points as ▁▂▃▄▅▆▇█ (a space where nothing was
+ * decided), then its change since 7 and 30 days: "▃▄▅ 7d +5 30d +12". */
+static void
+draw_history(const struct rd_history *h, int cat, WINDOW *win, int y, int x, int w, attr_t a)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	struct strbuf sb;
+	size_t npts = h->n < SPARK_POINTS ? h->n : SPARK_POINTS;
+	char tail[64];
+	int d, cells = 0;
+
+	if (h->n == 0 || x + 4 >= w)
+		return;
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "  ");
+	for (size_t i = h->n - npts; i < h->n; i++, cells++) {
+		int p = h->p[i].pct[cat];
+
+		strbuf_adds(&sb, p < 0 ? " " : blocks[p * 7 / 100]);
+	}
+	tail[0] = '\0';
+	if (rd_history_change(h, cat, 7, &d))
+		snprintf(tail, sizeof tail, _(" 7d %+d"), d);
+	if (rd_history_change(h, cat, 30, &d))
+		snprintf(tail + strlen(tail), sizeof tail - strlen(tail), _(" 30d %+d"), d);
+	strbuf_adds(&sb, tail);
+	ui_put(win, y, x, sb.buf, w - x, a);
+	strbuf_free(&sb);
+}
+
 static void
 draw_categories(struct readiness *r, const struct readiness_view *v, WINDOW *win, int y, int w,
     bool focused)
@@ -122,8 +157,90 @@ draw_categories(struct readiness *r, const struct readiness_view *v, WINDOW *win
 		x += ui_put(win, y + c, x, nums, w - x, a);
 		if (cs->unknown > 0 && x < w) {
 			snprintf(nums, sizeof nums, _("  %d unknown"), cs->unknown);
-			ui_put(win, y + c, x, nums, w - x, sel && focused ? a : ui_attr(COLOR_ROLE_UNKNOWN));
+			x += ui_put(win, y + c, x, nums, w - x, sel && focused ? a : ui_attr(COLOR_ROLE_UNKNOWN));
 		}
+		draw_history(&r->hist, c, win, y + c, x, w, sel && focused ? a : ui_attr(COLOR_ROLE_DIM));
+	}
+}
+
+static const char *
+item_mark(const struct rd_plan_item *it, const struct rd_result *res, enum color_role *role)
+{
+	*role = COLOR_ROLE_UNKNOWN;
+	if (it->check[0] == NULL)
+		return "n/a";
+	for (size_t c = 0; c < RD_PLAN_CHECKS && it->check[c] != NULL; c++) {
+		const struct rd_check *ck = rd_check_find(it->check[c]);
+
+		if (ck != NULL && res[ck - rd_checks].status != RD_PASS) {
+			*role = COLOR_ROLE_CRIT;
+			return "[ ]";
+		}
+	}
+	*role = COLOR_ROLE_OK;
+	return "[x]";
+}
+
+/* The plan: a line per phase, the next step, then every item of every
+ * phase (n/a ones with their reason) as far as there is room. */
+static void
+draw_plan(const struct readiness *r, WINDOW *win, int y, int w, int h)
+{
+	const struct rd_plan_state *st = &r->plan;
+	char line[256];
+
+	for (int p = 0; p < RD_PLAN_PHASES && y < h; p++, y++) {
+		const struct rd_plan_phase *ph = &st->phase[p];
+
+		snprintf(line, sizeof line, _("%d %-18s items %d/%d  checks %d/%d  when done %d%% (assessment %d%%)"),
+		    p + 1, _(rd_plan[p].title), ph->items_done, ph->items_done + ph->items_left,
+		    ph->checks_done, ph->checks_done + ph->checks_left, ph->percent_when_done,
+		    rd_plan[p].seed_target);
+		ui_put(win, y, 0, line, w, p == st->next_phase ? A_BOLD : ph->done ? ui_attr(COLOR_ROLE_OK) : A_NORMAL);
+	}
+	if (y < h) {
+		if (st->next >= 0)
+			snprintf(line, sizeof line, _("Next step (n: runbook): %s (weight %d) %s"),
+			    _(rd_checks[st->next].title), rd_checks[st->next].weight, r->res[st->next].evidence);
+		else
+			snprintf(line, sizeof line, "%s", _("Next step: none, every checkable item is done"));
+		ui_put(win, y++, 0, line, w, ui_attr(COLOR_ROLE_HIGHLIGHT) | A_BOLD);
+	}
+	for (int p = 0; p < RD_PLAN_PHASES && y < h; p++)
+		for (size_t k = 0; k < RD_PLAN_ITEMS && rd_plan[p].item[k].title != NULL && y < h; k++, y++) {
+			const struct rd_plan_item *it = &rd_plan[p].item[k];
+			enum color_role role;
+			const char *m = item_mark(it, r->res, &role);
+			int x = 0;
+
+			snprintf(line, sizeof line, "%d ", p + 1);
+			x += ui_put(win, y, x, line, w, ui_attr(COLOR_ROLE_DIM));
+			x += ui_put(win, y, x, m, w - x, ui_attr(role) | A_BOLD) + 1;
+			x += ui_put(win, y, x, _(it->title), w - x, A_NORMAL);
+			if (it->na_reason != NULL && x + 3 < w) {
+				snprintf(line, sizeof line, ": %s", _(it->na_reason));
+				ui_put(win, y, x, line, w - x, ui_attr(COLOR_ROLE_DIM));
+			}
+		}
+}
+
+/* Below the checks: the category's items not checkable from here, with
+ * the reason (shown, never counted, not selectable). */
+static void
+draw_na_items(enum rd_category cat, WINDOW *win, int y, int h, int w, int titlew)
+{
+	for (size_t i = 0; i < rd_nitem && y < h; i++) {
+		const struct rd_item *it = &rd_items[i];
+		int x = 0;
+
+		if (it->category != cat || it->na_reason == NULL)
+			continue;
+		x += ui_put(win, y, x, "n/a", 3, ui_attr(COLOR_ROLE_DIM)) + 1;
+		ui_put(win, y, x, _(it->title), titlew, ui_attr(COLOR_ROLE_DIM));
+		x += titlew + 1;
+		if (x < w)
+			ui_put(win, y, x, _(it->na_reason), w - x, ui_attr(COLOR_ROLE_DIM));
+		y++;
 	}
 }
 
@@ -145,7 +262,8 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 		*sel = n > 0 ? n - 1 : 0;
 	snprintf(line, sizeof line, _("Score %d/%d (%d%%)   passed %d  failed %d  unknown %d (not counted)"),
 	    r->score.score, r->score.max, r->score.percent, r->score.passed, r->score.failed, r->score.unknown);
-	ui_put(win, y++, 0, line, w, A_BOLD);
+	draw_history(&r->hist, RD_NCATEGORIES, win, y, ui_put(win, y, 0, line, w, A_BOLD), w, A_BOLD);
+	y++;
 	if (h >= RD_NCATEGORIES + 5) {
 		draw_categories(r, v, win, y, w, focused);
 		y += RD_NCATEGORIES;
@@ -158,6 +276,10 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 	}
 	if (y < h)
 		mvwhline(win, y++, 0, ACS_HLINE, w);
+	if (v->plan) {
+		draw_plan(r, win, y, w, h);
+		return;
+	}
 	rows = h - y;
 	if (rows <= 0)
 		return;
@@ -198,20 +320,21 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 		if (x < w)
 			ui_put(win, y + row, x, res->evidence, w - x, isel ? base : ui_attr(COLOR_ROLE_DIM));
 	}
+	draw_na_items((enum rd_category)v->cat, win, y + (int)(n - v->top), h, w, titlew);
 }
 
-/* The page of a check: the installed copy, else the source tree's. */
+/* The page of a check in the data directory (paths_data_dir(): the
+ * installed one, or $CERES_TOP_DATADIR), never the current directory. */
 static char *
 runbook_load(const char *id, char **where)
 {
-	char *paths[2];
-	char *text = NULL, *dir = paths_data_dir(PATHS_RUNBOOKS);
+	char *paths[1], *dir = paths_data_dir(PATHS_RUNBOOKS);
+	char *text = NULL;
 
 	paths[0] = xasprintf("%s/%s.md", dir, id);
-	paths[1] = xasprintf("./doc/runbooks/%s.md", id);
 	free(dir);
 	*where = NULL;
-	for (int i = 0; i < 2 && text == NULL; i++) {
+	for (int i = 0; i < 1 && text == NULL; i++) {
 		int fd = open(paths[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 		struct stat st;
 
@@ -236,9 +359,8 @@ runbook_load(const char *id, char **where)
 		close(fd);
 	}
 	if (text == NULL)
-		*where = xasprintf("%s, %s", paths[0], paths[1]);
+		*where = xstrdup(paths[0]);
 	free(paths[0]);
-	free(paths[1]);
 	return text;
 }
 
@@ -283,6 +405,14 @@ readiness_key(struct app *app, void *data, void *view, int key)
 		v->cat = (v->cat + RD_NCATEGORIES - 1) % RD_NCATEGORIES;
 		v->top = 0;
 		break;
+	case 'm':	/* not p: that pauses the log tail from any pane */
+		v->plan = !v->plan;
+		break;
+	case 'n':
+		readiness_update(app, r);
+		if (r->plan.next >= 0)
+			show_runbook(app, r->plan.next, &r->res[r->plan.next]);
+		break;
 	case 'l': case KEY_RIGHT: case ']':
 		v->cat = (v->cat + 1) % RD_NCATEGORIES;
 		v->top = 0;
@@ -315,4 +445,5 @@ const struct pane_ops readiness_pane = {
 	.draw = readiness_draw,
 	.key = readiness_key,
 	.help = readiness_help,
+	.keyline = N_("h l category  Enter runbook  r refresh"),
 };

@@ -1,6 +1,7 @@
 /* The console: curses set-up and teardown, the layout of the five panes,
  * header and status line, key dispatch (overlay, prompt, focused pane,
  * global keys), and the main loop with one redraw per pass. */
+#include "ceres/features/alerts.h"
 #include "ceres/core/app.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
@@ -62,6 +63,38 @@ ui_message(struct app *app, enum ui_msg_level level, const char *fmt, ...)
 
 /* Put a sanitized string, clipped to width columns; wide and combining
  * characters are measured with wcwidth so columns stay aligned. */
+/* In a single-byte locale (LANG=C) a UTF-8 character is one column, not
+ * one "?" per byte: the console's own symbols become their ASCII
+ * look-alikes, anything else one "?".  Returns the bytes used. */
+static size_t
+ascii_fallback(const char *s, size_t len, wchar_t *out)
+{
+	static const struct { unsigned cp; char ascii; } map[] = {
+		{ 0x2502, '|' }, { 0x2500, '-' }, { 0x25be, 'v' }, { 0x25b8, '>' },
+		{ 0x25bc, 'v' }, { 0x25b2, '^' }, { 0x2193, 'v' }, { 0x2191, '^' },
+		{ 0x2190, '<' }, { 0x2192, '>' }, { 0x00d7, 'x' }, { 0x25cf, '*' },
+		{ 0x00b7, '-' }, { 0x2026, '~' }, { 0x2014, '-' }, { 0x2013, '-' },
+		{ 0x2588, '#' }, { 0x2581, '_' }, { 0x2582, '_' }, { 0x2583, '_' },
+		{ 0x2584, '=' }, { 0x2585, '=' }, { 0x2586, '=' }, { 0x2587, '#' },
+	};
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
+	unsigned cp = n == 4 ? u[0] & 0x07 : n == 3 ? u[0] & 0x0f : u[0] & 0x1f;
+
+	*out = L'?';
+	if (n > len)
+		return 1;
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return i;
+		cp = cp << 6 | (u[i] & 0x3f);
+	}
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].cp == cp)
+			*out = (wchar_t)map[i].ascii;
+	return n;
+}
+
 int
 ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
 {
@@ -76,7 +109,8 @@ ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
 	wmove(win, y, x);
 	while (len > 0) {
 		wchar_t wc[2] = { 0, 0 };
-		size_t n = mbrtowc(&wc[0], s, len, &st);
+		size_t n = MB_CUR_MAX == 1 && (unsigned char)*s >= 0x80 ? ascii_fallback(s, len, &wc[0]) :
+		    mbrtowc(&wc[0], s, len, &st);
 		int cw;
 
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
@@ -170,33 +204,50 @@ header_hooks(struct app *app, char *buf, size_t n)
 	}
 }
 
+/* [ceres] bell = critical: one bell when new critical alerts arrive. */
+static void
+ring_bell(struct app *app)
+{
+	struct alerts_area *af = app_feature_enabled(app, FEATURE_ALERTS) ?
+	    app->feature_data[FEATURE_ALERTS] : NULL;
+	const char *bell = config_get(app->config, "ceres", NULL, "bell");
+
+	if (af == NULL || af->news.bell == 0)
+		return;
+	af->news.bell = 0;
+	if (bell != NULL && strcmp(bell, "critical") == 0)
+		beep();
+}
+
 static void
 draw_header(struct app *app)
 {
 	struct status st;
-	char clock[16], age[16], line[512], extra[128];
+	char clock[16], age[16], agetext[160], line[512], extra[128];
 	time_t t = time(NULL);
 	struct tm tm;
-	double oldest = -1;
+	const struct source *stale;
+	double oldest;
 	attr_t a;
 	int x;
 
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-	for (size_t i = 0; i < app->nsources; i++) {
-		double ag = source_age(app->sources[i]);
-
-		if (ag > oldest)
-			oldest = ag;
-	}
+	/* The age of what matters (health and alerts), naming a stale one. */
+	oldest = sources_vital_age(app->sources, app->nsources, &stale);
 	if (oldest >= 0)
 		fmt_age(oldest, age, sizeof age);
 	else
 		snprintf(age, sizeof age, "-");
+	if (stale != NULL)
+		snprintf(agetext, sizeof agetext, _("data age %s (stale: %s)"), age, stale->name);
+	else
+		snprintf(agetext, sizeof agetext, "%s %s", _("data age"), age);
 	status_init(&st);
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		if (app_feature_enabled(app, i) && features[i]->status != NULL)
 			features[i]->status(app, app->feature_data[i], &st);
+	ring_bell(app);
 	a = ui_attr(COLOR_ROLE_HEADER);
 	wattr_on(stdscr, a, NULL);
 	mvhline(0, 0, ' ', COLS);
@@ -211,11 +262,61 @@ draw_header(struct app *app)
 		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr_block(r) | A_BOLD);
 	}
 	header_hooks(app, extra, sizeof extra);
-	snprintf(line, sizeof line, " %s │ %s │ %s %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
-	    clock, _("data age"), age, *extra != '\0' ? " │ " : "", extra,
+	snprintf(line, sizeof line, " %s │ %s │ %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
+	    clock, agetext, *extra != '\0' ? " │ " : "", extra,
 	    app->read_only ? " │ " : "", app->read_only ? _("READ-ONLY") : "");
 	ui_put(stdscr, 0, x, line, COLS - x, a);
 	status_free(&st);
+}
+
+/* Append the items of a two-space separated list while they fit in
+ * budget columns; returns the columns used. */
+static int
+keyline_add(struct strbuf *sb, const char *items, int budget)
+{
+	int used = 0;
+
+	while (*items != '\0') {
+		const char *end = strstr(items, "  ");
+		size_t len = end != NULL ? (size_t)(end - items) : strlen(items);
+		char *item = xstrndup(items, len);
+		int tw = text_width(item) + (sb->len > 0 ? 2 : 0);
+
+		if (used + tw > budget) {
+			free(item);
+			break;
+		}
+		if (sb->len > 0)
+			strbuf_adds(sb, "  ");
+		strbuf_adds(sb, item);
+		used += tw;
+		free(item);
+		items += len;
+		while (*items == ' ')
+			items++;
+	}
+	return used;
+}
+
+/* The key line follows the focus: the focused pane's most useful keys
+ * first, then "? help" (always shown), then the global keys, whole items
+ * only, within the width. */
+static void
+keyline_draw(struct app *app, int y)
+{
+	const struct pane_ops *p = ui_panes[app->ui->focus];
+	const char *help = _("? help");
+	struct strbuf sb;
+	int reserve = text_width(help) + 2, used = 0;
+
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	if (p->keyline != NULL)
+		used = keyline_add(&sb, _(p->keyline), COLS - 1 - reserve);
+	used += keyline_add(&sb, help, COLS - 1 - used);
+	keyline_add(&sb, _("Tab focus  : command  q quit"), COLS - 1 - used);
+	ui_put(stdscr, y, 0, sb.buf, COLS, ui_attr(COLOR_ROLE_DIM));
+	strbuf_free(&sb);
 }
 
 static void
@@ -237,8 +338,7 @@ draw_statusline(struct app *app)
 		ui_put(stdscr, y, 0, ui->msg, COLS, ui_attr(r));
 		return;
 	}
-	ui_put(stdscr, y, 0, _("q quit  ? help  Tab focus  Enter details  r refresh  : command"),
-	    COLS, ui_attr(COLOR_ROLE_DIM));
+	keyline_draw(app, y);
 }
 
 static void
@@ -343,6 +443,12 @@ focus_set(struct app *app, int i)
 	app_dirty(app);
 }
 
+void
+ui_focus(struct app *app, int index)
+{
+	focus_set(app, index);
+}
+
 static void
 help_open(struct app *app)
 {
@@ -398,6 +504,12 @@ handle_key(struct app *app, int key)
 		prompt_key(app, key);
 		return;
 	}
+	if ((key == '\r' || key == '\n' || key == KEY_ENTER) && now_mono() < ui->enter_grace) {
+		ui->enter_grace = 0;	/* the Enter after a one-key y/n answer */
+		return;
+	}
+	if (key != '\r' && key != '\n' && key != KEY_ENTER)
+		ui->enter_grace = 0;
 	if (overlay_key(app, key))
 		return;
 	p = ui_panes[ui->focus];

@@ -38,6 +38,7 @@ struct ui_overlay {
 	char				*title;
 	const struct overlay_ops	*ops;
 	void				*data;
+	bool				 full;	/* zoomed: the whole screen but the header */
 };
 
 struct ui_command {
@@ -66,6 +67,9 @@ struct ui {
 	WINDOW			*win[FEATURE_COUNT];
 	void			*view[FEATURE_COUNT];	/* each pane's view state */
 	int			 focus;
+	/* A y/n question answered with one key: an Enter typed after it out
+	 * of habit until then (monotonic) is dropped. */
+	double			 enter_grace;
 	bool			 zoom;
 	bool			 single;
 	bool			 need_layout;

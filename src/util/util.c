@@ -66,8 +66,11 @@ xstrdup(const char *s)
 char *
 xstrndup(const char *s, size_t n)
 {
-	char *p = xmalloc(n + 1);
+	char *p;
 
+	/* Like strndup: at most n bytes, never past the terminating NUL. */
+	n = strnlen(s, n);
+	p = xmalloc(n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

@@ -149,6 +149,6 @@ fi
 
 # 7. --help and errors are translated; the console strings are in the .mo.
 check "--help in Russian" bash -c "LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8 '$CERES_TOP' --help | grep -q 'Использование: ceres-top'"
-check "a usage error in Russian" bash -c "LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8 '$CERES_TOP' --format xml 2>&1 | grep -q 'может быть text, json или nagios'"
+check "a usage error in Russian" bash -c "LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8 '$CERES_TOP' --format xml 2>&1 | grep -q 'может быть text, json, nagios или openmetrics'"
 check "a config error in Russian, with file:line" bash -c "printf '[ceres]\nbogus = 1\n' > '$TEST_TMP/bad.conf'; LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8 '$CERES_TOP' --check-config -c '$TEST_TMP/bad.conf' 2>&1 | grep -q 'bad.conf:2: неизвестный ключ'"
 finish

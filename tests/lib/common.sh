@@ -7,6 +7,14 @@ T_FAILED=0
 : "${CERES_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/_build/ceres-top}"
 : "${TEST_TMP:=$(mktemp -d /tmp/ceres-test.XXXXXX)}"
 export CERES_TOP TEST_TMP
+# Every test has its own HOME and XDG directories: nothing it reads or
+# writes (state files, config, themes) is the user's, and nothing the
+# user's runs left behind reaches it.
+export HOME=$TEST_TMP/home XDG_CONFIG_HOME=$TEST_TMP/home/.config \
+	XDG_STATE_HOME=$TEST_TMP/home/.local/state XDG_DATA_HOME=$TEST_TMP/home/.local/share \
+	XDG_CACHE_HOME=$TEST_TMP/home/.cache
+unset CERES_TOP_CONFIG
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export TESTS_DIR
 

@@ -15,8 +15,9 @@ CFG=$TEST_TMP/ceres.conf
 	printf '\n[readiness]\ninterval = 1\n\n[backup]\ncommand = /bin/true\n'
 } > "$CFG"
 chmod 600 "$CFG"
-# The source tree's doc/runbooks is the fallback when nothing is installed.
+# The source tree's doc/runbooks stands in for the installed data directory.
 cd "$TESTS_DIR/.."
+export CERES_TOP_DATADIR=$PWD/doc
 
 score() { tui_screen | sed -n 's/.*Score \([0-9]*\)\/\([0-9]*\) (\([0-9]*\)%).*/\1 \2 \3/p' | head -1; }
 

@@ -258,7 +258,7 @@ test_backup_state(void **state)
 	cJSON *j;
 
 	(void)state;
-	s = backup_state_json(1795000000, "success", 0, 12.3456, 0);
+	s = backup_state_json(1795000000, "success", 0, 12.3456, 0, NULL);
 	j = cJSON_Parse(s);
 	assert_string_equal(cJSON_GetObjectItem(j, "last_run")->valuestring, "2026-11-18T11:06:40Z");
 	assert_string_equal(cJSON_GetObjectItem(j, "last_status")->valuestring, "success");
@@ -268,7 +268,7 @@ test_backup_state(void **state)
 	cJSON_Delete(j);
 	free(s);
 	/* A failure keeps the previous success... */
-	s = backup_state_json(1795000600, "failed", 1, 2, 1795000000);
+	s = backup_state_json(1795000600, "failed", 1, 2, 1795000000, NULL);
 	j = cJSON_Parse(s);
 	assert_string_equal(cJSON_GetObjectItem(j, "last_status")->valuestring, "failed");
 	assert_int_equal(cJSON_GetObjectItem(j, "exit_code")->valueint, 1);
@@ -276,10 +276,17 @@ test_backup_state(void **state)
 	cJSON_Delete(j);
 	free(s);
 	/* ...and without one it is null. */
-	s = backup_state_json(1795000600, "cancelled", 143, 2, 0);
+	s = backup_state_json(1795000600, "cancelled", 143, 2, 0, NULL);
 	j = cJSON_Parse(s);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "last_success")));
 	assert_int_equal(cJSON_GetObjectItem(j, "exit_code")->valueint, 143);
+	assert_null(cJSON_GetObjectItem(j, "owner"));
+	cJSON_Delete(j);
+	free(s);
+	/* The file names the config and site that wrote it. */
+	s = backup_state_json(1795000600, "success", 0, 2, 0, "/etc/ceres-top/config#prod");
+	j = cJSON_Parse(s);
+	assert_string_equal(cJSON_GetObjectItem(j, "owner")->valuestring, "/etc/ceres-top/config#prod");
 	cJSON_Delete(j);
 	free(s);
 }

@@ -253,6 +253,28 @@ test_design_example(void **state)
 	unsetenv("TEST_CFG_HOOK");
 }
 
+/* -c /dev/null is an empty config: no keys, not the built-in layout. */
+static void
+test_dev_null(void **state)
+{
+	struct config *c;
+	char *cause = NULL;
+
+	(void)state;
+	c = config_load("/dev/null", NULL, &cause);
+	assert_non_null(c);
+	assert_null(cause);
+	assert_false(c->defaults);
+	assert_int_equal(c->nentries, 0);
+	assert_null(config_get(c, "prometheus", NULL, "url"));
+	config_free(c);
+	/* A character device other than /dev/null is still refused. */
+	c = config_load("/dev/zero", NULL, &cause);
+	assert_null(c);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+}
+
 static void
 test_case_rules(void **state)
 {
@@ -567,6 +589,9 @@ test_schema_complete(void **state)
 		{ "audit", "spool", "" }, { "service", "header", "" }, { "service", "token", "s" },
 		{ "webhook", "url", "s" }, { "webhook", "username", "" },
 		{ "backup", "retention_days", "" },
+		{ "incident", "log_selector", "" }, { "incident", "report_dir", "" },
+		{ "incident_alert", "log_selector", "" }, { "incident_label", "log_selector", "" },
+		{ "service", "repos", "" }, { "service", "projects", "" },
 	};
 	size_t	n = 0;
 
@@ -582,7 +607,8 @@ test_schema_complete(void **state)
 		assert_non_null(k->help);
 		assert_true(strlen(k->help) > 0);
 		assert_int_equal(k->named, strcmp(k->section, "service") == 0 ||
-		    strcmp(k->section, "webhook") == 0);
+		    strcmp(k->section, "webhook") == 0 || strcmp(k->section, "incident_alert") == 0 ||
+		    strcmp(k->section, "incident_label") == 0);
 	}
 	assert_true(n > 80);
 	assert_null(config_schema_find("service", "nope"));
@@ -1649,6 +1675,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_design_example, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dev_null, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_comments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quoted_values, setup, teardown),

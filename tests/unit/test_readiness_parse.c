@@ -525,6 +525,15 @@ test_state_files(void **state)
 	free(buf);
 	assert_int_equal(rd_parse_backup_state("[]", 2, &b, &cause), -1);
 	free(cause);
+	assert_null(b.owner);
+	{
+		static const char own[] = "{\"owner\": \"/a/config#s1\", \"last_success\": 1795680000}";
+
+		assert_int_equal(rd_parse_backup_state(own, sizeof own - 1, &b, &cause), 0);
+		assert_string_equal(b.owner, "/a/config#s1");
+		free(b.owner);
+		b.owner = NULL;
+	}
 
 	memset(&w, 0, sizeof w);
 	buf = fixture("webhooks.json", &len);

@@ -391,6 +391,9 @@ test_backups(void **state)
 	b->last_success = 0;
 	b->last_status = xstrdup("failed");
 	expect(&f, "availability.backups", RD_FAIL, "no successful backup recorded (last status: failed)");
+	b->foreign = true;
+	expect(&f, "availability.backups", RD_UNKNOWN, "written by another config or site");
+	b->foreign = false;
 	rd_fetch_err(&b->f, "not a regular file");
 	expect(&f, "availability.backups", RD_UNKNOWN, "not a regular file");
 	fx_free(&f);

@@ -321,6 +321,23 @@ test_files(void **state)
 	expect(&f, "observability.audit_log", RD_PASS, "last entry");
 	f.ctx.now = f.d->backup.last_success + 3600;
 	expect(&f, "availability.backups", RD_PASS, "1h");
+	/* Written by this config: still ours.  By another: not evidence. */
+	{
+		char *own = paths_state_owner(f.cfg), *bp = xasprintf("%s/backup.json", dir), *t;
+
+		t = xasprintf("{\"owner\": \"%s\", \"last_success\": \"2026-11-26T08:00:00Z\"}", own);
+		write_file(bp, t, 0600);
+		free(t);
+		rd_files_refresh(f.cfg, p, f.d);
+		assert_false(f.d->backup.foreign);
+		expect(&f, "availability.backups", RD_PASS, "1h");
+		write_file(bp, "{\"owner\": \"/other/config#prod\", \"last_success\": \"2026-11-26T08:00:00Z\"}", 0600);
+		rd_files_refresh(f.cfg, p, f.d);
+		assert_true(f.d->backup.foreign);
+		expect(&f, "availability.backups", RD_FAIL, "written by another config or site");
+		free(own);
+		free(bp);
+	}
 	fx_free(&f);
 	free(cfgtext);
 

@@ -15,6 +15,8 @@ enum output_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
 	FORMAT_NAGIOS,
+	FORMAT_MARKDOWN,	/* --incident only */
+	FORMAT_OPENMETRICS,
 };
 
 struct options {
@@ -29,6 +31,7 @@ struct options {
 	bool			 no_color;
 	bool			 check_config;
 	double			 rotate;	/* NOC: cycle focus every N s, 0 off */
+	const char		*incident;	/* --incident SELECTOR */
 };
 
 struct ui;

@@ -31,6 +31,7 @@ void status_free(struct status *st);
 void status_raise(struct status *st, enum status_code code);
 /* Add a ", "-separated phrase to the summary. */
 void status_note(struct status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* value NAN: not known, written "U". */
 void status_perf(struct status *st, const char *label, double value, double max);
 const char *status_name(enum status_code c);	/* "ok", "warning", ... */
 /* A counted phrase for the status summary (status_note): the English

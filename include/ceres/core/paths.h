@@ -14,6 +14,11 @@ struct config;
 char *paths_state_dir(const struct config *c);
 /* <state dir>/<name>, or NULL as above. */
 char *paths_state_file(const struct config *c, const char *name);
+/* Who a state file belongs to: the config that wrote it (its absolute
+ * path, or "(built-in)") and the site, "<path>#<site>".  A state file
+ * whose "owner" differs was written by another config or site and is
+ * ignored.  The caller frees the result. */
+char *paths_state_owner(const struct config *c);
 /* [ceres] audit_log (with ~ expanded), else <state dir>/audit.log. */
 char *paths_audit_log(const struct config *c);
 
@@ -29,7 +34,9 @@ enum paths_data {
  * was built in (its executable is in that directory) uses the source
  * tree it was configured from (themes/, doc/runbooks/) and the build
  * tree's locale/, so the demo and a fresh build work before
- * `make install`.  The caller frees the result. */
+ * `make install`.  Runbooks come from $CERES_TOP_DATADIR/runbooks when
+ * that is set to an absolute path.  Never the current directory.  The
+ * caller frees the result. */
 char *paths_data_dir(enum paths_data what);
 /* True when this process is the uninstalled binary of its build tree. */
 int paths_uninstalled(void);

@@ -1,6 +1,6 @@
 /* A source polls one backend: start a round of requests, parse the
- * answers into the model, schedule the next round (with backoff after a
- * failure).  Every backend module implements struct source_ops. */
+ * answers into the model, schedule the next round (at twice the interval
+ * after a failure).  Every backend module implements struct source_ops. */
 #ifndef CERES_SOURCE_H
 #define CERES_SOURCE_H
 
@@ -31,6 +31,7 @@ struct source {
 	void			*data;		/* the module's own state */
 
 	double			 interval;	/* seconds between rounds */
+	double			 backoff_max;	/* longest wait after failures (0: 300 s) */
 	double			 timeout;	/* per request */
 	size_t			 max_bytes;	/* per response */
 
@@ -49,6 +50,7 @@ struct source {
 	double			 last_ok;	/* wall clock, 0 never */
 	double			 last_round;	/* wall clock */
 	int			 failures;	/* consecutive failed rounds */
+	double			 failing_since;	/* wall clock of the first of them */
 	double			 retry_after;	/* server asked us to wait (this round) */
 	double			 retry_until;	/* monotonic: no request before this */
 	unsigned		 rounds;
@@ -57,11 +59,17 @@ struct source {
 	/* Advisory sources gather evidence (readiness) rather than watch a
 	 * service: their failures do not make --once report "unreachable". */
 	bool			 advisory;
+	/* Vital sources (health, alerts) make the header's data age. */
+	bool			 vital;
 	struct source_req	*inflight;	/* requests of this round (opaque: source.c) */
 };
 
 struct source *source_new(struct app *app, const struct source_ops *ops, const char *name, void *data);
 void source_free(struct source *s);
+/* Seconds from the end of a round to the next one: the interval, twice
+ * it after a failed round, longer only when the server asked
+ * (Retry-After, at most 300 s). */
+double source_next_delay(const struct source *s);
 /* Start a round now (cancelling a pending timer); no-op while in a round. */
 void source_poll_now(struct source *s);
 
@@ -82,7 +90,13 @@ char *source_scrub(const struct source *s, const char *text);
 
 /* Seconds since the last good round, or -1 if never. */
 double source_age(const struct source *s);
+/* The age of the last good data, as shown: since the last good round, or,
+ * failing since the start, since the first failure; -1 when unknown. */
+double source_data_age(const struct source *s);
 /* True when the data is older than 3 intervals. */
 bool source_stale(const struct source *s);
+/* The header's data age: the oldest age of the vital sources (-1 when
+ * none has data yet), and the first stale one (NULL when none is). */
+double sources_vital_age(struct source *const *v, size_t n, const struct source **stale);
 
 #endif

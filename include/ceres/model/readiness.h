@@ -231,9 +231,32 @@ struct rd_backup {
 	double		 last_success;		/* 0 never */
 	double		 last_run;
 	char		*last_status;
+	char		*owner;			/* "owner" in the file, NULL if none */
+	bool		 foreign;		/* written by another config or site */
 	char		*command;		/* first word of [backup] command */
 	int		 command_ok;		/* 1 runnable, 0 not, -1 not configured */
 	char		*command_why;
+};
+
+/* The last restore test, <state dir>/restore_test.json or [backup]
+ * restore_state_file, written by the backup tooling in the backup
+ * state's format; and the disaster-recovery runbook ([readiness]
+ * dr_runbook). */
+struct rd_restore {
+	struct rd_fetch	 f;
+	char		*path;
+	bool		 exists;
+	double		 last_success;		/* 0 never */
+	double		 last_run;
+	char		*last_status;
+};
+struct rd_dr {
+	struct rd_fetch	 f;
+	char		*path;			/* NULL: not configured */
+	bool		 exists;
+	long long	 size;
+	double		 mtime;
+	char		*why;			/* why it cannot be read */
 };
 
 struct rd_route {
@@ -276,6 +299,8 @@ struct rd_data {
 	struct rd_backup	 backup;
 	struct rd_webhooks	 webhooks;
 	struct rd_audit		 audit;
+	struct rd_restore	 restore;
+	struct rd_dr		 dr;
 	unsigned		 generation;	/* bumped on every change */
 };
 struct rd_data *rd_data_new(void);

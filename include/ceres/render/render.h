@@ -17,5 +17,7 @@ char *render_text(struct app *app, const struct status *st);
 void render_json_to(struct app *app, const struct status *st, FILE *out);
 void render_text_to(struct app *app, const struct status *st, FILE *out);
 char *render_nagios(struct app *app, const struct status *st);
+/* OpenMetrics text (gauges only, also valid Prometheus text 0.0.4). */
+char *render_openmetrics(struct app *app, const struct status *st);
 
 #endif

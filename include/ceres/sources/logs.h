@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "ceres/core/loop.h"
 #include "ceres/model/logs.h"
 
 struct app;
@@ -100,6 +101,12 @@ struct loki_opts {
 struct source *loki_source_new(struct app *app, struct logs *lg, const struct loki_opts *o, char **cause);
 /* Switch the tail to another LogQL query: the buffer starts over. */
 void loki_set_query(struct source *s, const char *query);
+/* A one-off GET of path (with its query string) on the source's Loki,
+ * with its credentials, outside the tail's rounds (incident mode). */
+struct http_handle *loki_request(struct source *s, const char *path, double timeout,
+    size_t max_bytes, http_cb cb, void *arg);
+/* "/loki/api/v1/query_range?query=...&start=&end=&limit=&direction=". */
+char *loki_range_path(const char *query, int64_t start, int64_t end, unsigned limit, bool forward);
 
 #endif
 

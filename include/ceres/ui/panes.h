@@ -14,5 +14,8 @@ struct app;
  * messages and the audit log (owned).  false when nothing is selected. */
 bool alerts_pane_selection(struct app *app, const struct alert_pair **labels, size_t *n,
     char **target);
+/* The alert selected in the alerts pane (*g NULL), or the group (*a its
+ * first alert); borrowed from the model until the next poll. */
+bool alerts_pane_selected(struct app *app, const struct alert **a, const struct alert_group **g);
 
 #endif

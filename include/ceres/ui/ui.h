@@ -58,6 +58,9 @@ struct pane_ops {
 	/* Keys this pane takes from any pane (the logs pane's "p"), given to
 	 * its key function when no other binding took them. */
 	const char	*global_keys;
+	/* The status line's keys when the pane has the focus, most useful
+	 * first, items separated by two spaces (N_()). */
+	const char	*keyline;
 	/* Optional: called when the view is made (register ':' commands). */
 	void		(*attach)(struct app *app, void *data, void *view);
 };
@@ -91,6 +94,8 @@ void ui_on_site_switch(struct app *app, ui_site_fn fn);
 /* The view of the pane of feature index, NULL when the console is not
  * running or the pane keeps no state. */
 void *ui_view(struct app *app, int index);
+/* Move the focus to pane index (a value of enum feature_id). */
+void ui_focus(struct app *app, int index);
 
 /* Keys that other layers (the actions) add to the console.  run returns
  * false when it did not take the key, so the console's own binding
@@ -123,6 +128,8 @@ struct overlay_ops {
 };
 void ui_overlay_open(struct app *app, const char *title, const struct overlay_ops *ops, void *data);
 void ui_overlay_close(struct app *app);
+/* Zoom the top overlay to the whole screen below the header, or back. */
+void ui_overlay_zoom(struct app *app, bool full);
 bool ui_overlay_active(const struct app *app);
 /* How many overlays are open (0 when none, or without a console). */
 int ui_overlay_depth(const struct app *app);

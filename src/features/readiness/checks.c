@@ -61,6 +61,10 @@ const struct rd_check rd_checks[] = {
 	    probe_uptime_monitors, N_("add monitors to the Uptime Kuma status page and fix those that are down")),
 	ROW("availability.load_balancing", RD_AVAILABILITY, N_("Load-balanced upstreams on the proxy"), 1,
 	    probe_load_balancing, N_("give reverse_proxy two or more upstreams with health checks")),
+	ROW("availability.restore_tested", RD_AVAILABILITY, N_("A restore tested within 30 days"), 2,
+	    probe_restore_tested, N_("restore the last backup into a scratch instance and record it in restore_test.json")),
+	ROW("availability.dr_runbook", RD_AVAILABILITY, N_("Disaster-recovery runbook present"), 2,
+	    probe_dr_runbook, N_("write the disaster-recovery runbook and set [readiness] dr_runbook to it")),
 
 	/* Observability */
 	ROW("observability.metrics", RD_OBSERVABILITY, N_("Prometheus scrapes every target"), 2, probe_metrics,
@@ -140,7 +144,7 @@ static void
 copy_line(char *dst, size_t max, const char *s)
 {
 	/* At most max bytes of s: longer than the room, so clipped to it. */
-	char *t = utf8_clip(xstrndup(s, max), max - 1);
+	char *t = utf8_clip(xstrndup(s, strnlen(s, max)), max - 1);
 
 	memcpy(dst, t, strlen(t) + 1);
 	free(t);

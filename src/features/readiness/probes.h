@@ -27,6 +27,8 @@ void probe_ha_postgres(const struct rd_ctx *c, struct rd_result *r);
 void probe_ha_redis(const struct rd_ctx *c, struct rd_result *r);
 void probe_alerting(const struct rd_ctx *c, struct rd_result *r);
 void probe_alertmanager_ha(const struct rd_ctx *c, struct rd_result *r);
+void probe_restore_tested(const struct rd_ctx *c, struct rd_result *r);
+void probe_dr_runbook(const struct rd_ctx *c, struct rd_result *r);
 void probe_backups(const struct rd_ctx *c, struct rd_result *r);
 void probe_health_checks(const struct rd_ctx *c, struct rd_result *r);
 void probe_services_up(const struct rd_ctx *c, struct rd_result *r);

@@ -157,6 +157,11 @@ probe_backups(const struct rd_ctx *c, struct rd_result *r)
 		rd_set(r, RD_UNKNOWN, "%s", _("backup state not read yet"));
 		return;
 	}
+	if (b->foreign) {
+		rd_set(r, config_get(c->config, "backup", NULL, "command") != NULL ? RD_FAIL : RD_UNKNOWN,
+		    _("no backup recorded for this config (%s was written by another config or site)"), b->path);
+		return;
+	}
 	if (!b->exists) {
 		if (config_get(c->config, "backup", NULL, "command") != NULL)
 			rd_set(r, RD_FAIL, _("no backup recorded yet (%s does not exist)"), b->path);
@@ -302,4 +307,67 @@ probe_load_balancing(const struct rd_ctx *c, struct rd_result *r)
 		    k->proxies);
 	else
 		rd_set(r, RD_FAIL, _("none of %zu reverse proxies has more than one upstream"), k->proxies);
+}
+
+#define RESTORE_MAX_AGE		(30 * 86400.0)
+
+void
+probe_restore_tested(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_restore *t = &c->d->restore;
+	char age[16], when[40];
+
+	if (t->f.avail == RD_ERR) {
+		rd_set(r, RD_UNKNOWN, _("restore test state %s: %s"), t->path, t->f.error);
+		return;
+	}
+	if (t->f.avail != RD_OK) {
+		rd_set(r, RD_UNKNOWN, "%s", _("restore test state not read yet"));
+		return;
+	}
+	if (!t->exists) {
+		rd_set(r, RD_FAIL, _("no restore test recorded (%s does not exist)"), t->path);
+		return;
+	}
+	if (t->last_success <= 0) {
+		rd_set(r, RD_FAIL, _("no successful restore test recorded (last status: %s)"),
+		    t->last_status != NULL ? t->last_status : "?");
+		return;
+	}
+	fmt_age(c->now - t->last_success, age, sizeof age);
+	fmt_rfc3339(t->last_success, when, sizeof when);
+	if (c->now - t->last_success > RESTORE_MAX_AGE)
+		rd_set(r, RD_FAIL, _("last successful restore test %s ago (%s), more than 30 days"), age, when);
+	else if (t->last_status != NULL && strcmp(t->last_status, "success") != 0 && t->last_run > t->last_success)
+		rd_set(r, RD_FAIL, _("the last restore test failed (%s); the last success was %s ago"),
+		    t->last_status, age);
+	else
+		rd_set(r, RD_PASS, _("last successful restore test %s ago (%s)"), age, when);
+}
+
+void
+probe_dr_runbook(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_dr *d = &c->d->dr;
+	char age[16];
+
+	if (d->f.avail == RD_OFF) {
+		rd_set(r, RD_UNKNOWN, "%s", _("no [readiness] dr_runbook: where the disaster-recovery runbook is"));
+		return;
+	}
+	if (d->f.avail != RD_OK) {
+		rd_set(r, RD_UNKNOWN, "%s", _("disaster-recovery runbook not looked at yet"));
+		return;
+	}
+	if (!d->exists) {
+		rd_set(r, RD_FAIL, _("disaster-recovery runbook %s: %s"), d->path, d->why != NULL ? d->why : "?");
+		return;
+	}
+	if (d->size < 200) {
+		rd_set(r, RD_FAIL, _("disaster-recovery runbook %s has %lld bytes: too short to be a plan"), d->path,
+		    d->size);
+		return;
+	}
+	fmt_age(c->now - d->mtime, age, sizeof age);
+	rd_set(r, RD_PASS, _("disaster-recovery runbook %s, %lld bytes, changed %s ago"), d->path, d->size, age);
 }

@@ -49,6 +49,7 @@ refresh_backup(const struct config *c, struct rd_backup *b)
 	}
 	rc = read_small(b->path, STATE_MAX, &buf, &len, &why);
 	b->exists = rc != 1;
+	b->foreign = false;
 	b->last_success = b->last_run = 0;
 	if (rc == 1)
 		rd_fetch_ok(&b->f);
@@ -57,8 +58,14 @@ refresh_backup(const struct config *c, struct rd_backup *b)
 	else if (rd_parse_backup_state(buf, len, b, &cause) != 0) {
 		rd_fetch_err(&b->f, "%s", cause);
 		free(cause);
-	} else
+	} else {
+		char *owner = paths_state_owner(c);
+
+		/* Another config's or site's backups say nothing about ours. */
+		b->foreign = b->owner != NULL && strcmp(b->owner, owner) != 0;
+		free(owner);
 		rd_fetch_ok(&b->f);
+	}
 	free(buf);
 }
 
@@ -226,6 +233,81 @@ refresh_audit(const char *path, struct rd_audit *a)
 	rd_fetch_ok(&a->f);
 }
 
+/* The restore test state: the backup state's format, parsed alike. */
+static void
+refresh_restore(const struct config *c, struct rd_restore *r)
+{
+	const char *p = config_get(c, "backup", NULL, "restore_state_file");
+	const char *why = NULL;
+	struct rd_backup b;
+	char *buf, *cause = NULL;
+	size_t len;
+	int rc;
+
+	free(r->path);
+	r->path = p != NULL ? xstrdup(p) : paths_state_file(c, "restore_test.json");
+	if (r->path == NULL) {
+		rd_fetch_err(&r->f, "%s", _("no state directory (HOME unset)"));
+		return;
+	}
+	rc = read_small(r->path, STATE_MAX, &buf, &len, &why);
+	r->exists = rc != 1;
+	r->last_success = r->last_run = 0;
+	free(r->last_status);
+	r->last_status = NULL;
+	memset(&b, 0, sizeof b);
+	if (rc == 1)
+		rd_fetch_ok(&r->f);
+	else if (rc < 0)
+		rd_fetch_err(&r->f, "%s", why);
+	else if (rd_parse_backup_state(buf, len, &b, &cause) != 0) {
+		rd_fetch_err(&r->f, "%s", cause);
+		free(cause);
+	} else {
+		r->last_success = b.last_success;
+		r->last_run = b.last_run;
+		r->last_status = b.last_status;
+		b.last_status = NULL;
+		rd_fetch_ok(&r->f);
+	}
+	free(b.last_status);
+	free(buf);
+}
+
+/* The disaster-recovery runbook: present, a regular file, not empty. */
+static void
+refresh_dr(const struct config *c, struct rd_dr *d)
+{
+	const char *p = config_get(c, "readiness", NULL, "dr_runbook");
+	struct stat st;
+
+	free(d->path);
+	free(d->why);
+	d->path = NULL;
+	d->why = NULL;
+	d->exists = false;
+	d->size = 0;
+	d->mtime = 0;
+	rd_fetch_clear(&d->f);
+	if (p == NULL) {
+		d->f.avail = RD_OFF;
+		return;
+	}
+	d->path = xstrdup(p);
+	if (stat(d->path, &st) != 0) {
+		d->why = xstrdup(strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		d->why = xstrdup(_("not a regular file"));
+	} else if (access(d->path, R_OK) != 0) {
+		d->why = xstrdup(strerror(errno));
+	} else {
+		d->exists = true;
+		d->size = (long long)st.st_size;
+		d->mtime = (double)st.st_mtime;
+	}
+	rd_fetch_ok(&d->f);
+}
+
 void
 rd_files_refresh(const struct config *c, const char *audit_path, struct rd_data *d)
 {
@@ -233,5 +315,7 @@ rd_files_refresh(const struct config *c, const char *audit_path, struct rd_data 
 	refresh_backup_command(c, &d->backup);
 	refresh_webhooks(c, &d->webhooks);
 	refresh_audit(audit_path, &d->audit);
+	refresh_restore(c, &d->restore);
+	refresh_dr(c, &d->dr);
 	d->generation++;
 }

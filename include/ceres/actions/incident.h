@@ -1,0 +1,38 @@
+/* Incident mode in the console: `i` on an alert or group of the alerts
+ * pane opens the incident view (an overlay; `z` zooms it, Esc leaves it
+ * and every pane keeps its selection); `E` writes the Markdown report,
+ * `R` creates a Redmine issue with it (both confirmed, audited, refused
+ * in read-only mode). */
+#ifndef CERES_ACTIONS_INCIDENT_H
+#define CERES_ACTIONS_INCIDENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ceres/features/incident.h"
+#include "ceres/ui/ui.h"
+
+struct app;
+
+/* The `i` key (alerts pane). */
+bool incident_key(struct app *app, void *arg);
+
+/* ---- the view's lines (incident_view.c) ---- */
+struct inc_line {
+	enum color_role	 role;
+	char		*text;
+};
+struct inc_lines {
+	struct inc_line	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+struct inc_vstate {
+	bool		 loading;	/* the Loki answers are not in yet */
+	const char	*note;		/* report path, issue number */
+};
+void inc_view_lines(const struct incident *inc, const struct inc_vstate *st, int width,
+    struct inc_lines *l);
+void inc_lines_free(struct inc_lines *l);
+
+#endif

@@ -1,0 +1,221 @@
+/* The incident view's text: the lines of the overlay (header, the
+ * per-minute error/warning sparkline with the alert's start marked, the
+ * changes with their lead time, related items, the log lines of the
+ * window, the timeline, the runbook page), rebuilt on every paint from the
+ * incident model.  Every string in the model is already terminal-safe. */
+#include "ceres/actions/incident.h"
+#include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
+#include "ceres/util/util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void
+add(struct inc_lines *l, enum color_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 128;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	va_start(ap, fmt);
+	l->v[l->n].text = xvasprintf(fmt, ap);
+	va_end(ap);
+	l->v[l->n++].role = role;
+}
+
+void
+inc_lines_free(struct inc_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* One row of blocks for counts, squeezed into width columns (max of
+ * each run of minutes); *mark: the column of the alert's start. */
+static char *
+spark(const unsigned *c, size_t n, size_t start, int width, int *mark)
+{
+	static const char *const bars[] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	size_t cols = n < (size_t)width ? n : (size_t)width, i, j;
+	unsigned max = 1;
+	struct strbuf sb;
+
+	for (i = 0; i < n; i++)
+		if (c[i] > max)
+			max = c[i];
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	*mark = -1;
+	for (i = 0; i < cols; i++) {
+		size_t from = i * n / cols, to = (i + 1) * n / cols;
+		unsigned v = 0;
+
+		for (j = from; j < to; j++)
+			if (c[j] > v)
+				v = c[j];
+		if (start >= from && start < to)
+			*mark = (int)i;
+		strbuf_adds(&sb, bars[v == 0 ? 0 : 1 + (v * 7) / max]);
+	}
+	return strbuf_detach(&sb);
+}
+
+static void
+head(const struct incident *inc, struct inc_lines *l, int width)
+{
+	char t1[40], t2[40], age[32];
+	struct strbuf sb;
+	size_t i;
+	char *e, *w;
+	int mark, m2;
+
+	add(l, COLOR_ROLE_TITLE, "%s  %s  %s", inc->alertname, inc->severity, inc->summary);
+	fmt_age(now_wall() - inc->win.start, age, sizeof age);
+	add(l, COLOR_ROLE_NORMAL, _("started %s ago (%s), window %s .. %s"), age,
+	    fmt_rfc3339(inc->win.start, t1, sizeof t1), fmt_rfc3339(inc->win.from, t2, sizeof t2),
+	    inc->win.end > 0 ? _("its end") : _("now"));
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	for (i = 0; i < inc->nlabels; i++) {
+		char *s = xasprintf("%s=%s", inc->labels[i].name, inc->labels[i].value);
+		char *safe = sanitize_str(s);
+
+		strbuf_addf(&sb, "%s%s", i ? " " : "", safe);
+		free(safe);
+		free(s);
+	}
+	add(l, COLOR_ROLE_DIM, "%s", sb.buf);
+	strbuf_free(&sb);
+	if (inc->counts.n == 0)
+		return;
+	e = spark(inc->counts.errors, inc->counts.n, inc->counts.start_minute, width - 10, &mark);
+	w = spark(inc->counts.warns, inc->counts.n, inc->counts.start_minute, width - 10, &m2);
+	add(l, COLOR_ROLE_LOG_ERROR, "%-9s %s", _("errors"), e);
+	add(l, COLOR_ROLE_LOG_WARN, "%-9s %s", _("warnings"), w);
+	add(l, COLOR_ROLE_HIGHLIGHT, "%-9s %*s^ %s", "", mark > 0 ? mark : 0, "", _("alert start"));
+	free(e);
+	free(w);
+}
+
+static void
+lead(double s, char *buf, size_t n)
+{
+	char age[32];
+
+	fmt_age(fabs(s), age, sizeof age);
+	if (fabs(s) < 1)
+		snprintf(buf, n, "%s", _("at start"));
+	else
+		snprintf(buf, n, s > 0 ? _("%s before") : _("%s after"), age);
+}
+
+static void
+changes(const struct incident *inc, struct inc_lines *l)
+{
+	char ld[64];
+
+	add(l, COLOR_ROLE_HEADER, _("Changes (%zu)"), inc->nchanges);
+	for (size_t i = 0; i < inc->nchanges; i++) {
+		const struct inc_change *c = &inc->changes[i];
+
+		lead(c->lead, ld, sizeof ld);
+		add(l, c->lead >= 0 ? COLOR_ROLE_NORMAL : COLOR_ROLE_DIM, "  %-14s %-7s %-10s %s: %s",
+		    ld, act_source_name(c->source), act_kind_name(c->kind), c->where, c->title);
+	}
+}
+
+static void
+related(const struct incident *inc, struct inc_lines *l)
+{
+	add(l, COLOR_ROLE_HEADER, _("Related (%zu)"), inc->nrelated);
+	for (size_t i = 0; i < inc->nrelated; i++)
+		add(l, COLOR_ROLE_NORMAL, "  %-9s %s  %s", inc_rel_kind_name(inc->related[i].kind),
+		    inc->related[i].name, inc->related[i].text);
+}
+
+static void
+logs(const struct incident *inc, const struct inc_vstate *st, struct inc_lines *l)
+{
+	char t[48];
+
+	if (st->loading)
+		add(l, COLOR_ROLE_HEADER, "%s", _("Logs: asking Loki..."));
+	else
+		add(l, COLOR_ROLE_HEADER, _("Logs (%zu lines): %s"), inc->nlines,
+		    inc->sel.selector != NULL ? inc->sel.selector : "-");
+	if (inc->sel.error != NULL)
+		add(l, COLOR_ROLE_CRIT, "  %s", inc->sel.error);
+	if (inc->logs_error != NULL)
+		add(l, COLOR_ROLE_CRIT, "  %s", inc->logs_error);
+	for (size_t i = 0; i < inc->nlines; i++) {
+		const struct inc_logline *ln = &inc->lines[i];
+		enum color_role r = ln->level == LOG_LEVEL_ERROR ? COLOR_ROLE_LOG_ERROR :
+		    ln->level == LOG_LEVEL_WARN ? COLOR_ROLE_LOG_WARN : COLOR_ROLE_NORMAL;
+		time_t sec = (time_t)(ln->ts / 1000000000);
+		struct tm tm;
+		char *p;
+
+		gmtime_r(&sec, &tm);
+		strftime(t, sizeof t, "%H:%M:%S", &tm);
+		p = xstrdup(ln->text);
+		for (char *q = p; *q != '\0'; q++)
+			if (*q == '\n')
+				*q = ' ';
+		add(l, r, "  %s %s", t, p);
+		free(p);
+	}
+}
+
+static void
+tail(const struct incident *inc, struct inc_lines *l)
+{
+	char t[40];
+	const char *p, *nl;
+
+	add(l, COLOR_ROLE_HEADER, "%s", _("Timeline"));
+	for (size_t i = 0; i < inc->ntimeline; i++)
+		add(l, inc->timeline[i].kind == INC_EV_START ? COLOR_ROLE_HIGHLIGHT : COLOR_ROLE_NORMAL,
+		    "  %s %-7s %s", fmt_rfc3339(inc->timeline[i].time, t, sizeof t),
+		    inc_ev_kind_name(inc->timeline[i].kind), inc->timeline[i].text);
+	add(l, COLOR_ROLE_HEADER, "%s", _("Runbook"));
+	if (inc->runbook_url != NULL) {
+		char *u = sanitize_str(inc->runbook_url);
+
+		add(l, COLOR_ROLE_NORMAL, "  runbook_url: %s", u);
+		free(u);
+	}
+	if (inc->runbook_text == NULL) {
+		if (inc->runbook_url == NULL)
+			add(l, COLOR_ROLE_DIM, "  %s", _("No runbook."));
+		return;
+	}
+	add(l, COLOR_ROLE_DIM, "  %s", inc->runbook_path);
+	for (p = inc->runbook_text; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		add(l, COLOR_ROLE_NORMAL, "  %.*s", (int)(nl - p), p);
+	}
+}
+
+void
+inc_view_lines(const struct incident *inc, const struct inc_vstate *st, int width,
+    struct inc_lines *l)
+{
+	head(inc, l, width);
+	if (st->note != NULL)
+		add(l, COLOR_ROLE_OK, "%s", st->note);
+	changes(inc, l);
+	related(inc, l);
+	logs(inc, st, l);
+	tail(inc, l);
+}
