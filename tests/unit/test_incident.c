@@ -395,7 +395,7 @@ test_lines_counts_timeline(void **state)
 	struct alert_set *set = load_set();
 	struct loki_label lab[] = { { (char *)"level", (char *)"error" } };
 	struct loki_label lab2[] = { { (char *)"level", (char *)"warn" } };
-	struct loki_stream st = { lab, 1, 0, NULL, 0 }, st2 = { lab2, 1, 0, NULL, 0 };
+	struct loki_stream st = { lab, 1, 0, NULL, 0, NULL }, st2 = { lab2, 1, 0, NULL, 0, NULL };
 	struct incident *inc;
 	size_t i, start_ev = 0, burst = 0, change = 0, action = 0;
 	struct act_event e = ev(ACT_SRC_GITEA, ACT_PUSH, T0 - 600, "ceres/infra", "deploy");
@@ -441,7 +441,7 @@ test_markdown(void **state)
 {
 	struct alert_set *set = load_set();
 	struct loki_label lab[] = { { (char *)"job", (char *)"node" } };
-	struct loki_stream st = { lab, 1, 0, NULL, 0 };
+	struct loki_stream st = { lab, 1, 0, NULL, 0, NULL };
 	struct incident *inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
 	struct act_event e = ev(ACT_SRC_GITEA, ACT_PUSH, T0 - 600, "ceres/infra",
 	    "# not a heading <script>");
@@ -477,7 +477,7 @@ static void
 test_markdown_line_cap(void **state)
 {
 	struct alert_set *set = load_set();
-	struct loki_stream st = { NULL, 0, 0, NULL, 0 };
+	struct loki_stream st = { NULL, 0, 0, NULL, 0, NULL };
 	struct incident *inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
 	struct strbuf sb;
 	char text[32];
