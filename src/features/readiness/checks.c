@@ -77,6 +77,8 @@ const struct rd_check rd_checks[] = {
 	    N_("configure [service \"grafana\"] kind = grafana and fix its database")),
 	ROW("observability.logs", RD_OBSERVABILITY, N_("Logs of every service in Loki"), 2, probe_logs,
 	    N_("add the missing services to Promtail's scrape configs")),
+	ROW("observability.loki_alert_rules", RD_OBSERVABILITY, N_("Loki alerts on logs (ruler alerting rules)"), 2,
+	    probe_loki_alert_rules, N_("enable Loki's ruler and load alerting rules for error logs")),
 	ROW("observability.tracing", RD_OBSERVABILITY, N_("Tracing backend (Tempo) ready"), 1, probe_tracing,
 	    N_("run Tempo and set [tempo] url")),
 	ROW("observability.alert_rules", RD_OBSERVABILITY,

@@ -38,7 +38,7 @@ const struct rd_item rd_items[] = {
 	CK(RD_AVAILABILITY, N_("Disaster recovery plan"), "availability.dr_runbook", "availability.restore_tested"),
 	CK(RD_AVAILABILITY, N_("Complete health checks"), "availability.health_checks"),
 	CK(RD_AVAILABILITY, N_("Monitoring"), "observability.metrics", "availability.services_up"),
-	CK(RD_AVAILABILITY, N_("Alerting (Alertmanager)"), "availability.alerting"),
+	CK(RD_AVAILABILITY, N_("Alerting (Alertmanager)"), "availability.alerting", "observability.loki_alert_rules"),
 	NA(RD_AVAILABILITY, N_("Auto-scaling (Kubernetes)"), N_("the platform runs without Kubernetes; no autoscaler to ask")),
 	NA(RD_AVAILABILITY, N_("Multi-region"), N_("one site per config; regions are not described")),
 

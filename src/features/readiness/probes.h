@@ -41,6 +41,7 @@ void probe_node_exporter(const struct rd_ctx *c, struct rd_result *r);
 void probe_meta_monitoring(const struct rd_ctx *c, struct rd_result *r);
 void probe_dashboards(const struct rd_ctx *c, struct rd_result *r);
 void probe_logs(const struct rd_ctx *c, struct rd_result *r);
+void probe_loki_alert_rules(const struct rd_ctx *c, struct rd_result *r);
 void probe_tracing(const struct rd_ctx *c, struct rd_result *r);
 void probe_alert_rules(const struct rd_ctx *c, struct rd_result *r);
 void probe_audit_log(const struct rd_ctx *c, struct rd_result *r);
