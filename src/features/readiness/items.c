@@ -96,7 +96,7 @@ const struct rd_item rd_items[] = {
 	MXNA(N_("Nextcloud <-> Gitea file sync"), N_("no API tells whether files are synced")),
 	MXNA(N_("Wiki.js <-> Gitea (git sync)"), N_("no live check yet: Wiki.js git storage is not read")),
 	MX(N_("Uptime Kuma -> Alertmanager"), "integration.uptime_alerting"),
-	MXNA(N_("Tempo <-> Loki"), N_("no live check yet: Grafana's trace-to-logs setting is not read")),
+	MX(N_("Tempo <-> Loki"), "integration.traces_to_logs"),
 };
 const size_t rd_nitem = sizeof rd_items / sizeof rd_items[0];
 

@@ -52,6 +52,7 @@ void probe_alert_email(const struct rd_ctx *c, struct rd_result *r);
 void probe_webhooks(const struct rd_ctx *c, struct rd_result *r);
 void probe_gitea_hooks(const struct rd_ctx *c, struct rd_result *r);
 void probe_uptime_alerting(const struct rd_ctx *c, struct rd_result *r);
+void probe_traces_to_logs(const struct rd_ctx *c, struct rd_result *r);
 void probe_sso_clients(const struct rd_ctx *c, struct rd_result *r);
 
 /* manageability */

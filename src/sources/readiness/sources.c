@@ -422,5 +422,6 @@ rd_sources_init(struct app *app, struct rd_data *d, char **cause)
 	rds_tls_init(app, d);
 	rd_pg_init(app, d);
 	rd_redis_init(app, d);
+	rds_grafana_init(app, d);
 	return 0;
 }
