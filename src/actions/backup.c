@@ -15,6 +15,7 @@
 #include "ceres/ui/ui.h"
 #include "ceres/util/file.h"
 #include "ceres/util/util.h"
+#include "backup_internal.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -27,123 +28,41 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <wchar.h>
 
 extern char **environ;
 
-#define RING_LINES	5000
-#define LINE_BYTES	2048
-#define READ_BUDGET	(256u << 10)	/* per wake-up, so keys stay responsive */
-#define KILL_GRACE	5.0
-
-struct bk_line {
-	char	*text;
-	bool	 err;
-};
-
-struct backup {
-	struct app		*app;
-	char			*command;	/* NULL: not configured */
-	char			*program;	/* first word, safe to show */
-	char			*state_path;
-	char			*owner;		/* paths_state_owner() */
-	bool			 configured;	/* a [backup] command or state_file */
-	double			 timeout;
-	/* the run */
-	pid_t			 pid;
-	bool			 running;
-	bool			 cancelled;
-	bool			 timed_out;
-	const char		*cancel_reason;	/* N_() */
-	int			 fds[2];	/* stdout, stderr; -1 when closed */
-	struct strbuf		 partial[2];
-	double			 started_mono;
-	struct loop_timer	*kill_timer;
-	struct loop_timer	*timeout_timer;
-	/* output: a ring of sanitized lines */
-	struct bk_line		*lines;
-	size_t			 nlines;
-	size_t			 head;
-	size_t			 dropped;
-	/* the window */
-	bool			 window_open;
-	size_t			 scroll;	/* lines up from the end; 0 follows */
-	int			 height;
-	/* the last run (backup.json) */
-	double			 last_run;
-	double			 last_success;
-	double			 last_duration;
-	int			 last_exit;
-	char			*last_status;
-};
-
-static void backup_window(struct backup *b);
 static void on_child(struct app *app, void *arg);
 
 /* ---- state file ---- */
-
-char *
-backup_state_json(double end, const char *status, int exit_code, double duration,
-    double last_success_prev, const char *owner)
-{
-	cJSON *o = cJSON_CreateObject();
-	char ts[40], *s, *out;
-	double success = strcmp(status, "success") == 0 ? end : last_success_prev;
-
-	if (owner != NULL)
-		cJSON_AddStringToObject(o, "owner", owner);
-	cJSON_AddStringToObject(o, "last_run", fmt_rfc3339(end, ts, sizeof ts));
-	cJSON_AddStringToObject(o, "last_status", status);
-	cJSON_AddNumberToObject(o, "exit_code", exit_code);
-	cJSON_AddNumberToObject(o, "duration_s", round_to(duration, 1000));
-	if (success > 0)
-		cJSON_AddStringToObject(o, "last_success", fmt_rfc3339(success, ts, sizeof ts));
-	else
-		cJSON_AddNullToObject(o, "last_success");
-	s = cJSON_Print(o);
-	cJSON_Delete(o);
-	if (s == NULL)
-		abort();
-	out = xasprintf("%s\n", s);
-	cJSON_free(s);
-	return out;
-}
 
 static void
 state_load(struct backup *b)
 {
 	char *cause = NULL, *text;
+	struct backup_state st;
 	size_t len;
-	cJSON *j, *v;
 
 	text = file_read_small(b->state_path, 1u << 20, &len, &cause);
 	free(cause);
+	cause = NULL;
 	if (text == NULL)
 		return;
-	j = json_parse_bounded(text, len, NULL);
-	free(text);
-	/* Written by another config or site: not ours to show. */
-	v = cJSON_GetObjectItemCaseSensitive(j, "owner");
-	if (cJSON_IsString(v) && strcmp(v->valuestring, b->owner) != 0) {
-		cJSON_Delete(j);
+	if (backup_state_parse(text, len, &st, &cause) != 0) {
+		free(cause);
+		free(text);
 		return;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(j, "last_run");
-	if (cJSON_IsString(v))
-		parse_rfc3339(v->valuestring, &b->last_run);
-	v = cJSON_GetObjectItemCaseSensitive(j, "last_success");
-	if (cJSON_IsString(v))
-		parse_rfc3339(v->valuestring, &b->last_success);
-	v = cJSON_GetObjectItemCaseSensitive(j, "last_status");
-	if (cJSON_IsString(v))
-		b->last_status = sanitize_str(v->valuestring);
-	v = cJSON_GetObjectItemCaseSensitive(j, "exit_code");
-	if (cJSON_IsNumber(v) && v->valuedouble > -1e6 && v->valuedouble < 1e6)
-		b->last_exit = (int)v->valuedouble;
-	v = cJSON_GetObjectItemCaseSensitive(j, "duration_s");
-	if (cJSON_IsNumber(v))
-		b->last_duration = v->valuedouble;
-	cJSON_Delete(j);
+	free(text);
+	/* Written by another config or site: not ours to show. */
+	if (st.owner == NULL || strcmp(st.owner, b->owner) == 0) {
+		b->last_run = st.last_run;
+		b->last_success = st.last_success;
+		b->last_exit = st.exit_code;
+		b->last_duration = st.duration;
+		b->last_status = st.last_status;
+		st.last_status = NULL;
+	}
+	backup_state_free(&st);
 }
 
 /* ---- output ring ---- */
@@ -171,10 +90,8 @@ ring_add(struct backup *b, const char *s, size_t len, bool err)
 	app_dirty(b->app);
 }
 
-static void
-ring_note(struct backup *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-ring_note(struct backup *b, const char *fmt, ...)
+void
+backup_note(struct backup *b, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -293,12 +210,12 @@ finish(struct backup *b, int wstatus, bool status_known)
 	b->kill_timer = b->timeout_timer = NULL;
 	snprintf(dur, sizeof dur, "%.1f s", duration);
 	if (status_known && WIFSIGNALED(wstatus))
-		ring_note(b, _("── backup %s: killed by signal %d after %s"), status, WTERMSIG(wstatus), dur);
+		backup_note(b, _("── backup %s: killed by signal %d after %s"), status, WTERMSIG(wstatus), dur);
 	else
-		ring_note(b, _("── backup %s: exit code %d after %s"), status, code, dur);
+		backup_note(b, _("── backup %s: exit code %d after %s"), status, code, dur);
 	text = backup_state_json(end, status, code, duration, b->last_success, b->owner);
 	if (file_write_atomic(b->state_path, text, strlen(text), &cause) != 0) {
-		ring_note(b, _("── cannot record the result: %s"), cause);
+		backup_note(b, _("── cannot record the result: %s"), cause);
 		free(cause);
 		cause = NULL;
 	}
@@ -370,12 +287,12 @@ kill_now(void *arg)
 	b->kill_timer = NULL;
 	if (!b->running)
 		return;
-	ring_note(b, _("── still running after %.0f s: sending SIGKILL"), KILL_GRACE);
+	backup_note(b, _("── still running after %.0f s: sending SIGKILL"), KILL_GRACE);
 	kill(-b->pid, SIGKILL);
 }
 
-static void
-terminate(struct backup *b)
+void
+backup_terminate(struct backup *b)
 {
 	if (!b->running)
 		return;
@@ -393,8 +310,8 @@ on_timeout(void *arg)
 	if (!b->running)
 		return;
 	b->timed_out = true;
-	ring_note(b, _("── timeout after %.0f s: sending SIGTERM"), b->timeout);
-	terminate(b);
+	backup_note(b, _("── timeout after %.0f s: sending SIGTERM"), b->timeout);
+	backup_terminate(b);
 }
 
 static int
@@ -465,8 +382,8 @@ spawn(struct backup *b, char **cause)
 	return 0;
 }
 
-static void
-start(struct backup *b)
+void
+backup_start(struct backup *b)
 {
 	struct app *app = b->app;
 	char *cause = NULL, ts[40];
@@ -485,11 +402,11 @@ start(struct backup *b)
 	b->cancelled = b->timed_out = false;
 	b->cancel_reason = NULL;
 	b->started_mono = now_mono();
-	ring_note(b, _("── %s: starting %s"), fmt_rfc3339(now_wall(), ts, sizeof ts), b->program);
+	backup_note(b, _("── %s: starting %s"), fmt_rfc3339(now_wall(), ts, sizeof ts), b->program);
 	app_on_sigchld(app, on_child, b);
 	b->running = true;
 	if (spawn(b, &cause) != 0) {
-		ring_note(b, _("── cannot start: %s"), cause);
+		backup_note(b, _("── cannot start: %s"), cause);
 		free(cause);
 		finish(b, 127 << 8, true);
 	} else if (b->timeout > 0)
@@ -557,8 +474,8 @@ backup_free(struct backup *b)
 
 		b->cancelled = true;
 		b->cancel_reason = "console quit";
-		ring_note(b, "%s", _("── the console quits: sending SIGTERM"));
-		terminate(b);
+		backup_note(b, "%s", _("── the console quits: sending SIGTERM"));
+		backup_terminate(b);
 		while (b->running && now_mono() < deadline)
 			loop_run_once(b->app->loop, 0.1);
 		if (b->running) {
@@ -581,277 +498,3 @@ backup_free(struct backup *b)
 	free(b);
 }
 
-/* ---- keys and the window ---- */
-
-static void
-confirm_cancel(struct app *app, bool yes, void *arg)
-{
-	struct backup *b = arg;
-	char *cause = NULL;
-
-	if (!yes || !b->running)
-		return;
-	if (audit_record(app, "backup.cancel", b->program, NULL, "SIGTERM sent", &cause) != 0) {
-		ui_message(app, UI_MSG_ERROR, _("not cancelled: %s"), cause);
-		free(cause);
-		return;
-	}
-	b->cancelled = true;
-	b->cancel_reason = "operator";
-	ring_note(b, _("── cancelled by %s: sending SIGTERM"), app->user_host);
-	terminate(b);
-}
-
-/* Bytes of s that fit in w columns (at least one character, so that a
- * line always makes progress). */
-static size_t
-fit(const char *s, int w)
-{
-	mbstate_t st;
-	size_t len = strlen(s), off = 0;
-	int used = 0;
-
-	memset(&st, 0, sizeof st);
-	while (off < len) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s + off, len - off, &st);
-		int cw;
-
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			n = 1;
-			cw = 1;
-		} else if ((cw = wcwidth(wc)) < 0)
-			cw = 1;
-		if (used + cw > w && off > 0)
-			break;
-		used += cw;
-		off += n;
-	}
-	return off;
-}
-
-/* Rows a line takes when wrapped to w columns. */
-static int
-wrapped_rows(const char *s, int w)
-{
-	int rows = 1;
-
-	while (*s != '\0') {
-		s += fit(s, w);
-		if (*s != '\0')
-			rows++;
-	}
-	return rows;
-}
-
-static void
-window_draw(struct app *app, void *data, WINDOW *win)
-{
-	struct backup *b = data;
-	int h = getmaxy(win), w = getmaxx(win), y = 0, rows, need = 0;
-	char line[512], age[16];
-	size_t first, last;
-
-	(void)app;
-	if (b->running)
-		snprintf(line, sizeof line, _("running %s · pid %ld · c cancel · Esc hide (it keeps running)"),
-		    fmt_age(now_mono() - b->started_mono, age, sizeof age), (long)b->pid);
-	else
-		snprintf(line, sizeof line, _("%s (exit %d) after %.1f s"),
-		    b->last_status != NULL ? b->last_status : "-", b->last_exit, b->last_duration);
-	ui_put(win, y++, 0, line, w, ui_attr(b->running ? COLOR_ROLE_HIGHLIGHT :
-	    b->last_status != NULL && strcmp(b->last_status, "success") == 0 ? COLOR_ROLE_OK :
-	    COLOR_ROLE_CRIT) | A_BOLD);
-	if (b->dropped > 0 && y < h) {
-		snprintf(line, sizeof line, P_("(%zu earlier line not kept)", "(%zu earlier lines not kept)",
-		    b->dropped), b->dropped);
-		ui_put(win, y++, 0, line, w, ui_attr(COLOR_ROLE_DIM));
-	}
-	rows = h - y;
-	b->height = rows;
-	if (rows <= 0 || w <= 0 || b->nlines == 0)
-		return;
-	if (b->scroll >= b->nlines)
-		b->scroll = b->nlines - 1;
-	/* Long lines wrap (an error is often at the end): walk back from the
-	 * last line shown until the window is full. */
-	last = b->nlines - b->scroll;
-	first = last;
-	while (first > 0) {
-		int r = wrapped_rows(b->lines[(b->head + first - 1) % RING_LINES].text, w);
-
-		if (need + r > rows && first < last)
-			break;
-		need += r;
-		first--;
-	}
-	for (size_t i = first; i < last && y < h; i++) {
-		const struct bk_line *l = &b->lines[(b->head + i) % RING_LINES];
-		const char *p = l->text;
-		int skip = need > rows && i == first ? need - rows : 0;	/* top line cut */
-
-		do {
-			size_t n = fit(p, w);
-			char *piece = xstrndup(p, n);
-
-			if (skip > 0)
-				skip--;
-			else
-				ui_put(win, y++, 0, piece, w, l->err ? ui_attr(COLOR_ROLE_WARN) : A_NORMAL);
-			free(piece);
-			p += n;
-		} while (*p != '\0' && y < h);
-	}
-}
-
-static bool
-window_key(struct app *app, void *data, int key)
-{
-	struct backup *b = data;
-	size_t page = b->height > 1 ? (size_t)b->height - 1 : 1;
-
-	switch (key) {
-	case 27: case 'q':
-		if (b->running)
-			ui_message(app, UI_MSG_INFO, "%s", _("the backup keeps running; b shows it again"));
-		return true;
-	case 'c':
-		if (!b->running) {
-			ui_message(app, UI_MSG_WARN, "%s", _("no backup is running"));
-			break;
-		}
-		if (!app_action_allowed(app))
-			break;
-		ui_confirm(app, _("Cancel the running backup (SIGTERM, SIGKILL after 5 s)?"),
-		    confirm_cancel, b);
-		break;
-	case 'k': case KEY_UP:
-		if (b->scroll + 1 < b->nlines)
-			b->scroll++;
-		break;
-	case 'j': case KEY_DOWN:
-		if (b->scroll > 0)
-			b->scroll--;
-		break;
-	case KEY_PPAGE:
-		b->scroll = b->scroll + page < b->nlines ? b->scroll + page : b->nlines;
-		break;
-	case KEY_NPAGE: case ' ':
-		b->scroll = b->scroll > page ? b->scroll - page : 0;
-		break;
-	case 'g': case KEY_HOME:
-		b->scroll = b->nlines;
-		break;
-	case 'G': case KEY_END:
-		b->scroll = 0;
-		break;
-	default:
-		break;
-	}
-	return false;
-}
-
-static void
-window_free(void *data)
-{
-	struct backup *b = data;
-
-	b->window_open = false;
-}
-
-static const struct overlay_ops window_ops = {
-	.draw = window_draw,
-	.key = window_key,
-	.free = window_free,
-};
-
-static void
-backup_window(struct backup *b)
-{
-	if (b->window_open || b->app->ui == NULL)
-		return;
-	b->window_open = true;
-	ui_overlay_open(b->app, _("Backup"), &window_ops, b);
-}
-
-static void
-confirm_start(struct app *app, bool yes, void *arg)
-{
-	struct backup *b = arg;
-
-	(void)app;
-	if (yes && !b->running)
-		start(b);
-}
-
-bool
-backup_key(struct app *app, void *arg)
-{
-	struct backup *b = app->actions != NULL ? app->actions->backup : NULL;
-	char *cause = NULL, *q;
-
-	(void)arg;
-	if (b == NULL)
-		return true;
-	if (b->running) {
-		backup_window(b);
-		return true;
-	}
-	if (!app_action_allowed(app))
-		return true;
-	if (b->command == NULL) {
-		ui_message(app, UI_MSG_WARN, "%s", _("no backup configured: set [backup] command"));
-		return true;
-	}
-	if (audit_check(app, &cause) != 0) {
-		ui_message(app, UI_MSG_ERROR, _("backup not started: %s"), cause);
-		free(cause);
-		return true;
-	}
-	q = xasprintf(_("Run the backup now (%s)?"), b->program);
-	ui_confirm(app, q, confirm_start, b);
-	free(q);
-	return true;
-}
-
-static void
-confirm_quit(struct app *app, bool yes, void *arg)
-{
-	(void)arg;
-	if (yes)
-		app->quit = true;
-}
-
-bool
-backup_quit_guard(struct app *app, void *arg)
-{
-	struct backup *b = app->actions != NULL ? app->actions->backup : NULL;
-
-	(void)arg;
-	if (b == NULL || !b->running)
-		return false;
-	ui_confirm(app, _("A backup is running. Quit and cancel it?"), confirm_quit, NULL);
-	return true;
-}
-
-void
-backup_header(struct app *app, char *buf, size_t n)
-{
-	struct backup *b = app->actions != NULL ? app->actions->backup : NULL;
-	char age[16];
-
-	buf[0] = '\0';
-	if (b == NULL || !b->configured)	/* no backup configured: nothing to say */
-		return;
-	if (b->running)
-		snprintf(buf, n, _("backup running %s"), fmt_age(now_mono() - b->started_mono, age, sizeof age));
-	else if (b->last_success > 0)
-		snprintf(buf, n, _("backup %s ago%s"), fmt_age(now_wall() - b->last_success, age, sizeof age),
-		    b->last_status != NULL && strcmp(b->last_status, "success") != 0 ?
-		    _(", last run failed") : "");
-	else if (b->last_status != NULL)
-		snprintf(buf, n, "%s", _("no successful backup"));
-	else if (b->command != NULL)
-		snprintf(buf, n, "%s", _("no backup yet"));
-}

@@ -393,6 +393,58 @@ test_json_bomb(void **state)
 	free(bomb);
 }
 
+/* One reader and one writer per state file: what the actions write, the
+ * readiness checks read back the same. */
+static void
+test_state_round_trip(void **state)
+{
+	struct webhook_result r = { false, 500, 12.5, 1765000000, (char *)"Internal\nServer" };
+	struct webhook_route_state *routes;
+	struct backup_state b;
+	char *text, *t2, *cause = NULL;
+	size_t n;
+
+	(void)state;
+	text = webhook_state_update(NULL, 0, "mm-ops", &r);
+	r.ok = true;
+	r.status = 200;
+	t2 = webhook_state_update(text, strlen(text), "zulip", &r);
+	free(text);
+	assert_int_equal(webhook_state_parse(t2, strlen(t2), 10, &routes, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(routes[0].name, "mm-ops");
+	assert_int_equal(routes[0].ok, 0);
+	assert_int_equal(routes[0].r.status, 500);
+	assert_true(routes[0].r.time == 1765000000);
+	assert_string_equal(routes[0].line, "Internal");
+	assert_int_equal(routes[1].ok, 1);
+	webhook_state_free(routes, n);
+	assert_int_equal(webhook_state_parse(t2, strlen(t2), 1, &routes, &n, &cause), 0);
+	assert_int_equal(n, 1);			/* bounded */
+	webhook_state_free(routes, n);
+	free(t2);
+	assert_int_equal(webhook_state_parse("[1]", 3, 10, &routes, &n, &cause), -1);
+	free(cause);
+
+	text = backup_state_json(1765000100, "success", 0, 61.25, 0, "/etc/ceres.conf#berlin");
+	assert_int_equal(backup_state_parse(text, strlen(text), &b, &cause), 0);
+	assert_string_equal(b.owner, "/etc/ceres.conf#berlin");
+	assert_true(b.last_run == 1765000100);
+	assert_true(b.last_success == 1765000100);
+	assert_string_equal(b.last_status, "success");
+	assert_true(b.duration == 61.25);
+	backup_state_free(&b);
+	free(text);
+	/* The backup tooling may write epoch seconds. */
+	text = xstrdup("{\"last_success\": 1765000000, \"last_status\": \"ok\\u001b[2J\"}");
+	assert_int_equal(backup_state_parse(text, strlen(text), &b, &cause), 0);
+	free(text);
+	assert_true(b.last_success == 1765000000);
+	assert_null(strchr(b.last_status, '\x1b'));
+	assert_null(b.owner);
+	backup_state_free(&b);
+}
+
 int
 main(void)
 {
@@ -408,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_scrub),
 		cmocka_unit_test(test_gitea_hooks),
 		cmocka_unit_test(test_json_bomb),
+		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_file),
 	};
 

@@ -6,6 +6,8 @@
 #ifndef CERES_ACTIONS_H
 #define CERES_ACTIONS_H
 
+#include "ceres/model/state.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -94,20 +96,8 @@ struct webhook_gitea_hook {
 int webhook_gitea_hooks_parse(const char *buf, size_t len, struct webhook_gitea_hook **out, size_t *n, char **cause);
 void webhook_gitea_hooks_free(struct webhook_gitea_hook *h, size_t n);
 
-/* The last result of a route, as kept in webhooks.json:
- * {"routes": {"<name>": {"ok", "status", "latency_ms", "time", "answer"}}}. */
-struct webhook_result {
-	bool	 ok;
-	long	 status;
-	double	 latency_ms;
-	double	 time;		/* wall clock; 0: never tested */
-	char	*answer;
-};
-/* Merge one result into the JSON text of the state file (NULL or
- * unreadable text starts a new one).  Returns the new text. */
-char *webhook_state_update(const char *old, size_t len, const char *route, const struct webhook_result *r);
-/* Look one route up in the state file's text; 0 if found. */
-int webhook_state_lookup(const char *text, size_t len, const char *route, struct webhook_result *r);
+/* The last result of a route: struct webhook_result and the webhooks.json
+ * reader and writer are in ceres/model/state.h. */
 
 struct webhooks *webhooks_new(struct app *app);
 void webhooks_free(struct webhooks *w);
@@ -119,11 +109,8 @@ void backup_header(struct app *app, char *buf, size_t n);
 /* The program of a command line (no leading VAR=value words, no "env"),
  * safe to show: never its arguments. */
 char *backup_program(const char *cmd);
-/* The backup state file's text for a finished run (pure, for tests).
- * last_success_prev is the previous last_success (0: none); owner is
- * paths_state_owner() of the config that ran it. */
-char *backup_state_json(double end, const char *status, int exit_code, double duration,
-    double last_success_prev, const char *owner);
+/* backup.json: backup_state_json() and backup_state_parse() in
+ * ceres/model/state.h. */
 
 /* ---- audit trail view and central audit (audit_view.c, audit_db.c) ---- */
 /* The text of the audit view: the newest lines of a JSON-lines log,

@@ -3,6 +3,7 @@
  * other areas write (formats in include/ceres/readiness.h). */
 #include "ceres/sources/activity.h"
 #include "ceres/util/i18n.h"
+#include "ceres/model/state.h"
 #include "ceres/sources/readiness.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/util/json.h"
@@ -239,63 +240,43 @@ rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **ca
 int
 rd_parse_backup_state(const char *buf, size_t len, struct rd_backup *out, char **cause)
 {
-	cJSON *j = json_parse_bounded(buf, len, NULL);
-	const cJSON *st;
+	struct backup_state st;
 
-	if (!cJSON_IsObject(j)) {
-		*cause = xstrdup(j == NULL ? _("invalid JSON") : _("not a JSON object"));
-		cJSON_Delete(j);
+	if (backup_state_parse(buf, len, &st, cause) != 0)
 		return -1;
-	}
-	out->last_success = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "last_success"));
-	out->last_run = rd_json_time(cJSON_GetObjectItemCaseSensitive(j, "last_run"));
-	st = cJSON_GetObjectItemCaseSensitive(j, "last_status");
+	out->last_success = st.last_success;
+	out->last_run = st.last_run;
 	free(out->last_status);
-	out->last_status = cJSON_IsString(st) ? sanitize_str(st->valuestring) : NULL;
-	st = cJSON_GetObjectItemCaseSensitive(j, "owner");
+	out->last_status = st.last_status;
 	free(out->owner);
-	out->owner = cJSON_IsString(st) ? xstrdup(st->valuestring) : NULL;
-	cJSON_Delete(j);
+	out->owner = st.owner;
+	st.last_status = st.owner = NULL;
+	backup_state_free(&st);
 	return 0;
 }
-
 
 int
 rd_parse_webhook_state(const char *buf, size_t len, struct rd_webhooks *out, char **cause)
 {
-	cJSON *j = json_parse_bounded(buf, len, NULL);
-	const cJSON *routes, *r;
+	struct webhook_route_state *routes;
+	size_t n;
 
-	if (!cJSON_IsObject(j)) {
-		*cause = xstrdup(j == NULL ? _("invalid JSON") : _("not a JSON object"));
-		cJSON_Delete(j);
+	if (webhook_state_parse(buf, len, WEBHOOK_MAX_ROUTES, &routes, &n, cause) != 0)
 		return -1;
-	}
 	rd_webhooks_free_routes(out);
-	routes = cJSON_GetObjectItemCaseSensitive(j, "routes");
-	cJSON_ArrayForEach(r, routes) {
-		const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
-		const cJSON *ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
-		const cJSON *err = cJSON_GetObjectItemCaseSensitive(r, "error");
-		struct rd_route *x;
+	out->r = n > 0 ? xcalloc(n, sizeof *out->r) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct rd_route *x = &out->r[out->n++];
 
-		if (!cJSON_IsObject(r) || r->string == NULL || out->n >= WEBHOOK_MAX_ROUTES)
-			continue;
-		out->r = xreallocarray(out->r, out->n + 1, sizeof *out->r);
-		x = &out->r[out->n++];
-		memset(x, 0, sizeof *x);
-		x->name = sanitize_str(r->string);
-		x->status = cJSON_IsNumber(st) && isfinite(st->valuedouble) && st->valuedouble >= 0 &&
-		    st->valuedouble < 1000 ? (long)st->valuedouble : 0;
-		x->ok = cJSON_IsBool(ok) ? cJSON_IsTrue(ok) : -1;
-		x->time = rd_json_time(cJSON_GetObjectItemCaseSensitive(r, "time"));
-		/* The actions area keeps the first line of the answer (or of the
-		 * transport error) in "answer". */
-		if (!cJSON_IsString(err) || err->valuestring[0] == '\0')
-			err = cJSON_GetObjectItemCaseSensitive(r, "answer");
-		x->error = cJSON_IsString(err) && err->valuestring[0] != '\0' ?
-		    sanitize_text(err->valuestring, strcspn(err->valuestring, "\r\n")) : NULL;
+		x->name = routes[i].name;
+		routes[i].name = NULL;
+		x->status = routes[i].r.status;
+		x->ok = routes[i].ok;
+		x->time = routes[i].r.time;
+		x->error = routes[i].line[0] != '\0' ? routes[i].line : NULL;
+		if (x->error != NULL)
+			routes[i].line = NULL;
 	}
-	cJSON_Delete(j);
+	webhook_state_free(routes, n);
 	return 0;
 }
