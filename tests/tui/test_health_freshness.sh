@@ -61,18 +61,33 @@ check "the header names the stale source" wait_for 10 tui_has_re 'data age [0-9m
 prev=$(stale_secs); mono=1
 for i in 1 2 3 4 5 6 7 8; do
 	sleep 1
+	tb=$(date +%s)	# the screen read next shows an age of at least tb - T0
 	cur=$(stale_secs)
 	[ "$cur" -ge "$prev" ] || { mono=0; diag "stale age went from $prev to $cur"; }
 	prev=$cur
 done
 check "stale age never restarts across retries (last $prev s)" test "$mono" = 1
-elapsed=$(( $(date +%s) - T0 ))
+elapsed=$(( tb - T0 ))
 check "stale age is the age of the last good data ($prev s, $elapsed s since the drop)" at_least "$prev" "$elapsed"
 tui_keys 1 g Enter
 check "details open" tui_wait "consecutive failures"
+td0=$(date +%s)
 det=$(tui_screen | grep -oE 'data age: [0-9]+[smhd]' | head -1)
+td1=$(date +%s)
 diag "details: $det, row: ${prev}s"
-check "details' data age agrees with the row's" bash -c "python3 -c 'import re,sys; m=re.search(r\"(\d+)([smhd])\", sys.argv[1]); v=int(m.group(1))*{\"s\":1,\"m\":60,\"h\":3600,\"d\":86400}[m.group(2)]; r=int(sys.argv[2]); sys.exit(0 if abs(v - r) <= 3 or (m.group(2) != \"s\" and v // 60 == r // 60) else 1)' '$det' '$prev'"
+# The details' age is the row's age plus the time since the row was read
+# (shown in whole minutes from 60 s on).
+check "details' data age agrees with the row's" python3 -c '
+import re, sys
+m = re.search(r"(\d+)([smhd])", sys.argv[1])
+v = int(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+lo = int(sys.argv[2]) + int(sys.argv[3]) - int(sys.argv[4]) - 3
+hi = int(sys.argv[2]) + int(sys.argv[5]) - int(sys.argv[4]) + 3
+if m.group(2) != "s":
+    lo = lo // 60 * 60
+if int(sys.argv[2]) >= 60:
+    hi += 59
+sys.exit(0 if lo <= v <= hi else 1)' "$det" "$prev" "$td0" "$tb" "$td1"
 tui_keys Escape
 
 # ---- Loki comes back: the row within the backoff cap, readiness at once
