@@ -239,6 +239,8 @@ app_run_once(struct app *app)
 		break;
 	case FORMAT_OPENMETRICS:
 		out = render_openmetrics(app, &st);
+		fputs(out, stdout);
+		free(out);
 		break;
 	default:
 		render_text_to(app, &st, stdout);

@@ -8,7 +8,9 @@
 #include "ceres/actions/incident.h"
 #include "ceres/actions/audit.h"
 #include "ceres/actions/actions.h"
+#include "ceres/actions/silences.h"
 #include "ceres/core/app.h"
+#include "ceres/features/alerts.h"
 #include "ceres/features/incident_app.h"
 #include "ceres/ui/panes.h"
 #include "ceres/util/file.h"
@@ -37,6 +39,9 @@ struct inc_ui {
 	int			 height;
 	char			*note;
 	char			*target;	/* for the audit log */
+	struct log_regex	 search, show, hide;	/* / f F */
+	bool			 wrap;		/* W */
+	int			 width;		/* of the last paint */
 	struct http_handle	*rm;		/* the Redmine request in flight */
 	char			*rm_url;	/* base URL, no trailing slash */
 };
@@ -44,9 +49,13 @@ struct inc_ui {
 static const char *const view_help[] = {
 	"j k ↑ ↓ PgUp PgDn g G", N_("scroll"),
 	"z", N_("zoom the view, and back"),
+	"/ n N", N_("search the view (PCRE2), next, previous match"),
+	"f F", N_("log lines: show only, hide those matching (PCRE2, empty: off)"),
+	"W", N_("wrap long log lines, and back"),
 	"E", N_("write the incident report (Markdown) to [incident] report_dir"),
 	"R", N_("create a Redmine issue with the report as description"),
-	"s A w b", N_("silence, ack, webhook test, backup: leave the view (Esc) first"),
+	"s A", N_("silence or acknowledge the view's alert (a group: its shared labels)"),
+	"w b", N_("webhook test menu, backup, as everywhere"),
 	"Esc q", N_("leave the view; every pane keeps its selection"),
 	NULL,
 };
@@ -66,20 +75,24 @@ view_draw(struct app *app, void *data, WINDOW *win)
 {
 	struct inc_ui *u = data;
 	struct inc_lines l;
-	struct inc_vstate st = { u->loading, u->note };
+	struct inc_vstate st = { u->loading, u->note, &u->show, &u->hide, u->wrap };
 	int h = getmaxy(win), w = getmaxx(win);
 
 	(void)app;
 	memset(&l, 0, sizeof l);
 	inc_view_lines(u->inc, &st, w, &l);
 	u->height = h;
+	u->width = w;
 	u->nlines = l.n;
 	if (u->top >= l.n)
 		u->top = l.n > 0 ? l.n - 1 : 0;
 	for (int i = 0; i < h && u->top + (size_t)i < l.n; i++) {
 		const struct inc_line *ln = &l.v[u->top + (size_t)i];
+		size_t ms, me;
+		bool hit = log_regex_active(&u->search) &&
+		    log_regex_find(&u->search, ln->text, strlen(ln->text), 0, &ms, &me);
 
-		ui_put(win, i, 0, ln->text, w, ui_attr(ln->role));
+		ui_put(win, i, 0, ln->text, w, ui_attr(ln->role) | (hit ? A_REVERSE : 0));
 	}
 	inc_lines_free(&l);
 }
@@ -94,6 +107,9 @@ view_free(void *data)
 		loop_http_cancel(u->app->loop, u->rm);
 	incident_free(u->inc);
 	inc_config_free(&u->ic);
+	log_regex_clear(&u->search);
+	log_regex_clear(&u->show);
+	log_regex_clear(&u->hide);
 	free(u->note);
 	free(u->target);
 	free(u->rm_url);
@@ -147,6 +163,7 @@ export_done(struct app *app, bool yes, void *arg)
 		free(path);
 		return;
 	}
+	incident_reload_actions(app, u->inc);
 	strbuf_init(&sb);
 	incident_markdown(u->inc, REPORT_LINES, &sb);
 	rc = file_make_parent(path);
@@ -256,6 +273,7 @@ redmine_body(struct inc_ui *u, const char *project)
 	long v;
 	char *subject, *out;
 
+	incident_reload_actions(u->app, u->inc);
 	strbuf_init(&sb);
 	incident_markdown(u->inc, REPORT_LINES, &sb);
 	subject = xasprintf("%s: %s", u->inc->alertname, u->inc->summary);
@@ -350,6 +368,122 @@ key_redmine(struct inc_ui *u)
 	free(q);
 }
 
+/* s and A: the silence flow for the view's alert (the labels a group's
+ * alerts share), whatever the alerts pane has selected since. */
+static void
+key_silence(struct inc_ui *u, bool ack)
+{
+	struct app *app = u->app;
+	struct alerts_area *af = app_feature(app, FEATURE_ALERTS);
+
+	if (af == NULL || af->al.npeers == 0) {
+		ui_message(app, UI_MSG_ERROR, "%s", _("Alertmanager not configured"));
+		return;
+	}
+	if (!app_action_allowed(app))
+		return;
+	silences_start(app, af, u->inc->labels, u->inc->nlabels, u->target, ack);
+}
+
+/* ---- / n N f F W: the logs pane's keys over the view ---- */
+
+/* Put the next (dir 1) or previous (-1) line matching the search at the
+ * top, from the line after (before) the top; wraps around. */
+static void
+search_step(struct inc_ui *u, int dir)
+{
+	struct inc_vstate st = { u->loading, u->note, &u->show, &u->hide, u->wrap };
+	struct inc_lines l;
+	size_t i, ms, me;
+
+	if (!log_regex_active(&u->search))
+		return;
+	memset(&l, 0, sizeof l);
+	inc_view_lines(u->inc, &st, u->width > 0 ? u->width : 80, &l);
+	for (i = 1; i <= l.n; i++) {
+		size_t k = dir > 0 ? (u->top + i) % l.n : (u->top + l.n - i % l.n) % l.n;
+
+		if (log_regex_find(&u->search, l.v[k].text, strlen(l.v[k].text), 0, &ms, &me)) {
+			u->top = k;
+			break;
+		}
+	}
+	if (i > l.n)
+		ui_message(u->app, UI_MSG_WARN, _("no match for %s"), u->search.pattern);
+	inc_lines_free(&l);
+	app_dirty(u->app);
+}
+
+static bool
+regex_answer(struct inc_ui *u, struct log_regex *re, const char *answer, const char *what)
+{
+	char *cause = NULL;
+
+	if (answer == NULL)
+		return false;
+	if (*answer == '\0') {
+		log_regex_clear(re);
+	} else if (log_regex_set(re, answer, true, &cause) != 0) {
+		ui_message(u->app, UI_MSG_ERROR, "%s: %s", what, cause);
+		free(cause);
+		return false;
+	}
+	app_dirty(u->app);
+	return true;
+}
+
+static void
+search_cb(struct app *app, const char *answer, void *arg)
+{
+	struct inc_ui *u = arg;
+
+	(void)app;
+	if (regex_answer(u, &u->search, answer, _("search")))
+		search_step(u, 1);
+}
+
+static void
+show_cb(struct app *app, const char *answer, void *arg)
+{
+	(void)app;
+	regex_answer(arg, &((struct inc_ui *)arg)->show, answer, _("include filter"));
+}
+
+static void
+hide_cb(struct app *app, const char *answer, void *arg)
+{
+	(void)app;
+	regex_answer(arg, &((struct inc_ui *)arg)->hide, answer, _("exclude filter"));
+}
+
+static bool
+logs_key(struct inc_ui *u, int key)
+{
+	struct app *app = u->app;
+
+	switch (key) {
+	case '/':
+		ui_prompt(app, "/", u->search.pattern, search_cb, u);
+		return true;
+	case 'n':
+	case 'N':
+		search_step(u, key == 'n' ? 1 : -1);
+		return true;
+	case 'f':
+		ui_prompt(app, _("show lines matching (PCRE2, empty: all): "), u->show.pattern, show_cb, u);
+		return true;
+	case 'F':
+		ui_prompt(app, _("hide lines matching (PCRE2, empty: none): "), u->hide.pattern, hide_cb, u);
+		return true;
+	case 'W':
+		u->wrap = !u->wrap;
+		app_dirty(app);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 help_open(struct app *app)
 {
@@ -367,6 +501,8 @@ view_key(struct app *app, void *data, int key)
 	struct inc_ui *u = data;
 	size_t page = u->height > 1 ? (size_t)u->height - 1 : 1;
 
+	if (logs_key(u, key))
+		return false;
 	switch (key) {
 	case 27:
 	case 'q':
@@ -380,6 +516,16 @@ view_key(struct app *app, void *data, int key)
 		return false;
 	case 'R':
 		key_redmine(u);
+		return false;
+	case 's':
+	case 'A':
+		key_silence(u, key == 'A');
+		return false;
+	case 'w':
+		webhooks_menu_key(app, NULL);
+		return false;
+	case 'b':
+		backup_key(app, NULL);
 		return false;
 	case '?':
 		help_open(app);

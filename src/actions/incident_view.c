@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 static void
 add(struct inc_lines *l, enum color_role role, const char *fmt, ...)
@@ -142,10 +143,57 @@ related(const struct incident *inc, struct inc_lines *l)
 		    inc->related[i].name, inc->related[i].text);
 }
 
+static bool
+shown(const struct inc_vstate *st, const char *s)
+{
+	size_t ms, me, n = strlen(s);
+
+	if (st->show != NULL && log_regex_active(st->show) && !log_regex_find(st->show, s, n, 0, &ms, &me))
+		return false;
+	return st->hide == NULL || !log_regex_active(st->hide) || !log_regex_find(st->hide, s, n, 0, &ms, &me);
+}
+
+/* One log line, cut in rows of width columns when wrapping. */
 static void
-logs(const struct incident *inc, const struct inc_vstate *st, struct inc_lines *l)
+log_row(struct inc_lines *l, enum color_role r, const char *t, const char *p, bool wrap, int width)
+{
+	int room = width - 12;
+	mbstate_t mb;
+
+	if (!wrap || room < 8 || text_width(p) <= room) {
+		add(l, r, "  %s %s", t, p);
+		return;
+	}
+	for (bool first = true; *p != '\0'; first = false) {
+		size_t len = 0;
+		int cols = 0;
+
+		memset(&mb, 0, sizeof mb);
+		while (p[len] != '\0') {
+			wchar_t wc;
+			size_t k = mbrtowc(&wc, p + len, strlen(p + len), &mb);
+			int cw;
+
+			if (k == 0 || k == (size_t)-1 || k == (size_t)-2)
+				k = 1, wc = L'?';
+			cw = wcwidth(wc) > 0 ? wcwidth(wc) : 0;
+			if (cols + cw > room && len > 0)
+				break;
+			cols += cw;
+			len += k;
+		}
+		add(l, r, "  %-8s %.*s", first ? t : "", (int)len, p);
+		p += len;
+	}
+}
+
+static void
+logs(const struct incident *inc, const struct inc_vstate *st, int width, struct inc_lines *l)
 {
 	char t[48];
+	size_t nshown = 0;
+	bool filtered = (st->show != NULL && log_regex_active(st->show)) ||
+	    (st->hide != NULL && log_regex_active(st->hide));
 
 	if (st->loading)
 		add(l, COLOR_ROLE_HEADER, "%s", _("Logs: asking Loki..."));
@@ -156,6 +204,10 @@ logs(const struct incident *inc, const struct inc_vstate *st, struct inc_lines *
 		add(l, COLOR_ROLE_CRIT, "  %s", inc->sel.error);
 	if (inc->logs_error != NULL)
 		add(l, COLOR_ROLE_CRIT, "  %s", inc->logs_error);
+	if (filtered)
+		add(l, COLOR_ROLE_DIM, _("  show /%s/  hide /%s/  (f F, empty: off)"),
+		    st->show != NULL && st->show->pattern != NULL ? st->show->pattern : "",
+		    st->hide != NULL && st->hide->pattern != NULL ? st->hide->pattern : "");
 	for (size_t i = 0; i < inc->nlines; i++) {
 		const struct inc_logline *ln = &inc->lines[i];
 		enum color_role r = ln->level == LOG_LEVEL_ERROR ? COLOR_ROLE_LOG_ERROR :
@@ -170,9 +222,14 @@ logs(const struct incident *inc, const struct inc_vstate *st, struct inc_lines *
 		for (char *q = p; *q != '\0'; q++)
 			if (*q == '\n')
 				*q = ' ';
-		add(l, r, "  %s %s", t, p);
+		if (!filtered || shown(st, p)) {
+			log_row(l, r, t, p, st->wrap, width);
+			nshown++;
+		}
 		free(p);
 	}
+	if (filtered)
+		add(l, COLOR_ROLE_DIM, _("  %zu of %zu lines shown"), nshown, inc->nlines);
 }
 
 static void
@@ -216,6 +273,6 @@ inc_view_lines(const struct incident *inc, const struct inc_vstate *st, int widt
 		add(l, COLOR_ROLE_OK, "%s", st->note);
 	changes(inc, l);
 	related(inc, l);
-	logs(inc, st, l);
+	logs(inc, st, width, l);
 	tail(inc, l);
 }

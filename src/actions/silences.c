@@ -393,6 +393,31 @@ typed_yes_done(struct app *app, const char *answer, void *arg)
 }
 
 /* Show every alert the silence would match, then ask. */
+/* Several peers configured but no cluster between them: the silence is
+ * made on one peer only, and the preview says so (it is not copied to
+ * the others; see the man page). */
+static void
+flow_preview_cluster(struct strbuf *sb, const struct alerts *al)
+{
+	const char *state;
+
+	if (al->npeers < 2)
+		return;
+	if (!al->have_status) {
+		strbuf_addf(sb, "%s\n", _("Cluster state unknown: the silence is made on one peer "
+		    "only and may not reach the others."));
+		return;
+	}
+	if (strcmp(al->status.cluster, "ready") == 0 && al->status.npeers >= 2)
+		return;
+	state = al->status.cluster[0] != '\0' ? al->status.cluster : "?";
+	strbuf_addf(sb, P_("NOT CLUSTERED (cluster %s): the silence exists only on the peer "
+	    "above, not on the other %zu configured peer.",
+	    "NOT CLUSTERED (cluster %s): the silence exists only on the peer above, not on "
+	    "the other %zu configured peers.", al->npeers - 1), state, al->npeers - 1);
+	strbuf_addc(sb, '\n');
+}
+
 static void
 flow_preview(struct app *app, struct silence_flow *f)
 {
@@ -417,6 +442,7 @@ flow_preview(struct app *app, struct silence_flow *f)
 	    app->user_host);
 	if (f->af->al.peer >= 0)
 		strbuf_addf(&sb, "%s: %s\n", _("Alertmanager"), f->af->al.peers[f->af->al.peer].shown);
+	flow_preview_cluster(&sb, &f->af->al);
 	if (n == 0)
 		strbuf_addf(&sb, "\n%s\n", _("It matches no current alert."));
 	else {

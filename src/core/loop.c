@@ -3,6 +3,7 @@
  * pipes) by curl_multi_poll(), plus one-shot timers.  Transfers report
  * through a callback that runs exactly once. */
 #include "ceres/core/loop.h"
+#include "ceres/util/heapstat.h"
 #include "ceres/util/util.h"
 
 #include <curl/curl.h>
@@ -652,6 +653,7 @@ loop_run_once(struct loop *l, double max_wait)
 	}
 	free(w);
 	run_timers(l);
+	heapstat_tick();
 }
 
 void

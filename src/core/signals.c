@@ -76,7 +76,8 @@ sig_read(int fd, int events, void *arg)
 				}
 				break;
 			default:
-				/* SIGWINCH: the console, when there is one. */
+				/* SIGWINCH, SIGCONT (the size may have changed
+				 * while stopped): the console, when there is one. */
 				if (app->on_signal != NULL)
 					app->on_signal(app, buf[i]);
 				break;
@@ -90,7 +91,7 @@ signals_init(struct app *app, char **cause)
 {
 	struct sigaction sa;
 	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	static const int caught[] = { SIGTERM, SIGINT, SIGHUP, SIGWINCH, SIGCHLD };
+	static const int caught[] = { SIGTERM, SIGINT, SIGHUP, SIGWINCH, SIGCHLD, SIGCONT };
 
 	if (pipe2(app->sigpipe, O_NONBLOCK | O_CLOEXEC) != 0) {
 		*cause = xasprintf("pipe: %s", strerror(errno));

@@ -423,6 +423,24 @@ alerts_text_stream(struct app *app, void *data, FILE *f)
 	strbuf_free(&sb);
 }
 
+/* Silenced and inhibited alerts are counted too: an "OK" that hides
+ * a silenced alert says so. */
+static void
+alerts_status_suppressed(const struct app *app, const struct alert_set *set, struct status *st)
+{
+	size_t silenced = 0, inhibited;
+
+	if (set == NULL || set->nsuppressed == 0)
+		return;
+	for (size_t i = 0; i < set->ngroups; i++)
+		silenced += set->groups[i].nsilenced;
+	inhibited = set->nsuppressed - silenced;
+	if (silenced > 0)
+		status_note(st, status_plural(app, "%zu silenced", "%zu silenced", silenced), silenced);
+	if (inhibited > 0)
+		status_note(st, status_plural(app, "%zu inhibited", "%zu inhibited", inhibited), inhibited);
+}
+
 static void
 alerts_status(struct app *app, void *data, struct status *st)
 {
@@ -466,6 +484,7 @@ alerts_status(struct app *app, void *data, struct status *st)
 		status_raise(st, STATUS_WARNING);
 		status_note(st, status_plural(app, "%zu warning alert", "%zu warning alerts", warn), warn);
 	}
+	alerts_status_suppressed(app, set, st);
 	status_perf(st, "alerts_critical", (double)crit, -1);
 	status_perf(st, "alerts_warning", (double)warn, -1);
 	status_perf(st, "alerts_silenced", set != NULL ? (double)set->nsuppressed : 0, -1);

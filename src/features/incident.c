@@ -8,9 +8,11 @@
 #include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define INC_LINES_MAX	20000		/* log lines kept of the window */
 #define INC_MINUTES_MAX	(7 * 24 * 60)	/* sparkline buckets at most */
@@ -171,10 +173,11 @@ incident_free(struct incident *inc)
 	free(inc->service);
 	inc_selector_free(&inc->sel);
 	free(inc->logs_error);
-	for (i = 0; i < inc->nlines; i++) {
-		free(inc->lines[i].labels);
+	for (i = 0; i < inc->nlines; i++)
 		free(inc->lines[i].text);
-	}
+	for (i = 0; i < inc->nslabels; i++)
+		free(inc->slabels[i]);
+	free(inc->slabels);
 	free(inc->lines);
 	free(inc->counts.errors);
 	free(inc->counts.warns);
@@ -354,6 +357,56 @@ related_health(struct incident *inc, const struct model *health)
 	}
 }
 
+/* Whether some word (a run of letters and digits, 3 or more long) of v is
+ * a word of id, case aside: "postgres-exporter" and "ha_postgres". */
+static bool
+shares_word(const char *v, const char *id)
+{
+	while (*v != '\0') {
+		size_t n = 0;
+
+		while (*v != '\0' && !isalnum((unsigned char)*v))
+			v++;
+		while (isalnum((unsigned char)v[n]))
+			n++;
+		if (n >= 3)
+			for (const char *p = id; *p != '\0'; p++) {
+				bool left = p == id || !isalnum((unsigned char)p[-1]);
+
+				if (left && strncasecmp(p, v, n) == 0 && !isalnum((unsigned char)p[n]))
+					return true;
+			}
+		v += n;
+	}
+	return false;
+}
+
+void
+incident_add_readiness(struct incident *inc, const char *const *ids, const char *const *titles,
+    const bool *failing, const char *const *evidence, size_t n)
+{
+	static const char *const by[] = { "service", "job", "app" };
+
+	for (size_t i = 0; i < n; i++) {
+		const char *area = strchr(ids[i], '.');
+
+		if (!failing[i])
+			continue;
+		area = area != NULL ? area + 1 : ids[i];
+		for (size_t j = 0; j < sizeof by / sizeof by[0]; j++) {
+			const char *v = label_of(inc->labels, inc->nlabels, by[j]);
+			char *text;
+
+			if (v == NULL || !shares_word(v, area))
+				continue;
+			text = xasprintf("%s: %s", titles[i], evidence[i]);
+			incident_add_related_item(inc, INC_REL_READINESS, ids[i], text, 0);
+			free(text);
+			break;
+		}
+	}
+}
+
 void
 incident_add_related(struct incident *inc, const struct alert_set *set,
     const struct silence_set *ss, const struct model *health)
@@ -427,6 +480,23 @@ stream_text(const struct loki_stream *st)
 	return safe;
 }
 
+/* The label text of a stream, kept once: the lines come stream by
+ * stream, and those of a stream share one copy (5,000 lines of one
+ * stream hold one, not 5,000). */
+static const char *
+stream_labels(struct incident *inc, const struct loki_stream *st)
+{
+	char *s = stream_text(st);
+
+	if (inc->nslabels > 0 && strcmp(inc->slabels[inc->nslabels - 1], s) == 0) {
+		free(s);
+		return inc->slabels[inc->nslabels - 1];
+	}
+	inc->slabels = xreallocarray(inc->slabels, inc->nslabels + 1, sizeof *inc->slabels);
+	inc->slabels[inc->nslabels++] = s;
+	return s;
+}
+
 void
 incident_add_line(struct incident *inc, const struct loki_stream *st, const struct loki_value *v,
     struct log_levels *lv)
@@ -449,7 +519,7 @@ incident_add_line(struct incident *inc, const struct loki_stream *st, const stru
 	l = &inc->lines[inc->nlines++];
 	l->ts = v->ts;
 	l->level = line_level(st, v->line, len, lv);
-	l->labels = stream_text(st);
+	l->labels = stream_labels(inc, st);
 	l->text = sanitize_text(v->line, len);
 	m = t >= inc->counts.from ? (size_t)((t - inc->counts.from) / 60.0) : 0;
 	if (m >= inc->counts.n)

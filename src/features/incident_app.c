@@ -7,14 +7,17 @@
 #include "ceres/features/activity.h"
 #include "ceres/features/alerts.h"
 #include "ceres/features/logs.h"
+#include "ceres/features/readiness.h"
 #include "ceres/sources/logs.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define INC_LIMIT	5000		/* Loki's default max_entries_limit_per_query */
 #define INC_MAX_BYTES	(64u << 20)
@@ -173,6 +176,66 @@ inc_config_free(struct inc_config *ic)
 	memset(ic, 0, sizeof *ic);
 }
 
+/* The failing readiness checks of the alert's area, when readiness has
+ * evaluated. */
+static void
+add_readiness(struct app *app, struct incident *inc)
+{
+	struct readiness *rd = app_feature(app, FEATURE_READINESS);
+	const char **ids, **titles, **ev;
+	bool *failing;
+
+	if (rd == NULL || rd->res == NULL || rd->d == NULL)
+		return;
+	readiness_update(app, rd);
+	ids = xcalloc(rd_ncheck + 1, sizeof *ids);
+	titles = xcalloc(rd_ncheck + 1, sizeof *titles);
+	ev = xcalloc(rd_ncheck + 1, sizeof *ev);
+	failing = xcalloc(rd_ncheck + 1, sizeof *failing);
+	for (size_t i = 0; i < rd_ncheck; i++) {
+		ids[i] = rd_checks[i].id;
+		titles[i] = _(rd_checks[i].title);
+		ev[i] = rd->res[i].evidence;
+		failing[i] = rd->res[i].status == RD_FAIL;
+	}
+	incident_add_readiness(inc, ids, titles, failing, ev, rd_ncheck);
+	free(ids);
+	free(titles);
+	free(ev);
+	free(failing);
+}
+
+#define AUDIT_TAIL	(4u << 20)
+
+void
+incident_reload_actions(struct app *app, struct incident *inc)
+{
+	char *path = paths_audit_log(app->config), *buf = NULL;
+	int fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	off_t from = size > (off_t)AUDIT_TAIL ? size - (off_t)AUDIT_TAIL : 0;
+	ssize_t got = 0;
+
+	free(path);
+	if (size > 0) {
+		buf = xmalloc((size_t)(size - from));
+		got = pread(fd, buf, (size_t)(size - from), from);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (got > 0) {
+		/* A tail starts with the rest of a line: skip it. */
+		char *p = from > 0 ? memchr(buf, '\n', (size_t)got) : buf;
+
+		if (p != NULL) {
+			p += from > 0;
+			incident_add_audit(inc, p, (size_t)got - (size_t)(p - buf));
+		}
+	}
+	free(buf);
+	incident_timeline_sort(inc);
+}
+
 struct incident *
 incident_build(struct app *app, const struct inc_config *ic, const struct alert *a,
     const struct alert_group *g)
@@ -186,6 +249,9 @@ incident_build(struct app *app, const struct inc_config *ic, const struct alert 
 		incident_add_changes(inc, (const struct act_event *const *)act->tl->ev, act->tl->n,
 		    ic->maps, ic->nmaps);
 	incident_add_related(inc, set, al != NULL ? al->al.silences : NULL, &app->model);
+	add_readiness(app, inc);
+	incident_add_transitions(inc, &app->model);
+	incident_reload_actions(app, inc);
 	incident_find_runbook(inc, ic->runbook_dir);
 	incident_timeline_build(inc);
 	return inc;

@@ -301,6 +301,8 @@ readiness_json(struct app *app, void *data, cJSON *root)
 		cJSON_AddNumberToObject(co, "score", r->score.cat[c].score);
 		cJSON_AddNumberToObject(co, "max", r->score.cat[c].max);
 		cJSON_AddNumberToObject(co, "unknown", r->score.cat[c].unknown);
+		cJSON_AddNumberToObject(co, "passed", r->score.cat[c].passed);
+		cJSON_AddNumberToObject(co, "failed", r->score.cat[c].failed);
 		checks = cJSON_AddArrayToObject(co, "checks");
 		for (size_t i = 0; i < rd_ncheck; i++) {
 			cJSON *ch;
@@ -376,6 +378,7 @@ readiness_text(struct app *app, void *data, struct strbuf *out)
 		strbuf_addf(out, "  %s %d/%d", up, cs->score, cs->max);
 		if (cs->max > 0)
 			strbuf_addf(out, " (%d%%)", (cs->score * 200 + cs->max) / (cs->max * 2));
+		strbuf_addf(out, _(", checks passed %d, failed %d"), cs->passed, cs->failed);
 		if (cs->unknown > 0)
 			strbuf_addf(out, _(", %d unknown"), cs->unknown);
 		change_text(out, &r->hist, c);

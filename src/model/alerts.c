@@ -317,12 +317,13 @@ alert_own_labels(const struct alert_group *g, const struct alert *a, bool quoted
 	}
 }
 
-void
-alert_set_group(struct alert_set *set)
+/* De-duplicate by fingerprint: the first answer of an alert wins; aux
+ * (one entry per alert, or NULL) is compacted alongside. */
+static void
+dedup(struct alert_set *set, size_t *aux)
 {
 	size_t w = 0;
 
-	/* De-duplicate by fingerprint: the first answer of an alert wins. */
 	index_reset(set);
 	for (size_t i = 0; i < set->n; i++) {
 		size_t slot = index_slot(set, set->alerts[i].fingerprint);
@@ -331,13 +332,20 @@ alert_set_group(struct alert_set *set)
 			set->duplicates++;
 			continue;
 		}
-		if (w != i)
+		if (w != i) {
 			set->alerts[w] = set->alerts[i];
+			if (aux != NULL)
+				aux[w] = aux[i];
+		}
 		set->index[slot] = ++w;
 	}
 	set->n = w;
-	if (set->n > 1)
-		qsort(set->alerts, set->n, sizeof *set->alerts, alert_cmp);
+}
+
+/* The index and the groups of alerts already in group order. */
+static void
+group_sorted(struct alert_set *set)
+{
 	index_reset(set);
 	for (size_t i = 0; i < set->n; i++)
 		set->index[index_slot(set, set->alerts[i].fingerprint)] = i + 1;
@@ -362,6 +370,49 @@ alert_set_group(struct alert_set *set)
 		group_fill(set, g);
 		i = j;
 	}
+}
+
+void
+alert_set_group(struct alert_set *set)
+{
+	dedup(set, NULL);
+	if (set->n > 1)
+		qsort(set->alerts, set->n, sizeof *set->alerts, alert_cmp);
+	group_sorted(set);
+}
+
+void
+alert_set_group_merge(struct alert_set *set, size_t *prev_pos, size_t prev_n)
+{
+	size_t *by_prev, nold = 0, nnew = 0, a = 0, b = 0, w = 0;
+	struct alert *old, *fresh;
+
+	dedup(set, prev_pos);
+	by_prev = xcalloc(prev_n > 0 ? prev_n : 1, sizeof *by_prev);
+	old = xcalloc(set->n > 0 ? set->n : 1, sizeof *old);
+	fresh = xcalloc(set->n > 0 ? set->n : 1, sizeof *fresh);
+	for (size_t i = 0; i < set->n; i++) {
+		if (prev_pos[i] != 0 && prev_pos[i] <= prev_n && by_prev[prev_pos[i] - 1] == 0)
+			by_prev[prev_pos[i] - 1] = i + 1;
+		else
+			fresh[nnew++] = set->alerts[i];
+	}
+	/* The kept alerts in the previous order, which was group order. */
+	for (size_t p = 0; p < prev_n; p++)
+		if (by_prev[p] != 0)
+			old[nold++] = set->alerts[by_prev[p] - 1];
+	if (nnew > 1)
+		qsort(fresh, nnew, sizeof *fresh, alert_cmp);
+	while (a < nold || b < nnew) {
+		if (b == nnew || (a < nold && alert_cmp(&old[a], &fresh[b]) < 0))
+			set->alerts[w++] = old[a++];
+		else
+			set->alerts[w++] = fresh[b++];
+	}
+	free(by_prev);
+	free(old);
+	free(fresh);
+	group_sorted(set);
 }
 
 void

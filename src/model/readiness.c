@@ -146,7 +146,10 @@ rd_data_free(struct rd_data *d)
 	rd_fetch_clear(&d->kc.clients);
 	rd_loki_values_free(&d->loki);
 	rd_fetch_clear(&d->loki.labels);
+	rd_fetch_clear(&d->loki_rules.f);
 	rd_fetch_clear(&d->tempo.ready);
+	rd_fetch_clear(&d->grafana.ds);
+	free(d->grafana.service);
 	free(d->tempo.detail);
 	for (size_t i = 0; i < d->gitea.nrepo; i++) {
 		free(d->gitea.repo[i].repo);

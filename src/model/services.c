@@ -54,6 +54,11 @@ model_free(struct model *m)
 	for (size_t i = 0; i < m->nservices; i++)
 		service_free(m->services[i]);
 	free(m->services);
+	for (size_t i = 0; i < m->ntrans; i++) {
+		free(m->trans[i].name);
+		free(m->trans[i].detail);
+	}
+	free(m->trans);
 	model_init(m);
 }
 
@@ -96,15 +101,43 @@ model_service(struct model *m, const char *name, const char *kind)
 	return sv;
 }
 
+/* Keep the transition, dropping the oldest when the list is full. */
+static void
+transition_add(struct model *m, const struct service *sv, enum svc_state from, double now)
+{
+	struct svc_transition *t;
+
+	if (m->trans == NULL)
+		m->trans = xcalloc(MODEL_TRANSITIONS, sizeof *m->trans);
+	if (m->ntrans == MODEL_TRANSITIONS) {
+		free(m->trans[0].name);
+		free(m->trans[0].detail);
+		memmove(m->trans, m->trans + 1, (MODEL_TRANSITIONS - 1) * sizeof *m->trans);
+		m->ntrans--;
+	}
+	t = &m->trans[m->ntrans++];
+	t->time = now;
+	t->name = xstrdup(sv->name);
+	t->from = from;
+	t->to = sv->state;
+	t->detail = xstrdup(sv->detail != NULL ? sv->detail : "");
+}
+
 void
 model_service_update(struct model *m, struct service *sv, enum svc_state st,
     double latency_ms, const char *detail)
 {
+	double now = now_wall();
+	enum svc_state from = sv->state;
+	bool changed = sv->updated > 0 && st != from;
+
 	sv->state = st;
 	sv->latency_ms = latency_ms;
 	free(sv->detail);
 	sv->detail = sanitize_str(detail);
-	sv->updated = now_wall();
+	sv->updated = now;
+	if (changed)
+		transition_add(m, sv, from, now);
 	sv->seen = true;
 	if (latency_ms >= 0) {
 		if (sv->nspark == SPARK_LEN) {

@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Failed sources are counted as the text and JSON list them: every
+ * source not ok, the advisory ones among them said so.  Only the
+ * watched (non-advisory) ones raise the verdict. */
 void
 render_status(struct app *app, struct status *st)
 {
-	size_t failed = 0, watched = 0;
+	size_t failed = 0, failed_advisory = 0, watched = 0;
 
 	for (int i = 0; i < FEATURE_COUNT; i++) {
 		if (!app_feature_enabled(app, i) || features[i]->status == NULL)
@@ -22,22 +25,29 @@ render_status(struct app *app, struct status *st)
 		features[i]->status(app, app->feature_data[i], st);
 	}
 	for (size_t i = 0; i < app->nsources; i++) {
-		if (app->sources[i]->advisory)
+		bool advisory = app->sources[i]->advisory;
+
+		if (!advisory)
+			watched++;
+		if (app->sources[i]->ok)
 			continue;
-		watched++;
-		if (!app->sources[i]->ok)
-			failed++;
+		failed++;
+		if (advisory)
+			failed_advisory++;
 	}
-	if (failed > 0) {
+	if (failed > failed_advisory)
 		status_raise(st, STATUS_WARNING);
+	if (failed_advisory > 0)
+		status_note(st, "%zu source%s unreachable (%zu advisory)", failed,
+		    failed == 1 ? "" : "s", failed_advisory);
+	else if (failed > 0)
 		status_note(st, "%zu source%s unreachable", failed, failed == 1 ? "" : "s");
-	}
-	if (watched > 0 && failed == watched) {
+	if (watched > 0 && failed - failed_advisory == watched) {
 		/* Nothing could be asked: the verdict is unknown, whatever the
 		 * rows say (they are all "down" for want of an answer). */
 		st->code = STATUS_UNKNOWN;
 	}
-	status_perf(st, "sources_failed", (double)failed, (double)watched);
+	status_perf(st, "sources_failed", (double)failed, (double)app->nsources);
 }
 
 static void
@@ -142,8 +152,8 @@ render_text_to(struct app *app, const struct status *st, FILE *out)
 			snprintf(lat, sizeof lat, "%.1fms", s->latency_ms);
 		else
 			snprintf(lat, sizeof lat, "-");
-		strbuf_addf(&sb, "  %-5s %-28s %9s  %s\n", s->ok ? "ok" : "FAIL", s->name, lat,
-		    s->error != NULL ? s->error : "");
+		strbuf_addf(&sb, "  %-5s %-28s %9s  %s%s\n", s->ok ? "ok" : "FAIL", s->name, lat,
+		    s->advisory ? _("(advisory) ") : "", s->error != NULL ? s->error : "");
 	}
 	fwrite(sb.buf, 1, sb.len, out);
 	strbuf_free(&sb);

@@ -3,7 +3,9 @@
  * of one in the previous set is copied from it instead of being parsed
  * and sanitized again, and an answer made only of such alerts, as many
  * as before, changes nothing: the previous set stands, with its groups
- * and order, and the console has nothing to rebuild. */
+ * and order, and the console has nothing to rebuild.  When only some
+ * alerts changed, only those are sorted and merged into the order of the
+ * kept ones (alert_set_group_merge). */
 #include "ceres/sources/alerts.h"
 #include "ceres/util/json_frame.h"
 #include "ceres/util/util.h"
@@ -194,7 +196,10 @@ alerts_stream_finish(struct alerts_stream *st, struct alert_set **out, char **ca
 	for (size_t i = 0; i < set->n; i++)
 		if (st->from_prev[i] != 0)
 			alert_copy(&set->arena, &set->alerts[i], &st->prev->alerts[st->from_prev[i] - 1]);
-	alert_set_group(set);
+	if (st->prev != NULL && st->matched > 0)
+		alert_set_group_merge(set, st->from_prev, st->prev->n);
+	else
+		alert_set_group(set);
 	*out = set;
 	st->set = NULL;
 	return 0;

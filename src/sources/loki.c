@@ -43,6 +43,7 @@ struct loki {
 	bool			 again;		/* catch-up continues next round */
 	unsigned		 chain;
 	unsigned		 cap_limit;	/* after an answer over the size cap */
+	struct loki_reader	*reader;	/* the query answer being read */
 	struct loop_timer	*kick;
 	/* Label names and values for completion, fetched in the background. */
 	double			 labels_at;
@@ -88,10 +89,10 @@ set_error(struct source *s, struct logs *lg, const char *msg)
 
 static void issue_query(struct source *s);
 
+/* The answer to a query; rd has read its body if it was a 200. */
 static void
-query_done(const struct http_response *r, void *arg)
+query_answer(const struct http_response *r, struct source *s, struct loki_reader *rd)
 {
-	struct source *s = arg;
 	struct loki *lk = s->data;
 	struct logs *lg = lk->lg;
 	struct loki_result res;
@@ -131,7 +132,8 @@ query_done(const struct http_response *r, void *arg)
 		free(text);
 		return;
 	}
-	if (loki_parse_streams(r->body, r->len, &res, &cause) != 0) {
+	if ((r->streamed || r->len == 0 ? loki_reader_finish(rd, &res, &cause) :
+	    loki_parse_streams(r->body, r->len, &res, &cause)) != 0) {
 		source_error(s, "%s", cause);
 		msg = xasprintf(_("bad answer from Loki: %s"), cause);
 		set_error(s, lg, msg);
@@ -173,6 +175,18 @@ query_done(const struct http_response *r, void *arg)
 }
 
 static void
+query_done(const struct http_response *r, void *arg)
+{
+	struct source *s = arg;
+	struct loki *lk = s->data;
+	struct loki_reader *rd = lk->reader;
+
+	lk->reader = NULL;	/* the next query (maybe issued now) has its own */
+	query_answer(r, s, rd);
+	loki_reader_free(rd);
+}
+
+static void
 issue_query(struct source *s)
 {
 	struct loki *lk = s->data;
@@ -203,6 +217,11 @@ issue_query(struct source *s)
 	lk->q_gen = lk->gen;
 	lk->q_limit = limit;
 	lk->q_initial = !lk->cur.started;
+	/* Each stream is parsed as soon as it is in. */
+	loki_reader_free(lk->reader);
+	lk->reader = loki_reader_new();
+	req.sink = loki_reader_feed;
+	req.sink_arg = lk->reader;
 	source_http(s, &req, query_done, s);
 	strbuf_free(&u);
 }
@@ -412,6 +431,7 @@ loki_free(struct source *s)
 	if (lk->kick != NULL)
 		loop_timer_cancel(s->app->loop, lk->kick);
 	loki_cursor_free(&lk->cur);
+	loki_reader_free(lk->reader);
 	labelsets_free(lk->pend, lk->npend);
 	free(lk->lreqs);
 	for (char **h = lk->headers; h != NULL && *h != NULL; h++) {

@@ -44,7 +44,7 @@ static const char *const activity_help[] = {
 	":filter NAME", N_("only repositories or projects matching NAME (no NAME: all)"),
 	"/", N_("search (PCRE2, or literal text if not a valid pattern)"),
 	"n N", N_("next / previous match"),
-	"F", N_("clear filters and search"),
+	"c", N_("clear filters and search"),
 	"●", N_("arrived since you last looked at this pane"),
 	NULL,
 };
@@ -293,6 +293,9 @@ activity_draw(struct app *app, void *data, void *view, WINDOW *win, bool focused
 		v->top = v->sel;
 	if (rows > 0 && v->sel >= v->top + (size_t)rows)
 		v->top = v->sel - (size_t)rows + 1;
+	/* After a resize or a shorter list the rows fill the pane. */
+	if (rows > 0 && v->top + (size_t)rows > n)
+		v->top = n > (size_t)rows ? n - (size_t)rows : 0;
 	for (int r = 0; r < rows && v->top + (size_t)r < n; r++)
 		draw_row(a, v, win, r + 1, w, list[v->top + (size_t)r], focused && v->top + (size_t)r == v->sel, now);
 	free(list);
@@ -398,6 +401,11 @@ filter_cmd(struct app *app, const char *args, void *arg)
 {
 	struct activity_view *v = arg;
 
+	/* A command acts on the focused pane, never on one out of sight. */
+	if (ui_focused(app) != FEATURE_ACTIVITY) {
+		ui_message(app, UI_MSG_ERROR, _(":filter acts on the activity pane: focus it first (4)"));
+		return true;
+	}
 	scope_set(v, args);
 	ui_message(app, UI_MSG_INFO, v->scope != NULL ? _("activity: only %s") : _("activity: all%s"),
 	    v->scope != NULL ? v->scope : "");
@@ -449,7 +457,7 @@ activity_key(struct app *app, void *data, void *view, int key)
 		else if (v->sel < n)
 			scope_set(v, list[v->sel]->scope);
 		break;
-	case 'F':
+	case 'c':
 		scope_set(v, NULL);
 		v->source = -1;
 		search_set(app, v, NULL);
@@ -470,7 +478,7 @@ activity_key(struct app *app, void *data, void *view, int key)
 	if (rc == KEY_HANDLED && key != 'n' && key != 'N') {
 		free(list);
 		list = visible(a, v, &n);
-		if (key == 't' || key == 'f' || key == 'F')
+		if (key == 't' || key == 'f' || key == 'c')
 			fix_selection(v, list, n);
 		if (v->sel < n && key != '/')
 			v->sel_seq = list[v->sel]->seq;
@@ -488,5 +496,5 @@ const struct pane_ops activity_pane = {
 	.key = activity_key,
 	.help = activity_help,
 	.attach = activity_attach,
-	.keyline = N_("Enter details  t sources  f this repo  / search  F clear"),
+	.keyline = N_("Enter details  t sources  f this repo  / search  c clear"),
 };

@@ -5,6 +5,7 @@
  * combining characters are measured so that columns stay aligned. */
 #include "ceres/core/app.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
 #include "ceres/features/logs.h"
 #include "logs_ui.h"
 #include "ceres/ui/ui.h"
@@ -51,12 +52,13 @@ cell_next(const char *t, size_t len, size_t *off, struct cell *c)
 	const unsigned char *s = (const unsigned char *)t;
 	bool utf8 = MB_CUR_MAX > 1;
 	wchar_t wc;
-	size_t i = *off;
+	size_t i = *off, at;
 	int n = 0;
 
 	for (;;) {
 		if (i >= len)
 			return false;
+		at = i;
 		i += decode(s + i, len - i, &wc);
 		if (wc == L'\n') {
 			c->off = *off;
@@ -68,7 +70,7 @@ cell_next(const char *t, size_t len, size_t *off, struct cell *c)
 			return true;
 		}
 		if (!utf8 && wc >= 0x80)
-			wc = L'?';
+			ascii_fallback(t + at, len - at, &wc);	/* the console's one rule */
 		c->w = wcwidth(wc);
 		if (c->w < 0) {
 			wc = L'?';	/* unassigned: one column, like text_width */

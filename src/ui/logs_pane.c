@@ -28,6 +28,7 @@ static const char *const logs_help[] = {
 	"n N", N_("next match older / newer"),
 	"f", N_("show only lines matching a PCRE2 pattern (empty: off)"),
 	"F", N_("hide lines matching a PCRE2 pattern (empty: off)"),
+	"c", N_("clear the filters and the search"),
 	"W", N_("wrap long lines / truncate them"),
 	"h l ← →", N_("scroll sideways (truncated lines)"),
 	":query", N_("tail another LogQL query; Tab completes labels"),
@@ -259,6 +260,25 @@ exclude_cb(struct app *app, const char *answer, void *arg)
 	filter_set(app, v, &v->exclude, answer, _("exclude filter"));
 }
 
+/* The f and F prompts open empty, the current pattern named in the
+ * label: Enter never applies the old pattern again unseen. */
+static void
+filter_prompt(struct app *app, struct logs_view *v, bool hide)
+{
+	struct log_regex *re = hide ? &v->exclude : &v->include;
+	char *l;
+
+	if (!log_regex_active(re))
+		l = xstrdup(hide ? _("hide lines matching (PCRE2, empty: none): ") :
+		    _("show lines matching (PCRE2, empty: all): "));
+	else if (hide)
+		l = xasprintf(_("hide lines matching (PCRE2, now %s, empty: none): "), re->pattern);
+	else
+		l = xasprintf(_("show lines matching (PCRE2, now %s, empty: all): "), re->pattern);
+	ui_prompt(app, l, "", hide ? exclude_cb : include_cb, v);
+	free(l);
+}
+
 /* ---- Keys ---- */
 
 static void
@@ -331,12 +351,18 @@ logs_key(struct app *app, void *data, void *view, int key)
 		search_step(app, v, +1, false);
 		break;
 	case 'f':
-		ui_prompt(app, _("show lines matching (PCRE2, empty: all): "), v->include.pattern,
-		    include_cb, v);
+		filter_prompt(app, v, false);
 		break;
 	case 'F':
-		ui_prompt(app, _("hide lines matching (PCRE2, empty: none): "), v->exclude.pattern,
-		    exclude_cb, v);
+		filter_prompt(app, v, true);
+		break;
+	case 'c':
+		log_regex_clear(&v->include);
+		log_regex_clear(&v->exclude);
+		log_regex_clear(&v->search);
+		if (++v->vis_gen == 0)
+			v->vis_gen = 1;
+		ui_message(app, UI_MSG_INFO, "%s", _("logs: filters and search cleared"));
 		break;
 	case 'W':
 		v->wrap = !v->wrap;
@@ -437,5 +463,5 @@ const struct pane_ops logs_pane = {
 	.help = logs_help,
 	.global_keys = "p",
 	.attach = logs_attach,
-	.keyline = N_("p pause  / search  f show only  F hide  W wrap  :query LogQL"),
+	.keyline = N_("p pause  / search  f show only  F hide  c clear  W wrap  :query LogQL"),
 };

@@ -109,6 +109,11 @@ overlay_key(struct app *app, int key)
 	o = &ui->overlays[ui->noverlays - 1];
 	if (o->ops->key(app, o->data, key))
 		ui_overlay_close(app);
+	if (ui->pass_key != 0) {
+		key = ui->pass_key;
+		ui->pass_key = 0;
+		ui_key_hooks(app, key);
+	}
 	app_dirty(app);
 	return true;
 }
@@ -120,6 +125,7 @@ struct text_view {
 	size_t	 nlines;
 	size_t	 top;
 	int	 height;
+	const char *pass;	/* keys that close it and run under it */
 };
 
 static void
@@ -141,7 +147,10 @@ text_key(struct app *app, void *data, int key)
 	size_t page = tv->height > 1 ? (size_t)tv->height - 1 : 1;
 	size_t max = tv->nlines > page ? tv->nlines - page : 0;
 
-	(void)app;
+	if (key > 0 && key < 0x80 && tv->pass != NULL && strchr(tv->pass, key) != NULL) {
+		app->ui->pass_key = key;
+		return true;
+	}
 	switch (key) {
 	case 27: case 'q': case '\r': case '\n': case KEY_ENTER:
 		return true;
@@ -179,10 +188,17 @@ static const struct overlay_ops text_ops = {
 void
 ui_text_overlay(struct app *app, const char *title, char *text)
 {
+	ui_text_overlay_pass(app, title, text, NULL);
+}
+
+void
+ui_text_overlay_pass(struct app *app, const char *title, char *text, const char *pass)
+{
 	struct text_view *tv = xcalloc(1, sizeof *tv);
 	char *p;
 
 	/* Make the text safe once, keeping its line structure. */
+	tv->pass = pass;
 	tv->text = sanitize_multiline(text, strlen(text));
 	free(text);
 	for (p = tv->text;;) {

@@ -155,6 +155,10 @@ draw_categories(struct readiness *r, const struct readiness_view *v, WINDOW *win
 		else
 			snprintf(nums, sizeof nums, " %s", _("nothing decided"));
 		x += ui_put(win, y + c, x, nums, w - x, a);
+		/* The score is by weight; the checks are counted apart, as
+		 * the list below shows them. */
+		snprintf(nums, sizeof nums, _("  passed %d  failed %d"), cs->passed, cs->failed);
+		x += ui_put(win, y + c, x, nums, w - x, a);
 		if (cs->unknown > 0 && x < w) {
 			snprintf(nums, sizeof nums, _("  %d unknown"), cs->unknown);
 			x += ui_put(win, y + c, x, nums, w - x, sel && focused ? a : ui_attr(COLOR_ROLE_UNKNOWN));
@@ -260,7 +264,7 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 	sel = &v->sel[v->cat];
 	if (*sel >= n)
 		*sel = n > 0 ? n - 1 : 0;
-	snprintf(line, sizeof line, _("Score %d/%d (%d%%)   passed %d  failed %d  unknown %d (not counted)"),
+	snprintf(line, sizeof line, _("Score %d/%d (%d%%) by weight   checks: passed %d  failed %d  unknown %d (not counted)"),
 	    r->score.score, r->score.max, r->score.percent, r->score.passed, r->score.failed, r->score.unknown);
 	draw_history(&r->hist, RD_NCATEGORIES, win, y, ui_put(win, y, 0, line, w, A_BOLD), w, A_BOLD);
 	y++;
@@ -270,8 +274,9 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 	} else {
 		const struct rd_cat_score *cs = &r->score.cat[v->cat];
 
-		snprintf(line, sizeof line, "◂ %s %d/%d ▸", _(rd_category_title((enum rd_category)v->cat)),
-		    cs->score, cs->max);
+		snprintf(line, sizeof line, _("◂ %s %d/%d by weight, passed %d failed %d unknown %d ▸"),
+		    _(rd_category_title((enum rd_category)v->cat)), cs->score, cs->max, cs->passed,
+		    cs->failed, cs->unknown);
 		ui_put(win, y++, 0, line, w, ui_attr(COLOR_ROLE_HIGHLIGHT));
 	}
 	if (y < h)
@@ -287,8 +292,10 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 		v->top = *sel;
 	if (*sel >= v->top + (size_t)rows)
 		v->top = *sel - (size_t)rows + 1;
-	if (v->top >= n)
-		v->top = 0;
+	/* After a resize the rows fill the pane (no empty rows below a
+	 * list scrolled further than it needs). */
+	if (v->top + (size_t)rows > n)
+		v->top = n > (size_t)rows ? n - (size_t)rows : 0;
 	/* As wide as the longest title of the category, leaving the evidence
 	 * at least three fifths of the line. */
 	titlew = 12;

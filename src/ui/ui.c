@@ -63,38 +63,6 @@ ui_message(struct app *app, enum ui_msg_level level, const char *fmt, ...)
 
 /* Put a sanitized string, clipped to width columns; wide and combining
  * characters are measured with wcwidth so columns stay aligned. */
-/* In a single-byte locale (LANG=C) a UTF-8 character is one column, not
- * one "?" per byte: the console's own symbols become their ASCII
- * look-alikes, anything else one "?".  Returns the bytes used. */
-static size_t
-ascii_fallback(const char *s, size_t len, wchar_t *out)
-{
-	static const struct { unsigned cp; char ascii; } map[] = {
-		{ 0x2502, '|' }, { 0x2500, '-' }, { 0x25be, 'v' }, { 0x25b8, '>' },
-		{ 0x25bc, 'v' }, { 0x25b2, '^' }, { 0x2193, 'v' }, { 0x2191, '^' },
-		{ 0x2190, '<' }, { 0x2192, '>' }, { 0x00d7, 'x' }, { 0x25cf, '*' },
-		{ 0x00b7, '-' }, { 0x2026, '~' }, { 0x2014, '-' }, { 0x2013, '-' },
-		{ 0x2588, '#' }, { 0x2581, '_' }, { 0x2582, '_' }, { 0x2583, '_' },
-		{ 0x2584, '=' }, { 0x2585, '=' }, { 0x2586, '=' }, { 0x2587, '#' },
-	};
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
-	unsigned cp = n == 4 ? u[0] & 0x07 : n == 3 ? u[0] & 0x0f : u[0] & 0x1f;
-
-	*out = L'?';
-	if (n > len)
-		return 1;
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return i;
-		cp = cp << 6 | (u[i] & 0x3f);
-	}
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (map[i].cp == cp)
-			*out = (wchar_t)map[i].ascii;
-	return n;
-}
-
 int
 ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
 {
@@ -183,164 +151,6 @@ layout(struct app *app)
 	}
 }
 
-/* The header fragments of the hooks, " │ "-separated. */
-static void
-header_hooks(struct app *app, char *buf, size_t n)
-{
-	struct ui *ui = app->ui;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < ui->nheaders && used + 1 < n; i++) {
-		char part[128];
-
-		part[0] = '\0';
-		ui->headers[i].fn(app, ui->headers[i].arg, part, sizeof part);
-		if (part[0] == '\0')
-			continue;
-		used += (size_t)snprintf(buf + used, n - used, "%s%s", used > 0 ? " │ " : "", part);
-		if (used >= n)
-			used = n - 1;
-	}
-}
-
-/* [ceres] bell = critical: one bell when new critical alerts arrive. */
-static void
-ring_bell(struct app *app)
-{
-	struct alerts_area *af = app_feature_enabled(app, FEATURE_ALERTS) ?
-	    app->feature_data[FEATURE_ALERTS] : NULL;
-	const char *bell = config_get(app->config, "ceres", NULL, "bell");
-
-	if (af == NULL || af->news.bell == 0)
-		return;
-	af->news.bell = 0;
-	if (bell != NULL && strcmp(bell, "critical") == 0)
-		beep();
-}
-
-static void
-draw_header(struct app *app)
-{
-	struct status st;
-	char clock[16], age[16], agetext[160], line[512], extra[128];
-	time_t t = time(NULL);
-	struct tm tm;
-	const struct source *stale;
-	double oldest;
-	attr_t a;
-	int x;
-
-	localtime_r(&t, &tm);
-	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-	/* The age of what matters (health and alerts), naming a stale one. */
-	oldest = sources_vital_age(app->sources, app->nsources, &stale);
-	if (oldest >= 0)
-		fmt_age(oldest, age, sizeof age);
-	else
-		snprintf(age, sizeof age, "-");
-	if (stale != NULL)
-		snprintf(agetext, sizeof agetext, _("data age %s (stale: %s)"), age, stale->name);
-	else
-		snprintf(agetext, sizeof agetext, "%s %s", _("data age"), age);
-	status_init(&st);
-	for (int i = 0; i < FEATURE_COUNT; i++)
-		if (app_feature_enabled(app, i) && features[i]->status != NULL)
-			features[i]->status(app, app->feature_data[i], &st);
-	ring_bell(app);
-	a = ui_attr(COLOR_ROLE_HEADER);
-	wattr_on(stdscr, a, NULL);
-	mvhline(0, 0, ' ', COLS);
-	wattr_off(stdscr, a, NULL);
-	snprintf(line, sizeof line, " ceres-top │ %s │ ", app->site);
-	x = ui_put(stdscr, 0, 0, line, COLS, a | A_BOLD);
-	{
-		static const char *const words[] = { N_("OK"), N_("WARNING"), N_("CRITICAL"), N_("UNKNOWN") };
-		enum color_role r = st.code == STATUS_OK ? COLOR_ROLE_OK : st.code == STATUS_WARNING ?
-		    COLOR_ROLE_WARN : st.code == STATUS_CRITICAL ? COLOR_ROLE_CRIT : COLOR_ROLE_UNKNOWN;
-
-		x += ui_put(stdscr, 0, x, _(words[st.code]), COLS - x, ui_attr_block(r) | A_BOLD);
-	}
-	header_hooks(app, extra, sizeof extra);
-	snprintf(line, sizeof line, " %s │ %s │ %s%s%s%s%s", st.summary.len ? st.summary.buf : "",
-	    clock, agetext, *extra != '\0' ? " │ " : "", extra,
-	    app->read_only ? " │ " : "", app->read_only ? _("READ-ONLY") : "");
-	ui_put(stdscr, 0, x, line, COLS - x, a);
-	status_free(&st);
-}
-
-/* Append the items of a two-space separated list while they fit in
- * budget columns; returns the columns used. */
-static int
-keyline_add(struct strbuf *sb, const char *items, int budget)
-{
-	int used = 0;
-
-	while (*items != '\0') {
-		const char *end = strstr(items, "  ");
-		size_t len = end != NULL ? (size_t)(end - items) : strlen(items);
-		char *item = xstrndup(items, len);
-		int tw = text_width(item) + (sb->len > 0 ? 2 : 0);
-
-		if (used + tw > budget) {
-			free(item);
-			break;
-		}
-		if (sb->len > 0)
-			strbuf_adds(sb, "  ");
-		strbuf_adds(sb, item);
-		used += tw;
-		free(item);
-		items += len;
-		while (*items == ' ')
-			items++;
-	}
-	return used;
-}
-
-/* The key line follows the focus: the focused pane's most useful keys
- * first, then "? help" (always shown), then the global keys, whole items
- * only, within the width. */
-static void
-keyline_draw(struct app *app, int y)
-{
-	const struct pane_ops *p = ui_panes[app->ui->focus];
-	const char *help = _("? help");
-	struct strbuf sb;
-	int reserve = text_width(help) + 2, used = 0;
-
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	if (p->keyline != NULL)
-		used = keyline_add(&sb, _(p->keyline), COLS - 1 - reserve);
-	used += keyline_add(&sb, help, COLS - 1 - used);
-	keyline_add(&sb, _("Tab focus  : command  q quit"), COLS - 1 - used);
-	ui_put(stdscr, y, 0, sb.buf, COLS, ui_attr(COLOR_ROLE_DIM));
-	strbuf_free(&sb);
-}
-
-static void
-draw_statusline(struct app *app)
-{
-	struct ui *ui = app->ui;
-	int y = LINES - 1;
-
-	move(y, 0);
-	clrtoeol();
-	if (ui->prompt.active) {
-		prompt_draw(app, y);
-		return;
-	}
-	if (ui->msg != NULL && now_mono() < ui->msg_until) {
-		enum color_role r = ui->msg_level == UI_MSG_ERROR ? COLOR_ROLE_CRIT :
-		    ui->msg_level == UI_MSG_WARN ? COLOR_ROLE_WARN : COLOR_ROLE_OK;
-
-		ui_put(stdscr, y, 0, ui->msg, COLS, ui_attr(r));
-		return;
-	}
-	keyline_draw(app, y);
-}
-
 static void
 draw_pane(struct app *app, int i)
 {
@@ -384,8 +194,8 @@ redraw(struct app *app)
 		clearok(curscr, TRUE);
 	}
 	erase();
-	draw_header(app);
-	draw_statusline(app);
+	ui_draw_header(app);
+	ui_draw_statusline(app);
 	wnoutrefresh(stdscr);
 	for (int i = 0; i < FEATURE_COUNT; i++)
 		draw_pane(app, i);
@@ -406,11 +216,14 @@ ui_on_signal(struct app *app, int signo)
 {
 	struct ui *ui = app->ui;
 
-	if (signo == SIGWINCH) {
+	/* SIGCONT: a resize while stopped (Ctrl-Z) signalled the shell. */
+	if (signo == SIGWINCH || signo == SIGCONT) {
 		struct winsize ws;
 
 		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 			resizeterm(ws.ws_row, ws.ws_col);
+		if (signo == SIGCONT)
+			clearok(curscr, TRUE);
 		ui->need_layout = true;
 		app_dirty(app);
 	}
@@ -449,6 +262,12 @@ ui_focus(struct app *app, int index)
 	focus_set(app, index);
 }
 
+int
+ui_focused(const struct app *app)
+{
+	return app->ui != NULL ? app->ui->focus : -1;
+}
+
 static void
 help_open(struct app *app)
 {
@@ -457,8 +276,8 @@ help_open(struct app *app)
 
 /* Keys added by other layers: those of the focused pane first, then the
  * ones that work anywhere, in the order they were added. */
-static bool
-key_hooks(struct app *app, int key)
+bool
+ui_key_hooks(struct app *app, int key)
 {
 	struct ui *ui = app->ui;
 
@@ -518,7 +337,7 @@ handle_key(struct app *app, int key)
 		app_dirty(app);
 		return;
 	}
-	if (key_hooks(app, key)) {
+	if (ui_key_hooks(app, key)) {
 		app_dirty(app);
 		return;
 	}

@@ -85,6 +85,7 @@ struct ui {
 	size_t			 nhist;
 	struct loop_timer	*rotate_timer;
 	struct theme		*theme;
+	int			 pass_key;	/* a text overlay closed for it */
 	struct ui_key_hook	*keys;		/* added by other layers */
 	size_t			 nkeys;
 	struct ui_header_hook	*headers;
@@ -100,6 +101,8 @@ void prompt_reset(struct ui *ui);
 void ui_history_add(struct ui *ui, const char *line);
 void overlay_draw(struct app *app);
 bool overlay_key(struct app *app, int key);
+/* The keys other layers added (ui.c). */
+bool ui_key_hooks(struct app *app, int key);
 
 /* The ':' command line (command.c). */
 void command_run(struct app *app, const char *line, void *arg);
@@ -124,5 +127,8 @@ void command_free_all(struct ui *ui);
 char *command_help_text(struct app *app);
 extern const char *const ui_global_help[];	/* key, N_(description) pairs */
 void ui_switch_theme(struct app *app, struct theme *t);
+/* The header and the bottom line (header.c). */
+void ui_draw_header(struct app *app);
+void ui_draw_statusline(struct app *app);
 
 #endif

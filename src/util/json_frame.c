@@ -163,6 +163,7 @@ scan(struct json_frame *f, const char *p, size_t n)
 			}
 			if (c == ']' && f->phase == PH_FIRST) {
 				f->phase = PH_DONE;
+				f->end = at + 1;
 				break;
 			}
 			begin(f, c, at);
@@ -187,9 +188,10 @@ scan(struct json_frame *f, const char *p, size_t n)
 		case PH_AFTER:
 			if (space(c))
 				;
-			else if (c == ']')
+			else if (c == ']') {
 				f->phase = PH_DONE;
-			else if (c == ',')
+				f->end = at + 1;
+			} else if (c == ',')
 				f->phase = PH_EXPECT;
 			else
 				fail(f, JSON_FRAME_INVALID, at);

@@ -10,6 +10,7 @@
 #include "ceres/util/util.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -353,6 +354,32 @@ sanitize_sgr(const char *s, size_t len, int keep_newlines, struct sgr_span **spa
 	return out;
 }
 
+/* The one rule of the console for a single-byte locale (LANG=C): a
+ * UTF-8 character is one column, never one "?" per byte; the console's
+ * own symbols become their ASCII look-alikes, anything else "?".  The
+ * panes draw with it and text_width() measures with it. */
+size_t
+ascii_fallback(const char *s, size_t len, wchar_t *out)
+{
+	static const struct { int32_t cp; char ascii; } map[] = {
+		{ 0x2502, '|' }, { 0x2500, '-' }, { 0x25be, 'v' }, { 0x25b8, '>' },
+		{ 0x25bc, 'v' }, { 0x25b2, '^' }, { 0x2193, 'v' }, { 0x2191, '^' },
+		{ 0x2190, '<' }, { 0x2192, '>' }, { 0x00d7, 'x' }, { 0x25cf, '*' },
+		{ 0x00b7, '-' }, { 0x2026, '~' }, { 0x2014, '-' }, { 0x2013, '-' },
+		{ 0x2588, '#' }, { 0x2581, '_' }, { 0x2582, '_' }, { 0x2583, '_' },
+		{ 0x2584, '=' }, { 0x2585, '=' }, { 0x2586, '=' }, { 0x2587, '#' },
+		{ 0x21b5, '/' }, { 0x2713, '+' },
+	};
+	int32_t cp;
+	size_t n = utf8_decode((const unsigned char *)s, len, &cp);
+
+	*out = cp >= 0 && cp < 0x80 ? (wchar_t)cp : L'?';
+	for (size_t i = 0; cp >= 0x80 && i < sizeof map / sizeof map[0]; i++)
+		if (map[i].cp == cp)
+			*out = (wchar_t)map[i].ascii;
+	return n;
+}
+
 int
 text_width(const char *s)
 {
@@ -363,7 +390,8 @@ text_width(const char *s)
 	memset(&st, 0, sizeof st);
 	while (len > 0) {
 		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, len, &st);
+		size_t n = MB_CUR_MAX == 1 && (unsigned char)*s >= 0x80 ? ascii_fallback(s, len, &wc) :
+		    mbrtowc(&wc, s, len, &st);
 		int cw;
 
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {

@@ -39,6 +39,13 @@ State (POST /__fake/state):
                              "no org id" without it, as Loki answers)
   "bearer": "tok"         -> Authorization: Bearer tok required (401)
   "basic": "user:pass"    -> HTTP basic auth required (401)
+  "rule_groups": null     -> the ruler is not enabled: /prometheus/api/v1/rules
+                             answers 404 "404 page not found" (default)
+  "rule_groups": [{"name": "g", "rules": [{"name": "A", "type": "alerting",
+                   "query": "...", "health": "ok"}]}]
+                          -> the ruler's rules in the Prometheus shape Loki
+                             answers (state, labels, annotations, alerts,
+                             lastError, lastEvaluation filled in)
 Failures (5xx, malformed JSON, slow answers) come from the generic
 POST /__fake/override, e.g.
   {"path": "/loki/api/v1/query_range", "status": 502, "body": "bad gateway\\n", "times": 2}
@@ -77,6 +84,7 @@ def init(state, ctx):
     state["pstreams"] = {}
     state["pkeys"] = {}
     state["pseq"] = 0
+    state["rule_groups"] = None
 
 
 def _line_for(t):
@@ -389,6 +397,28 @@ def _all_labels(state):
     return ls
 
 
+def _rules(req):
+    groups = req.state.get("rule_groups")
+    if groups is None:
+        return req.reply_text("404 page not found\n", status=404)
+    now = datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    out = []
+    for g in groups:
+        rules = []
+        for r in g.get("rules", []):
+            rule = {"name": r.get("name", ""), "query": r.get("query", "vector(1)"),
+                    "labels": r.get("labels", {}), "health": r.get("health", "ok"),
+                    "lastError": r.get("lastError", ""), "type": r.get("type", "alerting"),
+                    "lastEvaluation": now, "evaluationTime": 0.001}
+            if rule["type"] == "alerting":
+                rule.update({"state": "inactive", "duration": 300, "alerts": [],
+                             "annotations": r.get("annotations", {})})
+            rules.append(rule)
+        out.append({"name": g.get("name", ""), "file": "/loki/rules/fake/%s.yml" % g.get("name", ""),
+                    "rules": rules, "interval": 60, "lastEvaluation": now, "evaluationTime": 0.002})
+    return req.reply_json({"status": "success", "data": {"groups": out}, "errorType": "", "error": ""})
+
+
 def handle(req):
     p = req.path
     if p == "/ready":
@@ -401,10 +431,12 @@ def handle(req):
         with req.lock:
             req.state["pushed"] = []
         return req.reply_json({"ok": True})
-    if p.startswith("/loki/"):
+    if p.startswith("/loki/") or p.startswith("/prometheus/"):
         denied = _auth_error(req)
         if denied:
             return denied
+    if p == "/prometheus/api/v1/rules":
+        return _rules(req)
     if p == "/loki/api/v1/labels":
         with req.lock:
             names = sorted({k for ls in _all_labels(req.state) for k in ls})

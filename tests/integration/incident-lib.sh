@@ -17,6 +17,14 @@ incident_cleanup() {
 		curl -fsS --max-time 10 -XPOST "$PROM/-/reload" >/dev/null
 	curl -s -XPOST "$G/__fake/reset" >/dev/null
 	curl -s -XPOST "$L/__loki/clear" >/dev/null
+	# Silences of this run (the view's ack) expire with it.
+	curl -fsS --max-time 5 "$AM1/api/v2/silences" 2>/dev/null | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    if s["status"]["state"] != "expired" and any(m["name"] == "run" and m["value"] == sys.argv[1] for m in s["matchers"]):
+        print(s["id"])' "$TAG" 2>/dev/null | while read -r id; do
+		curl -s --max-time 5 -XDELETE "$AM1/api/v2/silence/$id" >/dev/null
+	done
 }
 
 # Two rules of this run: one on the node exporter's target (instance and
@@ -126,5 +134,8 @@ report_dir = $TEST_TMP/reports
 
 [service "gitea"]
 repos = incident/svc
+
+[backup]
+command = /bin/true
 EOF
 

@@ -40,7 +40,7 @@ open(sys.argv[1], "w", encoding="utf-8").write("[" + ",\n".join([good[0], bad, g
 PY
 python3 "$TESTS_DIR/fakes/am_answer.py" --port "$PORT" --file "$ANSWER" --chunk 97 &
 FPID=$!
-check "fake Alertmanager on :$PORT" wait_for 10 curl -fsS --max-time 1 "$AM/__fake/ping"
+check "fake Alertmanager on :$PORT" wait_for 30 curl -fsS --max-time 1 "$AM/__fake/ping"
 
 conf
 once json "$J"

@@ -16,6 +16,15 @@ sandbox_env
 trap incident_cleanup EXIT
 
 OUT=$TEST_TMP/inc.json
+# Operator actions in the audit log: one in the window of the changes,
+# one long before it, one hostile, one line that is not JSON.
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+{
+	printf '{"time":"%s","user":"alice","action":"silence.ack","target":"alert x %s","result":"acknowledged"}\n' "$(iso $((start + 5)))" "$TAG"
+	printf '{"time":"%s","user":"bob","action":"backup.run","target":"old %s","result":"ok"}\n' "$(iso $((start - 86400)))" "$TAG"
+	printf 'not json %s\n' "$TAG"
+	printf '{"time":"%s","user":"eve","action":"webhook.test","target":"\\u001b[2J %s","result":"ok"}\n' "$(iso $((start - 60)))" "$TAG"
+} > "$TEST_TMP/audit.log"
 "$CERES_TOP" -c "$TEST_TMP/config" --once --panes alerts,logs,activity --incident "alertname=CeresIncident,run=$TAG" \
 	--format json > "$OUT" 2> "$TEST_TMP/inc.err"
 rc=$?
@@ -50,6 +59,14 @@ assert abs(int(q["start"]) / 1e9 - (start - 900)) < 2, q
 assert q["direction"] == "forward"
 labels = json.load(urllib.request.urlopen(l + "/__fake/requests?path=/loki/api/v1/labels"))
 assert any("start" in r["query"] for r in labels), labels
+EOF
+check "timeline: the operator actions of the audit log in the window, terminal-safe" python3 - "$OUT" "$TAG" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1])); tag = sys.argv[2]
+acts = [e["text"] for e in j["timeline"] if e["kind"] == "action" and tag in e["text"]]
+assert len(acts) == 2, acts
+assert acts[0].startswith("eve webhook.test") and "\x1b" not in acts[0], acts
+assert acts[1].startswith("alice silence.ack alert x") and acts[1].endswith(": acknowledged"), acts
 EOF
 check "changes: the push before the start with its lead time, not the old one" python3 - "$OUT" "$TAG" <<'EOF'
 import json, sys

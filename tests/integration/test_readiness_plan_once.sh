@@ -20,7 +20,7 @@ curl -fsS -XPOST "http://127.0.0.1:$KEYCLOAK_PORT/__fake/reset" > /dev/null
 cat > "$TEST_TMP/plan.json" <<'PLAN'
 [[65, [["availability.alerting"], ["observability.alert_rules"],
        ["integration.alert_chat", "integration.alert_email"], ["integration.webhooks"],
-       ["integration.gitea_hooks"], [], ["integration.uptime_alerting"],
+       ["observability.loki_alert_rules"], ["integration.gitea_hooks"], [], ["integration.uptime_alerting"],
        ["security.audit_central", "observability.audit_log"], ["security.mfa"]]],
  [75, [[], ["security.proxy_sso"], ["availability.backups", "manageability.backup_command", "availability.restore_tested"],
        ["manageability.runbooks"], ["integration.sso_clients"], []]],

@@ -79,8 +79,8 @@ tui_type "filter ceres/app"
 tui_keys Enter
 check ":filter ceres/app narrows to that repository" tui_wait_gone "ceres/infra" 5
 check "... and says so" tui_has "only ceres/app"
-tui_keys F
-check "F clears the filter" tui_wait "ceres/infra" 5
+tui_keys c
+check "c clears the filter" tui_wait "ceres/infra" 5
 tui_keys /
 tui_type "rotate logs"
 tui_keys Enter
@@ -91,7 +91,7 @@ check "... the first commit" tui_has "fix(infra): rotate logs daily"
 check "... the second commit, '|' and all" tui_has "feat: alerts | silences view"
 check "... and the comparison URL" tui_has "/ceres/infra/compare/"
 tui_keys Escape
-tui_keys F
+tui_keys c
 
 # ---- the Gitea token expires while the console runs
 echo "ffffffffffffffffffffffffffffffffffffffff" > "$TOKEN_FILE"

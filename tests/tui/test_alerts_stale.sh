@@ -20,7 +20,7 @@ FX=$TESTS_DIR/fixtures/alertmanager
 python3 "$TESTS_DIR/fakes/fakes.py" --kind loki --port "$PF" --state "$TEST_TMP/fake" > "$TEST_TMP/fake.log" 2>&1 &
 FAKE_PID=$!
 trap 'tui_stop; kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null' EXIT
-wait_for 10 curl -sf "$U/__fake/ping" || { echo "Bail out! private fake did not start"; exit 1; }
+wait_for 30 curl -sf "$U/__fake/ping" || { echo "Bail out! private fake did not start"; exit 1; }
 canned() {  # path fixture
 	python3 -c 'import json,sys; print(json.dumps({"path": sys.argv[1], "status": 200, "body": json.load(open(sys.argv[2]))}))' "$1" "$2" |
 		curl -sf -XPOST "$U/__fake/override" -d @- > /dev/null

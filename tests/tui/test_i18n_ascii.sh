@@ -15,7 +15,7 @@ U=http://127.0.0.1:$PF
 python3 "$TESTS_DIR/fakes/fakes.py" --kind loki --port "$PF" --state "$TEST_TMP/fake" > "$TEST_TMP/fake.log" 2>&1 &
 FAKE_PID=$!
 trap 'tui_stop; kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null' EXIT
-wait_for 10 curl -sf "$U/__fake/ping" || { echo "Bail out! private fake did not start"; exit 1; }
+wait_for 30 curl -sf "$U/__fake/ping" || { echo "Bail out! private fake did not start"; exit 1; }
 printf '[ceres]\nsite = ascii\ninterval = 1\n[service "umlaut"]\nkind = http\nurl = %s/svc\n' "$U" > "$TEST_TMP/config"
 
 export LANG=C LC_ALL=C

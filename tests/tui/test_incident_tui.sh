@@ -41,6 +41,12 @@ tui_keys R
 sleep 1
 check "read-only: no report written" bash -c '! ls "$1"/*.md >/dev/null 2>&1' _ "$TEST_TMP/reports"
 check "read-only: no Redmine issue" test "$(issues_with "$TAG")" = 0
+tui_keys A
+sleep 0.5
+tui_keys s
+sleep 0.5
+check "read-only: s and A in the view open no silence flow" bash -c '! tmux -L "$1" capture-pane -t "$2" -p | grep -q -e "Acknowledge" -e "Silence"' _ "$TUI_SOCK" "$TUI_SESSION"
+check "read-only: no silence reaches Alertmanager" bash -c '! curl -fsS --max-time 5 "$1/api/v2/silences" | grep -q "\"value\":\"$2\""' _ "$AM1" "$TAG"
 check "read-only: nothing in the audit log" bash -c '! grep -q incident "$1" 2>/dev/null' _ "$TEST_TMP/audit.log"
 tui_stop
 
@@ -55,6 +61,37 @@ check "the sparkline marks the alert's start" tui_has "^ alert start"
 tui_keys G
 check "the runbook page is readable in the view" tui_wait "Restart the node exporter." 5
 tui_keys g
+
+# The logs pane's keys over the view.
+not_on_screen() { ! tmux -L "$TUI_SOCK" capture-pane -t "$TUI_SESSION" -p | grep -qF -- "$1"; }
+tui_keys f
+tui_type "$TAG mine error at"; tui_keys Enter
+check "f shows only the matching log lines" tui_wait "1 of" 5
+check "... the matching one stays" tui_has "mine error at the start"
+check "... the other is hidden" not_on_screen "mine ERROR before the start"
+tui_keys f C-u Enter
+tui_keys F
+tui_type "at the start"; tui_keys Enter
+check "F hides the matching log lines" wait_for 5 not_on_screen "mine error at the start"
+check "... and keeps the others" tui_has "mine ERROR before the start"
+tui_keys F C-u Enter
+check "empty filters show every line again" tui_wait "mine error at the start" 5
+tui_keys /
+tui_type "Restart the node"; tui_keys Enter
+reversed() { tmux -L "$TUI_SOCK" capture-pane -t "$TUI_SESSION" -p -e | grep -F -- "$1" | grep -qP '\e\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m'; }
+not_reversed() { ! reversed "$1"; }
+check "/ shows the match in reverse" wait_for 5 reversed "Restart the node exporter."
+check "... and not a line that does not match" not_reversed "runbook_url:"
+tui_keys N
+check "N keeps it (the only match)" wait_for 5 reversed "Restart the node exporter."
+tui_keys / C-u
+tui_type "no such line $TAG"; tui_keys Enter
+check "a search without a match says so" tui_wait "no match for no such line" 5
+tui_keys / C-u Enter
+tui_keys g
+tui_keys W
+check "W toggles wrapping without losing the view" tui_has "Incident: CeresIncident"
+tui_keys W
 tui_keys z
 check "z zooms the view to the whole screen" wait_for 5 bash -c 'tmux -L "$1" capture-pane -t "$2" -p | sed -n 2p | grep -q "Incident: CeresIncident"' _ "$TUI_SOCK" "$TUI_SESSION"
 tui_keys z
@@ -92,6 +129,33 @@ check "Esc leaves the view" tui_wait_gone "Incident: CeresIncident" 5
 check "the alerts pane is focused and still shows the alert" tui_has "CeresIncident"
 tui_keys i
 check "the selection is kept: i opens the same alert again" tui_wait "Incident: CeresIncident" 5
+tui_keys Escape
+tui_wait_gone "Incident: CeresIncident" 5
+
+tui_keys Enter
+check "Enter opens the alert's details" tui_wait "Fingerprint:" 5
+tui_keys i
+check "i in the details opens the incident view" tui_wait "Incident: CeresIncident" 5
+check "... and closes the details under it" bash -c '! tmux -L "$1" capture-pane -t "$2" -p | grep -q "Fingerprint:"' _ "$TUI_SOCK" "$TUI_SESSION"
+tui_keys w
+check "w in the view opens the webhook test menu" tui_wait "webhook tests" 5
+tui_keys Escape
+check "Esc goes back to the view" tui_wait_gone "webhook tests" 5
+check "... which is still open" tui_has "Incident: CeresIncident"
+tui_keys b
+check "b in the view asks for the backup" tui_wait "Run the backup now" 5
+tui_type n
+sleep 0.3
+tui_keys A
+check "A in the view asks to acknowledge the view's alert" tui_wait "Acknowledge 1 alert for 15 minutes?" 5
+tui_type y; tui_keys Enter
+acked() { curl -fsS --max-time 5 "$AM1/api/v2/silences" | python3 -c '
+import json, sys
+ok = [s for s in json.load(sys.stdin) if s["status"]["state"] == "active" and
+      {(m["name"], m["value"]) for m in s["matchers"]} >= {("alertname", "CeresIncident"), ("run", sys.argv[1])}]
+sys.exit(0 if ok else 1)' "$TAG"; }
+check "Alertmanager has the ack silence of the view's alert" wait_for 10 acked
+check "the audit log has the ack of that alert" bash -c 'grep "\"silence.ack\"" "$1" | grep -q "CeresIncident"' _ "$TEST_TMP/audit.log"
 tui_keys Escape
 tui_wait_gone "Incident: CeresIncident" 5
 alive() { ! tui_dead; }

@@ -296,6 +296,92 @@ test_related(void **state)
 }
 
 static void
+test_related_readiness(void **state)
+{
+	static const char *const ids[] = { "availability.node_exporter", "integration.gitea_webhooks",
+	    "security.gitea_token", "observability.nodes", "availability.ha_postgres", "x" };
+	static const char *const titles[] = { "t0", "t1", "t2", "t3", "t4", "t5" };
+	static const char *const ev[] = { "e0", "e1", "e2", "e3", "e4", "e5" };
+	static const bool failing[] = { true, true, false, true, true, true };
+	struct alert_set *set = load_set();
+	struct incident *inc;
+	size_t i, n = 0;
+
+	(void)state;
+	inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
+	incident_add_readiness(inc, ids, titles, failing, ev, 6);
+	for (i = 0; i < inc->nrelated; i++) {
+		const struct inc_related *r = &inc->related[i];
+
+		if (r->kind != INC_REL_READINESS)
+			continue;
+		/* job=node, service=gitea: word matches only, failing only. */
+		assert_true(strcmp(r->name, ids[0]) == 0 || strcmp(r->name, ids[1]) == 0);
+		assert_true(strcmp(r->text, "t0: e0") == 0 || strcmp(r->text, "t1: e1") == 0);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	incident_free(inc);
+	alert_set_free(set);
+}
+
+static void
+test_timeline_sources(void **state)
+{
+	static const char audit[] =
+	    "{\"time\":\"2026-12-07T07:00:00Z\",\"user\":\"bob\",\"action\":\"backup.run\",\"target\":\"old\",\"result\":\"ok\"}\n"
+	    "not json at all\n"
+	    "{\"time\":\"2026-12-07T10:05:00Z\",\"user\":\"alice\",\"action\":\"silence.ack\","
+	    "\"target\":\"alert aaa1 \\u001b[2J\",\"result\":\"acknowledged\"}";
+	struct alert_set *set = load_set();
+	struct model m;
+	struct incident *inc;
+	size_t i, nh = 0, na = 0;
+
+	(void)state;
+	model_init(&m);
+	model_service_update(&m, model_service(&m, "gitea", "http"), SVC_UP, 3, "ok");
+	assert_int_equal(m.ntrans, 0);	/* the first state is no transition */
+	model_service_update(&m, model_service(&m, "gitea", "http"), SVC_UP, 4, "ok");
+	model_service_update(&m, model_service(&m, "gitea", "http"), SVC_DOWN, -1, "refused");
+	assert_int_equal(m.ntrans, 1);
+	assert_int_equal(m.trans[0].from, SVC_UP);
+	assert_int_equal(m.trans[0].to, SVC_DOWN);
+	assert_string_equal(m.trans[0].detail, "refused");
+	for (i = 0; i < MODEL_TRANSITIONS + 10; i++)
+		model_service_update(&m, model_service(&m, "gitea", "http"), i % 2 ? SVC_UP : SVC_DOWN,
+		    -1, "flap");
+	assert_int_equal(m.ntrans, MODEL_TRANSITIONS);	/* bounded */
+	/* The window is around the real clock's transitions. */
+	inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, now_wall());
+	inc->changes_from = now_wall() - 60;
+	inc->win.to = now_wall();
+	assert_int_equal(incident_add_transitions(inc, &m), MODEL_TRANSITIONS);
+	inc->changes_from = T0 - 7200;
+	assert_int_equal(incident_add_audit(inc, audit, strlen(audit)), 1);
+	/* A second read replaces the first. */
+	assert_int_equal(incident_add_audit(inc, audit, strlen(audit)), 1);
+	for (i = 0; i < inc->ntimeline; i++) {
+		const struct inc_event *e = &inc->timeline[i];
+
+		if (e->kind == INC_EV_HEALTH) {
+			assert_non_null(strstr(e->text, "gitea: "));
+			nh++;
+		} else if (e->kind == INC_EV_ACTION) {
+			assert_non_null(strstr(e->text, "alice silence.ack alert aaa1"));
+			assert_non_null(strstr(e->text, ": acknowledged"));
+			assert_null(strchr(e->text, '\x1b'));
+			na++;
+		}
+	}
+	assert_int_equal(nh, MODEL_TRANSITIONS);
+	assert_int_equal(na, 1);
+	incident_free(inc);
+	model_free(&m);
+	alert_set_free(set);
+}
+
+static void
 add_line(struct incident *inc, struct loki_stream *st, double t, const char *text)
 {
 	struct loki_value v = { (int64_t)(t * 1e9), text, strlen(text) };
@@ -309,7 +395,7 @@ test_lines_counts_timeline(void **state)
 	struct alert_set *set = load_set();
 	struct loki_label lab[] = { { (char *)"level", (char *)"error" } };
 	struct loki_label lab2[] = { { (char *)"level", (char *)"warn" } };
-	struct loki_stream st = { lab, 1, 0, NULL, 0 }, st2 = { lab2, 1, 0, NULL, 0 };
+	struct loki_stream st = { lab, 1, 0, NULL, 0, NULL }, st2 = { lab2, 1, 0, NULL, 0, NULL };
 	struct incident *inc;
 	size_t i, start_ev = 0, burst = 0, change = 0, action = 0;
 	struct act_event e = ev(ACT_SRC_GITEA, ACT_PUSH, T0 - 600, "ceres/infra", "deploy");
@@ -355,7 +441,7 @@ test_markdown(void **state)
 {
 	struct alert_set *set = load_set();
 	struct loki_label lab[] = { { (char *)"job", (char *)"node" } };
-	struct loki_stream st = { lab, 1, 0, NULL, 0 };
+	struct loki_stream st = { lab, 1, 0, NULL, 0, NULL };
 	struct incident *inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
 	struct act_event e = ev(ACT_SRC_GITEA, ACT_PUSH, T0 - 600, "ceres/infra",
 	    "# not a heading <script>");
@@ -391,7 +477,7 @@ static void
 test_markdown_line_cap(void **state)
 {
 	struct alert_set *set = load_set();
-	struct loki_stream st = { NULL, 0, 0, NULL, 0 };
+	struct loki_stream st = { NULL, 0, 0, NULL, 0, NULL };
 	struct incident *inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
 	struct strbuf sb;
 	char text[32];
@@ -494,6 +580,8 @@ main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_related),
+		cmocka_unit_test(test_related_readiness),
+		cmocka_unit_test(test_timeline_sources),
 		cmocka_unit_test(test_lines_counts_timeline),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_markdown_line_cap),

@@ -247,7 +247,8 @@ expect_error(const char *name, const char *needle)
 	assert_non_null(cause);
 	if (strstr(cause, needle) == NULL)
 		fail_msg("%s: \"%s\" does not mention \"%s\"", name, cause, needle);
-	assert_null(r.json);
+	assert_null(r.streams);
+	assert_int_equal(r.nstreams, 0);
 	free(cause);
 	free(buf);
 }

@@ -569,6 +569,8 @@ parse_everything(const char *buf, size_t len)
 	struct rd_caddy c;
 	struct rd_keycloak k;
 	struct rd_loki l;
+	struct rd_loki_rules lr;
+	struct rd_grafana gr;
 	struct rd_gitea_repo g;
 	struct rd_redis r;
 	struct rd_backup b;
@@ -585,6 +587,8 @@ parse_everything(const char *buf, size_t len)
 	memset(&r, 0, sizeof r);
 	memset(&b, 0, sizeof b);
 	memset(&w, 0, sizeof w);
+	memset(&lr, 0, sizeof lr);
+	memset(&gr, 0, sizeof gr);
 	TRY(rd_parse_rules(buf, len, &p, &cause));
 	TRY(rd_parse_alertmanagers(buf, len, &p, &cause));
 	TRY(rd_parse_runtimeinfo(buf, len, &p, &cause));
@@ -598,6 +602,8 @@ parse_everything(const char *buf, size_t len)
 	TRY(rd_parse_kc_flow(buf, len, &k, &cause));
 	TRY(rd_parse_kc_clients(buf, len, &k, &cause));
 	TRY(rd_parse_loki_values(buf, len, &l, &cause));
+	TRY(rd_parse_loki_rules(buf, len, &lr, &cause));
+	TRY(rd_parse_grafana_datasources(buf, len, &gr, &cause));
 	TRY(rd_parse_gitea_hooks(buf, len, &g, &cause));
 	TRY(rd_parse_redis_info(buf, len, &r, &cause));
 	TRY(rd_parse_backup_state(buf, len, &b, &cause));
@@ -614,6 +620,83 @@ parse_everything(const char *buf, size_t len)
 	rd_webhooks_free_routes(&w);
 }
 
+/* Loki's ruler in the Prometheus rules shape: counts, the broken rule,
+ * terminal-safe example, recording-only, no groups, errors. */
+static void
+test_loki_rules(void **state)
+{
+	struct rd_loki_rules lr;
+	size_t len;
+	char *buf, *cause = NULL;
+
+	(void)state;
+	memset(&lr, 0, sizeof lr);
+	buf = fixture("loki_rules.json", &len);
+	assert_int_equal(rd_parse_loki_rules(buf, len, &lr, &cause), 0);
+	assert_int_equal(lr.groups, 2);
+	assert_int_equal(lr.alerting, 2);
+	assert_int_equal(lr.recording, 1);
+	assert_int_equal(lr.broken, 1);
+	assert_string_equal(lr.example, "GiteaErrorBurst");
+	free(buf);
+	buf = fixture("loki_rules_recording.json", &len);
+	assert_int_equal(rd_parse_loki_rules(buf, len, &lr, &cause), 0);
+	assert_int_equal(lr.groups, 1);
+	assert_int_equal(lr.alerting, 0);
+	assert_int_equal(lr.recording, 1);
+	assert_string_equal(lr.example, "");
+	free(buf);
+#define LR(text) rd_parse_loki_rules(text, strlen(text), &lr, &cause)
+	assert_int_equal(LR("{\"status\":\"success\",\"data\":{}}"), 0);
+	assert_int_equal(lr.groups + lr.alerting + lr.recording, 0);
+	assert_int_equal(LR("{\"status\":\"error\"}"), -1);
+	assert_string_equal(cause, "status is not success");
+	free(cause);
+	assert_int_equal(LR("{\"status\":\"success\",\"data\":{\"groups\":7}}"), -1);
+	free(cause);
+	assert_int_equal(LR("404 page not found"), -1);
+	assert_string_equal(cause, "invalid JSON");
+	free(cause);
+#undef LR
+}
+
+/* Grafana's datasources: a linked Tempo (V2 link) beside an unlinked
+ * one, a link to a non-Loki datasource (old tracesToLogs), no Tempo,
+ * not a list. */
+static void
+test_grafana_datasources(void **state)
+{
+	struct rd_grafana g;
+	size_t len;
+	char *buf, *cause = NULL;
+
+	(void)state;
+	memset(&g, 0, sizeof g);
+	buf = fixture("grafana_datasources.json", &len);
+	assert_int_equal(rd_parse_grafana_datasources(buf, len, &g, &cause), 0);
+	assert_int_equal(g.nds, 4);
+	assert_int_equal(g.ntempo, 2);
+	assert_int_equal(g.linked, 1);
+	assert_string_equal(g.tempo, "Tempo");
+	assert_null(strchr(g.loki, '\x1b'));
+	assert_non_null(strstr(g.loki, "Loki"));
+	assert_string_equal(g.why, "Tempo datasource 'Tempo (old)' has no trace-to-logs link");
+	free(buf);
+	buf = fixture("grafana_datasources_nolink.json", &len);
+	assert_int_equal(rd_parse_grafana_datasources(buf, len, &g, &cause), 0);
+	assert_int_equal(g.ntempo, 1);
+	assert_int_equal(g.linked, 0);
+	assert_string_equal(g.why, "Tempo datasource 'Tempo' links logs to 'Prometheus', which is not Loki");
+	free(buf);
+	assert_int_equal(rd_parse_grafana_datasources("[]", 2, &g, &cause), 0);
+	assert_int_equal(g.nds + g.ntempo + g.linked, 0);
+	assert_int_equal(rd_parse_grafana_datasources("{\"message\":\"x\"}", 15, &g, &cause), -1);
+	assert_string_equal(cause, "datasources answer is not a list");
+	free(cause);
+	assert_int_equal(rd_parse_grafana_datasources("<html>", 6, &g, &cause), -1);
+	free(cause);
+}
+
 static void
 test_mutations(void **state)
 {
@@ -621,6 +704,7 @@ test_mutations(void **state)
 		"prom_rules_full.json", "prom_alertmanagers.json", "prom_runtimeinfo.json", "prom_series.json",
 		"am_status_chat.json", "am_unrouted.yml", "caddy_full.json", "kc_discovery.json", "kc_realm.json",
 		"kc_actions.json", "kc_flow_conditional.json", "kc_clients.json", "loki_values.json",
+		"loki_rules.json", "grafana_datasources.json",
 		"gitea_hooks.json", "redis_info_primary_online.txt", "backup_epoch.json", "webhooks.json",
 	};
 	unsigned long seed = 42;
@@ -684,6 +768,8 @@ main(void)
 		cmocka_unit_test(test_caddy_deep),
 		cmocka_unit_test(test_keycloak),
 		cmocka_unit_test(test_loki_gitea_redis),
+		cmocka_unit_test(test_loki_rules),
+		cmocka_unit_test(test_grafana_datasources),
 		cmocka_unit_test(test_state_files),
 		cmocka_unit_test(test_mutations),
 	};

@@ -51,6 +51,12 @@ test_score_weights(void **state)
 	assert_int_equal(s.cat[RD_SECURITY].max, 5);
 	assert_int_equal(s.cat[RD_SECURITY].unknown, 1);
 	assert_int_equal(s.cat[RD_SECURITY].total, 3);
+	/* Checks are counted apart from weights: 1 passed (weight 3),
+	 * 1 failed (weight 2), 1 unknown; passed + failed + unknown = total. */
+	assert_int_equal(s.cat[RD_SECURITY].passed, 1);
+	assert_int_equal(s.cat[RD_SECURITY].failed, 1);
+	assert_int_equal(s.cat[RD_PERFORMANCE].passed, 1);
+	assert_int_equal(s.cat[RD_PERFORMANCE].failed, 0);
 	assert_int_equal(s.cat[RD_PERFORMANCE].score, 2);
 	assert_int_equal(s.cat[RD_PERFORMANCE].max, 2);
 	assert_int_equal(s.cat[RD_AVAILABILITY].max, 0);

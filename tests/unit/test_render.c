@@ -138,6 +138,44 @@ test_exit_codes(void **state)
 	unmake(f);
 }
 
+/* An advisory source that fails is listed by text and JSON, so the
+ * summary and the nagios perfdata count it too (without raising the
+ * verdict). */
+static void
+test_failed_sources_counted_alike(void **state)
+{
+	struct fixture *f = make(SVC_UP, SVC_UP, false);
+	struct status st;
+	char *nag, *text;
+
+	(void)state;
+	f->src[0].ok = false;
+	f->src[0].error = "timeout";
+	f->src[1].advisory = true;
+	status_init(&st);
+	render_status(&f->app, &st);
+	assert_int_equal(st.code, 3);	/* the one watched source failed */
+	nag = render_nagios(&f->app, &st);
+	text = render_text(&f->app, &st);
+	assert_true(str_has_prefix(nag, "CERES UNKNOWN - 2 sources unreachable (1 advisory) | "));
+	assert_non_null(strstr(nag, "sources_failed=2;;;0;2"));
+	assert_non_null(strstr(text, "2 sources unreachable (1 advisory)"));
+	assert_non_null(strstr(text, "(advisory) HTTP 500"));
+	free(nag);
+	free(text);
+	status_free(&st);
+	f->src[0].ok = true;	/* only the advisory one: counted, verdict OK */
+	status_init(&st);
+	render_status(&f->app, &st);
+	assert_int_equal(st.code, 0);
+	nag = render_nagios(&f->app, &st);
+	assert_true(str_has_prefix(nag, "CERES OK - 1 source unreachable (1 advisory) | "));
+	assert_non_null(strstr(nag, "sources_failed=1;;;0;2"));
+	free(nag);
+	status_free(&st);
+	unmake(f);
+}
+
 static void
 test_text(void **state)
 {
@@ -165,6 +203,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_shape),
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_failed_sources_counted_alike),
 		cmocka_unit_test(test_text),
 	};
 

@@ -105,6 +105,31 @@ test_width(void **state)
 	assert_int_equal(text_width("␛[2J"), 4);
 }
 
+/* Under LANG=C a UTF-8 character is one column, as the panes draw it
+ * ("Gr??e", not "Gr????e"), and the console's symbols have ASCII
+ * look-alikes: the same rule for every pane. */
+static void
+test_width_c_locale(void **state)
+{
+	wchar_t wc;
+
+	(void)state;
+	assert_non_null(setlocale(LC_ALL, "C"));
+	assert_int_equal(text_width("Gr\xc3\xb6\xc3\x9f" "e"), 5);
+	assert_int_equal(text_width("j\xc3\xbcrgen"), 6);
+	assert_int_equal(text_width("a \xe2\x94\x82 b"), 5);
+	assert_int_equal(ascii_fallback("\xc3\xb6x", 3, &wc), 2);
+	assert_int_equal(wc, L'?');
+	assert_int_equal(ascii_fallback("\xe2\x94\x82", 3, &wc), 3);
+	assert_int_equal(wc, L'|');
+	assert_int_equal(ascii_fallback("\xe2\x80\xa6", 3, &wc), 3);
+	assert_int_equal(wc, L'~');
+	assert_int_equal(ascii_fallback("\xc3", 1, &wc), 1);	/* cut short */
+	assert_int_equal(wc, L'?');
+	assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+	assert_int_equal(text_width("Gr\xc3\xb6\xc3\x9f" "e"), 5);
+}
+
 static char *
 sgr(const char *s, struct sgr_span **sp, size_t *n)
 {
@@ -281,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_multiline),
 		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_width_c_locale),
 		cmocka_unit_test(test_sgr),
 		cmocka_unit_test(test_random),
 	};

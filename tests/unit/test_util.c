@@ -11,6 +11,7 @@
 
 #include "ceres/util/sanitize.h"
 #include "ceres/util/file.h"
+#include "ceres/util/heapstat.h"
 #include "ceres/util/util.h"
 
 #include <errno.h>
@@ -228,6 +229,56 @@ test_url_escape(void **state)
 	free(saved);
 }
 
+/* The heap count follows what is allocated and freed, not what the
+ * allocator keeps mapped: a leak shows, a freed megabyte does not. */
+static void
+test_heapstat(void **state)
+{
+	long long before, held, after;
+	char *big;
+
+	(void)state;
+	before = heapstat_bytes();
+	assert_true(before > 0);
+	big = malloc(4 << 20);
+	assert_non_null(big);
+	memset(big, 1, 4 << 20);
+	held = heapstat_bytes();
+	assert_true(held - before >= 4 << 20);
+	free(big);
+	after = heapstat_bytes();
+	assert_true(after - before < 1 << 20);
+	for (int i = 0; i < 1000; i++)
+		free(malloc(100 + i));
+	assert_true(heapstat_bytes() - after < 64 << 10);
+}
+
+/* CERES_TOP_HEAP_STATS: the count in the named file, once a second. */
+static void
+test_heapstat_file(void **state)
+{
+	char dir[] = "/tmp/ceres-heapstat.XXXXXX", path[256], buf[128];
+	long long n = -1;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/heap", dir);
+	setenv("CERES_TOP_HEAP_STATS", path, 1);
+	heapstat_tick();
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_int_equal(sscanf(buf, "heap_bytes %lld", &n), 1);
+	assert_true(n > 0);
+	unlink(path);
+	heapstat_tick();	/* within the second: not written again */
+	assert_int_equal(access(path, F_OK), -1);
+	rmdir(dir);
+	unsetenv("CERES_TOP_HEAP_STATS");
+}
+
 int
 main(void)
 {
@@ -240,6 +291,8 @@ main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_sanitize_basics),
+		cmocka_unit_test(test_heapstat),
+		cmocka_unit_test(test_heapstat_file),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");

@@ -30,6 +30,9 @@ struct inc_lines {
 struct inc_vstate {
 	bool		 loading;	/* the Loki answers are not in yet */
 	const char	*note;		/* report path, issue number */
+	struct log_regex *show;		/* f: only log lines matching (NULL: all) */
+	struct log_regex *hide;		/* F: not those */
+	bool		 wrap;		/* W: long log lines wrapped */
 };
 void inc_view_lines(const struct incident *inc, const struct inc_vstate *st, int width,
     struct inc_lines *l);

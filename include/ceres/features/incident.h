@@ -134,7 +134,7 @@ struct inc_event {
 struct inc_logline {
 	int64_t		 ts;		/* ns */
 	enum log_level	 level;
-	char		*labels;	/* "{a=b}", sanitized */
+	const char	*labels;	/* "{a=b}", sanitized: one of inc->slabels */
 	char		*text;		/* sanitized */
 };
 
@@ -165,6 +165,8 @@ struct incident {
 	struct inc_logline	*lines;
 	size_t			 nlines;
 	size_t			 lines_cap;
+	char			**slabels;	/* the streams' label texts, one copy each */
+	size_t			 nslabels;
 	struct inc_counts	 counts;
 	struct inc_change	*changes;	/* newest first */
 	size_t			 nchanges;
@@ -192,6 +194,12 @@ size_t incident_add_changes(struct incident *inc, const struct act_event *const 
  * name is a value of service, job or app. */
 void incident_add_related(struct incident *inc, const struct alert_set *set,
     const struct silence_set *ss, const struct model *health);
+/* The failing readiness checks of the alert's area: those whose id (after
+ * the category) shares a word of 3 or more letters and digits with the
+ * value of its service, job or app label ("postgres-exporter" and
+ * "availability.ha_postgres").  Arrays of n, in rd_checks order. */
+void incident_add_readiness(struct incident *inc, const char *const *ids, const char *const *titles,
+    const bool *failing, const char *const *evidence, size_t n);
 void incident_add_related_item(struct incident *inc, enum inc_rel_kind kind, const char *name,
     const char *text, double time);
 /* One log line of the window (text and labels sanitized here); lines
@@ -203,6 +211,15 @@ void incident_add_line(struct incident *inc, const struct loki_stream *st, const
 void incident_add_bursts(struct incident *inc, unsigned min);
 /* Any event (health transitions, audit actions): text is sanitized. */
 void incident_add_event(struct incident *inc, double time, enum inc_ev_kind kind, const char *text);
+/* ---- events from outside the alert (incident_timeline.c) ---- */
+/* The health transitions of m from changes_from to the window's end.
+ * Returns how many. */
+size_t incident_add_transitions(struct incident *inc, const struct model *m);
+/* The operator actions of an audit log (JSON lines, buf need not end
+ * with a newline; a line that does not parse is skipped) from
+ * changes_from on, replacing those of an earlier call.  Returns how many;
+ * sort the timeline after. */
+size_t incident_add_audit(struct incident *inc, const char *buf, size_t len);
 /* Alert start and end, related alerts, changes: the events the model
  * itself knows; then sort everything by time, stable. */
 void incident_timeline_build(struct incident *inc);

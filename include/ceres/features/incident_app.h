@@ -30,6 +30,9 @@ void inc_config_free(struct inc_config *ic);
  * window, changes, related items, runbook, timeline without the logs. */
 struct incident *incident_build(struct app *app, const struct inc_config *ic,
     const struct alert *a, const struct alert_group *g);
+/* Read the operator actions of the audit log again (its last 4 MiB) into
+ * the timeline: the report holds what was done since the view opened. */
+void incident_reload_actions(struct app *app, struct incident *inc);
 
 /* The logs of the window, asked of the logs area's Loki: /labels of the
  * window first (a label the alert carries that Loki did not list is

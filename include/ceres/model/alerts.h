@@ -161,6 +161,12 @@ const struct silence *silence_set_find(const struct silence_set *set, const char
 /* Group the alerts of a set and fill its counters and fingerprint index;
  * duplicates (same fingerprint) are dropped first.  Called by the parser. */
 void alert_set_group(struct alert_set *set);
+/* The same when most alerts are those of the previous set, in its (group)
+ * order: prev_pos[i] is the position of alert i in the previous set + 1,
+ * 0 for an alert new or changed this round (prev_pos is compacted with
+ * the alerts).  Only the new ones are sorted, then merged with the kept
+ * ones, which are in order already: the same set as alert_set_group(). */
+void alert_set_group_merge(struct alert_set *set, size_t *prev_pos, size_t prev_n);
 /* Append the labels of a that its group g does not share (all but alertname
  * and severity when a is alone), space-separated k="v" (quoted) or k=v;
  * raw backend text, to be sanitized by the caller's output. */

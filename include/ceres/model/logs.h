@@ -16,7 +16,7 @@ struct loki_label {
 
 struct loki_value {
 	int64_t		 ts;		/* ns since the epoch, exact */
-	const char	*line;		/* raw bytes, owned by the result */
+	const char	*line;		/* raw bytes, in the stream's text */
 	size_t		 len;
 };
 
@@ -26,6 +26,7 @@ struct loki_stream {
 	uint64_t		 hash;		/* of the label set */
 	struct loki_value	*values;	/* see loki_result_order() */
 	size_t			 nvalues;
+	char			*text;		/* the lines' bytes, owned */
 };
 
 /* ---- PCRE2 matchers and level rules (loki_ring.c) ---- */

@@ -152,6 +152,30 @@ struct rd_loki {
 	size_t		 nvalue;
 };
 
+/* The Loki ruler's rules, from its Prometheus-shaped
+ * /prometheus/api/v1/rules: how many groups and rules, and whether the
+ * ruler runs at all (404: not enabled). */
+struct rd_loki_rules {
+	struct rd_fetch	 f;
+	bool		 ruler_off;		/* the rules API answered 404 */
+	size_t		 groups;
+	size_t		 alerting, recording;
+	size_t		 broken;		/* alerting rules whose health is not ok */
+	char		 example[96];		/* first alerting rule's name */
+};
+
+/* Grafana's datasources (/api/datasources): whether a Tempo datasource
+ * links traces to logs (jsonData.tracesToLogsV2, or tracesToLogs before
+ * Grafana 10) in a Loki datasource that exists. */
+struct rd_grafana {
+	struct rd_fetch	 ds;
+	char		*service;		/* [service "NAME"] of kind grafana */
+	size_t		 nds, ntempo;
+	size_t		 linked;		/* Tempo datasources linking to Loki */
+	char		 tempo[64], loki[64];	/* first linked pair's names */
+	char		 why[200];		/* first problem found */
+};
+
 struct rd_tempo {
 	struct rd_fetch	 ready;
 	long		 status;
@@ -290,7 +314,9 @@ struct rd_data {
 	struct rd_caddy		 caddy;
 	struct rd_keycloak	 kc;
 	struct rd_loki		 loki;
+	struct rd_loki_rules	 loki_rules;
 	struct rd_tempo		 tempo;
+	struct rd_grafana	 grafana;
 	struct rd_gitea		 gitea;
 	struct rd_pg		 pg;
 	struct rd_audit_db	 audit_db;
@@ -318,6 +344,8 @@ struct rd_cat_score {
 	int	 score;		/* weight passed */
 	int	 max;		/* weight decided (pass + fail) */
 	int	 unknown;	/* checks not decided */
+	int	 passed;	/* checks passed, failed (counts, not weights) */
+	int	 failed;
 	int	 total;	/* checks */
 };
 struct rd_score {

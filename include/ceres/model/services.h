@@ -34,9 +34,22 @@ struct service {
 	bool		 seen;		/* touched in the current round of its source */
 };
 
+/* A change of state of a health row the console saw since it started
+ * (the first state of a row is not one); the model keeps the newest
+ * MODEL_TRANSITIONS, oldest first. */
+#define MODEL_TRANSITIONS 256
+struct svc_transition {
+	double		 time;		/* wall clock */
+	char		*name;		/* the row, sanitized */
+	enum svc_state	 from, to;
+	char		*detail;	/* the row's detail then, sanitized */
+};
+
 struct model {
 	struct service	**services;
 	size_t		  nservices;
+	struct svc_transition *trans;	/* MODEL_TRANSITIONS slots, oldest first */
+	size_t		  ntrans;
 	unsigned	  generation;	/* bumped on every change */
 	bool		  dirty;	/* needs a redraw */
 };

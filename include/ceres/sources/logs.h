@@ -17,15 +17,24 @@ struct loki_result {
 	struct loki_stream	*streams;
 	size_t			 nstreams;
 	size_t			 nentries;	/* values over all streams */
-	size_t			 nbad;		/* malformed values skipped */
+	size_t			 nbad;		/* malformed values and streams skipped */
+	size_t			 nbad_streams;	/* of them, streams */
 	char			**warnings;	/* raw */
 	size_t			 nwarnings;
-	void			*json;		/* the parse tree lines point into */
 };
 
 /* A query_range (or query) answer with resultType "streams", values in
  * the order they came. */
 int loki_parse_streams(const char *buf, size_t len, struct loki_result *out, char **cause);
+/* The same, fed as the answer arrives (a struct http_request sink): each
+ * stream of data.result is parsed as soon as its last byte is in, and a
+ * malformed one is counted (nbad_streams) and skipped; the rest of the
+ * answer is checked as a whole, with the errors of loki_parse_streams(). */
+struct loki_reader;
+struct loki_reader *loki_reader_new(void);
+void loki_reader_feed(const char *p, size_t n, void *reader);
+int loki_reader_finish(struct loki_reader *rd, struct loki_result *out, char **cause);
+void loki_reader_free(struct loki_reader *rd);
 /* Put every stream's values oldest first (backward: the answer to a
  * direction=backward query, whose streams come newest first). */
 void loki_result_order(struct loki_result *r, bool backward);

@@ -47,6 +47,10 @@ int rd_parse_kc_flow(const char *buf, size_t len, struct rd_keycloak *out, char 
 int rd_parse_kc_clients(const char *buf, size_t len, struct rd_keycloak *out, char **cause);
 /* Label values are merged into out (deduplicated). */
 int rd_parse_loki_values(const char *buf, size_t len, struct rd_loki *out, char **cause);
+/* The Loki ruler's /prometheus/api/v1/rules (Prometheus rules shape). */
+int rd_parse_loki_rules(const char *buf, size_t len, struct rd_loki_rules *out, char **cause);
+/* Grafana's /api/datasources: the trace-to-logs links of Tempo datasources. */
+int rd_parse_grafana_datasources(const char *buf, size_t len, struct rd_grafana *out, char **cause);
 int rd_parse_gitea_hooks(const char *buf, size_t len, struct rd_gitea_repo *out, char **cause);
 /* Redis INFO text (any sections): the fields readiness uses. */
 int rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **cause);

@@ -96,6 +96,8 @@ void ui_on_site_switch(struct app *app, ui_site_fn fn);
 void *ui_view(struct app *app, int index);
 /* Move the focus to pane index (a value of enum feature_id). */
 void ui_focus(struct app *app, int index);
+/* The focused pane (a value of enum feature_id), -1 with no console. */
+int ui_focused(const struct app *app);
 
 /* Keys that other layers (the actions) add to the console.  run returns
  * false when it did not take the key, so the console's own binding
@@ -156,6 +158,9 @@ bool ui_list_move(int key, size_t *sel, size_t n, size_t page);
 
 /* A scrolling text viewer overlay over owned lines (details views). */
 void ui_text_overlay(struct app *app, const char *title, char *text);
+/* The same, and a key of pass closes it and then runs as if pressed
+ * under it (the alert details pass `i` to the incident view). */
+void ui_text_overlay_pass(struct app *app, const char *title, char *text, const char *pass);
 
 /* ':' command hooks: features register handlers for their verbs (from
  * pane_ops.attach; after ":site" re-creates the features, attach runs

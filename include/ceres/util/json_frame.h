@@ -39,6 +39,7 @@ struct json_frame {
 	size_t		 elements;	/* elements handed over */
 	enum json_frame_result result;	/* set once an error is known */
 	size_t		 err_at;
+	size_t		 end;		/* once OK: the offset just past the ']' */
 	struct strbuf	 whole;		/* the answer while it may not be an array */
 	/* Scanner state (json_frame.c). */
 	int		 phase;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 
 /* Return a new string with valid UTF-8 and no control characters: C0/C1
  * controls and escape sequences are rendered visibly (e.g. "\e[31m" becomes
@@ -18,6 +19,9 @@ char *sanitize_multiline(const char *s, size_t len);
 
 /* Display width of a sanitized UTF-8 string (wcwidth). */
 int text_width(const char *s);
+/* In a single-byte locale: the one character at s as the console shows
+ * it (an ASCII look-alike or '?'); returns the bytes it takes. */
+size_t ascii_fallback(const char *s, size_t len, wchar_t *out);
 
 /* SGR colours of a log line as spans over the sanitized text. */
 #define SGR_BOLD	0x01

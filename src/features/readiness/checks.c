@@ -77,6 +77,8 @@ const struct rd_check rd_checks[] = {
 	    N_("configure [service \"grafana\"] kind = grafana and fix its database")),
 	ROW("observability.logs", RD_OBSERVABILITY, N_("Logs of every service in Loki"), 2, probe_logs,
 	    N_("add the missing services to Promtail's scrape configs")),
+	ROW("observability.loki_alert_rules", RD_OBSERVABILITY, N_("Loki alerts on logs (ruler alerting rules)"), 2,
+	    probe_loki_alert_rules, N_("enable Loki's ruler and load alerting rules for error logs")),
 	ROW("observability.tracing", RD_OBSERVABILITY, N_("Tracing backend (Tempo) ready"), 1, probe_tracing,
 	    N_("run Tempo and set [tempo] url")),
 	ROW("observability.alert_rules", RD_OBSERVABILITY,
@@ -96,6 +98,8 @@ const struct rd_check rd_checks[] = {
 	    N_("add a Mattermost/Slack webhook to every repository")),
 	ROW("integration.uptime_alerting", RD_INTEGRATION, N_("Uptime Kuma alerts reach Alertmanager"), 1,
 	    probe_uptime_alerting, N_("scrape Uptime Kuma's /metrics and alert on monitor_status")),
+	ROW("integration.traces_to_logs", RD_INTEGRATION, N_("Tempo <-> Loki: Grafana links traces to logs"), 1,
+	    probe_traces_to_logs, N_("set Trace to logs on Grafana's Tempo datasource to the Loki datasource")),
 	ROW("integration.sso_clients", RD_INTEGRATION, N_("Applications log in through Keycloak"), 2,
 	    probe_sso_clients, N_("create an OIDC client in the realm for every application")),
 
@@ -205,10 +209,12 @@ rd_score_compute(const struct rd_check *checks, const struct rd_result *res, siz
 		case RD_PASS:
 			cs->score += w;
 			cs->max += w;
+			cs->passed++;
 			out->passed++;
 			break;
 		case RD_FAIL:
 			cs->max += w;
+			cs->failed++;
 			out->failed++;
 			break;
 		default:

@@ -38,7 +38,7 @@ const struct rd_item rd_items[] = {
 	CK(RD_AVAILABILITY, N_("Disaster recovery plan"), "availability.dr_runbook", "availability.restore_tested"),
 	CK(RD_AVAILABILITY, N_("Complete health checks"), "availability.health_checks"),
 	CK(RD_AVAILABILITY, N_("Monitoring"), "observability.metrics", "availability.services_up"),
-	CK(RD_AVAILABILITY, N_("Alerting (Alertmanager)"), "availability.alerting"),
+	CK(RD_AVAILABILITY, N_("Alerting (Alertmanager)"), "availability.alerting", "observability.loki_alert_rules"),
 	NA(RD_AVAILABILITY, N_("Auto-scaling (Kubernetes)"), N_("the platform runs without Kubernetes; no autoscaler to ask")),
 	NA(RD_AVAILABILITY, N_("Multi-region"), N_("one site per config; regions are not described")),
 
@@ -96,7 +96,7 @@ const struct rd_item rd_items[] = {
 	MXNA(N_("Nextcloud <-> Gitea file sync"), N_("no API tells whether files are synced")),
 	MXNA(N_("Wiki.js <-> Gitea (git sync)"), N_("no live check yet: Wiki.js git storage is not read")),
 	MX(N_("Uptime Kuma -> Alertmanager"), "integration.uptime_alerting"),
-	MXNA(N_("Tempo <-> Loki"), N_("no live check yet: Grafana's trace-to-logs setting is not read")),
+	MX(N_("Tempo <-> Loki"), "integration.traces_to_logs"),
 };
 const size_t rd_nitem = sizeof rd_items / sizeof rd_items[0];
 

@@ -24,6 +24,7 @@ const struct rd_phase rd_plan[RD_PLAN_PHASES] = {
 		ITEM(N_("Alertmanager routes to chat, e-mail as fallback"), "integration.alert_chat",
 		    "integration.alert_email"),
 		ITEM(N_("Chat webhooks answer"), "integration.webhooks"),
+		ITEM(N_("Loki alerts on logs"), "observability.loki_alert_rules"),
 		ITEM(N_("Gitea notifies chat"), "integration.gitea_hooks"),
 		NA(N_("Redmine notifies chat"), N_("no live check yet: Redmine's notification settings are not read")),
 		ITEM(N_("Uptime Kuma alerts through Alertmanager"), "integration.uptime_alerting"),

@@ -41,6 +41,7 @@ void probe_node_exporter(const struct rd_ctx *c, struct rd_result *r);
 void probe_meta_monitoring(const struct rd_ctx *c, struct rd_result *r);
 void probe_dashboards(const struct rd_ctx *c, struct rd_result *r);
 void probe_logs(const struct rd_ctx *c, struct rd_result *r);
+void probe_loki_alert_rules(const struct rd_ctx *c, struct rd_result *r);
 void probe_tracing(const struct rd_ctx *c, struct rd_result *r);
 void probe_alert_rules(const struct rd_ctx *c, struct rd_result *r);
 void probe_audit_log(const struct rd_ctx *c, struct rd_result *r);
@@ -51,6 +52,7 @@ void probe_alert_email(const struct rd_ctx *c, struct rd_result *r);
 void probe_webhooks(const struct rd_ctx *c, struct rd_result *r);
 void probe_gitea_hooks(const struct rd_ctx *c, struct rd_result *r);
 void probe_uptime_alerting(const struct rd_ctx *c, struct rd_result *r);
+void probe_traces_to_logs(const struct rd_ctx *c, struct rd_result *r);
 void probe_sso_clients(const struct rd_ctx *c, struct rd_result *r);
 
 /* manageability */

@@ -279,3 +279,23 @@ probe_sso_clients(const struct rd_ctx *c, struct rd_result *r)
 	else
 		rd_set(r, RD_PASS, _("every application has a client in the realm: %s"), rd_list_str(&have));
 }
+
+void
+probe_traces_to_logs(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_grafana *g = &c->d->grafana;
+
+	if (g->ds.avail == RD_OFF) {
+		rd_set(r, RD_UNKNOWN, "%s", _("no [service] of kind grafana with a url"));
+		return;
+	}
+	if (rd_unknown_unless_ok(r, &g->ds, "grafana"))
+		return;
+	if (g->ntempo == 0)
+		rd_set(r, RD_FAIL, _("Grafana has no Tempo datasource (%zu datasources)"), g->nds);
+	else if (g->linked == 0)
+		rd_set(r, RD_FAIL, "%s", g->why);
+	else
+		rd_set(r, RD_PASS, _("Tempo datasource '%s' links traces to logs in '%s' (%zu/%zu Tempo datasources)"),
+		    g->tempo, g->loki, g->linked, g->ntempo);
+}

@@ -182,6 +182,25 @@ probe_logs(const struct rd_ctx *c, struct rd_result *r)
 }
 
 void
+probe_loki_alert_rules(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_loki_rules *lr = &c->d->loki_rules;
+
+	if (rd_unknown_unless_ok(r, &lr->f, _("loki ruler")))
+		return;
+	if (lr->ruler_off)
+		rd_set(r, RD_FAIL, "%s", _("Loki's ruler is not enabled (/prometheus/api/v1/rules answered HTTP 404)"));
+	else if (lr->alerting == 0)
+		rd_set(r, RD_FAIL, _("the Loki ruler has no alerting rules (%zu groups, %zu recording rules)"),
+		    lr->groups, lr->recording);
+	else if (lr->broken > 0)
+		rd_set(r, RD_FAIL, _("%zu Loki alerting rules, %zu fail to evaluate"), lr->alerting, lr->broken);
+	else
+		rd_set(r, RD_PASS, _("%zu Loki alerting rules in %zu groups (%s, ...)"), lr->alerting, lr->groups,
+		    lr->example);
+}
+
+void
 probe_tracing(const struct rd_ctx *c, struct rd_result *r)
 {
 	const struct rd_tempo *t = &c->d->tempo;

@@ -55,6 +55,7 @@ void rds_alertmanager_init(struct app *app, struct rd_data *d);
 void rds_keycloak_init(struct app *app, struct rd_data *d);
 void rds_tls_init(struct app *app, struct rd_data *d);
 void rd_pg_init(struct app *app, struct rd_data *d);
+void rds_grafana_init(struct app *app, struct rd_data *d);
 void rd_redis_init(struct app *app, struct rd_data *d);
 
 #endif

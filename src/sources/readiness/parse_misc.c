@@ -72,6 +72,64 @@ chat_url(const char *u)
 	    strstr(u, "/api/webhooks/") != NULL;	/* Discord */
 }
 
+/* Loki's ruler answers its rules in the Prometheus shape:
+ * {"status": "success", "data": {"groups": [{"name", "file", "rules":
+ * [{"type": "alerting"|"recording", "name", "health", ...}]}]}}.
+ * Counts only; names are not kept but the first alerting one. */
+int
+rd_parse_loki_rules(const char *buf, size_t len, struct rd_loki_rules *out, char **cause)
+{
+	cJSON *j = json_parse_bounded(buf, len, NULL);
+	const cJSON *st, *groups, *g;
+
+	out->groups = out->alerting = out->recording = out->broken = 0;
+	out->example[0] = '\0';
+	out->ruler_off = false;
+	st = cJSON_GetObjectItemCaseSensitive(j, "status");
+	if (!cJSON_IsObject(j) || !cJSON_IsString(st) || strcmp(st->valuestring, "success") != 0) {
+		cJSON_Delete(j);
+		*cause = xstrdup(cJSON_IsObject(j) ? _("status is not success") : _("invalid JSON"));
+		return -1;
+	}
+	groups = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "data"), "groups");
+	if (groups != NULL && !cJSON_IsNull(groups) && !cJSON_IsArray(groups)) {
+		cJSON_Delete(j);
+		*cause = xstrdup(_("data.groups is not a list"));
+		return -1;
+	}
+	cJSON_ArrayForEach(g, groups) {
+		const cJSON *rules = json_get_arr(g, "rules"), *ru;
+
+		if (!cJSON_IsObject(g))
+			continue;
+		out->groups++;
+		cJSON_ArrayForEach(ru, rules) {
+			const char *type = json_get_str(ru, "type"), *name = json_get_str(ru, "name");
+			const char *health = json_get_str(ru, "health");
+
+			if (type != NULL && strcmp(type, "recording") == 0) {
+				out->recording++;
+				continue;
+			}
+			if (type == NULL || strcmp(type, "alerting") != 0)
+				continue;
+			out->alerting++;
+			if (health != NULL && health[0] != '\0' && strcmp(health, "ok") != 0 &&
+			    strcmp(health, "unknown") != 0)
+				out->broken++;
+			if (out->example[0] == '\0' && name != NULL) {
+				char *clean = sanitize_str(name);
+
+				snprintf(out->example, sizeof out->example, "%s",
+				    utf8_clip(clean, sizeof out->example - 1));
+				free(clean);
+			}
+		}
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
 int
 rd_parse_gitea_hooks(const char *buf, size_t len, struct rd_gitea_repo *out, char **cause)
 {

@@ -1,6 +1,7 @@
 /* The readiness feature's own HTTP sources: the answers nobody else
  * fetches (Prometheus rules and Alertmanager targets, Alertmanager's
- * config, Caddy's config, Keycloak's realm, Loki's label values, Tempo,
+ * config, Caddy's config, Keycloak's realm, Loki's label values and
+ * ruler rules, Tempo,
  * Gitea hooks, certificate expiry of every https URL).  One source per
  * backend, each request parsed into struct
  * rd_data.  Findings (a 404 realm, no hooks) are data, not errors;
@@ -228,11 +229,35 @@ loki_done(const struct http_response *resp, void *arg)
 	}
 }
 
+/* The ruler's rules: 404 means Loki runs without its ruler, a finding. */
+static void
+loki_rules_done(const struct http_response *resp, void *arg)
+{
+	struct source *s = arg;
+	struct rds *r = s->data;
+	struct rd_loki_rules *lr = &r->d->loki_rules;
+	char *cause = NULL;
+
+	if (resp->status == 404) {
+		lr->ruler_off = true;
+		lr->groups = lr->alerting = lr->recording = lr->broken = 0;
+		rd_fetch_ok(&lr->f);
+	} else if (rds_answer(s, resp, &lr->f, _("loki ruler"))) {
+		if (rd_parse_loki_rules(resp->body, resp->len, lr, &cause) != 0) {
+			rd_fetch_err(&lr->f, "%s", cause);
+			free(cause);
+		} else
+			rd_fetch_ok(&lr->f);
+	}
+	rds_touch(r);
+}
+
 static void
 loki_start(struct source *s)
 {
 	struct rds *r = s->data;
 
+	rds_get(s, "/prometheus/api/v1/rules", loki_rules_done, s);
 	rd_loki_values_free(&r->loki);
 	r->failed = false;
 	rds_get(s, "/loki/api/v1/label/job/values", loki_done, s);
@@ -404,6 +429,7 @@ simple_init(struct app *app, struct rd_data *d, const char *section, const char 
 			rds_add_header(r, "X-Scope-OrgID", "", org);
 		if (user != NULL && pw != NULL)
 			r->userpwd = xasprintf("%s:%s", user, pw);
+		rd_fetch_wait(&d->loki_rules.f);
 	}
 	rd_fetch_wait(f);
 	rds_source(app, ops, name, r);
@@ -423,5 +449,6 @@ rd_sources_init(struct app *app, struct rd_data *d, char **cause)
 	rds_tls_init(app, d);
 	rd_pg_init(app, d);
 	rd_redis_init(app, d);
+	rds_grafana_init(app, d);
 	return 0;
 }
