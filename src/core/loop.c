@@ -234,8 +234,13 @@ setup_connection(CURL *e, const struct http_handle *h)
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (h->req.certinfo)
+	if (h->req.certinfo) {
+		/* The chain is only seen in a handshake: never a kept-alive
+		 * connection (it would answer "no certificate information"). */
 		curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	}
 	if (h->ca_file != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
 	if (h->cert_file != NULL)
