@@ -27,7 +27,8 @@ tui_start 120 40 -c "$CFG"
 check "header: site and a Russian verdict" wait_for 15 tui_has_re "ceres-top │ sandbox │ (НОРМА|ВНИМАНИЕ|КРИТИЧНО|НЕИЗВЕСТНО)"
 check "header: data age in Russian" tui_has "возраст данных"
 check "pane titles in Russian" bash -c "s=\$(tmux -L $TUI_SOCK capture-pane -t t -p); grep -q '1 Состояние' <<<\"\$s\" && grep -q '2 Алерты' <<<\"\$s\" && grep -q '3 Логи' <<<\"\$s\" && grep -q '4 Активность' <<<\"\$s\" && grep -q '5 Готовность' <<<\"\$s\""
-check "key line in Russian" tui_has "q выход  ? справка"
+# The key line: the focused pane's keys, then "? help", then the global keys.
+check "key line in Russian" bash -c "s=\$(tmux -L $TUI_SOCK capture-pane -t t -p | tail -1); grep -q '? справка' <<<\"\$s\" && grep -q 'q выход' <<<\"\$s\""
 check "state words in Russian" tui_wait "работает" 10
 check "no English state word left in the health pane" bash -c "! tmux -L $TUI_SOCK capture-pane -t t -p | grep -qE '^│(up|down|degraded|unknown) '"
 
