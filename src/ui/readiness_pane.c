@@ -5,19 +5,16 @@
  * build, or $CERES_TOP_DATADIR/runbooks; never the current directory). */
 #include "ceres/core/app.h"
 #include "ceres/core/paths.h"
+#include "ceres/util/file.h"
 #include "ceres/util/i18n.h"
 #include "ceres/features/readiness.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/ui/ui.h"
 #include "ceres/util/util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define RUNBOOK_MAX	(256u << 10)
 
@@ -335,39 +332,14 @@ readiness_draw(struct app *app, void *data, void *view, WINDOW *win, bool focuse
 static char *
 runbook_load(const char *id, char **where)
 {
-	char *paths[1], *dir = paths_data_dir(PATHS_RUNBOOKS);
-	char *text = NULL;
+	char *dir = paths_data_dir(PATHS_RUNBOOKS), *text = NULL;
+	const char *why;
+	size_t len;
 
-	paths[0] = xasprintf("%s/%s.md", dir, id);
+	*where = xasprintf("%s/%s.md", dir, id);
 	free(dir);
-	*where = NULL;
-	for (int i = 0; i < 1 && text == NULL; i++) {
-		int fd = open(paths[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-		struct stat st;
-
-		if (fd < 0)
-			continue;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= RUNBOOK_MAX) {
-			size_t off = 0;
-
-			text = xmalloc((size_t)st.st_size + 1);
-			while (off < (size_t)st.st_size) {
-				ssize_t got = read(fd, text + off, (size_t)st.st_size - off);
-
-				if (got < 0 && errno == EINTR)
-					continue;
-				if (got <= 0)
-					break;
-				off += (size_t)got;
-			}
-			text[off] = '\0';
-			*where = xstrdup(paths[i]);
-		}
-		close(fd);
-	}
-	if (text == NULL)
-		*where = xstrdup(paths[0]);
-	free(paths[0]);
+	if (file_read_regular(*where, RUNBOOK_MAX, &text, &len, NULL, &why) != 0)
+		return NULL;
 	return text;
 }
 
