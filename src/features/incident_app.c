@@ -211,7 +211,9 @@ void
 incident_reload_actions(struct app *app, struct incident *inc)
 {
 	char *path = paths_audit_log(app->config), *buf = NULL;
-	int fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	/* Non-blocking: a FIFO planted at the audit path must not stall the loop
+	 * (lseek then fails on it and nothing is read). */
+	int fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) : -1;
 	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
 	off_t from = size > (off_t)AUDIT_TAIL ? size - (off_t)AUDIT_TAIL : 0;
 	ssize_t got = 0;
