@@ -15,6 +15,7 @@
 #include "ceres/ui/panes.h"
 #include "ceres/util/file.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
 
@@ -224,9 +225,8 @@ key_export(struct inc_ui *u)
 static long
 issue_id(const struct http_response *r)
 {
-	cJSON *root = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
-	const cJSON *issue = cJSON_GetObjectItemCaseSensitive(root, "issue");
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(issue, "id");
+	cJSON *root = r->body != NULL ? json_parse_bounded(r->body, r->len, NULL) : NULL;
+	const cJSON *id = json_get(json_get(root, "issue"), "id");
 	long n = cJSON_IsNumber(id) && id->valuedouble > 0 && id->valuedouble < 1e12 ?
 	    (long)id->valuedouble : -1;
 
@@ -241,10 +241,11 @@ redmine_done(const struct http_response *r, void *arg)
 	struct app *app = u->app;
 	long id = r->status == 201 ? issue_id(r) : -1;
 	cJSON *params = cJSON_CreateObject();
-	char *result, *acause = NULL;
+	char *result, *acause = NULL, *shown = url_without_userinfo(u->rm_url);
 
 	u->rm = NULL;
-	cJSON_AddStringToObject(params, "url", u->rm_url);
+	/* A URL may carry user:password: never in the audit log or on screen. */
+	cJSON_AddStringToObject(params, "url", shown);
 	cJSON_AddNumberToObject(params, "status", (double)r->status);
 	if (id > 0)
 		result = xasprintf("issue #%ld", id);
@@ -257,11 +258,12 @@ redmine_done(const struct http_response *r, void *arg)
 		free(acause);
 	}
 	if (id > 0)
-		set_note(u, _("Redmine issue #%ld: %s/issues/%ld"), id, u->rm_url, id);
+		set_note(u, _("Redmine issue #%ld: %s/issues/%ld"), id, shown, id);
 	else
 		ui_message(app, UI_MSG_ERROR, _("Redmine issue not created: %s"), result);
 	cJSON_Delete(params);
 	free(result);
+	free(shown);
 }
 
 static char *

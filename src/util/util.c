@@ -393,6 +393,21 @@ parse_double(const char *s, double *out)
 }
 
 char *
+url_without_userinfo(const char *url)
+{
+	const char *p = url != NULL ? strstr(url, "://") : NULL, *at, *end;
+
+	if (p == NULL)
+		return xstrdup(url != NULL ? url : "");
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at == NULL)
+		return xstrdup(url);
+	return xasprintf("%.*s%s", (int)(p - url), url, at + 1);
+}
+
+char *
 url_redact(const char *url)
 {
 	const char *p, *host, *end;

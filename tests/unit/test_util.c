@@ -279,12 +279,31 @@ test_heapstat_file(void **state)
 	unsetenv("CERES_TOP_HEAP_STATS");
 }
 
+/* A URL shown or audited never carries user:password. */
+static void
+test_url_without_userinfo(void **state)
+{
+	char *u;
+
+	(void)state;
+	u = url_without_userinfo("https://ops:s3cret@redmine.example/sub/path?q=1");
+	assert_string_equal(u, "https://redmine.example/sub/path?q=1");
+	free(u);
+	u = url_without_userinfo("http://redmine.example/a@b");
+	assert_string_equal(u, "http://redmine.example/a@b");
+	free(u);
+	u = url_without_userinfo("redmine.example");
+	assert_string_equal(u, "redmine.example");
+	free(u);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_read_regular),
 		cmocka_unit_test(test_url_escape),
+		cmocka_unit_test(test_url_without_userinfo),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_url_redact),

@@ -65,6 +65,8 @@ int parse_double(const char *s, double *out);
 
 /* "scheme://host/…" form of a URL, safe to show (no user info, path, query). */
 char *url_redact(const char *url);
+/* url with any "user:password@" removed, path and query kept. */
+char *url_without_userinfo(const char *url);
 
 
 /* A 64-bit hash of n bytes (tables, sets; not cryptographic). */
