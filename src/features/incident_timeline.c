@@ -5,6 +5,7 @@
 #include "ceres/features/incident.h"
 #include "ceres/model/services.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
@@ -44,7 +45,7 @@ str_of(const cJSON *o, const char *name)
 static bool
 audit_line(struct incident *inc, const char *p, size_t len)
 {
-	cJSON *o = cJSON_ParseWithLength(p, len);
+	cJSON *o = json_parse_bounded(p, len, NULL);
 	double t;
 	bool added = false;
 
