@@ -901,12 +901,22 @@ def main():
         steady = [s for s in samples if warm <= s["t"] < warm + win] or samples[:1] or [base_sample]
         ref = {"fds": max(s["fds"] for s in steady), "socks": max(s["socks"] for s in steady),
                "t": steady[0].get("t", 0)}
-        check(end_state["fds"] <= ref["fds"], "descriptors back to baseline (%d at the end, at most %d in %.0f-%.0fs)" % (
-            end_state["fds"], ref["fds"], warm, warm + win))
-        check(end_state["socks"] <= ref["socks"], "sockets back to baseline (%d at the end, at most %d in %.0f-%.0fs)" % (
-            end_state["socks"], ref["socks"], warm, warm + win))
+        # The pool is as deep as the most transfers that ever ran at once to
+        # one host, and that peak depends on when rounds of different
+        # periods coincide: a later coincidence adds one or two idle
+        # connections that were not in the window.  A leak is one socket
+        # per fault or per round (dozens in a minute), so two over the
+        # window's peak is the margin; a socket the peer closed and the
+        # console did not (CLOSE-WAIT) is a leak whatever the count.
+        slack = 2
+        check(end_state["fds"] <= ref["fds"] + slack, "descriptors back to baseline (%d at the end, at most %d+%d in %.0f-%.0fs; %d faults)" % (
+            end_state["fds"], ref["fds"], slack, warm, warm + win, len(pl)))
+        check(end_state["socks"] <= ref["socks"] + slack, "sockets back to baseline (%d at the end, at most %d+%d in %.0f-%.0fs)" % (
+            end_state["socks"], ref["socks"], slack, warm, warm + win))
+        half_closed = [l for l in end_socks if l.split()[:1] == ["CLOSE-WAIT"]]
+        check(not half_closed, "no socket left half-closed by a peer (%d in CLOSE-WAIT)" % len(half_closed))
         check(end_state["kids"] == 0, "no child process left (%d)" % end_state["kids"])
-        if end_state["socks"] > ref["socks"]:
+        if end_state["socks"] > ref["socks"] or half_closed:
             for l in end_socks:
                 log("open at the end: " + " ".join(l.split()[:5]))
     else:

@@ -34,8 +34,9 @@ count_unit() {	# dir label
 }
 
 run_script() {	# label script [env...]
-	local label=$1 script=$2 out rc p f
+	local label=$1 script=$2 out rc p f t0
 	shift 2
+	t0=$(date +%s)
 	out="$TEST_TMP_ROOT/$(echo "$label" | tr '/ ' '__').out"
 	mkdir -p "$TEST_TMP_ROOT/tmp-$$-$PASS-$FAIL"
 	env TEST_TMP="$(mktemp -d "$TEST_TMP_ROOT/t.XXXXXX")" "$@" timeout 900 bash "$script" > "$out" 2>&1
@@ -44,7 +45,7 @@ run_script() {	# label script [env...]
 	f=$(grep -c '^not ok ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $label exited $rc" >> "$out"; fi
 	PASS=$((PASS + p)); FAIL=$((FAIL + f))
-	echo "$label: $p passed, $f failed (exit $rc)"
+	echo "$label: $p passed, $f failed (exit $rc, $(( $(date +%s) - t0 )) s)"
 	if [ "$f" -gt 0 ]; then
 		FAILED_NAMES+=("$label")
 		grep -E '^(not ok|#)' "$out" | head -40 | sed 's/^/    /'
