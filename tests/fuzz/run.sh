@@ -13,7 +13,7 @@
 #   FUZZ_CONFIG_H  a configured config.h (default _build/config.h, else one
 #                  is made by running configure in $FUZZ_OUT/cfg)
 #   FUZZ_CC        clang (default clang)
-#   FUZZ_JOBS      parallel compiles (default 2)
+#   FUZZ_JOBS      parallel compiles and targets run at once (default 2)
 # New inputs that libFuzzer finds go to $FUZZ_OUT/work/<name>/, never into
 # the seed corpus: promote a crash by copying it to
 # tests/fuzz/corpus/<name>/crash-<what-it-was> (make check replays it).
@@ -103,10 +103,10 @@ echo "fuzz: built ${#TARGETS[@]} targets in $OUT/bin" >&2
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LC_ALL=C.UTF-8
-failed=0
 printf '%-14s %12s %10s %8s  %s\n' target executions exec/s corpus result
-for t in "${TARGETS[@]}"; do
-	work=$OUT/work/$t log=$OUT/logs/$t.log
+# One target on its own: its result line goes to $OUT/logs/<t>.result.
+run_one() {
+	local t=$1 work=$OUT/work/$1 log=$OUT/logs/$1.log rc execs rate units result art
 	mkdir -p "$work"
 	"$OUT/bin/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$t-" \
@@ -121,9 +121,27 @@ for t in "${TARGETS[@]}"; do
 		result="CRASH (rc $rc): $(grep -m1 -E 'ERROR: |runtime error|fuzz property failed|==ERROR' "$log" | cut -c1-120)"
 		art=$(ls -t "$OUT/artifacts/$t-"* 2>/dev/null | head -1)
 		[[ -n $art ]] && result+=" input: $art"
+	fi
+	printf '%-14s %12s %10s %8s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "$units" "$result" > "$OUT/logs/$t.result"
+}
+# FUZZ_JOBS targets at a time (each is one process on one core).
+running=0
+for t in "${TARGETS[@]}"; do
+	rm -f "$OUT/logs/$t.result"
+	if ((running >= JOBS)); then wait -n; running=$((running - 1)); fi
+	run_one "$t" &
+	running=$((running + 1))
+done
+wait
+failed=0
+for t in "${TARGETS[@]}"; do
+	if [[ -f $OUT/logs/$t.result ]]; then
+		cat "$OUT/logs/$t.result"
+		grep -q '  ok$' "$OUT/logs/$t.result" || failed=$((failed + 1))
+	else
+		printf '%-14s %12s %10s %8s  %s\n' "$t" "?" "?" "?" "no result"
 		failed=$((failed + 1))
 	fi
-	printf '%-14s %12s %10s %8s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "$units" "$result"
 done
 ((failed == 0)) || { echo "fuzz: $failed target(s) failed; logs in $OUT/logs" >&2; exit 1; }
 exit 0
