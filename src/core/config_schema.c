@@ -171,6 +171,12 @@ const struct config_key config_schema[] = {
 	ROW("postgres", "conninfo", CONFIG_STRING,
 	    N_("libpq connection string; prefer ~/.pgpass to a password here")),
 	POLLING("postgres"),
+	ROW("postgres", "patroni_url", CONFIG_URL,
+	    N_("Patroni REST API of any cluster member; readiness reads /cluster and /history")),
+	ROW("postgres", "patroni_max_lag", CONFIG_INT,
+	    N_("largest replica lag in bytes the Patroni check accepts (default 1048576)")),
+	ROW("postgres", "patroni_insecure", CONFIG_BOOL,
+	    N_("do not verify the Patroni REST API's TLS certificate")),
 
 	ROW("redis", "address", CONFIG_STRING,
 	    N_("host:port of the Redis server")),

@@ -2,7 +2,8 @@
  * Prometheus (alertmanagers, rules, runtime info, series counts),
  * Alertmanager status and its YAML config, Caddy's config, Keycloak
  * (discovery, realm, required actions, flow, clients), Loki label values,
- * Gitea hooks, Redis INFO, the backup and webhook state files.  Each is
+ * Gitea hooks, Redis INFO, the backup and webhook state files, Patroni's
+ * cluster and history.  Each is
  * applied twice to the same struct: a later poll overwrites an earlier
  * one without leaking it. */
 #include "ceres/sources/readiness.h"
@@ -25,6 +26,7 @@ FUZZ_TARGET(readiness)
 	struct rd_redis redis;
 	struct rd_backup backup;
 	struct rd_webhooks wh;
+	struct rd_patroni pat;
 
 	memset(&prom, 0, sizeof prom);
 	TWICE(rd_parse_alertmanagers(buf, size, &prom, CAUSE));
@@ -91,6 +93,14 @@ FUZZ_TARGET(readiness)
 	for (size_t i = 0; i < wh.n; i++)
 		FUZZ_ASSERT(fuzz_clean(wh.r[i].name, 0, 0) && fuzz_clean(wh.r[i].error, 1, 0));
 	rd_webhooks_free_routes(&wh);
+
+	memset(&pat, 0, sizeof pat);
+	pat.lag_limit = 1048576;
+	TWICE(rd_parse_patroni_cluster(buf, size, &pat, CAUSE));
+	FUZZ_ASSERT(pat.streaming <= pat.replicas && pat.leaders <= pat.members);
+	FUZZ_ASSERT(fuzz_clean(pat.leader, 1, 0) && fuzz_clean(pat.behind, 1, 0) && fuzz_clean(pat.scope, 1, 0));
+	TWICE(rd_parse_patroni_history(buf, size, &pat, CAUSE));
+	FUZZ_ASSERT(fuzz_clean(pat.last_switch, 1, 0));
 	free(buf);
 	return 0;
 }

@@ -215,6 +215,28 @@ struct rd_pg {
 	size_t			 nrep;
 };
 
+/* Patroni's REST API ([postgres] patroni_url): GET /cluster (members,
+ * roles, states, replication lag in bytes, maintenance pause) and GET
+ * /history (timeline switches: failovers and switchovers). */
+struct rd_patroni {
+	struct rd_fetch	 cluster;
+	struct rd_fetch	 history;
+	char		*url;			/* shown: no user info */
+	long long	 lag_limit;		/* bytes ([postgres] patroni_max_lag) */
+	char		 scope[64];
+	bool		 paused;
+	size_t		 members;
+	size_t		 leaders;		/* leader / standby_leader, running */
+	char		 leader[64];
+	long		 timeline;		/* the leader's, -1 unknown */
+	size_t		 replicas;		/* replica, sync_standby, quorum_standby */
+	size_t		 streaming;		/* ... streaming with lag <= lag_limit */
+	long long	 max_lag;		/* largest lag of those, bytes */
+	char		 behind[160];		/* replicas not streaming or lagging */
+	size_t		 switches;		/* /history entries */
+	char		 last_switch[128];	/* "2026-11-30T10:00:00+00:00 (timeline 3, pg1)" */
+};
+
 struct rd_audit_db {
 	struct rd_fetch	 f;
 	char		*where;			/* "dbname@host:port", no password */
@@ -319,6 +341,7 @@ struct rd_data {
 	struct rd_grafana	 grafana;
 	struct rd_gitea		 gitea;
 	struct rd_pg		 pg;
+	struct rd_patroni	 patroni;
 	struct rd_audit_db	 audit_db;
 	struct rd_redis		 redis;
 	struct rd_tls		 tls;

@@ -45,6 +45,8 @@ const struct rd_check rd_checks[] = {
 	/* Availability */
 	ROW("availability.ha_postgres", RD_AVAILABILITY, N_("HA PostgreSQL: streaming replica, lag < 10 s"), 3,
 	    probe_ha_postgres, N_("run a streaming replica (Patroni or pg_basebackup + primary_conninfo)")),
+	ROW("availability.patroni", RD_AVAILABILITY, N_("HA PostgreSQL: Patroni leader and a streaming replica"),
+	    2, probe_patroni, N_("bring the stopped or lagging members back (patronictl list) and resume the cluster")),
 	ROW("availability.ha_redis", RD_AVAILABILITY, N_("HA Redis: a replica online"), 2, probe_ha_redis,
 	    N_("run a replica (replicaof) watched by Redis Sentinel")),
 	ROW("availability.alerting", RD_AVAILABILITY, N_("Prometheus sends alerts to Alertmanager"), 3,

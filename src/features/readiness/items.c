@@ -31,7 +31,7 @@ const struct rd_item rd_items[] = {
 	CK(RD_SECURITY, N_("Certificate management (Caddy auto-renew)"), "security.certificates"),
 	CK(RD_SECURITY, N_("Secret management"), "security.secrets"),
 
-	CK(RD_AVAILABILITY, N_("HA PostgreSQL (Patroni)"), "availability.ha_postgres"),
+	CK(RD_AVAILABILITY, N_("HA PostgreSQL (Patroni)"), "availability.ha_postgres", "availability.patroni"),
 	CK(RD_AVAILABILITY, N_("HA Redis (Sentinel)"), "availability.ha_redis"),
 	CK(RD_AVAILABILITY, N_("Load balancing (HAProxy)"), "availability.load_balancing"),
 	CK(RD_AVAILABILITY, N_("Backup automation"), "availability.backups"),

@@ -77,6 +77,37 @@ probe_ha_postgres(const struct rd_ctx *c, struct rd_result *r)
 		rd_set(r, RD_FAIL, "%s", _("postgres: primary with no replica in pg_stat_replication"));
 }
 
+/* Patroni's view of the cluster: one running leader, not paused, and a
+ * replica streaming within the lag Patroni would still fail over to. */
+void
+probe_patroni(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_patroni *p = &c->d->patroni;
+	char last[160] = "";
+
+	if (p->cluster.avail == RD_OFF) {
+		rd_set(r, RD_UNKNOWN, "%s", _("no [postgres] patroni_url configured"));
+		return;
+	}
+	if (rd_unknown_unless_ok(r, &p->cluster, "patroni"))
+		return;
+	if (p->history.avail == RD_OK)
+		snprintf(last, sizeof last, p->switches > 0 ? _("; last failover %s") : _("; no failover in history%s"),
+		    p->last_switch);
+	if (p->leaders != 1)
+		rd_set(r, RD_FAIL, _("Patroni cluster '%s': %zu running leaders among %zu members%s%s"),
+		    p->scope, p->leaders, p->members, p->behind[0] != '\0' ? "; " : "", p->behind);
+	else if (p->paused)
+		rd_set(r, RD_FAIL, _("Patroni cluster '%s' is paused (maintenance mode): no automatic failover"),
+		    p->scope);
+	else if (p->streaming == 0)
+		rd_set(r, RD_FAIL, _("Patroni cluster '%s': leader %s, no replica streaming within %lld B%s%s"),
+		    p->scope, p->leader, p->lag_limit, p->behind[0] != '\0' ? ": " : "", p->behind);
+	else
+		rd_set(r, RD_PASS, _("Patroni cluster '%s': leader %s (timeline %ld), %zu/%zu replicas streaming, "
+		    "max lag %lld B%s"), p->scope, p->leader, p->timeline, p->streaming, p->replicas, p->max_lag, last);
+}
+
 void
 probe_ha_redis(const struct rd_ctx *c, struct rd_result *r)
 {
