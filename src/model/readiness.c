@@ -149,6 +149,8 @@ rd_data_free(struct rd_data *d)
 	rd_fetch_clear(&d->loki_rules.f);
 	rd_fetch_clear(&d->tempo.ready);
 	rd_fetch_clear(&d->grafana.ds);
+	rd_fetch_clear(&d->wiki.f);
+	free(d->wiki.service);
 	rd_fetch_clear(&d->patroni.cluster);
 	rd_fetch_clear(&d->patroni.history);
 	free(d->patroni.url);

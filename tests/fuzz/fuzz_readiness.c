@@ -3,7 +3,7 @@
  * Alertmanager status and its YAML config, Caddy's config, Keycloak
  * (discovery, realm, required actions, flow, clients), Loki label values,
  * Gitea hooks, Redis INFO, the backup and webhook state files, Patroni's
- * cluster and history.  Each is
+ * cluster and history, Wiki.js's storage targets.  Each is
  * applied twice to the same struct: a later poll overwrites an earlier
  * one without leaking it. */
 #include "ceres/sources/readiness.h"
@@ -27,6 +27,7 @@ FUZZ_TARGET(readiness)
 	struct rd_backup backup;
 	struct rd_webhooks wh;
 	struct rd_patroni pat;
+	struct rd_wiki wiki;
 
 	memset(&prom, 0, sizeof prom);
 	TWICE(rd_parse_alertmanagers(buf, size, &prom, CAUSE));
@@ -101,6 +102,10 @@ FUZZ_TARGET(readiness)
 	FUZZ_ASSERT(fuzz_clean(pat.leader, 1, 0) && fuzz_clean(pat.behind, 1, 0) && fuzz_clean(pat.scope, 1, 0));
 	TWICE(rd_parse_patroni_history(buf, size, &pat, CAUSE));
 	FUZZ_ASSERT(fuzz_clean(pat.last_switch, 1, 0));
+
+	memset(&wiki, 0, sizeof wiki);
+	TWICE(rd_parse_wiki_storage(buf, size, &wiki, CAUSE));
+	FUZZ_ASSERT(wiki.enabled <= wiki.targets && fuzz_clean(wiki.repo, 1, 0) && fuzz_clean(wiki.message, 1, 0));
 	free(buf);
 	return 0;
 }

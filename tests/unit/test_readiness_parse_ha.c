@@ -1,5 +1,5 @@
 /* Readiness parsers of the high-availability and documentation evidence:
- * Patroni's /cluster and /history, on documented shapes and on hostile
+ * Patroni's /cluster and /history, Wiki.js's storage targets, on documented shapes and on hostile
  * input (truncated, wrong types, garbage): a result or an error, never a
  * crash, and every name terminal-safe. */
 #include <setjmp.h>
@@ -106,6 +106,51 @@ test_patroni_history(void **state)
 	free(cause);
 }
 
+/* The git target enabled, its repository without user info, its failing
+ * status (message terminal-safe); errors in the errors array; a second
+ * answer starts over. */
+static void
+test_wiki_storage(void **state)
+{
+	struct rd_wiki w;
+	size_t len;
+	char *buf, *cause = NULL;
+	static const char forbidden[] = "{\"errors\":[{\"message\":\"Forbidden\"}],"
+	    "\"data\":{\"storage\":{\"targets\":null,\"status\":null}}}";
+	static const char nogit[] = "{\"data\":{\"storage\":{\"targets\":[{\"key\":\"disk\","
+	    "\"isEnabled\":false}],\"status\":[]}}}";
+
+	(void)state;
+	memset(&w, 0, sizeof w);
+	buf = fixture("wikijs_storage.json", &len);
+	assert_int_equal(rd_parse_wiki_storage(buf, len, &w, &cause), 0);
+	assert_int_equal(w.targets, 3);
+	assert_int_equal(w.enabled, 2);
+	assert_int_equal(w.git, 1);
+	assert_string_equal(w.mode, "sync");
+	assert_string_equal(w.interval, "PT5M");
+	assert_string_equal(w.repo, "https://gitea.ceres.example/ceres/wiki.git");
+	assert_string_equal(w.status, "error");
+	assert_null(strchr(w.message, '\x1b'));
+	assert_non_null(strstr(w.message, "Authentication failed"));
+	assert_string_equal(w.last, "2026-12-07T08:05:00.000Z");
+	free(buf);
+	assert_int_equal(rd_parse_wiki_storage(nogit, sizeof nogit - 1, &w, &cause), 0);
+	assert_int_equal(w.git, -1);
+	assert_int_equal(w.targets, 1);
+	assert_string_equal(w.repo, "");
+	assert_string_equal(w.status, "");
+	assert_int_equal(rd_parse_wiki_storage(forbidden, sizeof forbidden - 1, &w, &cause), -1);
+	assert_string_equal(cause, "GraphQL error: Forbidden");
+	free(cause);
+	assert_int_equal(rd_parse_wiki_storage("{\"data\":{}}", 11, &w, &cause), -1);
+	assert_string_equal(cause, "no storage targets in the answer");
+	free(cause);
+	assert_int_equal(rd_parse_wiki_storage("<html>", 6, &w, &cause), -1);
+	assert_string_equal(cause, "invalid JSON");
+	free(cause);
+}
+
 static unsigned long
 next_rand(unsigned long *s)
 {
@@ -117,6 +162,7 @@ static void
 parse_all(const char *buf, size_t len)
 {
 	struct rd_patroni p;
+	struct rd_wiki w;
 	char *cause = NULL;
 
 #define TRY(call) do { cause = NULL; if ((call) != 0) { assert_non_null(cause); free(cause); } } while (0)
@@ -125,6 +171,9 @@ parse_all(const char *buf, size_t len)
 	TRY(rd_parse_patroni_cluster(buf, len, &p, &cause));
 	assert_true(p.streaming <= p.replicas && p.leaders <= p.members);
 	TRY(rd_parse_patroni_history(buf, len, &p, &cause));
+	memset(&w, 0, sizeof w);
+	TRY(rd_parse_wiki_storage(buf, len, &w, &cause));
+	assert_true(w.enabled <= w.targets && w.git >= -1 && w.git <= 1);
 #undef TRY
 }
 
@@ -132,7 +181,9 @@ parse_all(const char *buf, size_t len)
 static void
 test_mutations(void **state)
 {
-	static const char *const files[] = { "patroni_cluster.json", "patroni_history.json" };
+	static const char *const files[] = {
+		"patroni_cluster.json", "patroni_history.json", "wikijs_storage.json",
+	};
 	unsigned long seed = 19;
 
 	(void)state;
@@ -167,6 +218,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_patroni_cluster),
 		cmocka_unit_test(test_patroni_history),
+		cmocka_unit_test(test_wiki_storage),
 		cmocka_unit_test(test_mutations),
 	};
 

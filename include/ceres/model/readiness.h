@@ -176,6 +176,21 @@ struct rd_grafana {
 	char		 why[200];		/* first problem found */
 };
 
+/* Wiki.js storage targets (GraphQL storage { targets status }): whether
+ * the git target is enabled, where it pushes and how its last sync went. */
+struct rd_wiki {
+	struct rd_fetch	 f;
+	char		*service;		/* [service "NAME"] of kind wikijs */
+	size_t		 targets, enabled;
+	int		 git;			/* -1 no git target, 0 disabled, 1 enabled */
+	char		 mode[16];		/* sync, push, pull */
+	char		 interval[24];		/* syncInterval (ISO 8601 duration) */
+	char		 status[24];		/* operational, pending, error; "" none */
+	char		 message[160];
+	char		 last[40];		/* lastAttempt */
+	char		 repo[160];		/* repoUrl without user info */
+};
+
 struct rd_tempo {
 	struct rd_fetch	 ready;
 	long		 status;
@@ -339,6 +354,7 @@ struct rd_data {
 	struct rd_loki_rules	 loki_rules;
 	struct rd_tempo		 tempo;
 	struct rd_grafana	 grafana;
+	struct rd_wiki		 wiki;
 	struct rd_gitea		 gitea;
 	struct rd_pg		 pg;
 	struct rd_patroni	 patroni;

@@ -62,7 +62,7 @@ const struct rd_item rd_items[] = {
 	NA(RD_INTEGRATION, N_("Event streaming (Kafka)"), N_("no event bus in the platform to ask")),
 	NA(RD_INTEGRATION, N_("Service mesh"), N_("no service mesh in the platform to ask")),
 	CK(RD_INTEGRATION, N_("Version-control integration"), "integration.gitea_hooks"),
-	NA(RD_INTEGRATION, N_("Documentation sync"), N_("no live check yet: Wiki.js git storage is not read")),
+	CK(RD_INTEGRATION, N_("Documentation sync"), "integration.wiki_git"),
 
 	NA(RD_MANAGEABILITY, N_("Centralized configuration"), N_("no configuration store in the platform to ask")),
 	CK(RD_MANAGEABILITY, N_("Infrastructure as code"), "manageability.infra_repos"),
@@ -94,7 +94,7 @@ const struct rd_item rd_items[] = {
 	MXNA(N_("Nextcloud -> chat notifications"), N_("Nextcloud's notification targets are not read")),
 	MX(N_("Caddy <- Keycloak (SSO at the proxy, oauth2-proxy)"), "security.proxy_sso"),
 	MXNA(N_("Nextcloud <-> Gitea file sync"), N_("no API tells whether files are synced")),
-	MXNA(N_("Wiki.js <-> Gitea (git sync)"), N_("no live check yet: Wiki.js git storage is not read")),
+	MX(N_("Wiki.js <-> Gitea (git sync)"), "integration.wiki_git"),
 	MX(N_("Uptime Kuma -> Alertmanager"), "integration.uptime_alerting"),
 	MX(N_("Tempo <-> Loki"), "integration.traces_to_logs"),
 };

@@ -55,6 +55,7 @@ void probe_gitea_hooks(const struct rd_ctx *c, struct rd_result *r);
 void probe_uptime_alerting(const struct rd_ctx *c, struct rd_result *r);
 void probe_traces_to_logs(const struct rd_ctx *c, struct rd_result *r);
 void probe_sso_clients(const struct rd_ctx *c, struct rd_result *r);
+void probe_wiki_git(const struct rd_ctx *c, struct rd_result *r);
 
 /* manageability */
 void probe_runbooks(const struct rd_ctx *c, struct rd_result *r);

@@ -460,5 +460,6 @@ rd_sources_init(struct app *app, struct rd_data *d, char **cause)
 	rd_redis_init(app, d);
 	rds_grafana_init(app, d);
 	rds_patroni_init(app, d);
+	rds_wiki_init(app, d);
 	return 0;
 }
