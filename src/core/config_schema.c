@@ -182,6 +182,12 @@ const struct config_key config_schema[] = {
 	    N_("host:port of the Redis server")),
 	ROW("redis", "password", CONFIG_SECRET,
 	    N_("AUTH password")),
+	ROW("redis", "sentinel", CONFIG_STRING,
+	    N_("host:port of a Redis Sentinel; readiness asks it for masters, quorum and replicas")),
+	ROW("redis", "sentinel_password", CONFIG_SECRET,
+	    N_("AUTH password of the Sentinel")),
+	ROW("redis", "sentinel_master", CONFIG_STRING,
+	    N_("master name the Sentinel check requires (default: every master it monitors)")),
 	POLLING("redis"),
 
 	ROW("keycloak", "url", CONFIG_URL,

@@ -150,6 +150,8 @@ rd_data_free(struct rd_data *d)
 	rd_fetch_clear(&d->tempo.ready);
 	rd_fetch_clear(&d->grafana.ds);
 	rd_fetch_clear(&d->wiki.f);
+	rd_fetch_clear(&d->sentinel.f);
+	free(d->sentinel.address);
 	free(d->wiki.service);
 	rd_fetch_clear(&d->patroni.cluster);
 	rd_fetch_clear(&d->patroni.history);

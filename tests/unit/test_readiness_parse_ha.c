@@ -1,5 +1,7 @@
 /* Readiness parsers of the high-availability and documentation evidence:
- * Patroni's /cluster and /history, Wiki.js's storage targets, on documented shapes and on hostile
+ * Patroni's /cluster and /history, Wiki.js's storage targets, Redis
+ * Sentinel's answers (recorded from redis-server --sentinel 7.0), on
+ * documented shapes and on hostile
  * input (truncated, wrong types, garbage): a result or an error, never a
  * crash, and every name terminal-safe. */
 #include <setjmp.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceres/net/redis.h"
 #include "ceres/sources/readiness.h"
 #include "ceres/util/util.h"
 
@@ -151,6 +154,94 @@ test_wiki_storage(void **state)
 	free(cause);
 }
 
+/* Recorded answers: the master with its quorum, sentinels and replica;
+ * the replica online, then down; errors and other shapes. */
+static void
+test_sentinel(void **state)
+{
+	struct rd_sentinel x;
+	size_t len;
+	char *buf, *cause = NULL;
+	static const char err[] = "-ERR unknown command 'SENTINEL'\r\n";
+	static const char none[] = "*0\r\n";
+
+	(void)state;
+	memset(&x, 0, sizeof x);
+	buf = fixture("sentinel_masters.resp", &len);
+	assert_int_equal(rd_parse_sentinel_masters(buf, len, &x, &cause), 0);
+	assert_int_equal(x.total, 1);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.m[0].name, "ceres");
+	assert_string_equal(x.m[0].addr, "127.0.0.1:24560");
+	assert_string_equal(x.m[0].flags, "master");
+	assert_int_equal(x.m[0].quorum, 2);
+	assert_int_equal(x.m[0].sentinels, 1);
+	assert_int_equal(x.m[0].known, 1);
+	assert_int_equal(x.m[0].ckquorum, -1);
+	/* Truncated: incomplete is not an answer. */
+	assert_int_equal(rd_parse_sentinel_masters(buf, len - 5, &x, &cause), -1);
+	assert_string_equal(cause, "not a Sentinel answer");
+	free(cause);
+	free(buf);
+
+	buf = fixture("sentinel_replicas.resp", &len);
+	assert_int_equal(rd_parse_sentinel_replicas(buf, len, &x.m[0], &cause), 0);
+	assert_int_equal(x.m[0].replicas, 1);
+	assert_int_equal(x.m[0].online, 1);
+	assert_string_equal(x.m[0].down, "");
+	free(buf);
+	buf = fixture("sentinel_replicas_down.resp", &len);
+	assert_int_equal(rd_parse_sentinel_replicas(buf, len, &x.m[0], &cause), 0);
+	assert_int_equal(x.m[0].replicas, 1);
+	assert_int_equal(x.m[0].online, 0);
+	assert_string_equal(x.m[0].down, "127.0.0.1:24561 s_down,slave,disconnected");
+	free(buf);
+
+	assert_int_equal(rd_parse_sentinel_masters(none, sizeof none - 1, &x, &cause), 0);
+	assert_int_equal(x.total + x.n, 0);
+	assert_int_equal(rd_parse_sentinel_masters(err, sizeof err - 1, &x, &cause), -1);
+	assert_string_equal(cause, "ERR unknown command 'SENTINEL'");
+	free(cause);
+	assert_int_equal(rd_parse_sentinel_replicas("*1\r\n:1\r\n", 8, &x.m[0], &cause), -1);
+	assert_string_equal(cause, "malformed SENTINEL REPLICAS answer");
+	free(cause);
+	assert_int_equal(x.m[0].online, -1);
+}
+
+/* RESP arrays: nested payloads, null and empty arrays, incomplete input,
+ * and nesting too deep to be an answer. */
+static void
+test_resp_arrays(void **state)
+{
+	static const char nested[] = "*2\r\n*1\r\n$1\r\na\r\n:5\r\n+OK\r\n";
+	char deep[64] = "";
+	const char *d;
+	size_t off = 0, dl;
+	char t;
+
+	(void)state;
+	assert_int_equal(redis_resp_next(nested, sizeof nested - 1, &off, &t, &d, &dl), 1);
+	assert_int_equal(t, '*');
+	assert_int_equal(dl, 15);
+	assert_memory_equal(d, "*1\r\n$1\r\na\r\n:5\r\n", 15);
+	assert_int_equal(redis_resp_next(nested, sizeof nested - 1, &off, &t, &d, &dl), 1);
+	assert_int_equal(t, '+');
+	off = 0;
+	assert_int_equal(redis_resp_next("*-1\r\n", 5, &off, &t, &d, &dl), 1);
+	assert_int_equal(dl, 0);
+	off = 0;
+	assert_int_equal(redis_resp_next("*0\r\n", 4, &off, &t, &d, &dl), 1);
+	assert_int_equal(dl, 0);
+	off = 0;
+	assert_int_equal(redis_resp_next(nested, 12, &off, &t, &d, &dl), 0);
+	assert_int_equal(off, 0);
+	for (int i = 0; i < 12; i++)
+		strcat(deep, "*1\r\n");
+	strcat(deep, ":1\r\n");
+	off = 0;
+	assert_int_equal(redis_resp_next(deep, strlen(deep), &off, &t, &d, &dl), -1);
+}
+
 static unsigned long
 next_rand(unsigned long *s)
 {
@@ -163,6 +254,7 @@ parse_all(const char *buf, size_t len)
 {
 	struct rd_patroni p;
 	struct rd_wiki w;
+	struct rd_sentinel x;
 	char *cause = NULL;
 
 #define TRY(call) do { cause = NULL; if ((call) != 0) { assert_non_null(cause); free(cause); } } while (0)
@@ -174,6 +266,11 @@ parse_all(const char *buf, size_t len)
 	memset(&w, 0, sizeof w);
 	TRY(rd_parse_wiki_storage(buf, len, &w, &cause));
 	assert_true(w.enabled <= w.targets && w.git >= -1 && w.git <= 1);
+	memset(&x, 0, sizeof x);
+	TRY(rd_parse_sentinel_masters(buf, len, &x, &cause));
+	assert_true(x.n <= RD_SENTINEL_MASTERS && x.n <= x.total);
+	TRY(rd_parse_sentinel_replicas(buf, len, &x.m[0], &cause));
+	assert_true(x.m[0].online <= x.m[0].replicas);
 #undef TRY
 }
 
@@ -183,6 +280,7 @@ test_mutations(void **state)
 {
 	static const char *const files[] = {
 		"patroni_cluster.json", "patroni_history.json", "wikijs_storage.json",
+		"sentinel_masters.resp", "sentinel_replicas.resp", "sentinel_replicas_down.resp",
 	};
 	unsigned long seed = 19;
 
@@ -219,6 +317,8 @@ main(void)
 		cmocka_unit_test(test_patroni_cluster),
 		cmocka_unit_test(test_patroni_history),
 		cmocka_unit_test(test_wiki_storage),
+		cmocka_unit_test(test_sentinel),
+		cmocka_unit_test(test_resp_arrays),
 		cmocka_unit_test(test_mutations),
 	};
 

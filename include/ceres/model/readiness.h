@@ -273,6 +273,33 @@ struct rd_redis {
 	long		 link_up;		/* replica: master_link_status up 1/0, -1 n/a */
 };
 
+/* Redis Sentinel ([redis] sentinel): the masters it monitors (SENTINEL
+ * MASTERS), whether quorum and failover authorization can be reached
+ * (SENTINEL CKQUORUM) and which replicas it sees online (SENTINEL
+ * REPLICAS).  At most RD_SENTINEL_MASTERS masters are looked at. */
+#define RD_SENTINEL_MASTERS	8
+struct rd_sentinel_master {
+	char		 name[64];
+	char		 addr[72];		/* ip:port */
+	char		 flags[64];		/* "master", "master,s_down,o_down", ... */
+	long		 quorum;
+	long		 sentinels;		/* num-other-sentinels + 1 */
+	long		 known;			/* num-slaves */
+	long		 replicas;		/* SENTINEL REPLICAS answered, -1 not asked */
+	long		 online;		/* ... not down or disconnected, link ok */
+	char		 down[96];		/* first replica that is not online */
+	int		 ckquorum;		/* 1 OK, 0 refused, -1 not asked */
+	char		 ckmsg[160];
+};
+struct rd_sentinel {
+	struct rd_fetch			 f;
+	char				*address;	/* as configured (numeric) */
+	char				 want[64];	/* [redis] sentinel_master, "" all */
+	size_t				 total;		/* masters monitored */
+	size_t				 n;		/* of them in m[] */
+	struct rd_sentinel_master	 m[RD_SENTINEL_MASTERS];
+};
+
 struct rd_tls_url {
 	char		*shown;			/* redacted URL */
 	char		*url;			/* as configured (not shown: may hold user info) */
@@ -360,6 +387,7 @@ struct rd_data {
 	struct rd_patroni	 patroni;
 	struct rd_audit_db	 audit_db;
 	struct rd_redis		 redis;
+	struct rd_sentinel	 sentinel;
 	struct rd_tls		 tls;
 	struct rd_backup	 backup;
 	struct rd_webhooks	 webhooks;

@@ -67,6 +67,9 @@ const struct rd_check rd_checks[] = {
 	    probe_dr_runbook, N_("write the disaster-recovery runbook and set [readiness] dr_runbook to it")),
 	ROW("availability.patroni", RD_AVAILABILITY, N_("HA PostgreSQL: Patroni leader and a streaming replica"),
 	    2, probe_patroni, N_("bring the stopped or lagging members back (patronictl list) and resume the cluster")),
+	ROW("availability.redis_sentinel", RD_AVAILABILITY,
+	    N_("HA Redis: Sentinel sees the master, quorum and a replica"), 2, probe_redis_sentinel,
+	    N_("run three Sentinels monitoring the master with a replica; fix what SENTINEL CKQUORUM reports")),
 
 	/* Observability */
 	ROW("observability.metrics", RD_OBSERVABILITY, N_("Prometheus scrapes every target"), 2, probe_metrics,

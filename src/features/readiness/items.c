@@ -32,7 +32,7 @@ const struct rd_item rd_items[] = {
 	CK(RD_SECURITY, N_("Secret management"), "security.secrets"),
 
 	CK(RD_AVAILABILITY, N_("HA PostgreSQL (Patroni)"), "availability.ha_postgres", "availability.patroni"),
-	CK(RD_AVAILABILITY, N_("HA Redis (Sentinel)"), "availability.ha_redis"),
+	CK(RD_AVAILABILITY, N_("HA Redis (Sentinel)"), "availability.ha_redis", "availability.redis_sentinel"),
 	CK(RD_AVAILABILITY, N_("Load balancing (HAProxy)"), "availability.load_balancing"),
 	CK(RD_AVAILABILITY, N_("Backup automation"), "availability.backups"),
 	CK(RD_AVAILABILITY, N_("Disaster recovery plan"), "availability.dr_runbook", "availability.restore_tested"),

@@ -43,7 +43,7 @@ const struct rd_phase rd_plan[RD_PLAN_PHASES] = {
 		{ NULL, { NULL }, NULL } } },
 	{ N_("High availability"), 85, {
 		ITEM(N_("PostgreSQL replicated (Patroni)"), "availability.ha_postgres", "availability.patroni"),
-		ITEM(N_("Redis replicated (Sentinel)"), "availability.ha_redis"),
+		ITEM(N_("Redis replicated (Sentinel)"), "availability.ha_redis", "availability.redis_sentinel"),
 		ITEM(N_("Load balancing (HAProxy)"), "availability.load_balancing"),
 		ITEM(N_("Alertmanager clustered"), "availability.alertmanager_ha"),
 		ITEM(N_("Storage duplication (WAL archive)"), "manageability.pitr"),

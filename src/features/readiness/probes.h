@@ -25,6 +25,7 @@ void probe_secrets(const struct rd_ctx *c, struct rd_result *r);
 /* availability */
 void probe_ha_postgres(const struct rd_ctx *c, struct rd_result *r);
 void probe_patroni(const struct rd_ctx *c, struct rd_result *r);
+void probe_redis_sentinel(const struct rd_ctx *c, struct rd_result *r);
 void probe_ha_redis(const struct rd_ctx *c, struct rd_result *r);
 void probe_alerting(const struct rd_ctx *c, struct rd_result *r);
 void probe_alertmanager_ha(const struct rd_ctx *c, struct rd_result *r);

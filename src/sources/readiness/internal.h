@@ -62,5 +62,6 @@ void rds_grafana_init(struct app *app, struct rd_data *d);
 void rd_redis_init(struct app *app, struct rd_data *d);
 void rds_patroni_init(struct app *app, struct rd_data *d);
 void rds_wiki_init(struct app *app, struct rd_data *d);
+void rd_sentinel_init(struct app *app, struct rd_data *d);
 
 #endif

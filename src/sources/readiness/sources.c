@@ -461,5 +461,6 @@ rd_sources_init(struct app *app, struct rd_data *d, char **cause)
 	rds_grafana_init(app, d);
 	rds_patroni_init(app, d);
 	rds_wiki_init(app, d);
+	rd_sentinel_init(app, d);
 	return 0;
 }
