@@ -17,6 +17,12 @@
 #define MXNA(title, why)	{ RD_ITEM_MATRIX, RD_INTEGRATION, title, { NULL }, why }
 
 static const char no_api[] = N_("no API to ask");
+/* Redmine's webhooks (its own in recent releases, or a chat plugin's) are
+ * kept per user and per project and shown only in its web pages: no REST
+ * endpoint lists them, and the key's answers say nothing about them. */
+static const char redmine_no_api[] = N_("Redmine has no API for it: its webhooks (My account > Webhooks) "
+    "and chat plugins' settings are shown only in its web pages");
+
 
 const struct rd_item rd_items[] = {
 	CK(RD_SECURITY, N_("SSO/OIDC everywhere"), "security.sso_oidc", "integration.sso_clients"),
@@ -89,7 +95,7 @@ const struct rd_item rd_items[] = {
 
 	MX(N_("Prometheus -> Alertmanager routing to anyone"), "availability.alerting", "integration.alert_chat"),
 	MX(N_("Gitea -> chat notifications"), "integration.gitea_hooks"),
-	MXNA(N_("Redmine -> chat notifications"), N_("no live check yet: Redmine's notification settings are not read")),
+	MXNA(N_("Redmine -> chat notifications"), redmine_no_api),
 	MX(N_("Alertmanager -> chat"), "integration.alert_chat"),
 	MXNA(N_("Nextcloud -> chat notifications"), N_("Nextcloud's notification targets are not read")),
 	MX(N_("Caddy <- Keycloak (SSO at the proxy, oauth2-proxy)"), "security.proxy_sso"),
