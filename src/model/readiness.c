@@ -149,6 +149,13 @@ rd_data_free(struct rd_data *d)
 	rd_fetch_clear(&d->loki_rules.f);
 	rd_fetch_clear(&d->tempo.ready);
 	rd_fetch_clear(&d->grafana.ds);
+	rd_fetch_clear(&d->wiki.f);
+	rd_fetch_clear(&d->sentinel.f);
+	free(d->sentinel.address);
+	free(d->wiki.service);
+	rd_fetch_clear(&d->patroni.cluster);
+	rd_fetch_clear(&d->patroni.history);
+	free(d->patroni.url);
 	free(d->grafana.service);
 	free(d->tempo.detail);
 	for (size_t i = 0; i < d->gitea.nrepo; i++) {

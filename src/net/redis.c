@@ -37,9 +37,48 @@ parse_address(const char *address, char **host, int *port)
 	*port = (int)p;
 }
 
+/* Arrays nest this deep at most (Sentinel's answers use two levels); a
+ * deeper one is malformed, so hostile input cannot exhaust the stack. */
+#define RESP_MAX_DEPTH	8
+
+static int resp_next(const char *buf, size_t len, size_t *off, char *type, const char **data,
+    size_t *dlen, int depth);
+
+/* An array of n elements whose header line ends at *off + hl: its payload
+ * is the bytes of the elements, read again with redis_resp_next(). */
+static int
+resp_array(const char *buf, size_t len, size_t *off, size_t hl, long n, const char **data,
+    size_t *dlen, int depth)
+{
+	size_t start = *off + hl + 1, sub = start;
+	const char *d;
+	size_t dl;
+	char t;
+
+	if (depth >= RESP_MAX_DEPTH)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		int rc = resp_next(buf, len, &sub, &t, &d, &dl, depth + 1);
+
+		if (rc != 1)
+			return rc;
+	}
+	*data = buf + start;
+	*dlen = sub - start;
+	*off = sub;
+	return 1;
+}
+
 int
 redis_resp_next(const char *buf, size_t len, size_t *off, char *type, const char **data,
     size_t *dlen)
+{
+	return resp_next(buf, len, off, type, data, dlen, 0);
+}
+
+static int
+resp_next(const char *buf, size_t len, size_t *off, char *type, const char **data,
+    size_t *dlen, int depth)
 {
 	const char *p = buf + *off, *nl;
 	size_t hl;
@@ -56,12 +95,14 @@ redis_resp_next(const char *buf, size_t len, size_t *off, char *type, const char
 		*dlen = hl > 1 && p[hl - 1] == '\r' ? hl - 2 : hl - 1;
 		*off += hl + 1;
 		return 1;
-	case '$':
+	case '$': case '*':
 		snprintf(num, sizeof num, "%.*s", (int)(hl > 20 ? 20 : hl - 1), p + 1);
 		num[strcspn(num, "\r")] = '\0';
 		if (parse_long(num, -1, REDIS_CONN_MAX_REPLY, &blen) != 0)
 			return -1;
-		if (blen < 0) {
+		if (p[0] == '*' && blen > 0)
+			return resp_array(buf, len, off, hl, blen, data, dlen, depth);
+		if (blen < 0 || p[0] == '*') {
 			*data = p;
 			*dlen = 0;
 			*off += hl + 1;

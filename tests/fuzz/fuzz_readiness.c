@@ -2,7 +2,9 @@
  * Prometheus (alertmanagers, rules, runtime info, series counts),
  * Alertmanager status and its YAML config, Caddy's config, Keycloak
  * (discovery, realm, required actions, flow, clients), Loki label values,
- * Gitea hooks, Redis INFO, the backup and webhook state files.  Each is
+ * Gitea hooks, Redis INFO, the backup and webhook state files, Patroni's
+ * cluster and history, Wiki.js's storage targets, Redis Sentinel's
+ * masters and replicas.  Each is
  * applied twice to the same struct: a later poll overwrites an earlier
  * one without leaking it. */
 #include "ceres/sources/readiness.h"
@@ -25,6 +27,9 @@ FUZZ_TARGET(readiness)
 	struct rd_redis redis;
 	struct rd_backup backup;
 	struct rd_webhooks wh;
+	struct rd_patroni pat;
+	struct rd_wiki wiki;
+	struct rd_sentinel sn;
 
 	memset(&prom, 0, sizeof prom);
 	TWICE(rd_parse_alertmanagers(buf, size, &prom, CAUSE));
@@ -91,6 +96,26 @@ FUZZ_TARGET(readiness)
 	for (size_t i = 0; i < wh.n; i++)
 		FUZZ_ASSERT(fuzz_clean(wh.r[i].name, 0, 0) && fuzz_clean(wh.r[i].error, 1, 0));
 	rd_webhooks_free_routes(&wh);
+
+	memset(&pat, 0, sizeof pat);
+	pat.lag_limit = 1048576;
+	TWICE(rd_parse_patroni_cluster(buf, size, &pat, CAUSE));
+	FUZZ_ASSERT(pat.streaming <= pat.replicas && pat.leaders <= pat.members);
+	FUZZ_ASSERT(fuzz_clean(pat.leader, 1, 0) && fuzz_clean(pat.behind, 1, 0) && fuzz_clean(pat.scope, 1, 0));
+	TWICE(rd_parse_patroni_history(buf, size, &pat, CAUSE));
+	FUZZ_ASSERT(fuzz_clean(pat.last_switch, 1, 0));
+
+	memset(&wiki, 0, sizeof wiki);
+	TWICE(rd_parse_wiki_storage(buf, size, &wiki, CAUSE));
+	FUZZ_ASSERT(wiki.enabled <= wiki.targets && fuzz_clean(wiki.repo, 1, 0) && fuzz_clean(wiki.message, 1, 0));
+
+	memset(&sn, 0, sizeof sn);
+	TWICE(rd_parse_sentinel_masters(buf, size, &sn, CAUSE));
+	FUZZ_ASSERT(sn.n <= RD_SENTINEL_MASTERS && sn.n <= sn.total);
+	for (size_t i = 0; i < sn.n; i++)
+		FUZZ_ASSERT(fuzz_clean(sn.m[i].name, 1, 0) && fuzz_clean(sn.m[i].flags, 1, 0));
+	TWICE(rd_parse_sentinel_replicas(buf, size, &sn.m[0], CAUSE));
+	FUZZ_ASSERT(sn.m[0].online <= sn.m[0].replicas && fuzz_clean(sn.m[0].down, 1, 0));
 	free(buf);
 	return 0;
 }

@@ -53,4 +53,7 @@ check "text: every n/a item with its reason ($nna)" [ "$(grep -cE '^    (- )?\[-
 check "text: the integration matrix section" grep -q '^  INTEGRATION MATRIX ' "$TEST_TMP/s.txt"
 check "text: a matrix line proved by a check" grep -qE '^    - \[[x ?]\] Uptime Kuma -> Alertmanager: integration.uptime_alerting$' "$TEST_TMP/s.txt"
 check "text: user behaviour analytics has no API to ask" grep -q '^    \[-\] User behaviour analytics: n/a, no API to ask$' "$TEST_TMP/s.txt"
+check "text: Redmine -> chat is n/a, Redmine has no API for its webhooks" grep -q '^    - \[-\] Redmine -> chat notifications: n/a, Redmine has no API for it: its webhooks' "$TEST_TMP/s.txt"
+check "text: the Wiki.js <-> Gitea line is proved by integration.wiki_git" \
+	grep -qE '^    - \[[x ?]\] Wiki.js <-> Gitea \(git sync\): integration.wiki_git$' "$TEST_TMP/s.txt"
 finish

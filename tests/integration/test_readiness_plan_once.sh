@@ -24,7 +24,7 @@ cat > "$TEST_TMP/plan.json" <<'PLAN'
        ["security.audit_central", "observability.audit_log"], ["security.mfa"]]],
  [75, [[], ["security.proxy_sso"], ["availability.backups", "manageability.backup_command", "availability.restore_tested"],
        ["manageability.runbooks"], ["integration.sso_clients"], []]],
- [85, [["availability.ha_postgres"], ["availability.ha_redis"], ["availability.load_balancing"],
+ [85, [["availability.ha_postgres", "availability.patroni"], ["availability.ha_redis", "availability.redis_sentinel"], ["availability.load_balancing"],
        ["availability.alertmanager_ha"], ["manageability.pitr"], [], [], ["availability.dr_runbook"]]],
  [95, [[], [], [], [], [], [], []]]]
 PLAN

@@ -176,6 +176,21 @@ struct rd_grafana {
 	char		 why[200];		/* first problem found */
 };
 
+/* Wiki.js storage targets (GraphQL storage { targets status }): whether
+ * the git target is enabled, where it pushes and how its last sync went. */
+struct rd_wiki {
+	struct rd_fetch	 f;
+	char		*service;		/* [service "NAME"] of kind wikijs */
+	size_t		 targets, enabled;
+	int		 git;			/* -1 no git target, 0 disabled, 1 enabled */
+	char		 mode[16];		/* sync, push, pull */
+	char		 interval[24];		/* syncInterval (ISO 8601 duration) */
+	char		 status[24];		/* operational, pending, error; "" none */
+	char		 message[160];
+	char		 last[40];		/* lastAttempt */
+	char		 repo[160];		/* repoUrl without user info */
+};
+
 struct rd_tempo {
 	struct rd_fetch	 ready;
 	long		 status;
@@ -215,6 +230,28 @@ struct rd_pg {
 	size_t			 nrep;
 };
 
+/* Patroni's REST API ([postgres] patroni_url): GET /cluster (members,
+ * roles, states, replication lag in bytes, maintenance pause) and GET
+ * /history (timeline switches: failovers and switchovers). */
+struct rd_patroni {
+	struct rd_fetch	 cluster;
+	struct rd_fetch	 history;
+	char		*url;			/* shown: no user info */
+	long long	 lag_limit;		/* bytes ([postgres] patroni_max_lag) */
+	char		 scope[64];
+	bool		 paused;
+	size_t		 members;
+	size_t		 leaders;		/* leader / standby_leader, running */
+	char		 leader[64];
+	long		 timeline;		/* the leader's, -1 unknown */
+	size_t		 replicas;		/* replica, sync_standby, quorum_standby */
+	size_t		 streaming;		/* ... streaming with lag <= lag_limit */
+	long long	 max_lag;		/* largest lag of those, bytes */
+	char		 behind[160];		/* replicas not streaming or lagging */
+	size_t		 switches;		/* /history entries */
+	char		 last_switch[128];	/* "2026-11-30T10:00:00+00:00 (timeline 3, pg1)" */
+};
+
 struct rd_audit_db {
 	struct rd_fetch	 f;
 	char		*where;			/* "dbname@host:port", no password */
@@ -234,6 +271,33 @@ struct rd_redis {
 	long		 replicas;		/* connected_slaves */
 	long		 replicas_online;	/* slaveN:...state=online */
 	long		 link_up;		/* replica: master_link_status up 1/0, -1 n/a */
+};
+
+/* Redis Sentinel ([redis] sentinel): the masters it monitors (SENTINEL
+ * MASTERS), whether quorum and failover authorization can be reached
+ * (SENTINEL CKQUORUM) and which replicas it sees online (SENTINEL
+ * REPLICAS).  At most RD_SENTINEL_MASTERS masters are looked at. */
+#define RD_SENTINEL_MASTERS	8
+struct rd_sentinel_master {
+	char		 name[64];
+	char		 addr[72];		/* ip:port */
+	char		 flags[64];		/* "master", "master,s_down,o_down", ... */
+	long		 quorum;
+	long		 sentinels;		/* num-other-sentinels + 1 */
+	long		 known;			/* num-slaves */
+	long		 replicas;		/* SENTINEL REPLICAS answered, -1 not asked */
+	long		 online;		/* ... not down or disconnected, link ok */
+	char		 down[96];		/* first replica that is not online */
+	int		 ckquorum;		/* 1 OK, 0 refused, -1 not asked */
+	char		 ckmsg[160];
+};
+struct rd_sentinel {
+	struct rd_fetch			 f;
+	char				*address;	/* as configured (numeric) */
+	char				 want[64];	/* [redis] sentinel_master, "" all */
+	size_t				 total;		/* masters monitored */
+	size_t				 n;		/* of them in m[] */
+	struct rd_sentinel_master	 m[RD_SENTINEL_MASTERS];
 };
 
 struct rd_tls_url {
@@ -317,10 +381,13 @@ struct rd_data {
 	struct rd_loki_rules	 loki_rules;
 	struct rd_tempo		 tempo;
 	struct rd_grafana	 grafana;
+	struct rd_wiki		 wiki;
 	struct rd_gitea		 gitea;
 	struct rd_pg		 pg;
+	struct rd_patroni	 patroni;
 	struct rd_audit_db	 audit_db;
 	struct rd_redis		 redis;
+	struct rd_sentinel	 sentinel;
 	struct rd_tls		 tls;
 	struct rd_backup	 backup;
 	struct rd_webhooks	 webhooks;

@@ -66,7 +66,9 @@ void redis_conn_close(struct redis_conn *c);
 void redis_conn_free(struct redis_conn *c);
 
 /* One RESP reply at *off: 1 complete (type, payload), 0 incomplete,
- * -1 malformed.  Only simple strings, errors, integers and bulk strings. */
+ * -1 malformed.  Simple strings, errors, integers, bulk strings and
+ * arrays: an array's payload is its elements' bytes, to be read again
+ * with this function (a null or empty array has none). */
 int redis_resp_next(const char *buf, size_t len, size_t *off, char *type, const char **data,
     size_t *dlen);
 

@@ -51,6 +51,16 @@ int rd_parse_loki_values(const char *buf, size_t len, struct rd_loki *out, char 
 int rd_parse_loki_rules(const char *buf, size_t len, struct rd_loki_rules *out, char **cause);
 /* Grafana's /api/datasources: the trace-to-logs links of Tempo datasources. */
 int rd_parse_grafana_datasources(const char *buf, size_t len, struct rd_grafana *out, char **cause);
+/* Redis Sentinel replies, each one whole RESP reply: SENTINEL MASTERS
+ * (fills out->m[] and total), SENTINEL REPLICAS <name> (fills m's
+ * replicas, online, down). */
+int rd_parse_sentinel_masters(const char *buf, size_t len, struct rd_sentinel *out, char **cause);
+int rd_parse_sentinel_replicas(const char *buf, size_t len, struct rd_sentinel_master *m, char **cause);
+/* Wiki.js GraphQL storage { targets status }: the git target. */
+int rd_parse_wiki_storage(const char *buf, size_t len, struct rd_wiki *out, char **cause);
+/* Patroni's /cluster (members, roles, lag) and /history (timeline switches). */
+int rd_parse_patroni_cluster(const char *buf, size_t len, struct rd_patroni *out, char **cause);
+int rd_parse_patroni_history(const char *buf, size_t len, struct rd_patroni *out, char **cause);
 int rd_parse_gitea_hooks(const char *buf, size_t len, struct rd_gitea_repo *out, char **cause);
 /* Redis INFO text (any sections): the fields readiness uses. */
 int rd_parse_redis_info(const char *buf, size_t len, struct rd_redis *out, char **cause);

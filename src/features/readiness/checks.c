@@ -65,6 +65,11 @@ const struct rd_check rd_checks[] = {
 	    probe_restore_tested, N_("restore the last backup into a scratch instance and record it in restore_test.json")),
 	ROW("availability.dr_runbook", RD_AVAILABILITY, N_("Disaster-recovery runbook present"), 2,
 	    probe_dr_runbook, N_("write the disaster-recovery runbook and set [readiness] dr_runbook to it")),
+	ROW("availability.patroni", RD_AVAILABILITY, N_("HA PostgreSQL: Patroni leader and a streaming replica"),
+	    2, probe_patroni, N_("bring the stopped or lagging members back (patronictl list) and resume the cluster")),
+	ROW("availability.redis_sentinel", RD_AVAILABILITY,
+	    N_("HA Redis: Sentinel sees the master, quorum and a replica"), 2, probe_redis_sentinel,
+	    N_("run three Sentinels monitoring the master with a replica; fix what SENTINEL CKQUORUM reports")),
 
 	/* Observability */
 	ROW("observability.metrics", RD_OBSERVABILITY, N_("Prometheus scrapes every target"), 2, probe_metrics,
@@ -102,6 +107,8 @@ const struct rd_check rd_checks[] = {
 	    probe_traces_to_logs, N_("set Trace to logs on Grafana's Tempo datasource to the Loki datasource")),
 	ROW("integration.sso_clients", RD_INTEGRATION, N_("Applications log in through Keycloak"), 2,
 	    probe_sso_clients, N_("create an OIDC client in the realm for every application")),
+	ROW("integration.wiki_git", RD_INTEGRATION, N_("Wiki.js pages kept in git (storage target)"), 2,
+	    probe_wiki_git, N_("enable Wiki.js's git storage target (Administration > Storage) on a Gitea repository")),
 
 	/* Manageability */
 	ROW("manageability.runbooks", RD_MANAGEABILITY, N_("Every alert rule links a runbook"), 2, probe_runbooks,

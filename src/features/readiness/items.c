@@ -17,6 +17,12 @@
 #define MXNA(title, why)	{ RD_ITEM_MATRIX, RD_INTEGRATION, title, { NULL }, why }
 
 static const char no_api[] = N_("no API to ask");
+/* Redmine's webhooks (its own in recent releases, or a chat plugin's) are
+ * kept per user and per project and shown only in its web pages: no REST
+ * endpoint lists them, and the key's answers say nothing about them. */
+static const char redmine_no_api[] = N_("Redmine has no API for it: its webhooks (My account > Webhooks) "
+    "and chat plugins' settings are shown only in its web pages");
+
 
 const struct rd_item rd_items[] = {
 	CK(RD_SECURITY, N_("SSO/OIDC everywhere"), "security.sso_oidc", "integration.sso_clients"),
@@ -31,8 +37,8 @@ const struct rd_item rd_items[] = {
 	CK(RD_SECURITY, N_("Certificate management (Caddy auto-renew)"), "security.certificates"),
 	CK(RD_SECURITY, N_("Secret management"), "security.secrets"),
 
-	CK(RD_AVAILABILITY, N_("HA PostgreSQL (Patroni)"), "availability.ha_postgres"),
-	CK(RD_AVAILABILITY, N_("HA Redis (Sentinel)"), "availability.ha_redis"),
+	CK(RD_AVAILABILITY, N_("HA PostgreSQL (Patroni)"), "availability.ha_postgres", "availability.patroni"),
+	CK(RD_AVAILABILITY, N_("HA Redis (Sentinel)"), "availability.ha_redis", "availability.redis_sentinel"),
 	CK(RD_AVAILABILITY, N_("Load balancing (HAProxy)"), "availability.load_balancing"),
 	CK(RD_AVAILABILITY, N_("Backup automation"), "availability.backups"),
 	CK(RD_AVAILABILITY, N_("Disaster recovery plan"), "availability.dr_runbook", "availability.restore_tested"),
@@ -62,7 +68,7 @@ const struct rd_item rd_items[] = {
 	NA(RD_INTEGRATION, N_("Event streaming (Kafka)"), N_("no event bus in the platform to ask")),
 	NA(RD_INTEGRATION, N_("Service mesh"), N_("no service mesh in the platform to ask")),
 	CK(RD_INTEGRATION, N_("Version-control integration"), "integration.gitea_hooks"),
-	NA(RD_INTEGRATION, N_("Documentation sync"), N_("no live check yet: Wiki.js git storage is not read")),
+	CK(RD_INTEGRATION, N_("Documentation sync"), "integration.wiki_git"),
 
 	NA(RD_MANAGEABILITY, N_("Centralized configuration"), N_("no configuration store in the platform to ask")),
 	CK(RD_MANAGEABILITY, N_("Infrastructure as code"), "manageability.infra_repos"),
@@ -89,12 +95,12 @@ const struct rd_item rd_items[] = {
 
 	MX(N_("Prometheus -> Alertmanager routing to anyone"), "availability.alerting", "integration.alert_chat"),
 	MX(N_("Gitea -> chat notifications"), "integration.gitea_hooks"),
-	MXNA(N_("Redmine -> chat notifications"), N_("no live check yet: Redmine's notification settings are not read")),
+	MXNA(N_("Redmine -> chat notifications"), redmine_no_api),
 	MX(N_("Alertmanager -> chat"), "integration.alert_chat"),
 	MXNA(N_("Nextcloud -> chat notifications"), N_("Nextcloud's notification targets are not read")),
 	MX(N_("Caddy <- Keycloak (SSO at the proxy, oauth2-proxy)"), "security.proxy_sso"),
 	MXNA(N_("Nextcloud <-> Gitea file sync"), N_("no API tells whether files are synced")),
-	MXNA(N_("Wiki.js <-> Gitea (git sync)"), N_("no live check yet: Wiki.js git storage is not read")),
+	MX(N_("Wiki.js <-> Gitea (git sync)"), "integration.wiki_git"),
 	MX(N_("Uptime Kuma -> Alertmanager"), "integration.uptime_alerting"),
 	MX(N_("Tempo <-> Loki"), "integration.traces_to_logs"),
 };

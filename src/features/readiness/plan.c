@@ -16,6 +16,12 @@
 #define ITEM(title, ...)	{ title, { __VA_ARGS__, NULL }, NULL }
 #define NA(title, why)		{ title, { NULL }, why }
 
+/* Redmine's webhooks (its own in recent releases, or a chat plugin's) are
+ * kept per user and per project and shown only in its web pages: no REST
+ * endpoint lists them, and the key's answers say nothing about them. */
+static const char redmine_no_api[] = N_("Redmine has no API for it: its webhooks (My account > Webhooks) "
+    "and chat plugins' settings are shown only in its web pages");
+
 const struct rd_phase rd_plan[RD_PLAN_PHASES] = {
 	{ N_("Critical fixes"), 65, {
 		ITEM(N_("Alertmanager configured, Prometheus sends to it"), "availability.alerting"),
@@ -26,7 +32,7 @@ const struct rd_phase rd_plan[RD_PLAN_PHASES] = {
 		ITEM(N_("Chat webhooks answer"), "integration.webhooks"),
 		ITEM(N_("Loki alerts on logs"), "observability.loki_alert_rules"),
 		ITEM(N_("Gitea notifies chat"), "integration.gitea_hooks"),
-		NA(N_("Redmine notifies chat"), N_("no live check yet: Redmine's notification settings are not read")),
+		NA(N_("Redmine notifies chat"), redmine_no_api),
 		ITEM(N_("Uptime Kuma alerts through Alertmanager"), "integration.uptime_alerting"),
 		ITEM(N_("Audit logging, central"), "security.audit_central", "observability.audit_log"),
 		ITEM(N_("MFA in Keycloak"), "security.mfa"),
@@ -42,8 +48,8 @@ const struct rd_phase rd_plan[RD_PLAN_PHASES] = {
 		NA(N_("Event streaming"), N_("no event bus in the platform to ask")),
 		{ NULL, { NULL }, NULL } } },
 	{ N_("High availability"), 85, {
-		ITEM(N_("PostgreSQL replicated (Patroni)"), "availability.ha_postgres"),
-		ITEM(N_("Redis replicated (Sentinel)"), "availability.ha_redis"),
+		ITEM(N_("PostgreSQL replicated (Patroni)"), "availability.ha_postgres", "availability.patroni"),
+		ITEM(N_("Redis replicated (Sentinel)"), "availability.ha_redis", "availability.redis_sentinel"),
 		ITEM(N_("Load balancing (HAProxy)"), "availability.load_balancing"),
 		ITEM(N_("Alertmanager clustered"), "availability.alertmanager_ha"),
 		ITEM(N_("Storage duplication (WAL archive)"), "manageability.pitr"),

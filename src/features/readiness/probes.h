@@ -24,6 +24,8 @@ void probe_secrets(const struct rd_ctx *c, struct rd_result *r);
 
 /* availability */
 void probe_ha_postgres(const struct rd_ctx *c, struct rd_result *r);
+void probe_patroni(const struct rd_ctx *c, struct rd_result *r);
+void probe_redis_sentinel(const struct rd_ctx *c, struct rd_result *r);
 void probe_ha_redis(const struct rd_ctx *c, struct rd_result *r);
 void probe_alerting(const struct rd_ctx *c, struct rd_result *r);
 void probe_alertmanager_ha(const struct rd_ctx *c, struct rd_result *r);
@@ -54,6 +56,7 @@ void probe_gitea_hooks(const struct rd_ctx *c, struct rd_result *r);
 void probe_uptime_alerting(const struct rd_ctx *c, struct rd_result *r);
 void probe_traces_to_logs(const struct rd_ctx *c, struct rd_result *r);
 void probe_sso_clients(const struct rd_ctx *c, struct rd_result *r);
+void probe_wiki_git(const struct rd_ctx *c, struct rd_result *r);
 
 /* manageability */
 void probe_runbooks(const struct rd_ctx *c, struct rd_result *r);

@@ -77,6 +77,100 @@ probe_ha_postgres(const struct rd_ctx *c, struct rd_result *r)
 		rd_set(r, RD_FAIL, "%s", _("postgres: primary with no replica in pg_stat_replication"));
 }
 
+/* Patroni's view of the cluster: one running leader, not paused, and a
+ * replica streaming within the lag Patroni would still fail over to. */
+void
+probe_patroni(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_patroni *p = &c->d->patroni;
+	char last[160] = "";
+
+	if (p->cluster.avail == RD_OFF) {
+		rd_set(r, RD_UNKNOWN, "%s", _("no [postgres] patroni_url configured"));
+		return;
+	}
+	if (rd_unknown_unless_ok(r, &p->cluster, "patroni"))
+		return;
+	if (p->history.avail == RD_OK)
+		snprintf(last, sizeof last, p->switches > 0 ? _("; last failover %s") : _("; no failover in history%s"),
+		    p->last_switch);
+	if (p->leaders != 1)
+		rd_set(r, RD_FAIL, _("Patroni cluster '%s': %zu running leaders among %zu members%s%s"),
+		    p->scope, p->leaders, p->members, p->behind[0] != '\0' ? "; " : "", p->behind);
+	else if (p->paused)
+		rd_set(r, RD_FAIL, _("Patroni cluster '%s' is paused (maintenance mode): no automatic failover"),
+		    p->scope);
+	else if (p->streaming == 0)
+		rd_set(r, RD_FAIL, _("Patroni cluster '%s': leader %s, no replica streaming within %lld B%s%s"),
+		    p->scope, p->leader, p->lag_limit, p->behind[0] != '\0' ? ": " : "", p->behind);
+	else
+		rd_set(r, RD_PASS, _("Patroni cluster '%s': leader %s (timeline %ld), %zu/%zu replicas streaming, "
+		    "max lag %lld B%s"), p->scope, p->leader, p->timeline, p->streaming, p->replicas, p->max_lag, last);
+}
+
+/* One master as Sentinel sees it: its problems into l, true when none. */
+static bool
+sentinel_master_ok(const struct rd_sentinel_master *m, struct rd_list *l)
+{
+	char item[200];
+	bool ok = true;
+
+	if (strstr(m->flags, "s_down") != NULL || strstr(m->flags, "o_down") != NULL) {
+		snprintf(item, sizeof item, _("master %s at %s is down (%s)"), m->name, m->addr, m->flags);
+		rd_list_add(l, item);
+		ok = false;
+	}
+	if (m->ckquorum != 1) {
+		snprintf(item, sizeof item, _("master %s: %s (quorum %ld of %ld sentinels)"), m->name,
+		    m->ckmsg[0] != '\0' ? m->ckmsg : _("quorum not reported"), m->quorum, m->sentinels);
+		rd_list_add(l, item);
+		ok = false;
+	}
+	if (m->online <= 0) {
+		snprintf(item, sizeof item, _("master %s: no replica online (%ld known%s%s)"), m->name,
+		    m->replicas > 0 ? m->replicas : 0, m->down[0] != '\0' ? ": " : "", m->down);
+		rd_list_add(l, item);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Redis Sentinel: every master it monitors (or the one named by
+ * [redis] sentinel_master) up, with quorum and a replica online. */
+void
+probe_redis_sentinel(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_sentinel *x = &c->d->sentinel;
+	const struct rd_sentinel_master *shown = NULL;
+	struct rd_list bad = { .n = 0 };
+	size_t judged = 0;
+
+	if (x->f.avail == RD_OFF) {
+		rd_set(r, RD_UNKNOWN, "%s", _("no [redis] sentinel configured"));
+		return;
+	}
+	if (rd_unknown_unless_ok(r, &x->f, "sentinel"))
+		return;
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->want[0] != '\0' && strcmp(x->m[i].name, x->want) != 0)
+			continue;
+		judged++;
+		if (sentinel_master_ok(&x->m[i], &bad) && shown == NULL)
+			shown = &x->m[i];
+	}
+	if (judged == 0 && x->want[0] != '\0')
+		rd_set(r, RD_FAIL, _("Sentinel %s monitors no master named '%s' (%zu masters)"), x->address, x->want,
+		    x->total);
+	else if (judged == 0)
+		rd_set(r, RD_FAIL, _("Sentinel %s monitors no master"), x->address);
+	else if (bad.n > 0)
+		rd_set(r, RD_FAIL, _("Sentinel %s: %s"), x->address, rd_list_str(&bad));
+	else
+		rd_set(r, RD_PASS, _("Sentinel %s: master %s at %s, quorum %ld of %ld sentinels (%s), %ld/%ld replica(s) "
+		    "online%s"), x->address, shown->name, shown->addr, shown->quorum, shown->sentinels, shown->ckmsg,
+		    shown->online, shown->replicas, judged > 1 ? _(", every master alike") : "");
+}
+
 void
 probe_ha_redis(const struct rd_ctx *c, struct rd_result *r)
 {

@@ -299,3 +299,34 @@ probe_traces_to_logs(const struct rd_ctx *c, struct rd_result *r)
 		rd_set(r, RD_PASS, _("Tempo datasource '%s' links traces to logs in '%s' (%zu/%zu Tempo datasources)"),
 		    g->tempo, g->loki, g->linked, g->ntempo);
 }
+
+/* Wiki.js under version control: its git storage target enabled and not
+ * failing; where it pushes and its last sync are the evidence. */
+void
+probe_wiki_git(const struct rd_ctx *c, struct rd_result *r)
+{
+	const struct rd_wiki *w = &c->d->wiki;
+	char where[200] = "";
+
+	if (w->f.avail == RD_OFF) {
+		rd_set(r, RD_UNKNOWN, "%s", _("no [service] of kind wikijs with a url"));
+		return;
+	}
+	if (rd_unknown_unless_ok(r, &w->f, "wikijs"))
+		return;
+	if (w->repo[0] != '\0')
+		snprintf(where, sizeof where, _(" to %s"), w->repo);
+	if (w->git < 0)
+		rd_set(r, RD_FAIL, _("Wiki.js has no git storage target (%zu targets, %zu enabled)"), w->targets,
+		    w->enabled);
+	else if (w->git == 0)
+		rd_set(r, RD_FAIL, _("Wiki.js git storage is disabled: pages live only in its database"));
+	else if (strcmp(w->status, "error") == 0)
+		rd_set(r, RD_FAIL, _("Wiki.js git storage%s fails: %s (last attempt %s)"), where, w->message,
+		    w->last[0] != '\0' ? w->last : "?");
+	else
+		rd_set(r, RD_PASS, _("Wiki.js git storage enabled%s, mode %s, every %s, status %s%s%s"), where,
+		    w->mode[0] != '\0' ? w->mode : "?", w->interval[0] != '\0' ? w->interval : "?",
+		    w->status[0] != '\0' ? w->status : _("not reported"), w->last[0] != '\0' ? _(", last sync ") : "",
+		    w->last);
+}

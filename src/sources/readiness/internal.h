@@ -47,6 +47,9 @@ void rds_request(struct source *s, const char *url, bool auth, bool certinfo, ht
 void rds_get(struct source *s, const char *path, http_cb cb, void *arg);
 bool rds_answer(struct source *s, const struct http_response *resp, struct rd_fetch *f, const char *what);
 void rds_touch(struct rds *r);
+/* dst (size n) = the terminal-safe text of s ("?" for NULL), clipped to
+ * whole UTF-8 characters. */
+void rds_put(char *dst, size_t n, const char *s);
 /* Create the source (readiness interval/timeout) and add it to the app. */
 struct source *rds_source(struct app *app, const struct source_ops *ops, const char *name, struct rds *r);
 
@@ -57,5 +60,8 @@ void rds_tls_init(struct app *app, struct rd_data *d);
 void rd_pg_init(struct app *app, struct rd_data *d);
 void rds_grafana_init(struct app *app, struct rd_data *d);
 void rd_redis_init(struct app *app, struct rd_data *d);
+void rds_patroni_init(struct app *app, struct rd_data *d);
+void rds_wiki_init(struct app *app, struct rd_data *d);
+void rd_sentinel_init(struct app *app, struct rd_data *d);
 
 #endif

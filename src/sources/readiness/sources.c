@@ -166,6 +166,15 @@ rds_touch(struct rds *r)
 	app_dirty(r->app);
 }
 
+void
+rds_put(char *dst, size_t n, const char *s)
+{
+	char *clean = sanitize_str(s != NULL ? s : "?");
+
+	snprintf(dst, n, "%s", utf8_clip(clean, n - 1));
+	free(clean);
+}
+
 struct source *
 rds_source(struct app *app, const struct source_ops *ops, const char *name, struct rds *r)
 {
@@ -450,5 +459,8 @@ rd_sources_init(struct app *app, struct rd_data *d, char **cause)
 	rd_pg_init(app, d);
 	rd_redis_init(app, d);
 	rds_grafana_init(app, d);
+	rds_patroni_init(app, d);
+	rds_wiki_init(app, d);
+	rd_sentinel_init(app, d);
 	return 0;
 }
