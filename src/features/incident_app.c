@@ -430,14 +430,11 @@ static void
 once_print(struct incident *inc, int format)
 {
 	struct strbuf sb;
-	char *js;
 
 	strbuf_init(&sb);
 	if (format == FORMAT_JSON) {
-		js = incident_json(inc);
-		fputs(js, stdout);
+		incident_json_write(inc, stdout);
 		fputc('\n', stdout);
-		free(js);
 	} else if (format == FORMAT_MARKDOWN) {
 		incident_markdown(inc, INC_REPORT_LINES, &sb);
 		fwrite(sb.buf, 1, sb.len, stdout);

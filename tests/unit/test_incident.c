@@ -549,8 +549,10 @@ test_json_and_match(void **state)
 {
 	struct alert_set *set = load_set();
 	struct incident *inc;
+	struct loki_label lab[] = { { (char *)"job", (char *)"node" } };
+	struct loki_stream st = { lab, 1, 0, NULL, 0, NULL };
 	cJSON *root;
-	char *js, *cause = NULL;
+	char *js, *whole, *cause = NULL;
 	long i;
 
 	(void)state;
@@ -566,10 +568,20 @@ test_json_and_match(void **state)
 	inc = incident_new(set, &set->alerts[incident_match(set, "alertname=DiskFull", &cause)],
 	    NULL, 900, 7200, T0 + 600);
 	incident_selector(inc->alertname, inc->labels, inc->nlabels, NULL, 0, NULL, 0, NULL, 0, &inc->sel);
+	add_line(inc, &st, T0 - 60, "first \"quoted\" line");
+	add_line(inc, &st, T0, "second line \\ with a backslash");
 	incident_timeline_build(inc);
 	js = incident_json(inc);
 	root = cJSON_Parse(js);
 	assert_non_null(root);
+	/* Written element by element, the bytes are those of the whole tree
+	 * printed unformatted. */
+	whole = cJSON_PrintUnformatted(root);
+	assert_string_equal(js, whole);
+	free(whole);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "logs"),
+	    "lines")), 2);
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(root, "timeline")) >= 1);
 	assert_string_equal(cJSON_GetObjectItem(root, "alertname")->valuestring, "DiskFull");
 	assert_string_equal(cJSON_GetObjectItem(root, "starts_at")->valuestring, "2026-12-07T10:00:00Z");
 	assert_string_equal(cJSON_GetObjectItem(root, "window_from")->valuestring, "2026-12-07T09:45:00Z");

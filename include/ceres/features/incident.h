@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ceres/model/activity.h"
 #include "ceres/model/alerts.h"
@@ -253,8 +254,10 @@ void md_escape(struct strbuf *sb, const char *s);
 void incident_markdown(const struct incident *inc, size_t max_lines, struct strbuf *sb);
 /* The plain text of --once --incident. */
 void incident_text(const struct incident *inc, struct strbuf *sb);
-/* The JSON of --once --incident --format json (doc/snapshot.md). */
+/* The JSON of --once --incident --format json (doc/snapshot.md); _write:
+ * the same bytes written to out element by element (no tree of it all). */
 char *incident_json(const struct incident *inc);
+void incident_json_write(const struct incident *inc, FILE *out);
 /* The file name of the report: "20261207T084500Z-AlertName.md", with the
  * alertname reduced to [A-Za-z0-9._-]. */
 char *incident_report_name(const struct incident *inc);
