@@ -142,6 +142,7 @@ query_answer(const struct http_response *r, struct source *s, struct loki_reader
 		return;
 	}
 	loki_result_order(&res, lk->q_initial);
+	lg->malformed += res.nbad;
 	str_set(&lg->error, NULL);
 	free(lg->warning);
 	lg->warning = res.nwarnings > 0 ? sanitize_str(res.warnings[0]) : NULL;
@@ -464,6 +465,7 @@ loki_set_query(struct source *s, const char *query)
 	lk->cap_limit = 0;
 	loki_cursor_reset(&lk->cur, lg->limit);
 	lg->skipped_ts = 0;
+	lg->malformed = 0;
 	log_ring_clear(lg->ring);
 	lg->ring->total = 0;
 	lg->ring->skipped = 0;
