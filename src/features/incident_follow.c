@@ -61,6 +61,7 @@ struct inc_follow {
 	void			*arg;
 	size_t			 base;		/* lines of the first answer: kept */
 	struct http_handle	*h;
+	struct loki_reader	*rd;		/* the answer being read */
 	struct loop_timer	*timer;
 	bool			 set_error;	/* inc->logs_error is this module's */
 };
@@ -134,7 +135,7 @@ follow_done(const struct http_response *r, void *arg)
 	fl->h = NULL;
 	if (r->status != 200 || r->error != NULL) {
 		follow_error(fl, r->error != NULL ? xstrdup(r->error) : loki_error_text(r->body, r->len));
-	} else if (loki_parse_streams(r->body, r->len, &res, &cause) != 0) {
+	} else if (loki_answer_streams(r, fl->rd, &res, &cause) != 0) {
 		follow_error(fl, cause);
 	} else {
 		if (fl->set_error) {
@@ -146,6 +147,8 @@ follow_done(const struct http_response *r, void *arg)
 		got = follow_add(fl, &res);
 		loki_result_free(&res);
 	}
+	loki_reader_free(fl->rd);
+	fl->rd = NULL;
 	/* A full answer: more lines wait, ask again at once. */
 	follow_next(fl, got >= fl->ic->limit ? 0 : interval(fl));
 }
@@ -164,7 +167,10 @@ follow_tick(void *arg)
 	from = inc->nlines > 0 ? inc->lines[inc->nlines - 1].ts + 1 : (int64_t)(inc->win.from * 1e9);
 	path = loki_range_path(inc->sel.selector, from, (int64_t)(now * 1e9) + 1000000000, fl->ic->limit,
 	    true);
-	fl->h = loki_request(fl->logs->src, path, fl->logs->src->timeout, FOLLOW_MAX_BYTES, follow_done, fl);
+	loki_reader_free(fl->rd);
+	fl->rd = loki_reader_new();
+	fl->h = loki_request(fl->logs->src, path, fl->logs->src->timeout, FOLLOW_MAX_BYTES, fl->rd,
+	    follow_done, fl);
 	free(path);
 }
 
@@ -198,5 +204,6 @@ incident_follow_cancel(struct app *app, struct inc_follow *fl)
 		loop_http_cancel(app->loop, fl->h);
 	if (fl->timer != NULL)
 		loop_timer_cancel(app->loop, fl->timer);
+	loki_reader_free(fl->rd);
 	free(fl);
 }

@@ -110,9 +110,14 @@ struct source *loki_source_new(struct app *app, struct logs *lg, const struct lo
 /* Switch the tail to another LogQL query: the buffer starts over. */
 void loki_set_query(struct source *s, const char *query);
 /* A one-off GET of path (with its query string) on the source's Loki,
- * with its credentials, outside the tail's rounds (incident mode). */
+ * with its credentials, outside the tail's rounds (incident mode); a 200
+ * answer is fed to rd as it arrives when rd is not NULL. */
 struct http_handle *loki_request(struct source *s, const char *path, double timeout,
-    size_t max_bytes, http_cb cb, void *arg);
+    size_t max_bytes, struct loki_reader *rd, http_cb cb, void *arg);
+/* The streams of a 200 answer to loki_request(): read by rd, or (not
+ * streamed) parsed from the body. */
+int loki_answer_streams(const struct http_response *r, struct loki_reader *rd,
+    struct loki_result *out, char **cause);
 /* "/loki/api/v1/query_range?query=...&start=&end=&limit=&direction=". */
 char *loki_range_path(const char *query, int64_t start, int64_t end, unsigned limit, bool forward);
 
