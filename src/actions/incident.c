@@ -512,7 +512,7 @@ logs_key(struct inc_ui *u, int key)
 		return true;
 	case 'p':
 		if (u->follow == NULL) {
-			ui_message(app, UI_MSG_WARN, "%s", _("the window has ended: nothing to follow"));
+			ui_message(app, UI_MSG_WARN, "%s", _("nothing to follow: the window has ended, or no Loki query"));
 			return true;
 		}
 		u->paused = !u->paused;
