@@ -33,6 +33,9 @@ struct inc_ui {
 	struct inc_config	 ic;
 	struct incident		*inc;
 	struct inc_fetch	*fetch;
+	struct inc_follow	*follow;	/* NULL: nothing to follow */
+	bool			 paused;	/* p */
+	size_t			 nshow;		/* lines shown while paused */
 	bool			 loading;
 	bool			 zoomed;
 	size_t			 top;
@@ -53,6 +56,7 @@ static const char *const view_help[] = {
 	"/ n N", N_("search the view (PCRE2), next, previous match"),
 	"f F", N_("log lines: show only, hide those matching (PCRE2, empty: off)"),
 	"W", N_("wrap long log lines, and back"),
+	"p", N_("pause / resume following the log lines (new lines are counted)"),
 	"E", N_("write the incident report (Markdown) to [incident] report_dir"),
 	"R", N_("create a Redmine issue with the report as description"),
 	"s A", N_("silence or acknowledge the view's alert (a group: its shared labels)"),
@@ -61,13 +65,37 @@ static const char *const view_help[] = {
 	NULL,
 };
 
+static struct inc_vstate
+vstate(const struct inc_ui *u)
+{
+	struct inc_vstate st = { u->loading, u->note, (struct log_regex *)&u->show,
+	    (struct log_regex *)&u->hide, u->wrap, u->follow != NULL, u->paused, u->nshow };
+
+	return st;
+}
+
+/* New lines of the window: held while paused (the dropped oldest ones
+ * leave the shown part). */
+static void
+followed(struct incident *inc, size_t added, size_t at, size_t dropped, void *arg)
+{
+	struct inc_ui *u = arg;
+
+	(void)inc;
+	(void)added;
+	if (u->paused && u->nshow > at)
+		u->nshow -= u->nshow - at < dropped ? u->nshow - at : dropped;
+	app_dirty(u->app);
+}
+
 static void
 fetched(struct incident *inc, void *arg)
 {
 	struct inc_ui *u = arg;
 
-	(void)inc;
 	u->loading = false;
+	if (u->follow == NULL)
+		u->follow = incident_follow(u->app, &u->ic, inc, followed, u);
 	app_dirty(u->app);
 }
 
@@ -76,7 +104,7 @@ view_draw(struct app *app, void *data, WINDOW *win)
 {
 	struct inc_ui *u = data;
 	struct inc_lines l;
-	struct inc_vstate st = { u->loading, u->note, &u->show, &u->hide, u->wrap };
+	struct inc_vstate st = vstate(u);
 	int h = getmaxy(win), w = getmaxx(win);
 
 	(void)app;
@@ -104,6 +132,7 @@ view_free(void *data)
 	struct inc_ui *u = data;
 
 	incident_fetch_cancel(u->app, u->fetch);
+	incident_follow_cancel(u->app, u->follow);
 	if (u->rm != NULL)
 		loop_http_cancel(u->app->loop, u->rm);
 	incident_free(u->inc);
@@ -394,7 +423,7 @@ key_silence(struct inc_ui *u, bool ack)
 static void
 search_step(struct inc_ui *u, int dir)
 {
-	struct inc_vstate st = { u->loading, u->note, &u->show, &u->hide, u->wrap };
+	struct inc_vstate st = vstate(u);
 	struct inc_lines l;
 	size_t i, ms, me;
 
@@ -479,6 +508,15 @@ logs_key(struct inc_ui *u, int key)
 		return true;
 	case 'W':
 		u->wrap = !u->wrap;
+		app_dirty(app);
+		return true;
+	case 'p':
+		if (u->follow == NULL) {
+			ui_message(app, UI_MSG_WARN, "%s", _("nothing to follow: the window has ended, or no Loki query"));
+			return true;
+		}
+		u->paused = !u->paused;
+		u->nshow = u->inc->nlines;
 		app_dirty(app);
 		return true;
 	default:

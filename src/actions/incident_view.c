@@ -190,16 +190,28 @@ log_row(struct inc_lines *l, enum color_role r, const char *t, const char *p, bo
 static void
 logs(const struct incident *inc, const struct inc_vstate *st, int width, struct inc_lines *l)
 {
-	char t[48];
-	size_t nshown = 0;
+	char t[48], mark[128];
+	size_t nshown = 0, n = st->paused && st->nshow < inc->nlines ? st->nshow : inc->nlines;
 	bool filtered = (st->show != NULL && log_regex_active(st->show)) ||
 	    (st->hide != NULL && log_regex_active(st->hide));
 
+	mark[0] = '\0';
+	if (st->paused)
+		snprintf(mark, sizeof mark, "  %s", _("PAUSED"));
+	else if (st->following)
+		snprintf(mark, sizeof mark, "  %s", _("▼ follow"));
 	if (st->loading)
 		add(l, COLOR_ROLE_HEADER, "%s", _("Logs: asking Loki..."));
-	else
-		add(l, COLOR_ROLE_HEADER, _("Logs (%zu lines): %s"), inc->nlines,
+	else {
+		char *h = xasprintf(_("Logs (%zu lines): %s"), n,
 		    inc->sel.selector != NULL ? inc->sel.selector : "-");
+
+		add(l, COLOR_ROLE_HEADER, "%s%s", h, mark);
+		free(h);
+	}
+	if (st->paused)
+		add(l, COLOR_ROLE_WARN, P_("  ❚❚ paused, %zu new line held (p: resume)",
+		    "  ❚❚ paused, %zu new lines held (p: resume)", inc->nlines - n), inc->nlines - n);
 	if (inc->sel.error != NULL)
 		add(l, COLOR_ROLE_CRIT, "  %s", inc->sel.error);
 	if (inc->logs_error != NULL)
@@ -208,7 +220,7 @@ logs(const struct incident *inc, const struct inc_vstate *st, int width, struct 
 		add(l, COLOR_ROLE_DIM, _("  show /%s/  hide /%s/  (f F, empty: off)"),
 		    st->show != NULL && st->show->pattern != NULL ? st->show->pattern : "",
 		    st->hide != NULL && st->hide->pattern != NULL ? st->hide->pattern : "");
-	for (size_t i = 0; i < inc->nlines; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct inc_logline *ln = &inc->lines[i];
 		enum color_role r = ln->level == LOG_LEVEL_ERROR ? COLOR_ROLE_LOG_ERROR :
 		    ln->level == LOG_LEVEL_WARN ? COLOR_ROLE_LOG_WARN : COLOR_ROLE_NORMAL;
@@ -229,7 +241,7 @@ logs(const struct incident *inc, const struct inc_vstate *st, int width, struct 
 		free(p);
 	}
 	if (filtered)
-		add(l, COLOR_ROLE_DIM, _("  %zu of %zu lines shown"), nshown, inc->nlines);
+		add(l, COLOR_ROLE_DIM, _("  %zu of %zu lines shown"), nshown, n);
 }
 
 static void

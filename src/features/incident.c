@@ -14,8 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define INC_LINES_MAX	20000		/* log lines kept of the window */
-#define INC_MINUTES_MAX	(7 * 24 * 60)	/* sparkline buckets at most */
 #define RUNBOOK_MAX	(256 * 1024)
 
 const char *
@@ -430,10 +428,10 @@ counts_init(struct incident *inc)
 
 	if (n == 0)
 		n = 1;
-	if (n > INC_MINUTES_MAX)
-		n = INC_MINUTES_MAX;
+	if (n > INCIDENT_MINUTES_MAX)
+		n = INCIDENT_MINUTES_MAX;
 	c->from = floor(inc->win.from / 60.0) * 60.0;
-	if (c->from + (double)n * 60.0 < inc->win.to && n < INC_MINUTES_MAX)
+	if (c->from + (double)n * 60.0 < inc->win.to && n < INCIDENT_MINUTES_MAX)
 		n++;
 	c->n = n;
 	c->errors = xcalloc(n, sizeof *c->errors);
@@ -510,7 +508,7 @@ incident_add_line(struct incident *inc, const struct loki_stream *st, const stru
 		return;
 	if (inc->counts.n == 0)
 		counts_init(inc);
-	if (inc->nlines >= INC_LINES_MAX)
+	if (inc->nlines >= INCIDENT_LINES_MAX)
 		return;
 	if (inc->nlines == inc->lines_cap) {
 		inc->lines_cap = inc->lines_cap ? inc->lines_cap * 2 : 64;
@@ -639,6 +637,13 @@ incident_sort_lines(struct incident *inc)
 	/* qsort is not stable: equal timestamps are rare and carry no order */
 	if (inc->nlines > 1)
 		qsort(inc->lines, inc->nlines, sizeof *inc->lines, line_cmp);
+}
+
+void
+incident_sort_lines_from(struct incident *inc, size_t from)
+{
+	if (from < inc->nlines && inc->nlines - from > 1)
+		qsort(inc->lines + from, inc->nlines - from, sizeof *inc->lines, line_cmp);
 }
 
 static bool

@@ -267,6 +267,7 @@ struct inc_fetch {
 	struct incident		*inc;
 	struct logs_area	*logs;
 	struct http_handle	*h;
+	struct loki_reader	*rd;		/* the query_range answer */
 	inc_fetch_done		 done;
 	void			*arg;
 	struct loop_timer	*later;
@@ -302,7 +303,7 @@ range_done(const struct http_response *r, void *arg)
 
 	if (r->status != 200 || r->error != NULL) {
 		fetch_fail(f, _("Loki query"), r);
-	} else if (loki_parse_streams(r->body, r->len, &res, &cause) != 0) {
+	} else if (loki_answer_streams(r, f->rd, &res, &cause) != 0) {
 		free(f->inc->logs_error);
 		f->inc->logs_error = xasprintf("%s: %s", _("Loki query"), cause);
 		free(cause);
@@ -314,6 +315,8 @@ range_done(const struct http_response *r, void *arg)
 				    &f->logs->lg.levels);
 		loki_result_free(&res);
 	}
+	loki_reader_free(f->rd);
+	f->rd = NULL;
 	fetch_finish(f);
 }
 
@@ -329,7 +332,11 @@ ask_range(struct inc_fetch *f)
 	}
 	path = loki_range_path(inc->sel.selector, (int64_t)(inc->win.from * 1e9),
 	    (int64_t)(inc->win.to * 1e9) + 1000000000, f->ic->limit, true);
-	f->h = loki_request(f->logs->src, path, f->logs->src->timeout, INC_MAX_BYTES, range_done, f);
+	/* Read as it arrives: the answer is never held whole. */
+	loki_reader_free(f->rd);
+	f->rd = loki_reader_new();
+	f->h = loki_request(f->logs->src, path, f->logs->src->timeout, INC_MAX_BYTES, f->rd,
+	    range_done, f);
 	free(path);
 }
 
@@ -389,7 +396,7 @@ incident_fetch(struct app *app, const struct inc_config *ic, struct incident *in
 	 * the logs pane's cached list is still found. */
 	snprintf(path, sizeof path, "/loki/api/v1/labels?start=%lld&end=%lld",
 	    (long long)(inc->win.from * 1e9), (long long)(inc->win.to * 1e9) + 1000000000LL);
-	f->h = loki_request(f->logs->src, path, f->logs->src->timeout, 1u << 20, labels_done, f);
+	f->h = loki_request(f->logs->src, path, f->logs->src->timeout, 1u << 20, NULL, labels_done, f);
 	return f;
 }
 
@@ -402,6 +409,7 @@ incident_fetch_cancel(struct app *app, struct inc_fetch *f)
 		loop_http_cancel(app->loop, f->h);
 	if (f->later != NULL)
 		loop_timer_cancel(app->loop, f->later);
+	loki_reader_free(f->rd);
 	free(f);
 }
 
@@ -430,14 +438,11 @@ static void
 once_print(struct incident *inc, int format)
 {
 	struct strbuf sb;
-	char *js;
 
 	strbuf_init(&sb);
 	if (format == FORMAT_JSON) {
-		js = incident_json(inc);
-		fputs(js, stdout);
+		incident_json_write(inc, stdout);
 		fputc('\n', stdout);
-		free(js);
 	} else if (format == FORMAT_MARKDOWN) {
 		incident_markdown(inc, INC_REPORT_LINES, &sb);
 		fwrite(sb.buf, 1, sb.len, stdout);

@@ -348,11 +348,41 @@ json_head(const struct incident *inc)
 	return root;
 }
 
+/* The JSON is written piece by piece, each element printed by cJSON and
+ * freed before the next: the bytes are those of one tree printed
+ * unformatted, but memory holds one element, not a tree of every line,
+ * related alert and event plus its printed copy. */
 static void
-json_logs(const struct incident *inc, cJSON *root)
+put_printed(FILE *out, cJSON *item, bool inner)
 {
-	cJSON *logs = cJSON_AddObjectToObject(root, "logs"), *arr, *e, *err, *warn;
+	char *s = cJSON_PrintUnformatted(item);
+	size_t n = strlen(s);
+
+	if (inner && n >= 2)
+		fwrite(s + 1, 1, n - 2, out);	/* an object's members, without { } */
+	else
+		fwrite(s, 1, n, out);
+	free(s);
+	cJSON_Delete(item);
+}
+
+static cJSON *
+json_line(const struct inc_logline *ln)
+{
+	cJSON *e = cJSON_CreateObject();
 	char t[48];
+
+	cJSON_AddStringToObject(e, "time", fmt_rfc3339_ns(ln->ts, t, sizeof t));
+	cJSON_AddStringToObject(e, "level", log_level_name(ln->level));
+	cJSON_AddStringToObject(e, "labels", ln->labels);
+	cJSON_AddStringToObject(e, "line", ln->text);
+	return e;
+}
+
+static void
+json_logs(const struct incident *inc, FILE *out)
+{
+	cJSON *logs = cJSON_CreateObject(), *err, *warn;
 	size_t i;
 
 	if (inc->sel.selector != NULL)
@@ -365,15 +395,16 @@ json_logs(const struct incident *inc, cJSON *root)
 	else
 		cJSON_AddNullToObject(logs, "error");
 	cJSON_AddStringToObject(logs, "rule", inc->sel.rule != NULL ? inc->sel.rule : "");
-	arr = cJSON_AddArrayToObject(logs, "lines");
+	fputs(",\"logs\":{", out);
+	put_printed(out, logs, true);
+	fputs(",\"lines\":[", out);
 	for (i = 0; i < inc->nlines; i++) {
-		e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "time", fmt_rfc3339_ns(inc->lines[i].ts, t, sizeof t));
-		cJSON_AddStringToObject(e, "level", log_level_name(inc->lines[i].level));
-		cJSON_AddStringToObject(e, "labels", inc->lines[i].labels);
-		cJSON_AddStringToObject(e, "line", inc->lines[i].text);
-		cJSON_AddItemToArray(arr, e);
+		if (i > 0)
+			fputc(',', out);
+		put_printed(out, json_line(&inc->lines[i]), false);
 	}
+	fputs("],", out);
+	logs = cJSON_CreateObject();
 	add_time(logs, "minutes_from", inc->counts.n > 0 ? inc->counts.from : 0);
 	err = cJSON_AddArrayToObject(logs, "errors_per_minute");
 	warn = cJSON_AddArrayToObject(logs, "warnings_per_minute");
@@ -381,59 +412,98 @@ json_logs(const struct incident *inc, cJSON *root)
 		cJSON_AddItemToArray(err, cJSON_CreateNumber(inc->counts.errors[i]));
 		cJSON_AddItemToArray(warn, cJSON_CreateNumber(inc->counts.warns[i]));
 	}
+	put_printed(out, logs, true);
+	fputc('}', out);
+}
+
+static cJSON *
+json_change(const struct inc_change *c)
+{
+	cJSON *e = cJSON_CreateObject();
+
+	add_time(e, "time", c->time);
+	cJSON_AddNumberToObject(e, "lead_seconds", round_to(c->lead, 1));
+	cJSON_AddStringToObject(e, "source", act_source_name(c->source));
+	cJSON_AddStringToObject(e, "kind", act_kind_name(c->kind));
+	cJSON_AddStringToObject(e, "where", c->where);
+	cJSON_AddStringToObject(e, "actor", c->actor);
+	cJSON_AddStringToObject(e, "title", c->title);
+	cJSON_AddStringToObject(e, "url", c->url);
+	return e;
+}
+
+static cJSON *
+json_related(const struct inc_related *r)
+{
+	cJSON *e = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(e, "kind", inc_rel_kind_name(r->kind));
+	cJSON_AddStringToObject(e, "name", r->name);
+	cJSON_AddStringToObject(e, "text", r->text);
+	add_time(e, "time", r->time);
+	return e;
+}
+
+static cJSON *
+json_event(const struct inc_event *ev)
+{
+	cJSON *e = cJSON_CreateObject();
+
+	add_time(e, "time", ev->time);
+	cJSON_AddStringToObject(e, "kind", inc_ev_kind_name(ev->kind));
+	cJSON_AddStringToObject(e, "text", ev->text);
+	return e;
 }
 
 static void
-json_rest(const struct incident *inc, cJSON *root)
+json_rest(const struct incident *inc, FILE *out)
 {
-	cJSON *arr, *e;
 	size_t i;
 
-	arr = cJSON_AddArrayToObject(root, "changes");
+	fputs(",\"changes\":[", out);
 	for (i = 0; i < inc->nchanges; i++) {
-		const struct inc_change *c = &inc->changes[i];
-
-		e = cJSON_CreateObject();
-		add_time(e, "time", c->time);
-		cJSON_AddNumberToObject(e, "lead_seconds", round_to(c->lead, 1));
-		cJSON_AddStringToObject(e, "source", act_source_name(c->source));
-		cJSON_AddStringToObject(e, "kind", act_kind_name(c->kind));
-		cJSON_AddStringToObject(e, "where", c->where);
-		cJSON_AddStringToObject(e, "actor", c->actor);
-		cJSON_AddStringToObject(e, "title", c->title);
-		cJSON_AddStringToObject(e, "url", c->url);
-		cJSON_AddItemToArray(arr, e);
+		if (i > 0)
+			fputc(',', out);
+		put_printed(out, json_change(&inc->changes[i]), false);
 	}
-	arr = cJSON_AddArrayToObject(root, "related");
+	fputs("],\"related\":[", out);
 	for (i = 0; i < inc->nrelated; i++) {
-		e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "kind", inc_rel_kind_name(inc->related[i].kind));
-		cJSON_AddStringToObject(e, "name", inc->related[i].name);
-		cJSON_AddStringToObject(e, "text", inc->related[i].text);
-		add_time(e, "time", inc->related[i].time);
-		cJSON_AddItemToArray(arr, e);
+		if (i > 0)
+			fputc(',', out);
+		put_printed(out, json_related(&inc->related[i]), false);
 	}
-	arr = cJSON_AddArrayToObject(root, "timeline");
+	fputs("],\"timeline\":[", out);
 	for (i = 0; i < inc->ntimeline; i++) {
-		e = cJSON_CreateObject();
-		add_time(e, "time", inc->timeline[i].time);
-		cJSON_AddStringToObject(e, "kind", inc_ev_kind_name(inc->timeline[i].kind));
-		cJSON_AddStringToObject(e, "text", inc->timeline[i].text);
-		cJSON_AddItemToArray(arr, e);
+		if (i > 0)
+			fputc(',', out);
+		put_printed(out, json_event(&inc->timeline[i]), false);
 	}
+	fputs("]", out);
+}
+
+void
+incident_json_write(const struct incident *inc, FILE *out)
+{
+	fputc('{', out);
+	put_printed(out, json_head(inc), true);
+	json_logs(inc, out);
+	json_rest(inc, out);
+	fputc('}', out);
 }
 
 char *
 incident_json(const struct incident *inc)
 {
-	cJSON *root = json_head(inc);
-	char *out;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
 
-	json_logs(inc, root);
-	json_rest(inc, root);
-	out = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	return out;
+	if (f == NULL)
+		abort();
+	incident_json_write(inc, f);
+	if (fclose(f) != 0)
+		abort();
+	return buf;
 }
 
 char *

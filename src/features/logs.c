@@ -141,6 +141,8 @@ logs_json(struct app *app, void *data, cJSON *root)
 	(void)app;
 	if (lg == NULL || lg->ring == NULL)
 		return;
+	/* Streams and lines of the answers that were skipped as malformed. */
+	cJSON_AddNumberToObject(root, "logs_malformed", (double)lg->malformed);
 	for (uint64_t q = log_ring_first(lg->ring); q < lg->ring->next_seq; q++) {
 		struct log_line *ln = log_ring_get(lg->ring, q);
 		cJSON *o = cJSON_CreateObject(), *labels;
@@ -185,6 +187,9 @@ logs_text(struct app *app, void *data, struct strbuf *out)
 		strbuf_addf(out, "  %s: %s\n", _("error"), lg->error);
 	if (lg->warning != NULL)
 		strbuf_addf(out, "  %s: %s\n", _("warning"), lg->warning);
+	if (lg->malformed > 0)
+		strbuf_addf(out, P_("  %zu malformed stream or line skipped\n",
+		    "  %zu malformed streams or lines skipped\n", lg->malformed), lg->malformed);
 	for (uint64_t q = log_ring_first(lg->ring); q < lg->ring->next_seq; q++) {
 		struct log_line *ln = log_ring_get(lg->ring, q);
 

@@ -142,6 +142,7 @@ query_answer(const struct http_response *r, struct source *s, struct loki_reader
 		return;
 	}
 	loki_result_order(&res, lk->q_initial);
+	lg->malformed += res.nbad;
 	str_set(&lg->error, NULL);
 	free(lg->warning);
 	lg->warning = res.nwarnings > 0 ? sanitize_str(res.warnings[0]) : NULL;
@@ -464,6 +465,7 @@ loki_set_query(struct source *s, const char *query)
 	lk->cap_limit = 0;
 	loki_cursor_reset(&lk->cur, lg->limit);
 	lg->skipped_ts = 0;
+	lg->malformed = 0;
 	log_ring_clear(lg->ring);
 	lg->ring->total = 0;
 	lg->ring->skipped = 0;
@@ -524,7 +526,7 @@ loki_source_new(struct app *app, struct logs *lg, const struct loki_opts *o, cha
 
 struct http_handle *
 loki_request(struct source *s, const char *path, double timeout, size_t max_bytes,
-    http_cb cb, void *arg)
+    struct loki_reader *rd, http_cb cb, void *arg)
 {
 	struct loki *lk = s->data;
 	struct http_request req;
@@ -534,9 +536,22 @@ loki_request(struct source *s, const char *path, double timeout, size_t max_byte
 	request_init(lk, &req, u);
 	req.timeout = timeout;
 	req.max_bytes = max_bytes;
+	if (rd != NULL) {
+		req.sink = loki_reader_feed;
+		req.sink_arg = rd;
+	}
 	h = loop_http(s->app->loop, &req, cb, arg);
 	free(u);
 	return h;
+}
+
+int
+loki_answer_streams(const struct http_response *r, struct loki_reader *rd, struct loki_result *out,
+    char **cause)
+{
+	if (r->streamed && rd != NULL)
+		return loki_reader_finish(rd, out, cause);
+	return loki_parse_streams(r->body, r->len, out, cause);
 }
 
 char *

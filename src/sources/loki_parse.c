@@ -3,8 +3,8 @@
  * are exact 64-bit integers: they exceed 2^53 and a double would merge
  * neighbouring lines. */
 #include "ceres/sources/logs.h"
+#include "loki_parse_int.h"
 #include "ceres/util/json.h"
-#include "ceres/util/json_frame.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
@@ -102,8 +102,8 @@ loki_result_order(struct loki_result *r, bool backward)
 
 /* Labels sorted by name, and the hash of the set: the identity of the
  * stream whatever order the keys came in. */
-static void
-stream_labels(cJSON *obj, struct loki_stream *st)
+void
+loki_stream_labels(cJSON *obj, struct loki_stream *st)
 {
 	cJSON *it;
 	size_t n = 0;
@@ -128,8 +128,8 @@ stream_labels(cJSON *obj, struct loki_stream *st)
 }
 
 /* [ "<ns>", "<line>" ] or, with categorize-labels, [ ns, line, {meta} ]. */
-static int
-stream_value(cJSON *v, struct loki_value *out)
+int
+loki_stream_value(cJSON *v, struct loki_value *out)
 {
 	cJSON *ts, *line;
 
@@ -187,8 +187,8 @@ json_error(cJSON *root)
 
 /* One element of data.result: a stream whose lines are copied out of the
  * tree (the caller frees it); not an object, it is counted and skipped. */
-static void
-stream_element(cJSON *it, struct loki_result *out, size_t *cap)
+void
+loki_stream_element(cJSON *it, struct loki_result *out, size_t *cap)
 {
 	cJSON *labels, *values, *v;
 	struct loki_stream *st;
@@ -208,13 +208,13 @@ stream_element(cJSON *it, struct loki_result *out, size_t *cap)
 	memset(st, 0, sizeof *st);
 	labels = cJSON_GetObjectItemCaseSensitive(it, "stream");
 	values = cJSON_GetObjectItemCaseSensitive(it, "values");
-	stream_labels(cJSON_IsObject(labels) ? labels : NULL, st);
+	loki_stream_labels(cJSON_IsObject(labels) ? labels : NULL, st);
 	nv = cJSON_IsArray(values) ? (size_t)cJSON_GetArraySize(values) : 0;
 	st->values = xcalloc(nv, sizeof *st->values);
 	if (nv == 0)
 		return;
 	cJSON_ArrayForEach(v, values) {
-		if (stream_value(v, &st->values[st->nvalues]) == 0)
+		if (loki_stream_value(v, &st->values[st->nvalues]) == 0)
 			bytes += st->values[st->nvalues++].len;
 		else
 			out->nbad++;
@@ -233,8 +233,8 @@ stream_element(cJSON *it, struct loki_result *out, size_t *cap)
  * they arrive, "[]" in their place), checked as a whole answer was:
  * *res is data.result when it was not framed (a key spelt with escapes,
  * say), else the empty array or NULL. */
-static cJSON *
-skeleton_parse(const char *buf, size_t len, cJSON **res, char **cause)
+cJSON *
+loki_skeleton_parse(const char *buf, size_t len, cJSON **res, char **cause)
 {
 	cJSON *root, *data, *rt;
 
@@ -279,198 +279,18 @@ fail:
 	return NULL;
 }
 
-/* ---- The reader: a query_range answer parsed as it arrives ----
- * A small scanner follows the answer outside data.result (kept as the
- * skeleton, a few hundred bytes); the '[' of data.result hands the bytes
- * to a json_frame, which gives each stream as soon as its last byte is
- * in, and the skeleton goes on after the ']'. */
-enum { R_SKEL, R_FRAME, R_STOP };
-enum { P_NONE, P_DATA, P_RESULT };
-
-struct loki_reader {
-	struct strbuf		 skel;
-	struct json_frame	 f;
-	struct loki_result	 res;
-	size_t			 cap;
-	int			 mode;
-	bool			 framed;	/* data.result went to f */
-	/* The skeleton scanner. */
-	size_t			 depth;
-	bool			 started, in_str, esc, root_obj, in_data, data_seen, keep_key;
-	int			 pending;	/* the value after "data": / "result": */
-	char			 key[8];	/* the last key at depth 1, or 2 in data */
-	size_t			 keylen;
-};
-
-static void
-reader_element(const char *el, size_t len, size_t offset, void *arg)
-{
-	struct loki_reader *rd = arg;
-	cJSON *j;
-
-	(void)offset;
-	if (el == NULL || (j = cJSON_ParseWithLength(el, len)) == NULL) {
-		rd->res.nbad++;		/* too deep, or not JSON */
-		rd->res.nbad_streams++;
-		return;
-	}
-	stream_element(j, &rd->res, &rd->cap);
-	cJSON_Delete(j);
-}
-
-struct loki_reader *
-loki_reader_new(void)
-{
-	struct loki_reader *rd = xcalloc(1, sizeof *rd);
-
-	strbuf_init(&rd->skel);
-	json_frame_init(&rd->f, 0, reader_element, rd);
-	return rd;
-}
-
-static bool
-key_is(const struct loki_reader *rd, const char *k)
-{
-	return rd->keylen == strlen(k) && memcmp(rd->key, k, rd->keylen) == 0;
-}
-
-/* One byte of the skeleton: true when it is the '[' of data.result. */
-static bool
-skel_byte(struct loki_reader *rd, char c)
-{
-	int pending;
-	bool first;
-
-	if (rd->in_str) {
-		if (rd->esc)
-			rd->esc = false;
-		else if (c == '\\')
-			rd->esc = true;
-		else if (c == '"')
-			rd->in_str = false;
-		if (rd->in_str && rd->keep_key && rd->keylen++ < sizeof rd->key)
-			rd->key[rd->keylen - 1] = c;
-		return false;
-	}
-	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-		return false;
-	pending = rd->pending;
-	rd->pending = P_NONE;
-	first = !rd->started;
-	rd->started = true;
-	switch (c) {
-	case '"':
-		rd->in_str = true;
-		rd->keep_key = (rd->depth == 1 && rd->root_obj) || (rd->depth == 2 && rd->in_data);
-		rd->keylen = 0;
-		break;
-	case ':':
-		if (rd->depth == 1 && rd->root_obj && !rd->data_seen && key_is(rd, "data"))
-			rd->pending = P_DATA;
-		else if (rd->depth == 2 && rd->in_data && !rd->framed && key_is(rd, "result"))
-			rd->pending = P_RESULT;
-		break;
-	case '{':
-	case '[':
-		if (pending == P_RESULT && c == '[')
-			return true;
-		if (first && c == '{')
-			rd->root_obj = true;
-		if (pending == P_DATA && c == '{')
-			rd->in_data = rd->data_seen = true;
-		rd->depth++;
-		break;
-	case '}':
-	case ']':
-		if (rd->depth > 0 && --rd->depth < 2)
-			rd->in_data = false;
-		break;
-	}
-	return false;
-}
-
 void
-loki_reader_feed(const char *p, size_t n, void *arg)
+loki_result_warnings(cJSON *root, struct loki_result *r)
 {
-	struct loki_reader *rd = arg;
-	size_t i = 0, run = 0;
+	cJSON *w = cJSON_GetObjectItemCaseSensitive(root, "warnings"), *it;
 
-	while (i < n && rd->mode != R_STOP) {
-		if (rd->mode == R_FRAME) {
-			size_t before = rd->f.total;
-
-			if (!json_frame_feed(&rd->f, p + i, n - i))
-				rd->mode = R_STOP;
-			else if (rd->f.end > 0) {
-				i += rd->f.end - before;
-				rd->mode = R_SKEL;
-			} else
-				i = n;
-			run = i;
-			continue;
-		}
-		for (; i < n; i++) {
-			if (skel_byte(rd, p[i])) {
-				strbuf_add(&rd->skel, p + run, i - run);
-				strbuf_adds(&rd->skel, "[]");
-				rd->framed = true;
-				rd->mode = R_FRAME;
-				break;
-			}
-		}
-		if (rd->mode == R_SKEL) {
-			strbuf_add(&rd->skel, p + run, n - run);
-			run = i = n;
-		}
-	}
-}
-
-int
-loki_reader_finish(struct loki_reader *rd, struct loki_result *out, char **cause)
-{
-	cJSON *root, *res, *w, *it;
-
-	memset(out, 0, sizeof *out);
-	if (rd->framed) {
-		switch (json_frame_finish(&rd->f)) {
-		case JSON_FRAME_OK:
-			break;
-		case JSON_FRAME_TOO_COMPLEX:
-			*cause = xasprintf("Loki answer too complex (over %d JSON values)", JSON_MAX_VALUES);
-			return -1;
-		default:
-			*cause = xstrdup("malformed JSON in the Loki answer");
-			return -1;
-		}
-	}
-	root = skeleton_parse(rd->skel.buf != NULL ? rd->skel.buf : "", rd->skel.len, &res, cause);
-	if (root == NULL)
-		return -1;
-	cJSON_ArrayForEach(it, res)
-		stream_element(it, &rd->res, &rd->cap);
-	w = cJSON_GetObjectItemCaseSensitive(root, "warnings");
-	if (cJSON_IsArray(w)) {
-		rd->res.warnings = xcalloc(MAX_WARNINGS, sizeof *rd->res.warnings);
-		cJSON_ArrayForEach(it, w) {
-			if (cJSON_IsString(it) && rd->res.nwarnings < MAX_WARNINGS)
-				rd->res.warnings[rd->res.nwarnings++] = xstrdup(it->valuestring);
-		}
-	}
-	cJSON_Delete(root);
-	*out = rd->res;
-	memset(&rd->res, 0, sizeof rd->res);
-	return 0;
-}
-
-void
-loki_reader_free(struct loki_reader *rd)
-{
-	if (rd == NULL)
+	if (!cJSON_IsArray(w))
 		return;
-	json_frame_free(&rd->f);
-	strbuf_free(&rd->skel);
-	loki_result_free(&rd->res);
-	free(rd);
+	r->warnings = xcalloc(MAX_WARNINGS, sizeof *r->warnings);
+	cJSON_ArrayForEach(it, w) {
+		if (cJSON_IsString(it) && r->nwarnings < MAX_WARNINGS)
+			r->warnings[r->nwarnings++] = xstrdup(it->valuestring);
+	}
 }
 
 int

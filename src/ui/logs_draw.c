@@ -428,6 +428,10 @@ draw_status(struct logs_view *v, WINDOW *win, int w)
 		    (unsigned long long)v->lg->skipped_ts);
 		x += ui_put(win, 0, x, buf, w - x, ui_attr(COLOR_ROLE_WARN));
 	}
+	if (v->lg->malformed > 0) {
+		snprintf(buf, sizeof buf, _(" │ malformed skipped: %zu"), v->lg->malformed);
+		x += ui_put(win, 0, x, buf, w - x, ui_attr(COLOR_ROLE_WARN));
+	}
 	if (v->lg->catching_up)
 		x += ui_put(win, 0, x, _(" │ catching up…"), w - x, ui_attr(COLOR_ROLE_WARN));
 	if (log_regex_active(&v->include)) {

@@ -102,6 +102,35 @@ check "no [loki] section: not an error" test "$rc" = 0
 check "no [loki] section: logs is empty" jcheck "$TEST_TMP/none.json" 'j["logs"] == []'
 check "no [loki] section: text says not configured" bash -c "'$CERES_TOP' -c '$TEST_TMP/none' --once --panes logs | grep -q 'Loki not configured'"
 
+# An answer with malformed values and a malformed stream among valid lines:
+# the valid ones are listed, the others counted (JSON logs_malformed, text).
+bad_answer() {
+	python3 - "$P" "$TAG" "$base" <<'EOF'
+import json, sys, urllib.request
+port, tag, base = sys.argv[1], sys.argv[2], int(sys.argv[3])
+body = ('{"status":"success","data":{"resultType":"streams","result":['
+        '{"stream":{"test":"%s","app":"bad"},"values":[["%d","good one"],["x","bad ts"],["%d"],'
+        '["%d","good two"]]},'
+        '{"stream":{"test":"%s"},"values":[["1","a"] ["2","b"]]}]}}') % (tag, base + 1, base + 2, base + 3, tag)
+o = {"path": "/loki/api/v1/query_range", "status": 200, "body": body,
+     "content_type": "application/json", "times": 1}
+urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%s/__fake/override" % port,
+                                             data=json.dumps(o).encode()), timeout=5)
+EOF
+}
+cfg "{test=\"$TAG\"}" 5
+bad_answer
+"$CERES_TOP" -c "$TEST_TMP/config" --once --panes logs --format json > "$TEST_TMP/bad-values.json"
+check "malformed values and streams: the valid lines are listed" jcheck "$TEST_TMP/bad-values.json" \
+	'[l["line"] for l in j["logs"]] == ["good one", "good two"]'
+check "... and the malformed ones counted (logs_malformed)" jcheck "$TEST_TMP/bad-values.json" \
+	'j["logs_malformed"] == 3'
+bad_answer
+"$CERES_TOP" -c "$TEST_TMP/config" --once --panes logs > "$TEST_TMP/bad-values.txt"
+check "... and in the text output" grep -q "3 malformed streams or lines skipped" "$TEST_TMP/bad-values.txt"
+"$CERES_TOP" -c "$TEST_TMP/config" --once --panes logs --format json > "$TEST_TMP/good.json"
+check "a well-formed answer counts none" jcheck "$TEST_TMP/good.json" 'j["logs_malformed"] == 0 and len(j["logs"]) == 5'
+
 printf '[loki]\nurl = http://127.0.0.1:%s\nsince = soon\n' "$P" > "$TEST_TMP/badsince"
 "$CERES_TOP" -c "$TEST_TMP/badsince" --once --panes logs > /dev/null 2> "$TEST_TMP/err.txt"
 rc=$?

@@ -14,6 +14,7 @@ sandbox_env
 . "$TESTS_DIR/integration/alerts-lib.sh"
 . "$TESTS_DIR/integration/incident-lib.sh"
 trap 'tui_stop; incident_cleanup' EXIT
+not_on_screen_f() { ! tmux -L "$TUI_SOCK" capture-pane -t "$TUI_SESSION" -p | grep -qF -- "$1"; }
 
 R=http://127.0.0.1:$REDMINE_PORT
 KEY=$(cat "$SANDBOX_DIR/secrets/redmine.key")
@@ -61,6 +62,34 @@ check "the sparkline marks the alert's start" tui_has "^ alert start"
 tui_keys G
 check "the runbook page is readable in the view" tui_wait "Restart the node exporter." 5
 tui_keys g
+
+# Following the window: new lines of the alert's stream come in while the
+# view is open; p holds them (PAUSED, counted) and shows them on resume.
+push_line() {	# TEXT [INSTANCE]: one line of now in the alert's stream (or another instance's)
+	python3 - "$L" "${2:-$INST}" "$TAG" "$1" <<'EOF2'
+import json, sys, time, urllib.request
+url, inst, tag, text = sys.argv[1:5]
+st = {"job": "node", "instance": inst, "service": "gitea", "run": tag}
+body = {"streams": [{"stream": st, "values": [[str(time.time_ns()), "%s %s" % (tag, text)]]}]}
+urllib.request.urlopen(urllib.request.Request(url + "/__loki/push", data=json.dumps(body).encode()), timeout=5)
+EOF2
+}
+check "the logs part follows the window" tui_has "▼ follow"
+push_line "followed line one"
+push_line "followed other instance" 10.9.9.9:9100
+check "a new line of the alert's stream comes in while the view is open" tui_wait "followed line one" 15
+check "... and not another instance's" not_on_screen_f "followed other instance"
+tui_keys p
+check "p pauses: PAUSED is shown" tui_wait "PAUSED" 5
+check "... with no line held yet" tui_has "paused, 0 new lines held"
+push_line "held line two"
+check "while paused, the new line is counted" tui_wait "paused, 1 new line held" 15
+check "... and not shown" not_on_screen_f "held line two"
+check "... the lines before the pause stay" tui_has "followed line one"
+tui_keys p
+check "p again resumes: the held line is shown" tui_wait "held line two" 5
+check "... and PAUSED is gone" wait_for 5 not_on_screen_f "PAUSED"
+check "... following again" tui_has "▼ follow"
 
 # The logs pane's keys over the view.
 not_on_screen() { ! tmux -L "$TUI_SOCK" capture-pane -t "$TUI_SESSION" -p | grep -qF -- "$1"; }

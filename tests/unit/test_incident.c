@@ -436,6 +436,49 @@ test_lines_counts_timeline(void **state)
 	alert_set_free(set);
 }
 
+/* Following: the window's end moves on with the counts, a resolved
+ * window stays; dropped lines leave the others in order. */
+static void
+test_follow_extend_drop(void **state)
+{
+	struct alert_set *set = load_set();
+	struct loki_label lab[] = { { (char *)"level", (char *)"error" } };
+	struct loki_stream st = { lab, 1, 0, NULL, 0, NULL };
+	struct incident *inc;
+	size_t n0;
+
+	(void)state;
+	inc = incident_new(set, find(set, "aaa1"), NULL, 900, 7200, T0 + 600);
+	add_line(inc, &st, T0, "at the start");
+	n0 = inc->counts.n;
+	add_line(inc, &st, T0 + 1800, "later, outside");
+	assert_int_equal(inc->nlines, 1);
+	incident_extend(inc, T0 + 1800);
+	assert_true(inc->win.to == T0 + 1800);
+	assert_true(inc->counts.n > n0 && inc->counts.n >= 45);
+	add_line(inc, &st, T0 + 1800, "later, followed");
+	add_line(inc, &st, T0 + 1700, "followed 2");
+	add_line(inc, &st, T0 + 1750, "followed 3");
+	assert_int_equal(inc->nlines, 4);
+	assert_int_equal(inc->counts.errors[(size_t)((T0 + 1800 - inc->counts.from) / 60)], 1);
+	incident_sort_lines_from(inc, 1);
+	assert_string_equal(inc->lines[1].text, "followed 2");
+	assert_string_equal(inc->lines[3].text, "later, followed");
+	incident_extend(inc, T0 + 100);	/* never back */
+	assert_true(inc->win.to == T0 + 1800);
+	incident_drop_lines(inc, 1, 2);
+	assert_int_equal(inc->nlines, 2);
+	assert_string_equal(inc->lines[0].text, "at the start");
+	assert_string_equal(inc->lines[1].text, "later, followed");
+	incident_drop_lines(inc, 1, 99);
+	assert_int_equal(inc->nlines, 1);
+	inc->win.end = T0 + 60;
+	incident_extend(inc, T0 + 3600);
+	assert_true(inc->win.to == T0 + 1800);
+	incident_free(inc);
+	alert_set_free(set);
+}
+
 static void
 test_markdown(void **state)
 {
@@ -506,8 +549,10 @@ test_json_and_match(void **state)
 {
 	struct alert_set *set = load_set();
 	struct incident *inc;
+	struct loki_label lab[] = { { (char *)"job", (char *)"node" } };
+	struct loki_stream st = { lab, 1, 0, NULL, 0, NULL };
 	cJSON *root;
-	char *js, *cause = NULL;
+	char *js, *whole, *cause = NULL;
 	long i;
 
 	(void)state;
@@ -523,10 +568,20 @@ test_json_and_match(void **state)
 	inc = incident_new(set, &set->alerts[incident_match(set, "alertname=DiskFull", &cause)],
 	    NULL, 900, 7200, T0 + 600);
 	incident_selector(inc->alertname, inc->labels, inc->nlabels, NULL, 0, NULL, 0, NULL, 0, &inc->sel);
+	add_line(inc, &st, T0 - 60, "first \"quoted\" line");
+	add_line(inc, &st, T0, "second line \\ with a backslash");
 	incident_timeline_build(inc);
 	js = incident_json(inc);
 	root = cJSON_Parse(js);
 	assert_non_null(root);
+	/* Written element by element, the bytes are those of the whole tree
+	 * printed unformatted. */
+	whole = cJSON_PrintUnformatted(root);
+	assert_string_equal(js, whole);
+	free(whole);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "logs"),
+	    "lines")), 2);
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(root, "timeline")) >= 1);
 	assert_string_equal(cJSON_GetObjectItem(root, "alertname")->valuestring, "DiskFull");
 	assert_string_equal(cJSON_GetObjectItem(root, "starts_at")->valuestring, "2026-12-07T10:00:00Z");
 	assert_string_equal(cJSON_GetObjectItem(root, "window_from")->valuestring, "2026-12-07T09:45:00Z");
@@ -583,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_related_readiness),
 		cmocka_unit_test(test_timeline_sources),
 		cmocka_unit_test(test_lines_counts_timeline),
+		cmocka_unit_test(test_follow_extend_drop),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_markdown_line_cap),
 		cmocka_unit_test(test_json_and_match),

@@ -2,8 +2,9 @@
  * the same streams, lines, counts and errors as in one piece; strings
  * with brackets, escaped quotes, the words "data" and "result" and
  * multi-byte UTF-8 split anywhere; a malformed stream among valid ones is
- * counted and skipped; a truncated answer and one element past the JSON
- * guard give today's errors. */
+ * counted and skipped, and so is a malformed value of a stream; a single
+ * stream is held value by value; a truncated answer and one value past
+ * the JSON guard give today's errors. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -255,7 +256,8 @@ test_escaped_keys(void **state)
 	check_splits(in, strlen(in));
 }
 
-/* One stream past the JSON guard: "too complex", as for the whole answer. */
+/* One value past the JSON guard: "too complex", as for the whole answer;
+ * a stream of more values than the guard is read value by value. */
 static void
 test_too_complex(void **state)
 {
@@ -265,13 +267,108 @@ test_too_complex(void **state)
 
 	(void)state;
 	strbuf_init(&sb);
-	strbuf_adds(&sb, "{\"data\":{\"result\":[{\"stream\":{},\"values\":[");
+	strbuf_adds(&sb, "{\"data\":{\"result\":[{\"stream\":{},\"values\":[[\"1\",\"a\",[");
 	for (int i = 0; i < JSON_MAX_VALUES / 2 + 10; i++)
 		strbuf_adds(&sb, i > 0 ? ",[]" : "[]");
-	strbuf_adds(&sb, "]}]}}");
+	strbuf_adds(&sb, "]]]}]}}");
 	assert_int_equal(loki_parse_streams(sb.buf, sb.len, &r, &cause), -1);
 	assert_non_null(strstr(cause, "too complex"));
 	free(cause);
+	strbuf_free(&sb);
+
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "{\"data\":{\"result\":[{\"stream\":{\"a\":\"b\"},\"values\":[");
+	for (int i = 0; i < JSON_MAX_VALUES / 2 + 10; i++)
+		strbuf_addf(&sb, "%s[\"%d\",\"l\"]", i > 0 ? "," : "", i + 1);
+	strbuf_adds(&sb, "]}]}}");
+	assert_int_equal(loki_parse_streams(sb.buf, sb.len, &r, &cause), 0);
+	assert_int_equal(r.nstreams, 1);
+	assert_int_equal(r.nentries, JSON_MAX_VALUES / 2 + 10);
+	assert_int_equal(r.streams[0].values[JSON_MAX_VALUES / 2 + 9].ts, JSON_MAX_VALUES / 2 + 10);
+	assert_int_equal(r.nbad, 0);
+	loki_result_free(&r);
+	strbuf_free(&sb);
+}
+
+/* Malformed values and streams among valid ones in one stream's answer:
+ * each counted, the others kept, whatever the pieces. */
+static const char values_bad[] =
+    "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":["
+    "{\"stream\":{\"app\":\"one\"},\"values\":["
+    "[\"11\",\"v1 [\\\"]\"],"			/* fine: brackets and an escaped quote */
+    "[\"12\"],"				/* no line */
+    "[12,\"ts not a string\"],"
+    "\"not a pair\","
+    "[\"13\",\"v2\",{\"meta\":\"x\"}],"		/* structured metadata: fine */
+    "{\"ts\":\"14\"},"
+    "[\"-1\",\"negative\"],"
+    "[\"15\",\"v3 \u00e9 \u65e5\"]]},"
+    "{\"stream\":{\"app\":\"two\"},\"values\":[[\"21\",\"w1\"] [\"22\",\"w2\"]]},"	/* values unframed */
+    "{\"values\":[[\"31\",\"x1\"],[\"32\",\"x2\"]],\"stream\":{\"app\":\"three\"}},"
+    "{\"stream\":{\"app\":\"four\"},\"v\\u0061lues\":[[\"41\",\"y1\"],[\"bad\",\"y\"]],\"values\":7}"
+    "]}}";
+
+static void
+test_values_malformed(void **state)
+{
+	struct loki_result r;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(loki_parse_streams(values_bad, strlen(values_bad), &r, &cause), 0);
+	assert_int_equal(r.nstreams, 3);
+	assert_int_equal(r.streams[0].nvalues, 3);
+	assert_string_equal(r.streams[0].values[0].line, "v1 [\"]");
+	assert_string_equal(r.streams[0].values[1].line, "v2");
+	assert_string_equal(r.streams[0].values[2].line, "v3 é 日");
+	assert_int_equal(r.streams[0].values[2].ts, 15);
+	assert_string_equal(r.streams[1].labels[0].value, "three");
+	assert_int_equal(r.streams[1].nvalues, 2);
+	assert_string_equal(r.streams[1].values[1].line, "x2");
+	/* "v\u0061lues" is not followed: the stream reads it whole. */
+	assert_int_equal(r.streams[2].nvalues, 1);
+	assert_string_equal(r.streams[2].values[0].line, "y1");
+	assert_int_equal(r.nentries, 6);
+	assert_int_equal(r.nbad_streams, 1);
+	assert_int_equal(r.nbad, 1 + 5 + 1);	/* stream two, five values of one, one of four */
+	loki_result_free(&r);
+	check_splits(values_bad, strlen(values_bad));
+}
+
+/* A single stream of 20,000 lines fed in 4 KiB pieces: the reader holds
+ * one value at a time, not the stream, and gives what one piece gives. */
+static void
+test_single_stream_held(void **state)
+{
+	struct strbuf sb;
+	struct loki_result r, one;
+	struct loki_reader *rd = loki_reader_new();
+	size_t held = 0;
+	char *cause = NULL;
+
+	(void)state;
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":"
+	    "[{\"stream\":{\"job\":\"node\"},\"values\":[");
+	for (int i = 0; i < 20000; i++)
+		strbuf_addf(&sb, "%s[\"%d\",\"line %d of the one stream, with \\\"quotes\\\" ]\"]",
+		    i > 0 ? "," : "", 1000 + i, i);
+	strbuf_adds(&sb, "]}]}}");
+	assert_true(sb.len > 1000000);
+	for (size_t at = 0; at < sb.len; at += 4096) {
+		loki_reader_feed(sb.buf + at, sb.len - at < 4096 ? sb.len - at : 4096, rd);
+		if (loki_reader_held(rd) > held)
+			held = loki_reader_held(rd);
+	}
+	assert_true(held < 4096);
+	assert_int_equal(loki_reader_finish(rd, &r, &cause), 0);
+	loki_reader_free(rd);
+	assert_int_equal(loki_parse_streams(sb.buf, sb.len, &one, &cause), 0);
+	assert_same(&one, &r);
+	assert_int_equal(r.nentries, 20000);
+	assert_string_equal(r.streams[0].values[19999].line, "line 19999 of the one stream, with \"quotes\" ]");
+	loki_result_free(&r);
+	loki_result_free(&one);
 	strbuf_free(&sb);
 }
 
@@ -285,6 +382,8 @@ main(void)
 		cmocka_unit_test(test_skeleton_errors),
 		cmocka_unit_test(test_escaped_keys),
 		cmocka_unit_test(test_too_complex),
+		cmocka_unit_test(test_values_malformed),
+		cmocka_unit_test(test_single_stream_held),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,9 @@ struct inc_vstate {
 	struct log_regex *show;		/* f: only log lines matching (NULL: all) */
 	struct log_regex *hide;		/* F: not those */
 	bool		 wrap;		/* W: long log lines wrapped */
+	bool		 following;	/* new lines of the window come in */
+	bool		 paused;	/* p: the lines from nshow on are held */
+	size_t		 nshow;		/* when paused: lines shown */
 };
 void inc_view_lines(const struct incident *inc, const struct inc_vstate *st, int width,
     struct inc_lines *l);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ceres/model/activity.h"
 #include "ceres/model/alerts.h"
@@ -227,8 +228,20 @@ void incident_timeline_sort(struct incident *inc);
 /* Read the runbook page <dir>/<alertname>.md when it exists (alertname
  * must be a plain file name).  Returns 0 when found. */
 int incident_find_runbook(struct incident *inc, const char *dir);
-/* Lines sorted by time, oldest first. */
+/* Lines sorted by time, oldest first; _from: only those from index from
+ * on (the lines a follow round added, all newer than the others). */
 void incident_sort_lines(struct incident *inc);
+void incident_sort_lines_from(struct incident *inc, size_t from);
+
+/* ---- following the window (incident_follow.c) ---- */
+#define INCIDENT_LINES_MAX	20000		/* log lines kept of the window */
+#define INCIDENT_MINUTES_MAX	(7 * 24 * 60)	/* sparkline buckets at most */
+/* Move the end of a firing alert's window to to (later only), the
+ * per-minute counts growing with it.  A resolved alert's window stays. */
+void incident_extend(struct incident *inc, double to);
+/* Drop (and free) k lines from index at (the per-minute counts keep
+ * them): the oldest followed lines go when the lines are at the cap. */
+void incident_drop_lines(struct incident *inc, size_t at, size_t k);
 
 /* ---- output (incident_report.c) ---- */
 
@@ -241,8 +254,10 @@ void md_escape(struct strbuf *sb, const char *s);
 void incident_markdown(const struct incident *inc, size_t max_lines, struct strbuf *sb);
 /* The plain text of --once --incident. */
 void incident_text(const struct incident *inc, struct strbuf *sb);
-/* The JSON of --once --incident --format json (doc/snapshot.md). */
+/* The JSON of --once --incident --format json (doc/snapshot.md); _write:
+ * the same bytes written to out element by element (no tree of it all). */
 char *incident_json(const struct incident *inc);
+void incident_json_write(const struct incident *inc, FILE *out);
 /* The file name of the report: "20261207T084500Z-AlertName.md", with the
  * alertname reduced to [A-Za-z0-9._-]. */
 char *incident_report_name(const struct incident *inc);

@@ -46,6 +46,20 @@ void incident_fetch_cancel(struct app *app, struct inc_fetch *f);
 /* The error of the logs part (Loki unreachable, no Loki), or NULL. */
 const char *incident_fetch_error(const struct inc_fetch *f);
 
+/* Following a firing alert's window while the view is open: every
+ * interval of the logs source, the lines after the newest one held are
+ * asked of Loki (forward, the window's end moved to now) and appended;
+ * over INCIDENT_LINES_MAX the oldest followed lines (from index base, the
+ * first answer's lines stay) are dropped.  cb runs after each answer
+ * that changed the lines.  NULL when there is nothing to follow (a
+ * resolved alert, no Loki, no selector). */
+struct inc_follow;
+typedef void (*inc_follow_cb)(struct incident *inc, size_t added, size_t dropped_at,
+    size_t dropped, void *arg);
+struct inc_follow *incident_follow(struct app *app, const struct inc_config *ic,
+    struct incident *inc, inc_follow_cb cb, void *arg);
+void incident_follow_cancel(struct app *app, struct inc_follow *fl);
+
 /* --once --incident: the areas have been polled; print the pivot of the
  * alert the selector names (text, JSON or Markdown).  Returns the exit
  * code: the verdict, or 3 with a message when nothing matches. */

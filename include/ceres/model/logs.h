@@ -149,6 +149,8 @@ struct logs {
 	char			*warning;	/* Loki's "warnings" */
 	bool			 catching_up;
 	uint64_t		 skipped_ts;
+	size_t			 malformed;	/* streams and lines of Loki's answers
+						 * skipped as malformed, since the query */
 	struct loki_labelset	*labels;	/* for ':query' completion */
 	size_t			 nlabels;
 };

@@ -27,14 +27,19 @@ struct loki_result {
  * the order they came. */
 int loki_parse_streams(const char *buf, size_t len, struct loki_result *out, char **cause);
 /* The same, fed as the answer arrives (a struct http_request sink): each
- * stream of data.result is parsed as soon as its last byte is in, and a
- * malformed one is counted (nbad_streams) and skipped; the rest of the
- * answer is checked as a whole, with the errors of loki_parse_streams(). */
+ * value ([ts, line]) of each stream of data.result is parsed as soon as
+ * its last byte is in, so a single huge stream is held value by value; a
+ * malformed stream (nbad_streams) or value (nbad counts both) is counted
+ * and skipped; the rest of the answer is checked as a whole, with the
+ * errors of loki_parse_streams(). */
 struct loki_reader;
 struct loki_reader *loki_reader_new(void);
 void loki_reader_feed(const char *p, size_t n, void *reader);
 int loki_reader_finish(struct loki_reader *rd, struct loki_result *out, char **cause);
 void loki_reader_free(struct loki_reader *rd);
+/* Bytes the reader holds besides the lines read: the skeletons and the
+ * value being framed (a single stream of any size is read value by value). */
+size_t loki_reader_held(const struct loki_reader *rd);
 /* Put every stream's values oldest first (backward: the answer to a
  * direction=backward query, whose streams come newest first). */
 void loki_result_order(struct loki_result *r, bool backward);
@@ -105,9 +110,14 @@ struct source *loki_source_new(struct app *app, struct logs *lg, const struct lo
 /* Switch the tail to another LogQL query: the buffer starts over. */
 void loki_set_query(struct source *s, const char *query);
 /* A one-off GET of path (with its query string) on the source's Loki,
- * with its credentials, outside the tail's rounds (incident mode). */
+ * with its credentials, outside the tail's rounds (incident mode); a 200
+ * answer is fed to rd as it arrives when rd is not NULL. */
 struct http_handle *loki_request(struct source *s, const char *path, double timeout,
-    size_t max_bytes, http_cb cb, void *arg);
+    size_t max_bytes, struct loki_reader *rd, http_cb cb, void *arg);
+/* The streams of a 200 answer to loki_request(): read by rd, or (not
+ * streamed) parsed from the body. */
+int loki_answer_streams(const struct http_response *r, struct loki_reader *rd,
+    struct loki_result *out, char **cause);
 /* "/loki/api/v1/query_range?query=...&start=&end=&limit=&direction=". */
 char *loki_range_path(const char *query, int64_t start, int64_t end, unsigned limit, bool forward);
 
