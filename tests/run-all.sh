@@ -84,6 +84,8 @@ echo "== integration and TUI tests"
 for t in tests/integration/test_*.sh tests/tui/test_*.sh; do
 	[ -f "$t" ] || continue
 	case "$t" in *"$FILTER"*) ;; *) continue ;; esac
+	# *_san.sh are for the sanitizer build only (below)
+	case "$t" in *_san.sh) continue ;; esac
 	run_script "$t" "$t" CERES_TOP="$ROOT/_build/ceres-top"
 done
 # The --once tests always run again with the ASan+UBSan binary; with
