@@ -4,25 +4,12 @@
 # chat receiver no route uses; the sandbox's null receiver; a two-peer
 # cluster for HA; the first answering peer of a list is the one read.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/readiness.sh"
 sandbox_env
 BASE=${SANDBOX_PORT_BASE:-29000}
 P1=$((BASE + 510)) P2=$((BASE + 511)) C1=$((BASE + 512)) C2=$((BASE + 513))
 FIX=$TESTS_DIR/fixtures/readiness
-RJ=$TEST_TMP/readiness.json
 
-rd_once() { "$CERES_TOP" -c "$1" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
-}
 
 for p in $P1 $P2 $C1 $C2; do
 	if ss -Htln | awk '{print $4}' | grep -qE "[:.]$p\$"; then echo "Bail out! port $p busy"; exit 1; fi

@@ -6,27 +6,14 @@
 # 365-day and a 5-day self-signed certificate (+545/+542), Caddy's own
 # 12-hour internal certificate, and an untrusted one without insecure.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/readiness.sh"
 sandbox_env
 BASE=${SANDBOX_PORT_BASE:-29000}
 ADMIN=$((BASE + 540)) SITE=$((BASE + 541)) CERTSITE=$((BASE + 542)) UP1=$((BASE + 543)) UP2=$((BASE + 544))
 ADMIN2=$((BASE + 545))
 FIX=$TESTS_DIR/fixtures/readiness
-RJ=$TEST_TMP/readiness.json
 D=$TEST_TMP/caddy
 
-rd_once() { "$CERES_TOP" -c "$1" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
-}
 
 for p in $ADMIN $SITE $CERTSITE $ADMIN2; do
 	if ss -Htln | awk '{print $4}' | grep -qE "[:.]$p\$"; then echo "Bail out! port $p busy"; exit 1; fi

@@ -3,23 +3,10 @@
 # RFC 3339, fresh, stale, failed, garbage, a FIFO), the webhook test state,
 # the audit log, the backup command; default paths under XDG_STATE_HOME.
 . "$(dirname "$0")/../lib/common.sh"
-RJ=$TEST_TMP/readiness.json
+. "$(dirname "$0")/../lib/readiness.sh"
 S=$TEST_TMP/state
 mkdir -p "$S"
 
-rd_once() { "$CERES_TOP" -c "$1" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
-}
 umask 077
 echo "http://127.0.0.1:9/hooks/zzsecretkeyzz" > "$TEST_TMP/hook.url"
 

@@ -6,26 +6,11 @@
 # a multi-tenant Loki (X-Scope-OrgID sent), a 500 (unknown, never pass);
 # the assessment's Alerting item and plan phase 1 follow the check.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/readiness.sh"
 sandbox_env
-RJ=$TEST_TMP/readiness.json
-rd_once() { "$CERES_TOP" -c "$1" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
-}
 fake() {	# ENDPOINT [JSON]
 	curl -fsS -XPOST "http://127.0.0.1:$LOKI_PORT/__fake/$1" ${2:+-d "$2"} > /dev/null
 }
-item() { json_get "$RJ" "[i['status'] for i in j['readiness']['items'] if i['title'] == '$1'][0]"; }
-plan_item() { json_get "$RJ" "[i['status'] for i in j['readiness']['plan']['phases'][0]['items'] if i['title'] == '$1'][0]"; }
 trap 'fake reset' EXIT
 fake reset
 CFG=$TEST_TMP/c.conf

@@ -5,27 +5,14 @@
 # the verdict; what the sandbox's real services are is what the checks say;
 # no secret leaks into any output.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/readiness.sh"
 sandbox_env
 CFG=$SANDBOX_DIR/config
-RJ=$TEST_TMP/readiness.json
 
-rd_once() { "$CERES_TOP" -c "$1" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
 rd_field() {	# ID FIELD
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
 c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
 print(c[0][sys.argv[3]] if c else "missing")' "$RJ" "$1" "$2"
-}
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
 }
 
 rd_once "$CFG"

@@ -4,27 +4,14 @@
 # lack runbook_url, without rules or Alertmanager, with a failed reload;
 # scraping itself, node-exporter and the sandbox Alertmanager.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/readiness.sh"
 sandbox_env
 BASE=${SANDBOX_PORT_BASE:-29000}
 PORT=$((BASE + 500))
 FIX=$TESTS_DIR/fixtures/readiness
 D=$TEST_TMP/prom
-RJ=$TEST_TMP/readiness.json
 mkdir -p "$D/data"
 
-rd_once() { "$CERES_TOP" -c "$1" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
-}
 
 if ss -Htln | awk '{print $4}' | grep -qE "[:.]$PORT\$"; then
 	echo "Bail out! port $PORT busy"; exit 1

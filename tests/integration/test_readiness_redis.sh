@@ -4,24 +4,11 @@
 # a master with requirepass, maxmemory and an eviction policy (+532), read
 # with and without the password.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/readiness.sh"
 sandbox_env
 BASE=${SANDBOX_PORT_BASE:-29000}
 M=$((BASE + 530)) R=$((BASE + 531)) A=$((BASE + 532))
-RJ=$TEST_TMP/readiness.json
 
-rd_once() { "$CERES_TOP" -c "$1" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
-}
 
 for p in $M $R $A; do
 	if ss -Htln | awk '{print $4}' | grep -qE "[:.]$p\$"; then echo "Bail out! port $p busy"; exit 1; fi

@@ -9,25 +9,11 @@
 # from password_file works and is never printed, a wrong one is unknown.
 # A plain Redis in its place and nothing listening are unknown.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/readiness.sh"
 BASE=${SANDBOX_PORT_BASE:-29000}
 M=$((BASE + 550)) R=$((BASE + 551)) S1=$((BASE + 552)) S2=$((BASE + 553))
-RJ=$TEST_TMP/readiness.json
 ID=availability.redis_sentinel
 
-rd_once() { "$CERES_TOP" -c "$TEST_TMP/ceres.conf" --once --panes readiness --format json > "$RJ" 2> "$TEST_TMP/err"; }
-expect_check() {	# ID STATUS [EVIDENCE-SUBSTRING]
-	local line st ev
-	line=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
-c=[c for k in j["readiness"]["categories"] for c in k["checks"] if c["id"]==sys.argv[2]]
-print(c[0]["status"] + "\t" + c[0]["evidence"] if c else "missing\t")' "$RJ" "$1")
-	st=${line%%$'\t'*}; ev=${line#*$'\t'}
-	if [ "$st" = "$2" ] && { [ -z "${3:-}" ] || [[ $ev == *"$3"* ]]; }; then
-		ok "$1 is $2: $ev"
-	else
-		not_ok "$1: got $st \"$ev\", want $2 with \"${3:-}\""
-	fi
-}
-item() { json_get "$RJ" "[i['status'] for i in j['readiness']['items'] if i['title'] == '$1'][0]"; }
 
 for p in $M $R $S1 $S2; do
 	if ss -Htln | awk '{print $4}' | grep -qE "[:.]$p\$"; then echo "Bail out! port $p busy"; exit 1; fi
