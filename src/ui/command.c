@@ -603,6 +603,7 @@ cmd_site(struct app *app, const char *args, void *arg)
 		free(old_theme);
 		return true;
 	}
+	ui->fleet_on = false;
 	/* The new site's config may name another theme. */
 	if (strcmp(theme_name(app), old_theme) != 0) {
 		struct theme *t = theme_load(theme_name(app), &cause);

@@ -37,6 +37,7 @@ struct options {
 
 struct ui;
 struct actions;
+struct fleet;
 
 struct app {
 	struct options		 opt;
@@ -64,6 +65,8 @@ struct app {
 	/* A site of the fleet: the loop belongs to another app, and so do
 	 * the signals. */
 	bool			 shared_loop;
+	/* The console's fleet, when it watches several sites. */
+	struct fleet		*fleet;
 };
 
 /* SIGCHLD listeners (backups and other children) run from the loop. */
