@@ -30,11 +30,12 @@ usage(FILE *f)
 "                         /etc/ceres-top/config, else built-in defaults)\n"
 "  -s, --site NAME        use the [site \"NAME\"] overrides of the config\n"
 "      --once             poll once, print a snapshot, exit 0/1/2/3\n"
-"      --fleet            every [site] of the config at once: the sites\n"
-"                         screen first; with --once one snapshot per site\n"
-"                         and a summary, exit code of the worst site\n"
 "      --format FORMAT    text, json, nagios or openmetrics (with --once;\n"
 "                         default text)\n"), f);
+	fputs(_(
+"      --fleet            every [site] of the config at once: the sites\n"
+"                         screen first; with --once one snapshot per site\n"
+"                         and a summary, exit code of the worst site\n"), f);
 	fprintf(f, _("      --panes LIST       comma list of %s\n"), names);
 	fputs(_(
 "      --incident SEL     with --once: the incident view of one alert (a\n"

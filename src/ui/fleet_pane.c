@@ -132,7 +132,7 @@ draw_header(struct app *app, const struct fleet_row *rows, size_t n, size_t tota
  * longest name needs (at most 24); figures that do not fit are left
  * out, the last column (change or problem) takes the rest. */
 struct cols {
-	int name, ready, age;
+	int name, state, ready, age;
 };
 
 static void
@@ -149,8 +149,12 @@ layout_cols(const struct fleet_row *rows, size_t n, struct cols *c)
 		c->name = 24;
 	if (c->name > COLS / 4 && COLS < 90)
 		c->name = COLS / 4;
+	c->state = text_width(_("STATE"));
+	for (int i = 0; i < 4; i++)
+		if (text_width(_(words[i])) > c->state)
+			c->state = text_width(_(words[i]));
 	c->ready = COLS >= 70 ? 6 : 0;
-	c->age = 7;
+	c->age = text_width(_("AGE")) > 6 ? text_width(_("AGE")) : 6;
 }
 
 /* One line: the cells, each clipped and padded to its width. */
@@ -190,7 +194,7 @@ draw_row(int y, const struct fleet_row *r, const struct cols *c, bool sel)
 		snprintf(age, sizeof age, "-");
 	x = cell(y, x, sel ? ">" : " ", 1, base, false);
 	x = cell(y, x, r->name, c->name, base | A_BOLD, false);
-	x = cell(y, x, _(words[r->code & 3]), 9, sel ? base : ui_attr(code_role(r->code)), false);
+	x = cell(y, x, _(words[r->code & 3]), c->state, sel ? base : ui_attr(code_role(r->code)), false);
 	x = cell(y, x, svc, 7, base, true);
 	x = cell(y, x, crit, 4, r->crit > 0 && !sel ? ui_attr(COLOR_ROLE_CRIT) : base, true);
 	x = cell(y, x, warn, 4, r->warn > 0 && !sel ? ui_attr(COLOR_ROLE_WARN) : base, true);
@@ -212,7 +216,7 @@ draw_titles(int y, const struct cols *c)
 	int x = 2;
 
 	x = cell(y, x, _("SITE"), c->name, a, false);
-	x = cell(y, x, _("STATE"), 9, a, false);
+	x = cell(y, x, _("STATE"), c->state, a, false);
 	x = cell(y, x, _("UP/ALL"), 7, a, true);
 	x = cell(y, x, _("CRIT"), 4, a, true);
 	x = cell(y, x, _("WARN"), 4, a, true);

@@ -75,12 +75,17 @@ tui_resize 200 60
 check "200x60: the newest-change column title" tui_wait "NEWEST CHANGE / PROBLEM" 3
 tui_keys q
 check "q quits" wait_for 5 tui_dead
-check "exit status 0" [ "$(tui_status)" = 0 ]
+ST=$(tui_status)
+check "exit status 0 (got $ST)" [ "$ST" = 0 ]
 check "nothing on stderr" bash -c "[ ! -s '$TEST_TMP/tui-stderr.txt' ]"
+cp "$TEST_TMP/tui-stderr.txt" "$TEST_TMP/tui-stderr-c.txt" 2>/dev/null
 tui_stop
 
 # Russian.
 if locale -a 2>/dev/null | grep -qi '^ru_RU\.utf-\?8$'; then
+	mkdir -p "$TEST_TMP/locale/ru/LC_MESSAGES"
+	msgfmt -o "$TEST_TMP/locale/ru/LC_MESSAGES/ceres-top.mo" "$TESTS_DIR/../po/ru.po"
+	export CERES_TOP_LOCALEDIR=$TEST_TMP/locale
 	LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8 tui_start 100 24 -c "$FLEET_CFG" --fleet
 	check "ru: the sites screen in Russian" tui_wait "ПЛОЩАДКА" 10
 	check "ru: gamma marked" wait_for 10 row_has gamma 'НЕИЗВЕСТНО'
