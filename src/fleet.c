@@ -44,6 +44,39 @@ names_free(char **names, size_t n)
 	free(names);
 }
 
+/* The first round of every site but the console's own is spread over
+ * one interval, so the sites do not all poll (and parse) in the same
+ * pass of the loop ever after. */
+struct fleet_kick {
+	struct app		*app;
+	struct loop_timer	*timer;
+};
+
+static void
+kick_fire(void *arg)
+{
+	struct fleet_kick *k = arg;
+
+	k->timer = NULL;
+	for (size_t j = 0; j < k->app->nsources; j++)
+		source_poll_now(k->app->sources[j]);
+}
+
+static void
+kicks_start(struct fleet *f)
+{
+	f->kicks = xcalloc(f->n, sizeof *f->kicks);
+	for (size_t i = 0; i < f->n; i++) {
+		struct app *a = f->site[i];
+
+		if (a == f->root)
+			continue;
+		f->kicks[i].app = a;
+		f->kicks[i].timer = loop_timer_add(a->loop, a->interval * (double)i / (double)f->n,
+		    kick_fire, &f->kicks[i]);
+	}
+}
+
 int
 fleet_find(const struct fleet *f, const char *name)
 {
@@ -113,10 +146,7 @@ fleet_new(struct app *root, char **cause)
 		f->shown = 0;
 		f->n++;
 	}
-	for (size_t i = 0; i < f->n; i++)
-		if (f->site[i] != root)
-			for (size_t j = 0; j < f->site[i]->nsources; j++)
-				source_poll_now(f->site[i]->sources[j]);
+	kicks_start(f);
 	return f;
 }
 
@@ -125,6 +155,10 @@ fleet_free(struct fleet *f)
 {
 	if (f == NULL)
 		return;
+	for (size_t i = 0; f->kicks != NULL && i < f->n; i++)
+		if (f->kicks[i].timer != NULL)
+			loop_timer_cancel(f->root->loop, f->kicks[i].timer);
+	free(f->kicks);
 	for (size_t i = 0; i < f->n; i++)
 		if (f->site[i] != f->root)
 			app_free(f->site[i]);

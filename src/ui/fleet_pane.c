@@ -18,6 +18,16 @@
 #include <strings.h>
 #include <time.h>
 
+const char *const fleet_help[] = {
+	"j k ↑ ↓", N_("move the selection"),
+	"Enter", N_("open the site in the console (H comes back)"),
+	"/", N_("show only the sites whose name contains a text"),
+	"Esc", N_("show every site again"),
+	"r", N_("poll every site now"),
+	":site NAME", N_("open a site"),
+	NULL,
+};
+
 void
 ui_fleet_set(struct app *app, struct fleet *f, bool show)
 {
@@ -27,6 +37,9 @@ ui_fleet_set(struct app *app, struct fleet *f, bool show)
 		return;
 	ui->fleet = f;
 	ui->fleet_on = f != NULL && show;
+	free(ui->fleet_cache);
+	ui->fleet_cache = NULL;
+	ui->fleet_ncache = 0;
 	ui->need_layout = true;
 	app_dirty(app);
 }
@@ -55,20 +68,40 @@ row_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Every site's row is made again at most twice a second when something
+ * changed, and once a second for the ages: a key or a repaint between
+ * uses the rows as they are (50 sites with 200 alerts each are not
+ * counted again per key). */
+static void
+cache_refresh(struct ui *ui)
+{
+	struct fleet *f = ui->fleet;
+	double now = now_mono(), age = now - ui->fleet_cache_at;
+
+	if (ui->fleet_cache != NULL && ui->fleet_ncache == f->n && ui->fleet_cache_at > 0 &&
+	    age < 1.0 && (!ui->fleet_stale || age < 0.5))
+		return;
+	free(ui->fleet_cache);
+	ui->fleet_cache = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_cache);
+	ui->fleet_ncache = f->n;
+	for (size_t i = 0; i < f->n; i++)
+		render_fleet_row(f->site[i], &ui->fleet_cache[i]);
+	ui->fleet_cache_at = now;
+	ui->fleet_stale = false;
+}
+
 /* The rows shown: filtered, worst first.  The caller frees *rows. */
 static size_t
 fleet_rows(struct app *app, struct fleet_row **rows)
 {
 	struct ui *ui = app->ui;
-	struct fleet *f = ui->fleet;
 	size_t n = 0;
 
-	*rows = xcalloc(f->n > 0 ? f->n : 1, sizeof **rows);
-	for (size_t i = 0; i < f->n; i++) {
-		if (!name_matches(f->site[i]->site, ui->fleet_filter))
-			continue;
-		render_fleet_row(f->site[i], &(*rows)[n++]);
-	}
+	cache_refresh(ui);
+	*rows = xcalloc(ui->fleet_ncache > 0 ? ui->fleet_ncache : 1, sizeof **rows);
+	for (size_t i = 0; i < ui->fleet_ncache; i++)
+		if (name_matches(ui->fleet_cache[i].name, ui->fleet_filter))
+			(*rows)[n++] = ui->fleet_cache[i];
 	qsort(*rows, n, sizeof **rows, row_cmp);
 	return n;
 }
@@ -262,19 +295,20 @@ fleet_draw(struct app *app)
 	free(rows);
 }
 
-/* Some site changed since the last look: redraw. */
+/* Some site changed since the last look: redraw, at most twice a
+ * second. */
 bool
 fleet_dirty(struct app *app)
 {
-	struct fleet *f = app->ui->fleet;
-	bool dirty = false;
+	struct ui *ui = app->ui;
+	struct fleet *f = ui->fleet;
 
 	for (size_t i = 0; i < f->n; i++) {
 		if (f->site[i]->model.dirty)
-			dirty = true;
+			ui->fleet_stale = true;
 		f->site[i]->model.dirty = false;
 	}
-	return dirty;
+	return ui->fleet_stale && now_mono() - ui->fleet_cache_at >= 0.5;
 }
 
 static void
@@ -295,6 +329,7 @@ open_site(struct app *app, const char *name)
 
 	command_run(app, line, NULL);
 	free(line);
+	app->ui->fleet_cache_at = 0;
 }
 
 /* The keys of the sites screen; false for those it leaves to the
@@ -323,6 +358,7 @@ fleet_key(struct app *app, int key)
 		for (size_t i = 0; i < ui->fleet->n; i++)
 			for (size_t j = 0; j < ui->fleet->site[i]->nsources; j++)
 				source_poll_now(ui->fleet->site[i]->sources[j]);
+		ui->fleet_cache_at = 0;
 		ui_message(app, UI_MSG_INFO, "%s", _("refreshing"));
 	} else
 		handled = key != 'q' && key != '?' && key != ':' && key != KEY_RESIZE;

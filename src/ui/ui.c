@@ -569,6 +569,7 @@ ui_stop(struct app *app)
 	free(ui->msg);
 	free(ui->fleet_sel);
 	free(ui->fleet_filter);
+	free(ui->fleet_cache);
 	if (ui->rotate_timer != NULL)
 		loop_timer_cancel(app->loop, ui->rotate_timer);
 	theme_free(ui->theme);

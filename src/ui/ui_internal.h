@@ -9,6 +9,7 @@
 
 struct loop_timer;
 struct theme;
+struct fleet_row;
 
 struct ui_prompt {
 	bool		 active;
@@ -96,6 +97,10 @@ struct ui {
 	bool			 fleet_on;	/* shown instead of the panes */
 	char			*fleet_sel;	/* the selected site's name */
 	char			*fleet_filter;	/* "/" text, NULL none */
+	struct fleet_row	*fleet_cache;	/* every site's row, as last made */
+	size_t			 fleet_ncache;
+	double			 fleet_cache_at;	/* monotonic; 0: make again */
+	bool			 fleet_stale;	/* some site changed since */
 };
 
 struct ui *ui_get(struct app *app);
@@ -136,6 +141,7 @@ void ui_switch_theme(struct app *app, struct theme *t);
 void fleet_draw(struct app *app);
 bool fleet_key(struct app *app, int key);
 bool fleet_dirty(struct app *app);
+extern const char *const fleet_help[];	/* key, N_(description) pairs */
 /* The header and the bottom line (header.c). */
 void ui_draw_header(struct app *app);
 void ui_draw_statusline(struct app *app);

@@ -35,6 +35,12 @@ check "alpha has fresh data (age under 3 s)" fresh alpha
 check "beta has fresh data (age under 3 s)" fresh beta
 check "worst first: alpha, then gamma, then beta" shown_is "alpha gamma beta "
 
+tui_keys ?
+check "? on the sites screen lists its keys" tui_wait "Keys of the sites screen" 3
+check "and the key back from the console" tui_has "open the site in the console (H comes back)"
+tui_keys Escape
+tui_wait_gone "Keys of the sites screen" 3
+
 # Enter on alpha (selected first): the console, its alert at once.
 tui_keys g Enter
 check "Enter opens alpha's console with its alert at once" tui_wait "AlphaDiskFull" 1

@@ -10,6 +10,7 @@
 
 struct app;
 struct options;
+struct fleet_kick;
 
 struct fleet {
 	struct app	**site;		/* one per site, in config file order */
@@ -19,6 +20,7 @@ struct fleet {
 	/* Open site i in the console (its data moves into root, none is
 	 * lost): 0, or -1 with *cause. */
 	int		(*open)(struct fleet *f, size_t i, char **cause);
+	struct fleet_kick *kicks;	/* first polls, spread over an interval */
 };
 
 /* The sites of the console's app (made from its config): every other
