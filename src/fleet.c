@@ -44,6 +44,18 @@ names_free(char **names, size_t n)
 	free(names);
 }
 
+/* Every site's sources keep their connections from one round to the
+ * next: a source talks to one host, readiness adds a few. */
+static void
+keep_alive(struct app *const *apps, size_t n)
+{
+	long want = 64;
+
+	for (size_t i = 0; i < n; i++)
+		want += 2 * (long)apps[i]->nsources;
+	loop_set_max_connections(apps[0]->loop, want);
+}
+
 /* The first round of every site but the console's own is spread over
  * one interval, so the sites do not all poll (and parse) in the same
  * pass of the loop ever after. */
@@ -147,6 +159,7 @@ fleet_new(struct app *root, char **cause)
 		f->n++;
 	}
 	kicks_start(f);
+	keep_alive(f->site, f->n);
 	return f;
 }
 
@@ -249,6 +262,7 @@ fleet_run_once(const struct options *opt)
 			goto out;
 		}
 	}
+	keep_alive(apps, n);
 	once_poll(apps, n, opt->timeout);
 	code = once_print(apps, n, opt);
 out:

@@ -7,6 +7,7 @@
 #include "ceres/util/util.h"
 
 #include <curl/curl.h>
+#include <sys/resource.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,21 @@ loop_timer_cancel(struct loop *l, struct loop_timer *t)
 		return;
 	timer_unlink(l, t);
 	free(t);
+}
+
+/* Keep up to n connections alive (never fewer than the default, never
+ * more than half the descriptors the process may open). */
+void
+loop_set_max_connections(struct loop *l, long n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    n > (long)(rl.rlim_cur / 2))
+		n = (long)(rl.rlim_cur / 2);
+	if (n < LOOP_MAX_CONNECTIONS)
+		n = LOOP_MAX_CONNECTIONS;
+	curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, n);
 }
 
 int
