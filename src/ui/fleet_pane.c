@@ -234,10 +234,17 @@ draw_row(int y, const struct fleet_row *r, const struct cols *c, bool sel)
 	x = cell(y, x, rd, c->ready, base, true);
 	x = cell(y, x, age, c->age, base, true);
 	if (x < COLS) {
-		const char *last = r->problem[0] != '\0' && !r->answered ? r->problem :
-		    r->change[0] != '\0' ? r->change : r->problem;
+		bool failing = r->problem[0] != '\0' && !r->answered;
+		char last[200], when[16];
 
-		ui_put(stdscr, y, x, last, COLS - x, r->problem[0] != '\0' && !r->answered && !sel ?
+		if (!failing && r->change[0] != '\0' && r->change_time > 0) {
+			/* The newest change, with how long ago. */
+			fmt_age(now_wall() - r->change_time, when, sizeof when);
+			snprintf(last, sizeof last, "%s %s", when, r->change);
+		} else
+			snprintf(last, sizeof last, "%s", failing || r->change[0] == '\0' ?
+			    r->problem : r->change);
+		ui_put(stdscr, y, x, last, COLS - x, failing && !sel ?
 		    ui_attr(COLOR_ROLE_UNKNOWN) : base);
 	}
 }
