@@ -3,6 +3,7 @@
  * instead of curses). */
 #include "ceres/core/app.h"
 #include "ceres/features/incident_app.h"
+#include "ceres/features/readiness.h"
 #include "ceres/util/i18n.h"
 #include "ceres/render/render.h"
 #include "ceres/ui/ui.h"
@@ -91,32 +92,81 @@ app_features_free(struct app *app)
 	}
 }
 
-struct app *
-app_new(const struct options *opt, char **cause)
+static struct app *
+app_create(const struct options *opt, const char *site, struct loop *loop, char **cause)
 {
 	struct app *app = xcalloc(1, sizeof *app);
 
 	app->opt = *opt;
+	app->opt.site = site;
 	model_init(&app->model);
-	app->config = config_load(opt->config_path, opt->site, cause);
+	app->config = config_load(opt->config_path, site, cause);
 	if (app->config == NULL) {
 		free(app);
 		return NULL;
 	}
-	app->loop = loop_new(cause);
+	app->shared_loop = loop != NULL;
+	app->loop = loop != NULL ? loop : loop_new(cause);
 	if (app->loop == NULL) {
 		config_free(app->config);
 		free(app);
 		return NULL;
 	}
-	app_settings(app, opt->site);
+	app_settings(app, site);
 	app->user_host = make_user_host();
 	app->started = now_wall();
-	if (signals_init(app, cause) != 0 || app_features_init(app, cause) != 0) {
+	if ((!app->shared_loop && signals_init(app, cause) != 0) ||
+	    app_features_init(app, cause) != 0) {
 		app_free(app);
 		return NULL;
 	}
 	return app;
+}
+
+struct app *
+app_new(const struct options *opt, char **cause)
+{
+	return app_create(opt, opt->site, NULL, cause);
+}
+
+struct app *
+app_new_site(const struct options *opt, const char *site, struct loop *loop, char **cause)
+{
+	return app_create(opt, site, loop, cause);
+}
+
+#define SWAP(T, x, y) do { T tmp_ = (x); (x) = (y); (y) = tmp_; } while (0)
+
+static void
+app_rebind(struct app *app)
+{
+	struct readiness *r = app->feature_data[FEATURE_READINESS];
+
+	for (size_t i = 0; i < app->nsources; i++)
+		app->sources[i]->app = app;
+	if (r != NULL)
+		r->app = app;
+}
+
+/* What a site is made of moves; the options, the loop, the console and
+ * the actions stay with their app. */
+void
+app_swap_sites(struct app *a, struct app *b)
+{
+	SWAP(struct config *, a->config, b->config);
+	SWAP(struct model, a->model, b->model);
+	SWAP(struct source **, a->sources, b->sources);
+	SWAP(size_t, a->nsources, b->nsources);
+	for (int i = 0; i < FEATURE_COUNT; i++)
+		SWAP(void *, a->feature_data[i], b->feature_data[i]);
+	SWAP(char *, a->site, b->site);
+	SWAP(double, a->interval, b->interval);
+	SWAP(double, a->timeout, b->timeout);
+	SWAP(bool, a->read_only, b->read_only);
+	SWAP(const char *, a->opt.site, b->opt.site);
+	app_rebind(a);
+	app_rebind(b);
+	a->model.dirty = b->model.dirty = true;
 }
 
 /* Switch to another site of the config file at run time: the config is
@@ -166,9 +216,11 @@ app_free(struct app *app)
 	if (app == NULL)
 		return;
 	app_features_free(app);
-	signals_fini(app);
+	if (!app->shared_loop) {
+		signals_fini(app);
+		loop_free(app->loop);
+	}
 	free(app->child_cbs);
-	loop_free(app->loop);
 	model_free(&app->model);
 	config_free(app->config);
 	free(app->site);
@@ -176,13 +228,44 @@ app_free(struct app *app)
 	free(app);
 }
 
-static bool
-all_polled(const struct app *app)
+bool
+app_once_done(const struct app *app)
 {
 	for (size_t i = 0; i < app->nsources; i++)
 		if (!app->sources[i]->polled)
 			return false;
 	return true;
+}
+
+/* Requests time out a little before the overall deadline, so that a hung
+ * backend is reported as such ("timed out", down) rather than missing
+ * from the snapshot. */
+void
+app_once_begin(struct app *app)
+{
+	double cap = app->opt.timeout * 0.85;
+
+	for (size_t i = 0; i < app->nsources; i++) {
+		app->sources[i]->once_only = true;
+		if (app->sources[i]->timeout > cap)
+			app->sources[i]->timeout = cap;
+		source_poll_now(app->sources[i]);
+	}
+}
+
+/* Sources that did not finish in time count as unreachable. */
+void
+app_once_end(struct app *app)
+{
+	for (size_t i = 0; i < app->nsources; i++) {
+		struct source *s = app->sources[i];
+
+		if (!s->polled) {
+			free(s->error);
+			s->error = xstrdup(_("no answer before the --timeout deadline"));
+			s->ok = false;
+		}
+	}
 }
 
 int
@@ -193,34 +276,15 @@ app_run_once(struct app *app)
 	int code;
 	char *out;
 
-	/* Requests time out a little before the overall deadline, so that a
-	 * hung backend is reported as such ("timed out", down) rather than
-	 * missing from the snapshot. */
-	double cap = app->opt.timeout * 0.85;
-
-	for (size_t i = 0; i < app->nsources; i++) {
-		app->sources[i]->once_only = true;
-		if (app->sources[i]->timeout > cap)
-			app->sources[i]->timeout = cap;
-		source_poll_now(app->sources[i]);
-	}
-	while (!all_polled(app) && !app->quit) {
+	app_once_begin(app);
+	while (!app_once_done(app) && !app->quit) {
 		double left = deadline - now_mono();
 
 		if (left <= 0)
 			break;
 		loop_run_once(app->loop, left < 0.5 ? left : 0.5);
 	}
-	/* Sources that did not finish in time count as unreachable. */
-	for (size_t i = 0; i < app->nsources; i++) {
-		struct source *s = app->sources[i];
-
-		if (!s->polled) {
-			free(s->error);
-			s->error = xstrdup(_("no answer before the --timeout deadline"));
-			s->ok = false;
-		}
-	}
+	app_once_end(app);
 	status_init(&st);
 	render_status(app, &st);
 	if (app->opt.incident != NULL) {

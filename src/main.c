@@ -1,6 +1,7 @@
 /* ceres-top: command line, locale and text domain, then the console or
  * one --once poll.  Usage errors exit 64 (EX_USAGE). */
 #include "ceres/core/app.h"
+#include "ceres/core/fleet.h"
 #include "ceres/core/paths.h"
 #include "ceres/util/i18n.h"
 #include "ceres/ui/theme.h"
@@ -31,6 +32,10 @@ usage(FILE *f)
 "      --once             poll once, print a snapshot, exit 0/1/2/3\n"
 "      --format FORMAT    text, json, nagios or openmetrics (with --once;\n"
 "                         default text)\n"), f);
+	fputs(_(
+"      --fleet            every [site] of the config at once: the sites\n"
+"                         screen first; with --once one snapshot per site\n"
+"                         and a summary, exit code of the worst site\n"), f);
 	fprintf(f, _("      --panes LIST       comma list of %s\n"), names);
 	fputs(_(
 "      --incident SEL     with --once: the incident view of one alert (a\n"
@@ -141,11 +146,12 @@ init_locale(void)
 }
 
 enum { OPT_ONCE = 256, OPT_FORMAT, OPT_PANES, OPT_TIMEOUT, OPT_THEME, OPT_NO_COLOR,
-    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES, OPT_INCIDENT };
+    OPT_CHECK, OPT_ROTATE, OPT_CHECK_THEME, OPT_LIST_THEMES, OPT_INCIDENT, OPT_FLEET };
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "site", required_argument, NULL, 's' },
 	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "fleet", no_argument, NULL, OPT_FLEET },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "panes", required_argument, NULL, OPT_PANES },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -188,6 +194,9 @@ parse_args(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_ONCE:
 			opt->once = true;
+			break;
+		case OPT_FLEET:
+			opt->fleet = true;
 			break;
 		case OPT_INCIDENT:
 			opt->incident = optarg;
@@ -260,6 +269,10 @@ parse_args(int argc, char **argv, struct options *opt)
 		fprintf(stderr, _("ceres-top: --incident needs --once and --format text, json or markdown\n"));
 		return EX_USAGE_CODE;
 	}
+	if (opt->fleet && (opt->incident != NULL || opt->format == FORMAT_OPENMETRICS)) {
+		fprintf(stderr, _("ceres-top: --fleet takes --format text, json or nagios, and no --incident\n"));
+		return EX_USAGE_CODE;
+	}
 	if (opt->incident == NULL && opt->format == FORMAT_MARKDOWN) {
 		fprintf(stderr, _("ceres-top: --format markdown needs --incident\n"));
 		return EX_USAGE_CODE;
@@ -313,6 +326,8 @@ main(int argc, char **argv)
 		fprintf(stderr, _("ceres-top: the console needs a terminal; use --once for scripts\n"));
 		return EX_USAGE_CODE;
 	}
+	if (opt.once && opt.fleet)
+		return fleet_run_once(&opt);
 	app = app_new(&opt, &cause);
 	if (app == NULL) {
 		fprintf(stderr, "ceres-top: %s\n", cause);

@@ -7,6 +7,7 @@
 #include "ceres/util/util.h"
 
 #include <curl/curl.h>
+#include <sys/resource.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct loop_timer {
 	loop_timer_cb		 cb;
 	void			*arg;
 	struct loop_timer	*next;
+	struct loop_timer	*prev;
 };
 
 struct http_handle {
@@ -64,7 +66,8 @@ struct loop {
 	CURLM			*multi;
 	struct fd_watch		*fds;
 	size_t			 nfds;
-	struct loop_timer	*timers;
+	struct loop_timer	*timers;		/* sorted by deadline */
+	struct loop_timer	*timers_tail;
 	struct http_handle	*handles;
 	int			 running;
 };
@@ -149,33 +152,71 @@ loop_fd_del(struct loop *l, int fd)
 struct loop_timer *
 loop_timer_add(struct loop *l, double delay, loop_timer_cb cb, void *arg)
 {
-	struct loop_timer *t = xcalloc(1, sizeof *t), **pp;
+	struct loop_timer *t = xcalloc(1, sizeof *t), *p;
 
 	t->when = now_mono() + (delay > 0 ? delay : 0);
 	t->cb = cb;
 	t->arg = arg;
-	/* Keep the list sorted by deadline; it holds a few dozen timers. */
-	for (pp = &l->timers; *pp != NULL && (*pp)->when <= t->when; pp = &(*pp)->next)
+	/* Keep the list sorted by deadline, equal ones in the order they
+	 * came.  It holds a timer per source (a thousand with a fleet of
+	 * sites), and a new one is nearly always the latest: look from the
+	 * end. */
+	for (p = l->timers_tail; p != NULL && p->when > t->when; p = p->prev)
 		;
-	t->next = *pp;
-	*pp = t;
+	t->prev = p;
+	t->next = p != NULL ? p->next : l->timers;
+	if (t->next != NULL)
+		t->next->prev = t;
+	else
+		l->timers_tail = t;
+	if (p != NULL)
+		p->next = t;
+	else
+		l->timers = t;
 	return t;
+}
+
+static void
+timer_unlink(struct loop *l, struct loop_timer *t)
+{
+	if (t->prev != NULL)
+		t->prev->next = t->next;
+	else
+		l->timers = t->next;
+	if (t->next != NULL)
+		t->next->prev = t->prev;
+	else
+		l->timers_tail = t->prev;
 }
 
 void
 loop_timer_cancel(struct loop *l, struct loop_timer *t)
 {
-	struct loop_timer **pp;
+	struct loop_timer *p;
 
 	if (t == NULL)
 		return;
-	for (pp = &l->timers; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			free(t);
-			return;
-		}
-	}
+	for (p = l->timers; p != NULL && p != t; p = p->next)
+		;
+	if (p == NULL)
+		return;
+	timer_unlink(l, t);
+	free(t);
+}
+
+/* Keep up to n connections alive (never fewer than the default, never
+ * more than half the descriptors the process may open). */
+void
+loop_set_max_connections(struct loop *l, long n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    n > (long)(rl.rlim_cur / 2))
+		n = (long)(rl.rlim_cur / 2);
+	if (n < LOOP_MAX_CONNECTIONS)
+		n = LOOP_MAX_CONNECTIONS;
+	curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, n);
 }
 
 int
@@ -582,7 +623,7 @@ run_timers(struct loop *l)
 	while (l->timers != NULL && l->timers->when <= now) {
 		struct loop_timer *t = l->timers;
 
-		l->timers = t->next;
+		timer_unlink(l, t);
 		t->cb(t->arg);
 		free(t);
 	}

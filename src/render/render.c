@@ -99,6 +99,13 @@ write_slots(struct app *app, const char *printed, FILE *out)
 void
 render_json_to(struct app *app, const struct status *st, FILE *out)
 {
+	render_json_object_to(app, st, out);
+	fputc('\n', out);
+}
+
+void
+render_json_object_to(struct app *app, const struct status *st, FILE *out)
+{
 	cJSON *root = cJSON_CreateObject();
 	char ts[40], *s;
 
@@ -118,7 +125,6 @@ render_json_to(struct app *app, const struct status *st, FILE *out)
 	if (s == NULL)
 		abort();
 	write_slots(app, s, out);
-	fputc('\n', out);
 	cJSON_free(s);
 }
 

@@ -494,8 +494,13 @@ command_help_text(struct app *app)
 	int width = 12, kw;
 
 	kw = key_width(p->help, key_width(ui_global_help, key_width(acts, key_width(pane, 12))));
+	kw = key_width(fleet_help, kw);
 	strbuf_init(&sb);
-	if (p->help != NULL) {
+	if (ui->fleet_on) {
+		strbuf_addf(&sb, "%s\n\n", _("Keys of the sites screen"));
+		add_key_table(&sb, fleet_help, kw);
+		strbuf_addc(&sb, '\n');
+	} else if (p->help != NULL) {
 		strbuf_addf(&sb, "%s: %s\n\n", _("Keys of this pane"), _(p->title));
 		add_key_table(&sb, p->help, kw);
 		if (pane != NULL)
@@ -603,6 +608,7 @@ cmd_site(struct app *app, const char *args, void *arg)
 		free(old_theme);
 		return true;
 	}
+	ui->fleet_on = false;
 	/* The new site's config may name another theme. */
 	if (strcmp(theme_name(app), old_theme) != 0) {
 		struct theme *t = theme_load(theme_name(app), &cause);

@@ -32,6 +32,7 @@ const char *const ui_global_help[] = {
 	"r", N_("refresh now"),
 	":", N_("command line"),
 	"p", N_("pause or resume the log tail"),
+	"H", N_("the sites screen (a config with several sites, or --fleet)"),
 	NULL,
 };
 
@@ -194,10 +195,14 @@ redraw(struct app *app)
 		clearok(curscr, TRUE);
 	}
 	erase();
-	ui_draw_header(app);
-	ui_draw_statusline(app);
+	if (ui->fleet_on)
+		fleet_draw(app);
+	else {
+		ui_draw_header(app);
+		ui_draw_statusline(app);
+	}
 	wnoutrefresh(stdscr);
-	for (int i = 0; i < FEATURE_COUNT; i++)
+	for (int i = 0; i < FEATURE_COUNT && !ui->fleet_on; i++)
 		draw_pane(app, i);
 	overlay_draw(app);
 	prompt_draw_hint(app);
@@ -313,34 +318,12 @@ pane_global_key(struct app *app, int key)
 	}
 }
 
+/* The keys of the whole console (after the pane's and the hooks'). */
 static void
-handle_key(struct app *app, int key)
+global_key(struct app *app, int key)
 {
 	struct ui *ui = app->ui;
-	const struct pane_ops *p;
 
-	if (ui->prompt.active) {
-		prompt_key(app, key);
-		return;
-	}
-	if ((key == '\r' || key == '\n' || key == KEY_ENTER) && now_mono() < ui->enter_grace) {
-		ui->enter_grace = 0;	/* the Enter after a one-key y/n answer */
-		return;
-	}
-	if (key != '\r' && key != '\n' && key != KEY_ENTER)
-		ui->enter_grace = 0;
-	if (overlay_key(app, key))
-		return;
-	p = ui_panes[ui->focus];
-	if (p->key != NULL && p->key(app, app->feature_data[ui->focus], ui->view[ui->focus],
-	    key) == KEY_HANDLED) {
-		app_dirty(app);
-		return;
-	}
-	if (ui_key_hooks(app, key)) {
-		app_dirty(app);
-		return;
-	}
 	switch (key) {
 	case 'q':
 		app->quit = true;
@@ -374,9 +357,52 @@ handle_key(struct app *app, int key)
 		ui->need_layout = true;
 		break;
 	default:
-		pane_global_key(app, key);
+		if (!ui->fleet_on)
+			pane_global_key(app, key);
 		break;
 	}
+}
+
+static void
+handle_key(struct app *app, int key)
+{
+	struct ui *ui = app->ui;
+	const struct pane_ops *p;
+
+	if (ui->prompt.active) {
+		prompt_key(app, key);
+		return;
+	}
+	if ((key == '\r' || key == '\n' || key == KEY_ENTER) && now_mono() < ui->enter_grace) {
+		ui->enter_grace = 0;	/* the Enter after a one-key y/n answer */
+		return;
+	}
+	if (key != '\r' && key != '\n' && key != KEY_ENTER)
+		ui->enter_grace = 0;
+	if (overlay_key(app, key))
+		return;
+	if (ui->fleet_on) {
+		if (!fleet_key(app, key))
+			global_key(app, key);
+		app_dirty(app);
+		return;
+	}
+	if (ui->fleet != NULL && !ui->fleet_on && key == 'H') {
+		ui->fleet_on = true;
+		app_dirty(app);
+		return;
+	}
+	p = ui_panes[ui->focus];
+	if (p->key != NULL && p->key(app, app->feature_data[ui->focus], ui->view[ui->focus],
+	    key) == KEY_HANDLED) {
+		app_dirty(app);
+		return;
+	}
+	if (ui_key_hooks(app, key)) {
+		app_dirty(app);
+		return;
+	}
+	global_key(app, key);
 	app_dirty(app);
 }
 
@@ -541,6 +567,9 @@ ui_stop(struct app *app)
 	free(ui->hist);
 	prompt_reset(ui);
 	free(ui->msg);
+	free(ui->fleet_sel);
+	free(ui->fleet_filter);
+	free(ui->fleet_cache);
 	if (ui->rotate_timer != NULL)
 		loop_timer_cancel(app->loop, ui->rotate_timer);
 	theme_free(ui->theme);
@@ -603,7 +632,7 @@ ui_run(struct app *app)
 		double now = now_wall();
 		long second = (long)now;
 
-		if (app->model.dirty || ui->need_layout)
+		if (app->model.dirty || ui->need_layout || (ui->fleet_on && fleet_dirty(app)))
 			redraw(app);
 		/* Wake at the next second for the clock and message expiry. */
 		loop_run_once(app->loop, 1.0 - (now - (double)second));

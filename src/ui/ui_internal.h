@@ -9,6 +9,7 @@
 
 struct loop_timer;
 struct theme;
+struct fleet_row;
 
 struct ui_prompt {
 	bool		 active;
@@ -91,6 +92,15 @@ struct ui {
 	struct ui_header_hook	*headers;
 	size_t			 nheaders;
 	ui_site_fn		 switch_site;	/* ":site NAME" */
+	/* The sites screen (fleet_pane.c). */
+	struct fleet		*fleet;		/* NULL: one site */
+	bool			 fleet_on;	/* shown instead of the panes */
+	char			*fleet_sel;	/* the selected site's name */
+	char			*fleet_filter;	/* "/" text, NULL none */
+	struct fleet_row	*fleet_cache;	/* every site's row, as last made */
+	size_t			 fleet_ncache;
+	double			 fleet_cache_at;	/* monotonic; 0: make again */
+	bool			 fleet_stale;	/* some site changed since */
 };
 
 struct ui *ui_get(struct app *app);
@@ -127,6 +137,11 @@ void command_free_all(struct ui *ui);
 char *command_help_text(struct app *app);
 extern const char *const ui_global_help[];	/* key, N_(description) pairs */
 void ui_switch_theme(struct app *app, struct theme *t);
+/* The sites screen (fleet_pane.c). */
+void fleet_draw(struct app *app);
+bool fleet_key(struct app *app, int key);
+bool fleet_dirty(struct app *app);
+extern const char *const fleet_help[];	/* key, N_(description) pairs */
 /* The header and the bottom line (header.c). */
 void ui_draw_header(struct app *app);
 void ui_draw_statusline(struct app *app);

@@ -32,10 +32,12 @@ struct options {
 	bool			 check_config;
 	double			 rotate;	/* NOC: cycle focus every N s, 0 off */
 	const char		*incident;	/* --incident SELECTOR */
+	bool			 fleet;		/* --fleet: every [site] at once */
 };
 
 struct ui;
 struct actions;
+struct fleet;
 
 struct app {
 	struct options		 opt;
@@ -60,6 +62,11 @@ struct app {
 	struct app_child_cb	*child_cbs;	/* SIGCHLD listeners */
 	size_t			 nchild_cbs;
 	double			 started;	/* wall clock */
+	/* A site of the fleet: the loop belongs to another app, and so do
+	 * the signals. */
+	bool			 shared_loop;
+	/* The console's fleet, when it watches several sites. */
+	struct fleet		*fleet;
 };
 
 /* SIGCHLD listeners (backups and other children) run from the loop. */
@@ -79,6 +86,14 @@ void signals_set_tty_restore(bool on);
 
 struct app *app_new(const struct options *opt, char **cause);
 void app_free(struct app *app);
+/* One more site on the loop of another app (the fleet): its own config
+ * with that site's overrides, model, sources and features; no signals. */
+struct app *app_new_site(const struct options *opt, const char *site, struct loop *loop,
+    char **cause);
+/* Exchange what two apps of one loop watch (config, model, sources,
+ * features, site settings): the console opens a site of the fleet with
+ * its data already there.  Every pointer back to the owner follows. */
+void app_swap_sites(struct app *a, struct app *b);
 /* Switch to another [site "NAME"] of the config at run time: every source
  * and feature is freed and created again (feature free functions must
  * cancel whatever they registered with the loop).  On error the old site
@@ -88,6 +103,12 @@ int app_switch_site(struct app *app, const char *site, char **cause);
 int app_run_tui(struct app *app);
 /* One poll of every source, print, exit code per the plugins convention. */
 int app_run_once(struct app *app);
+/* The parts of --once, for several apps on one loop (the fleet): start
+ * every source once, whether all ended, and mark those that did not
+ * answer before the deadline. */
+void app_once_begin(struct app *app);
+bool app_once_done(const struct app *app);
+void app_once_end(struct app *app);
 
 void app_add_source(struct app *app, struct source *s);
 bool app_feature_enabled(const struct app *app, int index);

@@ -90,6 +90,9 @@ typedef void (*http_cb)(const struct http_response *r, void *arg);
  * transfers share one connection. */
 #define LOOP_MAX_CONNECTIONS		256
 #define LOOP_MAX_HOST_CONNECTIONS	6
+/* A console watching many hosts (a fleet of sites) keeps up to n
+ * connections alive instead, within the descriptor limit. */
+void loop_set_max_connections(struct loop *l, long n);
 
 /* Start a transfer; cb runs exactly once from the loop (even on error),
  * unless the transfer is cancelled first. */

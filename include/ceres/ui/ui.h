@@ -90,6 +90,11 @@ void ui_views_reset(struct app *app);
  * *cause); the console then makes its views again. */
 typedef int (*ui_site_fn)(struct app *app, const char *site, char **cause);
 void ui_on_site_switch(struct app *app, ui_site_fn fn);
+/* The sites screen over the fleet f (NULL: none), shown now when show;
+ * H shows it again from the console, Enter on a site opens it there
+ * (through the site switcher, which opens a site of the fleet). */
+struct fleet;
+void ui_fleet_set(struct app *app, struct fleet *f, bool show);
 
 /* The view of the pane of feature index, NULL when the console is not
  * running or the pane keeps no state. */

@@ -17,7 +17,6 @@ struct rds_item {
 };
 
 struct rds {
-	struct app		*app;
 	struct source		*s;
 	struct rd_data		*d;
 	char			*base;		/* base URL, no trailing slash */

@@ -41,7 +41,6 @@ static const char audit_sql[] =
     "   WHERE relid = to_regclass('ceres_audit')), -1)";
 
 struct pgq {
-	struct app		*app;
 	struct source		*s;
 	struct rd_data		*d;
 	char			*conninfo;
@@ -70,7 +69,7 @@ pgq_end(struct pgq *q, const char *error)
 	pg_conn_close(q->conn);
 	q->s->round_latency_ms = (now_mono() - q->started) * 1000;
 	q->d->generation++;
-	app_dirty(q->app);
+	app_dirty(q->s->app);
 	source_async_end(q->s);
 }
 
@@ -234,7 +233,6 @@ pgq_new(struct app *app, struct rd_data *d, const char *name, const char *connin
 {
 	struct pgq *q = xcalloc(1, sizeof *q);
 
-	q->app = app;
 	q->d = d;
 	q->conninfo = xstrdup(conninfo);
 	q->sql = sql;

@@ -15,7 +15,6 @@
 #include <string.h>
 
 struct rdr {
-	struct app		*app;
 	struct source		*s;
 	struct rd_data		*d;
 	struct redis_conn	 conn;
@@ -73,7 +72,7 @@ rdr_done(void *arg, enum redis_conn_status st, const char *error)
 		rdr_judge(r);
 	r->s->round_latency_ms = (now_mono() - r->started) * 1000;
 	r->d->generation++;
-	app_dirty(r->app);
+	app_dirty(r->s->app);
 	source_async_end(r->s);
 }
 
@@ -128,7 +127,6 @@ rd_redis_init(struct app *app, struct rd_data *d)
 	if (addr == NULL)
 		return;
 	r = xcalloc(1, sizeof *r);
-	r->app = app;
 	r->d = d;
 	redis_conn_init(&r->conn, app->loop, addr, pw, rdr_done, r);
 	rd_fetch_wait(&d->redis.f);

@@ -28,7 +28,6 @@ rds_new(struct app *app, struct rd_data *d, const char *section, const char *bas
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	r->app = app;
 	r->d = d;
 	r->base = base != NULL ? xstrndup(base, n) : NULL;
 	r->insecure = section != NULL && config_get_bool(app->config, section, NULL, "insecure", false);
@@ -163,7 +162,7 @@ void
 rds_touch(struct rds *r)
 {
 	r->d->generation++;
-	app_dirty(r->app);
+	app_dirty(r->s->app);
 }
 
 void
