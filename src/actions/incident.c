@@ -48,6 +48,8 @@ struct inc_ui {
 	int			 width;		/* of the last paint */
 	struct http_handle	*rm;		/* the Redmine request in flight */
 	char			*rm_url;	/* base URL, no trailing slash */
+	struct inc_logcache	 rows;		/* the log lines' rows, kept across paints */
+	unsigned		 gen;		/* bumped when the lines change */
 };
 
 static const char *const view_help[] = {
@@ -69,7 +71,8 @@ static struct inc_vstate
 vstate(const struct inc_ui *u)
 {
 	struct inc_vstate st = { u->loading, u->note, (struct log_regex *)&u->show,
-	    (struct log_regex *)&u->hide, u->wrap, u->follow != NULL, u->paused, u->nshow };
+	    (struct log_regex *)&u->hide, u->wrap, u->follow != NULL, u->paused, u->nshow,
+	    (struct inc_logcache *)&u->rows, u->gen };
 
 	return st;
 }
@@ -83,6 +86,7 @@ followed(struct incident *inc, size_t added, size_t at, size_t dropped, void *ar
 
 	(void)inc;
 	(void)added;
+	u->gen++;
 	if (u->paused && u->nshow > at)
 		u->nshow -= u->nshow - at < dropped ? u->nshow - at : dropped;
 	app_dirty(u->app);
@@ -94,6 +98,7 @@ fetched(struct incident *inc, void *arg)
 	struct inc_ui *u = arg;
 
 	u->loading = false;
+	u->gen++;
 	if (u->follow == NULL)
 		u->follow = incident_follow(u->app, &u->ic, inc, followed, u);
 	app_dirty(u->app);
@@ -135,6 +140,7 @@ view_free(void *data)
 	incident_follow_cancel(u->app, u->follow);
 	if (u->rm != NULL)
 		loop_http_cancel(u->app->loop, u->rm);
+	inc_logcache_free(&u->rows);
 	incident_free(u->inc);
 	inc_config_free(&u->ic);
 	log_regex_clear(&u->search);

@@ -2,7 +2,8 @@
  * per-minute error/warning sparkline with the alert's start marked, the
  * changes with their lead time, related items, the log lines of the
  * window, the timeline, the runbook page), rebuilt on every paint from the
- * incident model.  Every string in the model is already terminal-safe. */
+ * incident model but the rows of the log lines, which a cache keeps
+ * until they change.  Every string in the model is already terminal-safe. */
 #include "ceres/actions/incident.h"
 #include "ceres/util/i18n.h"
 #include "ceres/util/sanitize.h"
@@ -28,6 +29,7 @@ add(struct inc_lines *l, enum color_role role, const char *fmt, ...)
 	va_start(ap, fmt);
 	l->v[l->n].text = xvasprintf(fmt, ap);
 	va_end(ap);
+	l->v[l->n].borrowed = false;
 	l->v[l->n++].role = role;
 }
 
@@ -35,9 +37,33 @@ void
 inc_lines_free(struct inc_lines *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].text);
+		if (!l->v[i].borrowed)
+			free(l->v[i].text);
 	free(l->v);
 	memset(l, 0, sizeof *l);
+}
+
+void
+inc_logcache_free(struct inc_logcache *c)
+{
+	inc_lines_free(&c->rows);
+	free(c->show);
+	free(c->hide);
+	memset(c, 0, sizeof *c);
+}
+
+/* Append the rows of from to l, lent (l does not free them). */
+static void
+lend(struct inc_lines *l, const struct inc_lines *from)
+{
+	if (l->n + from->n > l->cap) {
+		l->cap = l->n + from->n + 128;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	for (size_t i = 0; i < from->n; i++) {
+		l->v[l->n] = from->v[i];
+		l->v[l->n++].borrowed = true;
+	}
 }
 
 /* One row of blocks for counts, squeezed into width columns (max of
@@ -187,11 +213,88 @@ log_row(struct inc_lines *l, enum color_role r, const char *t, const char *p, bo
 	}
 }
 
+/* The rows of the first n log lines (those the filters let through),
+ * appended to l; the count of lines shown. */
+static size_t
+format_rows(const struct incident *inc, const struct inc_vstate *st, int width, size_t n,
+    bool filtered, struct inc_lines *l)
+{
+	char t[48];
+	size_t nshown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct inc_logline *ln = &inc->lines[i];
+		enum color_role r = ln->level == LOG_LEVEL_ERROR ? COLOR_ROLE_LOG_ERROR :
+		    ln->level == LOG_LEVEL_WARN ? COLOR_ROLE_LOG_WARN : COLOR_ROLE_NORMAL;
+		time_t sec = (time_t)(ln->ts / 1000000000);
+		struct tm tm;
+		char *p;
+
+		gmtime_r(&sec, &tm);
+		strftime(t, sizeof t, "%H:%M:%S", &tm);
+		p = xstrdup(ln->text);
+		for (char *q = p; *q != '\0'; q++)
+			if (*q == '\n')
+				*q = ' ';
+		if (!filtered || shown(st, p)) {
+			log_row(l, r, t, p, st->wrap, width);
+			nshown++;
+		}
+		free(p);
+	}
+	return nshown;
+}
+
+static const char *
+pattern_of(const struct log_regex *re)
+{
+	return re != NULL && log_regex_active(re) && re->pattern != NULL ? re->pattern : "";
+}
+
+/* Whether the cache holds the rows these arguments would give. */
+static bool
+cache_fits(const struct inc_logcache *c, const struct incident *inc, const struct inc_vstate *st,
+    int width, size_t n)
+{
+	return c->valid && c->inc == inc && c->lines == (const void *)inc->lines &&
+	    c->nlines == inc->nlines && c->n == n && c->gen == st->gen &&
+	    c->wrap == st->wrap && (c->width == width || !st->wrap) &&
+	    strcmp(c->show, pattern_of(st->show)) == 0 && strcmp(c->hide, pattern_of(st->hide)) == 0;
+}
+
+/* format_rows() through the cache of st, when there is one: a repaint
+ * of the same lines lends the rows formatted before. */
+static size_t
+log_rows(const struct incident *inc, const struct inc_vstate *st, int width, size_t n,
+    bool filtered, struct inc_lines *l)
+{
+	struct inc_logcache *c = st->cache;
+
+	if (c == NULL)
+		return format_rows(inc, st, width, n, filtered, l);
+	if (!cache_fits(c, inc, st, width, n)) {
+		inc_logcache_free(c);
+		c->nshown = format_rows(inc, st, width, n, filtered, &c->rows);
+		c->inc = inc;
+		c->lines = inc->lines;
+		c->nlines = inc->nlines;
+		c->n = n;
+		c->gen = st->gen;
+		c->width = width;
+		c->wrap = st->wrap;
+		c->show = xstrdup(pattern_of(st->show));
+		c->hide = xstrdup(pattern_of(st->hide));
+		c->valid = true;
+	}
+	lend(l, &c->rows);
+	return c->nshown;
+}
+
 static void
 logs(const struct incident *inc, const struct inc_vstate *st, int width, struct inc_lines *l)
 {
-	char t[48], mark[128];
-	size_t nshown = 0, n = st->paused && st->nshow < inc->nlines ? st->nshow : inc->nlines;
+	char mark[128];
+	size_t nshown, n = st->paused && st->nshow < inc->nlines ? st->nshow : inc->nlines;
 	bool filtered = (st->show != NULL && log_regex_active(st->show)) ||
 	    (st->hide != NULL && log_regex_active(st->hide));
 
@@ -220,26 +323,7 @@ logs(const struct incident *inc, const struct inc_vstate *st, int width, struct 
 		add(l, COLOR_ROLE_DIM, _("  show /%s/  hide /%s/  (f F, empty: off)"),
 		    st->show != NULL && st->show->pattern != NULL ? st->show->pattern : "",
 		    st->hide != NULL && st->hide->pattern != NULL ? st->hide->pattern : "");
-	for (size_t i = 0; i < n; i++) {
-		const struct inc_logline *ln = &inc->lines[i];
-		enum color_role r = ln->level == LOG_LEVEL_ERROR ? COLOR_ROLE_LOG_ERROR :
-		    ln->level == LOG_LEVEL_WARN ? COLOR_ROLE_LOG_WARN : COLOR_ROLE_NORMAL;
-		time_t sec = (time_t)(ln->ts / 1000000000);
-		struct tm tm;
-		char *p;
-
-		gmtime_r(&sec, &tm);
-		strftime(t, sizeof t, "%H:%M:%S", &tm);
-		p = xstrdup(ln->text);
-		for (char *q = p; *q != '\0'; q++)
-			if (*q == '\n')
-				*q = ' ';
-		if (!filtered || shown(st, p)) {
-			log_row(l, r, t, p, st->wrap, width);
-			nshown++;
-		}
-		free(p);
-	}
+	nshown = log_rows(inc, st, width, n, filtered, l);
 	if (filtered)
 		add(l, COLOR_ROLE_DIM, _("  %zu of %zu lines shown"), nshown, n);
 }

@@ -5,6 +5,7 @@
 #include "ceres/features/alerts.h"
 #include "ceres/core/app.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/json.h"
 #include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
 
@@ -78,48 +79,13 @@ alerts_free(void *data)
 
 /* The alerts array is written straight into one buffer rather than built
  * as a cJSON tree: with 10,000 alerts the tree and its printing would
- * triple the memory of --once.  Escaping follows RFC 8259 (and cJSON):
- * quote, backslash and controls escaped, valid UTF-8 passed through. */
-static void
-json_str(struct strbuf *sb, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
-
-	strbuf_addc(sb, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[7] = { '\\', 'u', '0', '0', 0, 0, 0 };
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		strbuf_add(sb, run, (size_t)(s - run));
-		run = s + 1;
-		switch (c) {
-		case '"': strbuf_adds(sb, "\\\""); break;
-		case '\\': strbuf_adds(sb, "\\\\"); break;
-		case '\n': strbuf_adds(sb, "\\n"); break;
-		case '\r': strbuf_adds(sb, "\\r"); break;
-		case '\t': strbuf_adds(sb, "\\t"); break;
-		case '\b': strbuf_adds(sb, "\\b"); break;
-		case '\f': strbuf_adds(sb, "\\f"); break;
-		default:
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			strbuf_add(sb, esc, 6);
-			break;
-		}
-	}
-	strbuf_add(sb, run, (size_t)(s - run));
-	strbuf_addc(sb, '"');
-}
-
+ * triple the memory of --once (strings: json_write_str()). */
 static void
 json_key(struct strbuf *sb, const char *key, bool first)
 {
 	if (!first)
 		strbuf_addc(sb, ',');
-	json_str(sb, key);
+	json_write_str(sb, key);
 	strbuf_addc(sb, ':');
 }
 
@@ -127,7 +93,7 @@ static void
 json_str_or_null(struct strbuf *sb, const char *v)
 {
 	if (v != NULL && *v != '\0')
-		json_str(sb, v);
+		json_write_str(sb, v);
 	else
 		strbuf_adds(sb, "null");
 }
@@ -138,7 +104,7 @@ json_pairs(struct strbuf *sb, const struct alert_pair *p, size_t n)
 	strbuf_addc(sb, '{');
 	for (size_t i = 0; i < n; i++) {
 		json_key(sb, p[i].name, i == 0);
-		json_str(sb, p[i].value);
+		json_write_str(sb, p[i].value);
 	}
 	strbuf_addc(sb, '}');
 }
@@ -150,7 +116,7 @@ json_strings(struct strbuf *sb, const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			strbuf_addc(sb, ',');
-		json_str(sb, v[i]);
+		json_write_str(sb, v[i]);
 	}
 	strbuf_addc(sb, ']');
 }
@@ -160,15 +126,15 @@ alert_json(struct strbuf *sb, const struct alert *a)
 {
 	strbuf_addc(sb, '{');
 	json_key(sb, "fingerprint", true);
-	json_str(sb, a->fingerprint);
+	json_write_str(sb, a->fingerprint);
 	json_key(sb, "alertname", false);
-	json_str(sb, a->alertname);
+	json_write_str(sb, a->alertname);
 	json_key(sb, "severity", false);
-	json_str(sb, a->severity);
+	json_write_str(sb, a->severity);
 	json_key(sb, "state", false);
-	json_str(sb, a->am_state);
+	json_write_str(sb, a->am_state);
 	json_key(sb, "display_state", false);
-	json_str(sb, alert_state_name(a->state));
+	json_write_str(sb, alert_state_name(a->state));
 	json_key(sb, "silenced_by", false);
 	json_strings(sb, a->silenced_by, a->nsilenced_by);
 	json_key(sb, "inhibited_by", false);
@@ -182,7 +148,7 @@ alert_json(struct strbuf *sb, const struct alert *a)
 	json_key(sb, "updated_at", false);
 	json_str_or_null(sb, a->updated_at);
 	json_key(sb, "summary", false);
-	json_str(sb, a->summary);
+	json_write_str(sb, a->summary);
 	json_key(sb, "labels", false);
 	json_pairs(sb, a->labels, a->nlabels);
 	json_key(sb, "annotations", false);

@@ -5,6 +5,7 @@
 #include "ceres/core/app.h"
 #include "ceres/util/i18n.h"
 #include "ceres/features/logs.h"
+#include "ceres/util/json.h"
 #include "ceres/sources/logs.h"
 #include "ceres/util/util.h"
 
@@ -130,34 +131,80 @@ logs_set_query(struct logs_area *f, const char *query)
 		loki_set_query(f->src, query);
 }
 
+/* Flush sb to out once it holds this much. */
+#define STREAM_CHUNK	(64u << 10)
+
+static void
+flush_some(struct strbuf *sb, FILE *out, size_t at_least)
+{
+	if (sb->len >= at_least && sb->len > 0) {
+		fwrite(sb->buf, 1, sb->len, out);
+		sb->len = 0;
+	}
+}
+
+/* One line as the object a cJSON tree of it would print. */
+static void
+line_json(struct strbuf *sb, const struct log_line *ln)
+{
+	char ts[48], ns[24];
+
+	strbuf_adds(sb, "{\"ts\":");
+	json_write_str(sb, fmt_rfc3339_ns(ln->ts, ts, sizeof ts));
+	snprintf(ns, sizeof ns, "%lld", (long long)ln->ts);
+	strbuf_adds(sb, ",\"ts_ns\":");
+	json_write_str(sb, ns);
+	strbuf_adds(sb, ",\"labels\":{");
+	for (size_t i = 0; i < ln->stream->nlabels; i++) {
+		if (i > 0)
+			strbuf_addc(sb, ',');
+		json_write_str(sb, ln->stream->labels[i].name);
+		strbuf_addc(sb, ':');
+		json_write_str(sb, ln->stream->labels[i].value);
+	}
+	strbuf_adds(sb, "},\"line\":");
+	json_write_str(sb, ln->text);
+	strbuf_adds(sb, ",\"level\":");
+	json_write_str(sb, log_level_name((enum log_level)ln->level));
+	strbuf_addc(sb, '}');
+}
+
+/* The "logs" array, one line at a time from the ring: no tree of every
+ * line is built (the same bytes as printing one). */
+static void
+logs_json_stream(struct app *app, void *data, FILE *out)
+{
+	struct logs_area *f = data;
+	struct log_ring *r = f != NULL ? f->lg.ring : NULL;
+	struct strbuf sb;
+
+	(void)app;
+	strbuf_init(&sb);
+	strbuf_addc(&sb, '[');
+	for (uint64_t q = r != NULL ? log_ring_first(r) : 0; r != NULL && q < r->next_seq; q++) {
+		if (q > log_ring_first(r))
+			strbuf_addc(&sb, ',');
+		line_json(&sb, log_ring_get(r, q));
+		flush_some(&sb, out, STREAM_CHUNK);
+	}
+	strbuf_addc(&sb, ']');
+	flush_some(&sb, out, 0);
+	strbuf_free(&sb);
+}
+
 static void
 logs_json(struct app *app, void *data, cJSON *root)
 {
 	struct logs_area *f = data;
 	struct logs *lg = f != NULL ? &f->lg : NULL;
-	cJSON *arr = cJSON_AddArrayToObject(root, "logs");
-	char ts[48], ns[24];
 
 	(void)app;
+	/* Every line is written by logs_json_stream() at its place. */
+	feature_json_slot(root, "logs", "logs");
 	if (lg == NULL || lg->ring == NULL)
 		return;
 	/* Streams and lines of the answers that were skipped as malformed. */
 	cJSON_AddNumberToObject(root, "logs_malformed", (double)lg->malformed);
-	for (uint64_t q = log_ring_first(lg->ring); q < lg->ring->next_seq; q++) {
-		struct log_line *ln = log_ring_get(lg->ring, q);
-		cJSON *o = cJSON_CreateObject(), *labels;
-
-		cJSON_AddStringToObject(o, "ts", fmt_rfc3339_ns(ln->ts, ts, sizeof ts));
-		snprintf(ns, sizeof ns, "%lld", (long long)ln->ts);
-		cJSON_AddStringToObject(o, "ts_ns", ns);
-		labels = cJSON_AddObjectToObject(o, "labels");
-		for (size_t i = 0; i < ln->stream->nlabels; i++)
-			cJSON_AddStringToObject(labels, ln->stream->labels[i].name,
-			    ln->stream->labels[i].value);
-		cJSON_AddStringToObject(o, "line", ln->text);
-		cJSON_AddStringToObject(o, "level", log_level_name((enum log_level)ln->level));
-		cJSON_AddItemToArray(arr, o);
-	}
 }
 
 static void
@@ -165,7 +212,6 @@ logs_text(struct app *app, void *data, struct strbuf *out)
 {
 	struct logs_area *f = data;
 	struct logs *lg = f != NULL ? &f->lg : NULL;
-	char ts[48];
 
 	(void)app;
 	if (lg == NULL)
@@ -190,23 +236,46 @@ logs_text(struct app *app, void *data, struct strbuf *out)
 	if (lg->malformed > 0)
 		strbuf_addf(out, P_("  %zu malformed stream or line skipped\n",
 		    "  %zu malformed streams or lines skipped\n", lg->malformed), lg->malformed);
+}
+
+/* The lines, after logs_text()'s head, one at a time from the ring. */
+static void
+logs_text_stream(struct app *app, void *data, FILE *f)
+{
+	struct logs_area *la = data;
+	struct logs *lg = la != NULL ? &la->lg : NULL;
+	struct strbuf sb;
+	char ts[48];
+
+	(void)app;
+	if (lg == NULL || la->src == NULL)
+		return;		/* logs_text() said why */
+	strbuf_init(&sb);
 	for (uint64_t q = log_ring_first(lg->ring); q < lg->ring->next_seq; q++) {
 		struct log_line *ln = log_ring_get(lg->ring, q);
+		const char *p = ln->text, *nl;
 
-		strbuf_addf(out, "  %s ", fmt_rfc3339_ns(ln->ts, ts, sizeof ts));
-		if (ln->stream->compact[0] != '\0')
-			strbuf_addf(out, "%s ", ln->stream->compact);
-		/* One entry per output line: inner newlines become ↵. */
-		for (const char *p = ln->text; *p != '\0'; p++) {
-			if (*p == '\n')
-				strbuf_adds(out, " ↵ ");
-			else
-				strbuf_addc(out, *p);
+		strbuf_adds(&sb, "  ");
+		strbuf_adds(&sb, fmt_rfc3339_ns(ln->ts, ts, sizeof ts));
+		strbuf_addc(&sb, ' ');
+		if (ln->stream->compact[0] != '\0') {
+			strbuf_adds(&sb, ln->stream->compact);
+			strbuf_addc(&sb, ' ');
 		}
-		strbuf_addc(out, '\n');
+		/* One entry per output line: inner newlines become ↵. */
+		while ((nl = strchr(p, '\n')) != NULL) {
+			strbuf_add(&sb, p, (size_t)(nl - p));
+			strbuf_adds(&sb, " ↵ ");
+			p = nl + 1;
+		}
+		strbuf_adds(&sb, p);
+		strbuf_addc(&sb, '\n');
+		flush_some(&sb, f, STREAM_CHUNK);
 	}
 	if (lg->ring->count == 0 && lg->error == NULL)
-		strbuf_addf(out, "  %s\n", _("(no lines in the window)"));
+		strbuf_addf(&sb, "  %s\n", _("(no lines in the window)"));
+	flush_some(&sb, f, 0);
+	strbuf_free(&sb);
 }
 
 static void
@@ -228,5 +297,7 @@ const struct feature logs_feature = {
 	.free = logs_free,
 	.json = logs_json,
 	.text = logs_text,
+	.json_stream = logs_json_stream,
+	.text_stream = logs_text_stream,
 	.status = logs_status,
 };

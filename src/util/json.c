@@ -1,5 +1,6 @@
 /* Bounded JSON parsing and typed getters. */
 #include "ceres/util/json.h"
+#include "ceres/util/util.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -92,4 +93,41 @@ json_get_arr(const cJSON *o, const char *key)
 	const cJSON *v = json_get(o, key);
 
 	return cJSON_IsArray(v) ? v : NULL;
+}
+
+/* Escaping follows RFC 8259 as cJSON prints it: quote, backslash and
+ * controls escaped (\u00xx in lower case but the short forms), every
+ * other byte (valid UTF-8 included) passed through. */
+void
+json_write_str(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	strbuf_addc(sb, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[7] = { '\\', 'u', '0', '0', 0, 0, 0 };
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		strbuf_add(sb, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"': strbuf_adds(sb, "\\\""); break;
+		case '\\': strbuf_adds(sb, "\\\\"); break;
+		case '\n': strbuf_adds(sb, "\\n"); break;
+		case '\r': strbuf_adds(sb, "\\r"); break;
+		case '\t': strbuf_adds(sb, "\\t"); break;
+		case '\b': strbuf_adds(sb, "\\b"); break;
+		case '\f': strbuf_adds(sb, "\\f"); break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			strbuf_add(sb, esc, 6);
+			break;
+		}
+	}
+	strbuf_add(sb, run, (size_t)(s - run));
+	strbuf_addc(sb, '"');
 }

@@ -20,6 +20,7 @@ bool incident_key(struct app *app, void *arg);
 /* ---- the view's lines (incident_view.c) ---- */
 struct inc_line {
 	enum color_role	 role;
+	bool		 borrowed;	/* text belongs to an inc_logcache */
 	char		*text;
 };
 struct inc_lines {
@@ -36,7 +37,24 @@ struct inc_vstate {
 	bool		 following;	/* new lines of the window come in */
 	bool		 paused;	/* p: the lines from nshow on are held */
 	size_t		 nshow;		/* when paused: lines shown */
+	struct inc_logcache *cache;	/* NULL: every row formatted anew */
+	unsigned	 gen;		/* bumped when the incident's lines change */
 };
+/* The rows of the log lines, formatted once and lent to every paint
+ * until the lines, the filters, the wrap or the width change. */
+struct inc_logcache {
+	struct inc_lines rows;
+	size_t		 nshown;
+	bool		 valid;
+	const struct incident *inc;
+	const void	*lines;
+	size_t		 nlines, n;
+	unsigned	 gen;
+	int		 width;
+	bool		 wrap;
+	char		*show, *hide;	/* the patterns in force ("": none) */
+};
+void inc_logcache_free(struct inc_logcache *c);
 void inc_view_lines(const struct incident *inc, const struct inc_vstate *st, int width,
     struct inc_lines *l);
 void inc_lines_free(struct inc_lines *l);

@@ -35,4 +35,9 @@ int json_get_bool(const cJSON *o, const char *key, int def);
 const cJSON *json_get_obj(const cJSON *o, const char *key);
 const cJSON *json_get_arr(const cJSON *o, const char *key);
 
+/* Append s to sb as a JSON string, quoted, escaped byte for byte as
+ * cJSON_Print*() would: streamed output matches a printed tree. */
+struct strbuf;
+void json_write_str(struct strbuf *sb, const char *s);
+
 #endif
