@@ -282,23 +282,16 @@ static void
 http_check_start(struct source *s)
 {
 	struct http_check *c = s->data;
-	const char *hdrs[BACKEND_MAX_HEADERS + 2];
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
 	char *u1 = NULL, *u2 = NULL;
 
-	memset(&req, 0, sizeof req);
 	/* The section's own headers (tenant), then the check's secret. */
-	backend_fill(&c->be, &req, hdrs, true);
-	for (int i = 0; c->auth_header != NULL; i++) {
-		if (hdrs[i] == NULL) {
-			hdrs[i] = c->auth_header;
-			hdrs[i + 1] = NULL;
-			break;
-		}
-	}
+	backend_start(&c->be, &req, hdrs, NULL, true);
+	if (c->auth_header != NULL)
+		backend_add_header(&req, c->auth_header);
 	req.insecure = c->insecure || c->be.insecure;
 	req.authenticated = c->auth_header != NULL || req.authenticated;
-	req.follow = true;
 	req.certinfo = str_has_prefix(c->url, "https://");
 	c->have_first = false;
 	if (strcmp(c->kind, "keycloak") == 0) {
