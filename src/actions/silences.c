@@ -114,23 +114,17 @@ action_send(struct alerts_action *act)
 {
 	struct alerts *al = &act->af->al;
 	const struct am_conn *conn = &act->af->conn;
-	const char *hdrs[BACKEND_MAX_HEADERS + 2];
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
 	char *url;
-	size_t n = 0;
 
 	act->tried[act->peer] = true;
 	url = xasprintf("%s%s", al->peers[act->peer].url, act->path);
-	memset(&req, 0, sizeof req);
-	am_conn_fill(conn, &req);
 	/* The tenant and credentials of [alertmanager], then the type. */
-	for (; conn->hdrs[n] != NULL; n++)
-		hdrs[n] = conn->hdrs[n];
-	hdrs[n++] = "Content-Type: application/json";
-	hdrs[n] = NULL;
-	req.url = url;
+	backend_start(&conn->be, &req, hdrs, url, true);
+	req.follow = false;
+	backend_add_header(&req, "Content-Type: application/json");
 	req.method = act->method;
-	req.headers = hdrs;
 	req.body = act->body;
 	req.body_len = act->body != NULL ? strlen(act->body) : 0;
 	req.timeout = conn->timeout > 0 ? conn->timeout : act->app->timeout;

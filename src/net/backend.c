@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void
 backend_set_base(struct backend *b, const char *base)
@@ -105,6 +106,22 @@ backend_header(struct backend *b, const char *name, const char *prefix, const ch
 }
 
 void
+backend_drop_header(struct backend *b, const char *name)
+{
+	size_t n = strlen(name);
+	int k = 0;
+
+	for (int i = 0; i < BACKEND_MAX_HEADERS; i++) {
+		if (b->hdr[i] != NULL && strncasecmp(b->hdr[i], name, n) == 0 && b->hdr[i][n] == ':')
+			secret_free(b->hdr[i]);
+		else
+			b->hdr[k++] = b->hdr[i];
+	}
+	while (k < BACKEND_MAX_HEADERS)
+		b->hdr[k++] = NULL;
+}
+
+void
 backend_basic(struct backend *b, const char *user, const char *password)
 {
 	secret_free(b->userpwd);
@@ -113,15 +130,33 @@ backend_basic(struct backend *b, const char *user, const char *password)
 }
 
 void
+backend_start(const struct backend *b, struct http_request *req, const char **hdrs, const char *url, bool auth)
+{
+	memset(req, 0, sizeof *req);
+	backend_fill(b, req, hdrs, auth);
+	req->url = url;
+	req->follow = true;
+}
+
+void
+backend_add_header(struct http_request *req, const char *header)
+{
+	size_t n = 0;
+
+	while (req->headers[n] != NULL)
+		n++;
+	req->headers[n] = header;
+	req->headers[n + 1] = NULL;
+}
+
+void
 backend_request(struct source *s, const struct backend *b, const char *url, bool auth, bool certinfo,
     size_t max_bytes, http_cb cb, void *arg)
 {
-	const char *hdrs[BACKEND_MAX_HEADERS + 1];
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
 
-	memset(&req, 0, sizeof req);
-	backend_fill(b, &req, hdrs, auth);
-	req.url = url;
+	backend_start(b, &req, hdrs, url, auth);
 	req.follow = !certinfo;
 	req.certinfo = certinfo;
 	req.max_bytes = max_bytes;

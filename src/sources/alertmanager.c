@@ -28,15 +28,6 @@ struct am_src {
 	uint64_t	 silences_hash;	/* of the silences answer in use, 0 none */
 };
 
-static void
-base_request(const struct am_conn *conn, struct http_request *req, const char *url)
-{
-	memset(req, 0, sizeof *req);
-	am_conn_fill(conn, req);
-	req->url = url;
-	req->follow = true;
-}
-
 static void ask(struct source *s);
 
 static void
@@ -108,7 +99,6 @@ alerts_done(const struct http_response *r, void *arg)
 	struct alerts_peer *p = &al->peers[pi];
 	struct alert_set *set = NULL;
 	char *cause = NULL, *u;
-	struct http_request req;
 	struct alerts_stream *st = d->stream;
 	int rc = -1;
 
@@ -159,16 +149,13 @@ alerts_done(const struct http_response *r, void *arg)
 
 	u = xasprintf("%s/api/v2/silences%s%s", p->url, *d->conn->filter_query != '\0' ? "?" : "",
 	    d->conn->filter_query + (*d->conn->filter_query != '\0'));
-	base_request(d->conn, &req, u);
-	source_http(s, &req, silences_done, s);
+	backend_request(s, &d->conn->be, u, true, false, 0, silences_done, s);
 	free(u);
 	/* The cluster line is for the console; --once does not wait for it. */
 	if (!s->once_only && (!al->have_status || al->status_peer != pi ||
 	    s->rounds % STATUS_EVERY == 0)) {
 		u = xasprintf("%s/api/v2/status", p->url);
-		base_request(d->conn, &req, u);
-		req.max_bytes = 4u << 20;
-		source_http(s, &req, status_done, s);
+		backend_request(s, &d->conn->be, u, true, false, 4u << 20, status_done, s);
 		free(u);
 	}
 }
@@ -179,13 +166,14 @@ ask(struct source *s)
 	struct am_src *d = s->data;
 	struct alerts *al = d->al;
 	struct alerts_peer *p = &al->peers[d->order[d->at]];
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
 	char *u;
 
 	p->tried = true;
 	u = xasprintf("%s/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true%s",
 	    p->url, d->conn->filter_query);
-	base_request(d->conn, &req, u);
+	backend_start(&d->conn->be, &req, hdrs, u, true);
 	req.max_bytes = s->max_bytes;
 	/* Each alert is parsed as soon as it is in (the cap is the loop's). */
 	alerts_stream_free(d->stream);
@@ -261,30 +249,16 @@ am_conn_init(struct am_conn *c, const struct config *cfg)
 {
 	const char *user = config_get(cfg, "alertmanager", NULL, "user");
 	const char *filter = config_get(cfg, "alertmanager", NULL, "filter");
-	struct http_request req;
 	char *cause = NULL;
 
 	memset(c, 0, sizeof *c);
 	backend_init_section(&c->be, cfg, "alertmanager", NULL, NULL);
 	if (user != NULL)
 		backend_basic(&c->be, user, config_get_default(cfg, "alertmanager", NULL, "password", ""));
-	backend_fill(&c->be, &req, c->hdrs, true);
 	/* The config checked it; a bad one here filters nothing. */
 	if (filter != NULL && matcher_list_parse(filter, &c->filter, &cause) != 0)
 		free(cause);
 	c->filter_query = matcher_list_query(&c->filter);
-}
-
-void
-am_conn_fill(const struct am_conn *c, struct http_request *req)
-{
-	req->headers = (const char **)c->hdrs;	/* loop_http copies them */
-	req->insecure = c->be.insecure;
-	req->authenticated = c->be.secret;
-	req->userpwd = c->be.userpwd;
-	req->ca_file = c->be.ca_file;
-	req->cert_file = c->be.cert_file;
-	req->key_file = c->be.key_file;
 }
 
 void

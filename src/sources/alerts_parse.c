@@ -321,19 +321,20 @@ static cJSON *
 parse_json(const char *what, const char *buf, size_t len, char **cause)
 {
 	cJSON *root;
+	enum json_error je;
 	const char *ep;
 
 	if (buf == NULL || len == 0) {
 		*cause = xasprintf(_("%s: empty answer"), what);
 		return NULL;
 	}
-	if (json_too_complex(buf, len)) {
+	root = json_parse_bounded(buf, len, &je);
+	if (root != NULL)
+		return root;
+	if (je == JSON_TOO_COMPLEX) {
 		*cause = xasprintf(_("%s: answer too complex"), what);
 		return NULL;
 	}
-	root = cJSON_ParseWithLength(buf, len);
-	if (root != NULL)
-		return root;
 	ep = cJSON_GetErrorPtr();
 	if (ep != NULL && ep >= buf && ep <= buf + len)
 		*cause = xasprintf(_("%s: invalid JSON at byte %zu"), what, (size_t)(ep - buf));
@@ -604,8 +605,7 @@ am_silence_id_parse(const char *buf, size_t len, char **id, char **cause)
 char *
 am_error_text(long status, const char *buf, size_t len)
 {
-	cJSON *root = buf != NULL && len > 0 && !json_too_complex(buf, len) ?
-	    cJSON_ParseWithLength(buf, len) : NULL;
+	cJSON *root = json_parse_bounded(buf, len, NULL);
 	const cJSON *msg = NULL;
 	char *text = NULL, *out;
 

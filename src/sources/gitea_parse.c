@@ -133,8 +133,7 @@ feed_push(struct act_event *e, const cJSON *a, const cJSON *repo, const struct g
 {
 	const char *content = json_get_str(a, "content");
 	const char *branch = strip_prefix(strip_prefix(json_get_str(a, "ref_name"), "refs/heads/"), "refs/tags/");
-	cJSON *pc = content != NULL && *content != '\0' && !json_too_complex(content, strlen(content)) ?
-	    cJSON_Parse(content) : NULL;
+	cJSON *pc = content != NULL ? json_parse_bounded(content, strlen(content), NULL) : NULL;
 	const cJSON *commits = json_get(pc, "Commits"), *head = json_get_obj(pc, "HeadCommit"), *c;
 	const cJSON *len = json_get(pc, "Len");
 	const char *cmp = json_get_str(pc, "CompareURL");
@@ -360,13 +359,13 @@ feed_item(const cJSON *a, const struct gitea_ctx *ctx, struct act_list *out)
 static cJSON *
 parse_array(const char *buf, size_t len, const char *what, char **cause)
 {
-	cJSON *j;
+	enum json_error je;
+	cJSON *j = json_parse_bounded(buf, len, &je);
 
-	if (json_too_complex(buf, len)) {
+	if (je == JSON_TOO_COMPLEX) {
 		*cause = xasprintf(_("%s: answer too complex"), what);
 		return NULL;
 	}
-	j = cJSON_ParseWithLength(buf, len);
 	if (j == NULL) {
 		*cause = xasprintf(_("%s: not valid JSON"), what);
 		return NULL;
@@ -684,7 +683,7 @@ major_minor(const char *s, int *major, int *minor)
 int
 gitea_version_parse(const char *buf, size_t len, int *major, int *minor, char **cause)
 {
-	cJSON *j = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const char *v = json_get_str(j, "version"), *g;
 	bool ok;
 
@@ -774,8 +773,7 @@ gitea_has_next_page(const char *link, const char *total_count, int page, int lim
 char *
 gitea_error_message(const char *buf, size_t len)
 {
-	cJSON *j = buf != NULL && len > 0 && !json_too_complex(buf, len) ?
-	    cJSON_ParseWithLength(buf, len) : NULL;
+	cJSON *j = json_parse_bounded(buf, len, NULL);
 	const char *m = json_get_str(j, "message");
 	char *out = m != NULL && *m != '\0' ? act_clip(sanitize_str(m), 200) : NULL;
 

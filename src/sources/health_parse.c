@@ -50,7 +50,7 @@ health_judge_ready(long status, const char *body, size_t len, struct health_resu
 static cJSON *
 parse_object(const char *body, size_t len)
 {
-	cJSON *j = json_too_complex(body, len) ? NULL : cJSON_ParseWithLength(body, len);
+	cJSON *j = json_parse_bounded(body, len, NULL);
 
 	if (j != NULL && !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
@@ -220,16 +220,17 @@ int
 prom_targets_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause)
 {
 	cJSON *j, *data, *active, *t;
+	enum json_error je;
 	const char *st;
 	size_t cnt = 0, i = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (json_too_complex(buf, len)) {
+	j = json_parse_bounded(buf, len, &je);
+	if (je == JSON_TOO_COMPLEX) {
 		*cause = xasprintf("targets: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
 		return -1;
 	}
-	j = cJSON_ParseWithLength(buf, len);
 	if (j == NULL) {
 		*cause = xstrdup("targets: malformed JSON");
 		return -1;
@@ -359,17 +360,20 @@ kuma_parse(const char *page, size_t page_len, const char *beats, size_t beats_le
     struct kuma_monitor **out, size_t *n, char **cause)
 {
 	cJSON *pj, *bj;
+	enum json_error pe = JSON_OK, be;
 	const cJSON *list, *groups, *g, *m;
 	size_t cap = 0, cnt = 0;
 
 	*out = NULL;
 	*n = 0;
-	if ((page != NULL && json_too_complex(page, page_len)) || json_too_complex(beats, beats_len)) {
+	pj = page != NULL ? json_parse_bounded(page, page_len, &pe) : NULL;
+	bj = json_parse_bounded(beats, beats_len, &be);
+	if (pe == JSON_TOO_COMPLEX || be == JSON_TOO_COMPLEX) {
 		*cause = xasprintf("status page: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+		cJSON_Delete(pj);
+		cJSON_Delete(bj);
 		return -1;
 	}
-	pj = page != NULL ? cJSON_ParseWithLength(page, page_len) : NULL;
-	bj = cJSON_ParseWithLength(beats, beats_len);
 	if (bj == NULL || !cJSON_IsObject(bj)) {
 		*cause = xstrdup("heartbeat: malformed JSON");
 		cJSON_Delete(pj);

@@ -86,14 +86,14 @@ judge_reads_json(const struct health_kind *hk)
 	    hk->judge != health_judge_ready;
 }
 
-static bool
-is_json(const char *body, size_t len)
+/* Whether body is JSON (JSON_OK), and if not, why. */
+static enum json_error
+json_check(const char *body, size_t len)
 {
-	cJSON *j = json_too_complex(body, len) ? NULL : cJSON_ParseWithLength(body, len);
-	bool ok = j != NULL;
+	enum json_error e;
 
-	cJSON_Delete(j);
-	return ok;
+	cJSON_Delete(json_parse_bounded(body, len, &e));
+	return e;
 }
 
 static void
@@ -113,6 +113,7 @@ plain_done(const struct http_response *r, void *arg)
 	struct source *s = arg;
 	struct http_check *c = s->data;
 	struct health_result hr;
+	enum json_error je;
 
 	if (r->error != NULL && r->status == 0) {
 		report_error(s, r);
@@ -152,8 +153,8 @@ plain_done(const struct http_response *r, void *arg)
 	else if (r->error == NULL && (r->status == 401 || r->status == 403))
 		source_error(s, "%s", hr.detail);
 	else if (r->error == NULL && r->status >= 200 && r->status < 300 &&
-	    judge_reads_json(c->hk) && hr.state != SVC_UP && !is_json(r->body, r->len))
-		source_error(s, json_too_complex(r->body, r->len) ?
+	    judge_reads_json(c->hk) && hr.state != SVC_UP && (je = json_check(r->body, r->len)) != JSON_OK)
+		source_error(s, je == JSON_TOO_COMPLEX ?
 		    "HTTP %ld: answer too complex, not parsed (Content-Type: %s)" :
 		    "HTTP %ld: malformed answer, not JSON (Content-Type: %s)", r->status,
 		    r->content_type != NULL ? r->content_type : "none");
@@ -181,8 +182,7 @@ keycloak_discovery_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
-	cJSON *j = r->status == 200 && !json_too_complex(r->body, r->len) ?
-	    cJSON_ParseWithLength(r->body, r->len) : NULL;
+	cJSON *j = r->status == 200 ? json_parse_bounded(r->body, r->len, NULL) : NULL;
 	const cJSON *iss = cJSON_GetObjectItemCaseSensitive(j, "issuer");
 
 	if (cJSON_IsString(iss)) {
@@ -206,13 +206,14 @@ kuma_page_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
+	enum json_error je = r->status == 200 ? json_check(r->body, r->len) : JSON_OK;
 
 	free(c->page);
 	c->page = NULL;
 	c->page_len = 0;
-	if (r->status == 200 && json_too_complex(r->body, r->len))
+	if (je == JSON_TOO_COMPLEX)
 		source_error(s, "status page: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
-	else if (r->status == 200 && !is_json(r->body, r->len))
+	else if (je != JSON_OK)
 		source_error(s, "status page: malformed answer, not JSON");
 	else if (r->status == 200) {
 		c->page = xstrndup(r->body, r->len);
@@ -228,14 +229,15 @@ kuma_beats_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
+	enum json_error je = r->status == 200 ? json_check(r->body, r->len) : JSON_OK;
 
 	free(c->beats);
 	c->beats = NULL;
 	c->beats_len = 0;
 	c->latency = r->latency_ms;
-	if (r->status == 200 && json_too_complex(r->body, r->len))
+	if (je == JSON_TOO_COMPLEX)
 		source_error(s, "heartbeats: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
-	else if (r->status == 200 && !is_json(r->body, r->len))
+	else if (je != JSON_OK)
 		source_error(s, "heartbeats: malformed answer, not JSON");
 	else if (r->status == 200) {
 		c->beats = xstrndup(r->body, r->len);
@@ -249,8 +251,7 @@ am_status_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct http_check *c = s->data;
-	cJSON *j = r->status == 200 && !json_too_complex(r->body, r->len) ?
-	    cJSON_ParseWithLength(r->body, r->len) : NULL;
+	cJSON *j = r->status == 200 ? json_parse_bounded(r->body, r->len, NULL) : NULL;
 	const cJSON *cl = cJSON_GetObjectItemCaseSensitive(j, "cluster");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(cl, "status");
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(cl, "peers");
@@ -282,23 +283,16 @@ static void
 http_check_start(struct source *s)
 {
 	struct http_check *c = s->data;
-	const char *hdrs[BACKEND_MAX_HEADERS + 2];
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
 	char *u1 = NULL, *u2 = NULL;
 
-	memset(&req, 0, sizeof req);
 	/* The section's own headers (tenant), then the check's secret. */
-	backend_fill(&c->be, &req, hdrs, true);
-	for (int i = 0; c->auth_header != NULL; i++) {
-		if (hdrs[i] == NULL) {
-			hdrs[i] = c->auth_header;
-			hdrs[i + 1] = NULL;
-			break;
-		}
-	}
+	backend_start(&c->be, &req, hdrs, NULL, true);
+	if (c->auth_header != NULL)
+		backend_add_header(&req, c->auth_header);
 	req.insecure = c->insecure || c->be.insecure;
 	req.authenticated = c->auth_header != NULL || req.authenticated;
-	req.follow = true;
 	req.certinfo = str_has_prefix(c->url, "https://");
 	c->have_first = false;
 	if (strcmp(c->kind, "keycloak") == 0) {

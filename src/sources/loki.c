@@ -6,6 +6,7 @@
  * names and values are fetched now and then for ':query' completion and
  * for the readiness facts. */
 #include "ceres/core/app.h"
+#include "ceres/net/backend.h"
 #include "ceres/util/i18n.h"
 #include "ceres/sources/logs.h"
 #include "ceres/util/util.h"
@@ -28,12 +29,7 @@ struct loki_lreq {
 
 struct loki {
 	struct logs		*lg;
-	char			*url;		/* base, no trailing slash */
-	char			**headers;	/* NULL-terminated */
-	char			*userpwd;
-	bool			 insecure;
-	bool			 authenticated;
-	char			*tls[3];	/* ca_file, cert_file, key_file or NULL */
+	struct backend		 be;		/* base URL, tenant, credentials, TLS */
 	struct loki_cursor	 cur;
 	unsigned		 gen;		/* bumped when the query changes */
 	unsigned		 q_gen;		/* gen of the query in flight */
@@ -63,18 +59,12 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* A request to Loki: redirects are not followed. */
 static void
-request_init(struct loki *lk, struct http_request *req, const char *url)
+request_init(struct loki *lk, struct http_request *req, const char **hdrs, const char *url)
 {
-	memset(req, 0, sizeof *req);
-	req->url = url;
-	req->headers = (const char **)lk->headers;
-	req->userpwd = lk->userpwd;
-	req->insecure = lk->insecure;
-	req->authenticated = lk->authenticated;
-	req->ca_file = lk->tls[0];
-	req->cert_file = lk->tls[1];
-	req->key_file = lk->tls[2];
+	backend_start(&lk->be, req, hdrs, url, true);
+	req->follow = false;
 }
 
 /* The pane's and --once's error line: it quotes the backend, so it is
@@ -192,6 +182,7 @@ issue_query(struct source *s)
 {
 	struct loki *lk = s->data;
 	struct logs *lg = lk->lg;
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
 	struct strbuf u;
 	int64_t end, start;
@@ -210,11 +201,11 @@ issue_query(struct source *s)
 		end = start + 1;	/* the clock went back: still a valid window */
 	strbuf_init(&u);
 	q = url_escape(lg->query);
-	strbuf_addf(&u, "%s/loki/api/v1/query_range?query=%s", lk->url, q);
+	strbuf_addf(&u, "%s/loki/api/v1/query_range?query=%s", lk->be.base, q);
 	free(q);
 	strbuf_addf(&u, "&start=%lld&end=%lld&limit=%u&direction=%s", (long long)start,
 	    (long long)end, limit, lk->cur.started ? "forward" : "backward");
-	request_init(lk, &req, u.buf);
+	request_init(lk, &req, hdrs, u.buf);
 	lk->q_gen = lk->gen;
 	lk->q_limit = limit;
 	lk->q_initial = !lk->cur.started;
@@ -360,15 +351,16 @@ labels_done(const struct http_response *r, void *arg)
 	for (size_t i = 0; i < n; i++)
 		lk->pend[i].name = sanitize_str(names[i]);
 	for (size_t i = 0; i < n; i++) {
+		const char *hdrs[BACKEND_HDRS];
 		struct http_request req;
 		struct strbuf u;
 		char *nm;
 
 		strbuf_init(&u);
 		nm = url_escape(names[i]);
-		strbuf_addf(&u, "%s/loki/api/v1/label/%s/values", lk->url, nm);
+		strbuf_addf(&u, "%s/loki/api/v1/label/%s/values", lk->be.base, nm);
 		free(nm);
-		request_init(lk, &req, u.buf);
+		request_init(lk, &req, hdrs, u.buf);
 		lk->lreqs[i].src = s;
 		lk->lreqs[i].idx = i;
 		source_http(s, &req, values_done, &lk->lreqs[i]);
@@ -385,6 +377,7 @@ static void
 loki_start(struct source *s)
 {
 	struct loki *lk = s->data;
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
 	char *u;
 
@@ -393,8 +386,8 @@ loki_start(struct source *s)
 	issue_query(s);
 	if (!lk->labels_busy && (lk->labels_at == 0 || now_mono() - lk->labels_at > LABELS_EVERY)) {
 		lk->labels_busy = true;
-		u = xasprintf("%s/loki/api/v1/labels", lk->url);
-		request_init(lk, &req, u);
+		u = xasprintf("%s/loki/api/v1/labels", lk->be.base);
+		request_init(lk, &req, hdrs, u);
 		source_http(s, &req, labels_done, s);
 		free(u);
 	}
@@ -435,15 +428,7 @@ loki_free(struct source *s)
 	loki_reader_free(lk->reader);
 	labelsets_free(lk->pend, lk->npend);
 	free(lk->lreqs);
-	for (char **h = lk->headers; h != NULL && *h != NULL; h++) {
-		memset(*h, 0, strlen(*h));
-		free(*h);
-	}
-	free(lk->headers);
-	secret_free(lk->userpwd);
-	for (int i = 0; i < 3; i++)
-		free(lk->tls[i]);
-	free(lk->url);
+	backend_clear(&lk->be);
 	free(lk);
 }
 
@@ -492,7 +477,6 @@ struct source *
 loki_source_new(struct app *app, struct logs *lg, const struct loki_opts *o, char **cause)
 {
 	struct loki *lk;
-	size_t n = strlen(o->url), nh = 0;
 
 	if ((o->org_id != NULL && !header_safe(o->org_id)) ||
 	    (o->token != NULL && !header_safe(o->token)) ||
@@ -503,23 +487,16 @@ loki_source_new(struct app *app, struct logs *lg, const struct loki_opts *o, cha
 	}
 	lk = xcalloc(1, sizeof *lk);
 	lk->lg = lg;
-	while (n > 0 && o->url[n - 1] == '/')
-		n--;
-	lk->url = xstrndup(o->url, n);
-	lk->insecure = o->insecure;
-	lk->tls[0] = o->ca_file != NULL ? xstrdup(o->ca_file) : NULL;
-	lk->tls[1] = o->cert_file != NULL ? xstrdup(o->cert_file) : NULL;
-	lk->tls[2] = o->key_file != NULL ? xstrdup(o->key_file) : NULL;
-	lk->headers = xcalloc(3, sizeof *lk->headers);
+	backend_init(&lk->be, o->url, o->insecure);
+	lk->be.ca_file = o->ca_file != NULL ? xstrdup(o->ca_file) : NULL;
+	lk->be.cert_file = o->cert_file != NULL ? xstrdup(o->cert_file) : NULL;
+	lk->be.key_file = o->key_file != NULL ? xstrdup(o->key_file) : NULL;
 	if (o->org_id != NULL && *o->org_id != '\0')
-		lk->headers[nh++] = xasprintf("X-Scope-OrgID: %s", o->org_id);
-	if (o->token != NULL) {
-		lk->headers[nh++] = xasprintf("Authorization: Bearer %s", o->token);
-		lk->authenticated = true;
-	} else if (o->user != NULL) {
-		lk->userpwd = xasprintf("%s:%s", o->user, o->password != NULL ? o->password : "");
-		lk->authenticated = true;
-	}
+		backend_header(&lk->be, "X-Scope-OrgID", "", o->org_id, false);
+	if (o->token != NULL)
+		backend_header(&lk->be, "Authorization", "Bearer ", o->token, true);
+	else if (o->user != NULL)
+		backend_basic(&lk->be, o->user, o->password != NULL ? o->password : "");
 	loki_cursor_init(&lk->cur, lg->limit);
 	return source_new(app, &loki_ops, "loki logs", lk);
 }
@@ -529,11 +506,12 @@ loki_request(struct source *s, const char *path, double timeout, size_t max_byte
     struct loki_reader *rd, http_cb cb, void *arg)
 {
 	struct loki *lk = s->data;
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
-	char *u = xasprintf("%s%s", lk->url, path);
+	char *u = xasprintf("%s%s", lk->be.base, path);
 	struct http_handle *h;
 
-	request_init(lk, &req, u);
+	request_init(lk, &req, hdrs, u);
 	req.timeout = timeout;
 	req.max_bytes = max_bytes;
 	if (rd != NULL) {

@@ -237,13 +237,14 @@ cJSON *
 loki_skeleton_parse(const char *buf, size_t len, cJSON **res, char **cause)
 {
 	cJSON *root, *data, *rt;
+	enum json_error je;
 
 	*res = NULL;
-	if (json_too_complex(buf, len)) {
+	root = json_parse_bounded(buf, len, &je);
+	if (je == JSON_TOO_COMPLEX) {
 		*cause = xasprintf("Loki answer too complex (over %d JSON values)", JSON_MAX_VALUES);
 		return NULL;
 	}
-	root = cJSON_ParseWithLength(buf, len);
 	if (root == NULL) {
 		*cause = xstrdup("malformed JSON in the Loki answer");
 		return NULL;
@@ -321,7 +322,7 @@ loki_parse_labels(const char *buf, size_t len, char ***names, size_t *n, char **
 
 	*names = NULL;
 	*n = 0;
-	root = json_too_complex(buf, len) ? NULL : cJSON_ParseWithLength(buf, len);
+	root = json_parse_bounded(buf, len, NULL);
 	if (root == NULL || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		*cause = xstrdup("malformed JSON in the Loki labels answer");

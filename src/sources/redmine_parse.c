@@ -206,13 +206,13 @@ parse_issue(const cJSON *o, struct rm_issue *is)
 static cJSON *
 parse_object(const char *buf, size_t len, const char *list, const cJSON **arr, char **cause)
 {
-	cJSON *j;
+	enum json_error je;
+	cJSON *j = json_parse_bounded(buf, len, &je);
 
-	if (json_too_complex(buf, len)) {
+	if (je == JSON_TOO_COMPLEX) {
 		*cause = xasprintf(_("%s: answer too complex"), list);
 		return NULL;
 	}
-	j = cJSON_ParseWithLength(buf, len);
 	if (j == NULL) {
 		*cause = xasprintf(_("%s: not valid JSON"), list);
 		return NULL;

@@ -199,6 +199,15 @@ test_backend_section(void **state)
 	backend_fill(&b2, &req, hdrs, false);
 	assert_null(req.headers[0]);
 	assert_null(req.userpwd);
+	/* A renewed token replaces the old one; the tenant stays first. */
+	backend_header(&b2, "Authorization", "Bearer ", "old", true);
+	backend_drop_header(&b2, "authorization");
+	backend_header(&b2, "Authorization", "Bearer ", "new", true);
+	backend_fill(&b2, &req, hdrs, true);
+	assert_string_equal(req.headers[0], "X-Scope-OrgID: tenant-2");
+	assert_string_equal(req.headers[1], "Authorization: Bearer new");
+	assert_null(req.headers[2]);
+	assert_true(req.authenticated);
 	backend_clear(&b2);
 	config_free(c);
 }
@@ -209,6 +218,7 @@ test_am_conn(void **state)
 	struct config *c;
 	struct am_conn conn;
 	struct http_request req;
+	const char *hdrs[BACKEND_HDRS];
 
 	(void)state;
 	setenv("CERES_FLEET_TEST_PW", "pw", 1);
@@ -217,10 +227,15 @@ test_am_conn(void **state)
 	am_conn_init(&conn, c);
 	assert_string_equal(conn.filter_query, "&filter=site%3D%22berlin%22");
 	assert_int_equal(conn.filter.n, 1);
-	memset(&req, 0, sizeof req);
-	am_conn_fill(&conn, &req);
+	backend_start(&conn.be, &req, hdrs, "http://a/am/api/v2/alerts", true);
 	assert_string_equal(req.headers[0], "X-Scope-OrgID: t1");
 	assert_null(req.headers[1]);
+	assert_true(req.follow);
+	/* One more header (the type of a body) goes after them. */
+	backend_add_header(&req, "Content-Type: application/json");
+	assert_string_equal(req.headers[0], "X-Scope-OrgID: t1");
+	assert_string_equal(req.headers[1], "Content-Type: application/json");
+	assert_null(req.headers[2]);
 	assert_string_equal(req.userpwd, "ops:pw");
 	assert_true(req.authenticated);
 	am_conn_clear(&conn);
@@ -230,7 +245,7 @@ test_am_conn(void **state)
 	am_conn_init(&conn, c);
 	assert_string_equal(conn.filter_query, "");
 	assert_int_equal(conn.filter.n, 0);
-	am_conn_fill(&conn, &req);
+	backend_start(&conn.be, &req, hdrs, "http://a/api/v2/alerts", true);
 	assert_null(req.headers[0]);
 	assert_null(req.userpwd);
 	assert_false(req.authenticated);

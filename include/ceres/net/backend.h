@@ -35,6 +35,9 @@ void backend_set_base(struct backend *b, const char *base);
 void backend_clear(struct backend *b);
 /* Add "name: prefix value"; secret says whether it is a credential. */
 void backend_header(struct backend *b, const char *name, const char *prefix, const char *value, bool secret);
+/* Remove the headers called name (a credential renewed); whether the
+ * backend holds a credential stays as it was. */
+void backend_drop_header(struct backend *b, const char *name);
 /* Basic auth (a credential). */
 void backend_basic(struct backend *b, const char *user, const char *password);
 /* What every backend section ([section] with name NULL, or
@@ -50,6 +53,15 @@ void backend_copy(struct backend *dst, const struct backend *src);
  * BACKEND_MAX_HEADERS + 1, when auth), basic auth (when auth), TLS.  The
  * URL, method, body and sizes are the caller's. */
 void backend_fill(const struct backend *b, struct http_request *req, const char **hdrs, bool auth);
+/* Start req for a full URL: cleared, then filled as backend_fill()
+ * does, with redirects followed (with auth, only to the same host).
+ * hdrs has room for BACKEND_HDRS, so that backend_add_header() can add
+ * one more; the method, body, sizes and sink are the caller's. */
+#define BACKEND_HDRS	(BACKEND_MAX_HEADERS + 2)
+void backend_start(const struct backend *b, struct http_request *req, const char **hdrs, const char *url,
+    bool auth);
+/* Add a header ("Name: value", not copied) after those req has. */
+void backend_add_header(struct http_request *req, const char *header);
 /* Issue a request for a full URL as part of the source's round.  With
  * auth, the headers and basic auth go with it, and a redirect to another
  * host is refused; certinfo asks for the certificate chain (and does not

@@ -58,15 +58,12 @@ char *am_silence_body(const struct silence_matcher *m, size_t n, const char *id,
  * silence actions and readiness. */
 struct am_conn {
 	struct backend		 be;	/* no base: the peers have their URLs */
-	const char		*hdrs[BACKEND_MAX_HEADERS + 1];	/* be's headers */
 	struct matcher_list	 filter;	/* this site's alerts, may be empty */
 	char			*filter_query;	/* "&filter=..." of filter, or "" */
 	double			 timeout;	/* seconds, for actions */
 };
 /* From [alertmanager] (after the site's overrides). */
 void am_conn_init(struct am_conn *c, const struct config *cfg);
-/* The connection part of a request to a peer: headers, auth, TLS. */
-void am_conn_fill(const struct am_conn *c, struct http_request *req);
 void am_conn_clear(struct am_conn *c);
 
 /* The source (sources/alertmanager.c): polls the peers into al. */

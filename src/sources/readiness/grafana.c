@@ -159,9 +159,9 @@ rds_grafana_init(struct app *app, struct rd_data *d)
 		return;
 	d->grafana.service = sanitize_str(name);
 	r = rds_new(app, d, NULL, url);
-	r->insecure = config_get_bool(c, "service", name, "insecure", false);
+	r->be.insecure = config_get_bool(c, "service", name, "insecure", false);
 	if ((tok = config_get(c, "service", name, "token")) != NULL)
-		rds_add_header(r, "Authorization", "Bearer ", tok);
+		backend_header(&r->be, "Authorization", "Bearer ", tok, true);
 	rd_fetch_wait(&d->grafana.ds);
 	rds_source(app, &grafana_ops, "readiness grafana", r);
 }

@@ -4,6 +4,7 @@
 #define CERES_READINESS_SOURCES_INTERNAL_H
 
 #include "ceres/core/loop.h"
+#include "ceres/net/backend.h"
 #include "ceres/sources/readiness.h"
 #include "ceres/core/source.h"
 
@@ -19,13 +20,8 @@ struct rds_item {
 struct rds {
 	struct source		*s;
 	struct rd_data		*d;
-	char			*base;		/* base URL, no trailing slash */
-	char			*hdr[3];	/* "Name: value" (may hold secrets) */
-	char			*userpwd;	/* basic auth (secret) */
+	struct backend		 be;		/* base URL, tenant, credentials, TLS */
 	char			*form;		/* POST body with a secret (token grant) */
-	bool			 insecure;
-	char			*tenant;	/* "X-Scope-OrgID: org_id" or NULL */
-	char			*tls[3];	/* ca_file, cert_file, key_file or NULL */
 	char			*realm;
 	char			**url;		/* Alertmanager peers */
 	size_t			 nurl;
@@ -40,9 +36,7 @@ struct rds {
 
 struct rds *rds_new(struct app *app, struct rd_data *d, const char *section, const char *base);
 void rds_free(struct source *s);
-/* Add the header "name: prefix secret". */
-void rds_add_header(struct rds *r, const char *name, const char *prefix, const char *secret);
-void rds_request(struct source *s, const char *url, bool auth, bool certinfo, http_cb cb, void *arg);
+/* GET base + path (path already escaped) with the source's credentials. */
 void rds_get(struct source *s, const char *path, http_cb cb, void *arg);
 bool rds_answer(struct source *s, const struct http_response *resp, struct rd_fetch *f, const char *what);
 void rds_touch(struct rds *r);

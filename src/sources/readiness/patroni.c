@@ -201,7 +201,7 @@ rds_patroni_init(struct app *app, struct rd_data *d)
 	d->patroni.url = url_without_userinfo(url);
 	d->patroni.lag_limit = config_get_int(app->config, "postgres", NULL, "patroni_max_lag", PATRONI_DEFAULT_LAG);
 	r = rds_new(app, d, NULL, url);
-	r->insecure = config_get_bool(app->config, "postgres", NULL, "patroni_insecure", false);
+	r->be.insecure = config_get_bool(app->config, "postgres", NULL, "patroni_insecure", false);
 	rd_fetch_wait(&d->patroni.cluster);
 	rd_fetch_wait(&d->patroni.history);
 	rds_source(app, &patroni_ops, "readiness patroni", r);

@@ -231,7 +231,6 @@ rd_parse_sentinel_replicas(const char *buf, size_t len, struct rd_sentinel_maste
 /* ---- the source ------------------------------------------------------- */
 
 struct rsn {
-	struct app		*app;
 	struct source		*s;
 	struct rd_data		*d;
 	struct redis_conn	 conn;
@@ -258,7 +257,7 @@ rsn_finish(struct rsn *r)
 {
 	r->s->round_latency_ms = (now_mono() - r->started) * 1000;
 	r->d->generation++;
-	app_dirty(r->app);
+	app_dirty(r->s->app);
 	source_async_end(r->s);
 }
 
@@ -420,7 +419,6 @@ rd_sentinel_init(struct app *app, struct rd_data *d)
 	if (addr == NULL || *addr == '\0')
 		return;
 	r = xcalloc(1, sizeof *r);
-	r->app = app;
 	r->d = d;
 	d->sentinel.address = xstrdup(addr);
 	if (want != NULL)

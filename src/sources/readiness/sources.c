@@ -24,27 +24,14 @@ struct rds *
 rds_new(struct app *app, struct rd_data *d, const char *section, const char *base)
 {
 	struct rds *r = xcalloc(1, sizeof *r);
-	size_t n = base != NULL ? strlen(base) : 0;
 
-	while (n > 0 && base[n - 1] == '/')
-		n--;
 	r->d = d;
-	r->base = base != NULL ? xstrndup(base, n) : NULL;
-	r->insecure = section != NULL && config_get_bool(app->config, section, NULL, "insecure", false);
 	/* The tenant and TLS of a central engine's section: evidence is read
 	 * the way the data is. */
-	if (section != NULL) {
-		const char *org = config_get(app->config, section, NULL, "org_id");
-		static const char *const tls_keys[3] = { "ca_file", "cert_file", "key_file" };
-
-		if (org != NULL && *org != '\0')
-			r->tenant = xasprintf("X-Scope-OrgID: %s", org);
-		for (int i = 0; i < 3; i++) {
-			const char *v = config_get(app->config, section, NULL, tls_keys[i]);
-
-			r->tls[i] = v != NULL ? xstrdup(v) : NULL;
-		}
-	}
+	if (section != NULL)
+		backend_init_section(&r->be, app->config, section, NULL, base);
+	else
+		backend_init(&r->be, base, false);
 	return r;
 }
 
@@ -53,17 +40,7 @@ rds_free(struct source *s)
 {
 	struct rds *r = s->data;
 
-	free(r->base);
-	free(r->tenant);
-	for (int i = 0; i < 3; i++)
-		free(r->tls[i]);
-	for (int i = 0; i < 3; i++) {
-		if (r->hdr[i] != NULL) {
-			memset(r->hdr[i], 0, strlen(r->hdr[i]));
-			free(r->hdr[i]);
-		}
-	}
-	secret_free(r->userpwd);
+	backend_clear(&r->be);
 	secret_free(r->form);
 	free(r->realm);
 	free(r->err);
@@ -78,56 +55,9 @@ rds_free(struct source *s)
 }
 
 void
-rds_add_header(struct rds *r, const char *name, const char *prefix, const char *secret)
-{
-	for (int i = 0; i < 3; i++) {
-		if (r->hdr[i] == NULL) {
-			r->hdr[i] = xasprintf("%s: %s%s", name, prefix, secret);
-			return;
-		}
-	}
-}
-
-/* Issue a request for url; auth adds the source's headers and basic
- * auth (never sent to another host on a redirect). */
-void
-rds_request(struct source *s, const char *url, bool auth, bool certinfo, http_cb cb, void *arg)
-{
-	struct rds *r = s->data;
-	const char *hdrs[5] = { r->hdr[0], r->hdr[1], r->hdr[2], NULL, NULL };
-	const char *none[1] = { NULL };
-	struct http_request req;
-
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.headers = auth ? hdrs : none;
-	req.insecure = r->insecure;
-	req.authenticated = auth && (r->hdr[0] != NULL || r->userpwd != NULL);
-	req.userpwd = auth ? r->userpwd : NULL;
-	req.follow = !certinfo;
-	req.certinfo = certinfo;
-	req.ca_file = r->tls[0];
-	req.cert_file = r->tls[1];
-	req.key_file = r->tls[2];
-	/* The tenant goes last: hdrs[] up to the first NULL is sent. */
-	for (int i = 0; auth && r->tenant != NULL; i++) {
-		if (hdrs[i] == NULL) {
-			hdrs[i] = r->tenant;
-			break;
-		}
-	}
-	source_http(s, &req, cb, arg);
-}
-
-/* base + path (path already escaped), with the source's credentials. */
-void
 rds_get(struct source *s, const char *path, http_cb cb, void *arg)
 {
-	struct rds *r = s->data;
-	char *u = xasprintf("%s%s", r->base, path);
-
-	rds_request(s, u, true, false, cb, arg);
-	free(u);
+	backend_get(s, &((struct rds *)s->data)->be, path, 0, cb, arg);
 }
 
 /* Common answer handling: true when the body is a 200 to parse.  Anything
@@ -396,7 +326,7 @@ gitea_init(struct app *app, struct rd_data *d)
 	if (tok == NULL || d->gitea.nrepo == 0)
 		return;
 	r = rds_new(app, d, "gitea", url);
-	rds_add_header(r, "Authorization", "token ", tok);
+	backend_header(&r->be, "Authorization", "token ", tok, true);
 	r->items = xcalloc(d->gitea.nrepo, sizeof *r->items);
 	for (size_t i = 0; i < d->gitea.nrepo; i++) {
 		r->items[i].r = r;
@@ -432,11 +362,12 @@ simple_init(struct app *app, struct rd_data *d, const char *section, const char 
 		const char *pw = config_get(app->config, "loki", NULL, "password");
 
 		if (tok != NULL)
-			rds_add_header(r, "Authorization", "Bearer ", tok);
+			backend_header(&r->be, "Authorization", "Bearer ", tok, true);
+		/* Kept with the credentials: not sent to another host. */
 		if (org != NULL)
-			rds_add_header(r, "X-Scope-OrgID", "", org);
+			backend_header(&r->be, "X-Scope-OrgID", "", org, true);
 		if (user != NULL && pw != NULL)
-			r->userpwd = xasprintf("%s:%s", user, pw);
+			backend_basic(&r->be, user, pw);
 		rd_fetch_wait(&d->loki_rules.f);
 	}
 	rd_fetch_wait(f);

@@ -178,7 +178,7 @@ am_start(struct source *s)
 	for (size_t i = 0; i < r->nurl; i++) {
 		char *u = xasprintf("%s/api/v2/status", r->url[i]);
 
-		rds_request(s, u, true, false, am_done, &r->items[i]);
+		backend_request(s, &r->be, u, true, false, 0, am_done, &r->items[i]);
 		free(u);
 	}
 }
@@ -213,7 +213,7 @@ rds_alertmanager_init(struct app *app, struct rd_data *d)
 		r->items[i].i = i;
 	}
 	if (user != NULL && pw != NULL)
-		r->userpwd = xasprintf("%s:%s", user, pw);
+		backend_basic(&r->be, user, pw);
 	rd_fetch_wait(&d->am.status);
 	rds_source(app, &am_ops, "readiness alertmanager", r);
 }
@@ -351,12 +351,8 @@ kc_token_done(const struct http_response *resp, void *arg)
 
 	if (cJSON_IsString(tok) && tok->valuestring[0] != '\0' &&
 	    strcspn(tok->valuestring, "\r\n") == strlen(tok->valuestring)) {
-		if (r->hdr[0] != NULL) {
-			memset(r->hdr[0], 0, strlen(r->hdr[0]));
-			free(r->hdr[0]);
-			r->hdr[0] = NULL;
-		}
-		rds_add_header(r, "Authorization", "Bearer ", tok->valuestring);
+		backend_drop_header(&r->be, "Authorization");
+		backend_header(&r->be, "Authorization", "Bearer ", tok->valuestring, true);
 		kc_admin_requests(s);
 	} else {
 		char *why = resp->status == 0 ? xasprintf(_("token request: %s"), resp->error ? resp->error : "?") :
@@ -381,28 +377,25 @@ kc_start(struct source *s)
 	struct rds *r = s->data;
 	char *er = url_escape(r->realm), *u;
 
-	u = xasprintf("%s/realms/%s/.well-known/openid-configuration", r->base, er);
-	rds_request(s, u, false, false, kc_disc_done, s);
+	u = xasprintf("%s/realms/%s/.well-known/openid-configuration", r->be.base, er);
+	backend_request(s, &r->be, u, false, false, 0, kc_disc_done, s);
 	free(u);
 	if (r->form != NULL) {
-		const char *hdrs[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+		const char *hdrs[BACKEND_HDRS];
 		struct http_request req;
 
-		memset(&req, 0, sizeof req);
-		u = xasprintf("%s/realms/%s/protocol/openid-connect/token", r->base, er);
-		req.url = u;
+		/* The secret is in the form: no header of the backend goes. */
+		u = xasprintf("%s/realms/%s/protocol/openid-connect/token", r->be.base, er);
+		backend_start(&r->be, &req, hdrs, u, false);
+		backend_add_header(&req, "Content-Type: application/x-www-form-urlencoded");
+		req.follow = false;
 		req.method = "POST";
-		req.headers = hdrs;
 		req.body = r->form;
 		req.body_len = strlen(r->form);
-		req.insecure = r->insecure;
 		req.authenticated = true;
-		req.ca_file = r->tls[0];
-		req.cert_file = r->tls[1];
-		req.key_file = r->tls[2];
 		source_http(s, &req, kc_token_done, s);
 		free(u);
-	} else if (r->hdr[0] != NULL)
+	} else if (r->be.secret)
 		kc_admin_requests(s);
 	free(er);
 }
@@ -431,8 +424,8 @@ rds_keycloak_init(struct app *app, struct rd_data *d)
 		free(ei);
 		secret_free(es);
 	} else if (tok != NULL)
-		rds_add_header(r, "Authorization", "Bearer ", tok);
-	d->kc.have_token = r->form != NULL || r->hdr[0] != NULL;
+		backend_header(&r->be, "Authorization", "Bearer ", tok, true);
+	d->kc.have_token = r->form != NULL || r->be.secret;
 	if (d->kc.have_token) {
 		rd_fetch_wait(&d->kc.realm);
 		rd_fetch_wait(&d->kc.actions);
@@ -466,8 +459,8 @@ tls_start(struct source *s)
 	struct rds *r = s->data;
 
 	for (size_t i = 0; i < r->d->tls.n; i++) {
-		r->insecure = r->d->tls.u[i].insecure;
-		rds_request(s, r->d->tls.u[i].url, false, true, tls_done, &r->items[i]);
+		r->be.insecure = r->d->tls.u[i].insecure;
+		backend_request(s, &r->be, r->d->tls.u[i].url, false, true, 0, tls_done, &r->items[i]);
 	}
 }
 

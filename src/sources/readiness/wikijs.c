@@ -139,21 +139,16 @@ static void
 wiki_start(struct source *s)
 {
 	struct rds *r = s->data;
-	const char *hdrs[] = { "Content-Type: application/json", r->hdr[0], NULL };
+	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
-	char *u = xasprintf("%s/graphql", r->base);
+	char *u = xasprintf("%s/graphql", r->be.base);
 
-	memset(&req, 0, sizeof req);
-	req.url = u;
+	backend_start(&r->be, &req, hdrs, u, true);
+	backend_add_header(&req, "Content-Type: application/json");
+	req.follow = false;
 	req.method = "POST";
-	req.headers = hdrs;
 	req.body = wiki_query;
 	req.body_len = sizeof wiki_query - 1;
-	req.insecure = r->insecure;
-	req.authenticated = r->hdr[0] != NULL;
-	req.ca_file = r->tls[0];
-	req.cert_file = r->tls[1];
-	req.key_file = r->tls[2];
 	source_http(s, &req, wiki_done, s);
 	free(u);
 }
@@ -165,7 +160,6 @@ rds_wiki_init(struct app *app, struct rd_data *d)
 {
 	const struct config *c = app->config;
 	const char *name = NULL, *url, *tok;
-	static const char *const tls_keys[3] = { "ca_file", "cert_file", "key_file" };
 	struct rds *r;
 
 	for (size_t i = 0; i < c->nentries && name == NULL; i++) {
@@ -178,15 +172,11 @@ rds_wiki_init(struct app *app, struct rd_data *d)
 	if (name == NULL || (url = config_get(c, "service", name, "url")) == NULL)
 		return;
 	d->wiki.service = sanitize_str(name);
-	r = rds_new(app, d, NULL, url);
-	r->insecure = config_get_bool(c, "service", name, "insecure", false);
-	for (int i = 0; i < 3; i++) {
-		const char *v = config_get(c, "service", name, tls_keys[i]);
-
-		r->tls[i] = v != NULL ? xstrdup(v) : NULL;
-	}
+	r = rds_new(app, d, NULL, NULL);
+	/* insecure and TLS of the service ([service] has no tenant). */
+	backend_init_section(&r->be, c, "service", name, url);
 	if ((tok = config_get(c, "service", name, "token")) != NULL)
-		rds_add_header(r, "Authorization", "Bearer ", tok);
+		backend_header(&r->be, "Authorization", "Bearer ", tok, true);
 	rd_fetch_wait(&d->wiki.f);
 	rds_source(app, &wiki_ops, "readiness wikijs", r);
 }
