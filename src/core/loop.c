@@ -1,19 +1,27 @@
-/* The event loop: one curl multi handle polled together with the extra
- * descriptors (terminal, libpq and redis sockets, signal self-pipe, child
- * pipes) by curl_multi_poll(), plus one-shot timers.  Transfers report
- * through a callback that runs exactly once. */
+/* The event loop: one poll() over the sockets of the curl multi handle
+ * (told by its socket callback), the extra descriptors (terminal, libpq
+ * and redis sockets, signal self-pipe, child pipes) and a wake-up pipe,
+ * plus one-shot timers and curl's own timer.  libcurl is driven with
+ * curl_multi_socket_action(), so a pass works only on the connections
+ * that are ready, not on every transfer.  Transfers report through a
+ * callback that runs exactly once. */
 #include "ceres/core/loop.h"
+#include "loop_internal.h"
 #include "ceres/util/heapstat.h"
 #include "ceres/util/util.h"
 
 #include <curl/curl.h>
 #include <sys/resource.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_MAX_BYTES	(8u << 20)
 #define MAX_REDIRECTS		5
@@ -62,15 +70,64 @@ struct http_handle {
 	struct http_handle	*prev;
 };
 
+/* A socket libcurl wants watched (CURLMOPT_SOCKETFUNCTION). */
+struct curl_sock {
+	curl_socket_t		 fd;
+	short			 events;
+};
+
 struct loop {
 	CURLM			*multi;
 	struct fd_watch		*fds;
 	size_t			 nfds;
+	struct curl_sock	*socks;
+	size_t			 nsocks;
+	size_t			 socks_cap;
+	double			 curl_when;	/* curl's timer (monotonic), <0 none */
+	int			 wake[2];	/* loop_wakeup() self-pipe */
 	struct loop_timer	*timers;		/* sorted by deadline */
 	struct loop_timer	*timers_tail;
 	struct http_handle	*handles;
 	int			 running;
 };
+
+static int
+on_curl_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct loop *l = arg;
+	size_t i;
+
+	(void)e;
+	(void)sockp;
+	for (i = 0; i < l->nsocks && l->socks[i].fd != fd; i++)
+		;
+	if (what == CURL_POLL_REMOVE) {
+		if (i < l->nsocks)
+			l->socks[i] = l->socks[--l->nsocks];
+		return 0;
+	}
+	if (i == l->nsocks) {
+		if (l->nsocks == l->socks_cap) {
+			l->socks_cap = l->socks_cap ? l->socks_cap * 2 : 64;
+			l->socks = xreallocarray(l->socks, l->socks_cap, sizeof *l->socks);
+		}
+		l->socks[l->nsocks++].fd = fd;
+	}
+	l->socks[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
+	    ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+	return 0;
+}
+
+/* curl's one timer: only noted here, run by loop_run_once(). */
+static int
+on_curl_timer(CURLM *m, long ms, void *arg)
+{
+	struct loop *l = arg;
+
+	(void)m;
+	l->curl_when = ms < 0 ? -1 : now_mono() + (double)ms / 1000.0;
+	return 0;
+}
 
 struct loop *
 loop_new(char **cause)
@@ -94,6 +151,21 @@ loop_new(char **cause)
 	curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, (long)LOOP_MAX_CONNECTIONS);
 	curl_multi_setopt(l->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)LOOP_MAX_HOST_CONNECTIONS);
 	curl_multi_setopt(l->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	l->curl_when = -1;
+	curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
+	curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
+	if (pipe(l->wake) != 0) {
+		curl_multi_cleanup(l->multi);
+		free(l);
+		*cause = xasprintf("pipe: %s", strerror(errno));
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(l->wake[i], F_SETFL, fcntl(l->wake[i], F_GETFL) | O_NONBLOCK);
+		fcntl(l->wake[i], F_SETFD, FD_CLOEXEC);
+	}
 	return l;
 }
 
@@ -114,6 +186,9 @@ loop_free(struct loop *l)
 	}
 	free(l->fds);
 	curl_multi_cleanup(l->multi);
+	free(l->socks);
+	close(l->wake[0]);
+	close(l->wake[1]);
 	free(l);
 	curl_global_cleanup();
 }
@@ -361,7 +436,7 @@ http_setup(struct loop *l, struct http_handle *h)
 		curl_slist_free_all(h->hdrs);
 		h->hdrs = NULL;
 		snprintf(h->errbuf, sizeof h->errbuf, "cannot start transfer");
-		curl_multi_wakeup(l->multi);
+		loop_wakeup(l);
 		return -1;
 	}
 	return 0;
@@ -453,53 +528,6 @@ loop_http_cancel(struct loop *l, struct http_handle *h)
 		http_handle_free(l, h);
 }
 
-static int
-same_host(const char *a, const char *b)
-{
-	CURLU *ua = curl_url(), *ub = curl_url();
-	char *ha = NULL, *hb = NULL, *pa = NULL, *pb = NULL, *sa = NULL, *sb = NULL;
-	int same = 0;
-
-	if (curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
-	    curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK &&
-	    curl_url_get(ua, CURLUPART_HOST, &ha, 0) == CURLUE_OK &&
-	    curl_url_get(ub, CURLUPART_HOST, &hb, 0) == CURLUE_OK &&
-	    curl_url_get(ua, CURLUPART_PORT, &pa, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    curl_url_get(ub, CURLUPART_PORT, &pb, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    curl_url_get(ua, CURLUPART_SCHEME, &sa, 0) == CURLUE_OK &&
-	    curl_url_get(ub, CURLUPART_SCHEME, &sb, 0) == CURLUE_OK)
-		same = strcasecmp(ha, hb) == 0 && strcmp(pa, pb) == 0 && strcmp(sa, sb) == 0;
-	curl_free(ha); curl_free(hb); curl_free(pa); curl_free(pb); curl_free(sa); curl_free(sb);
-	curl_url_cleanup(ua);
-	curl_url_cleanup(ub);
-	return same;
-}
-
-static double
-cert_expiry(CURL *e)
-{
-	struct curl_certinfo *ci = NULL;
-	struct tm tm;
-
-	if (curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
-	    ci->num_of_certs < 1)
-		return 0;
-	for (struct curl_slist *s = ci->certinfo[0]; s != NULL; s = s->next) {
-		if (strncasecmp(s->data, "Expire date:", 12) == 0) {
-			const char *v = s->data + 12;
-			char *end;
-
-			memset(&tm, 0, sizeof tm);
-			end = strptime(v, "%b %d %H:%M:%S %Y GMT", &tm);
-			if (end == NULL)
-				end = strptime(v, "%Y-%m-%d %H:%M:%S GMT", &tm);
-			if (end != NULL)
-				return (double)timegm(&tm);
-		}
-	}
-	return 0;
-}
-
 /* Whether a request carries a secret, whatever its caller said: basic
  * auth, or a header such as Authorization, Cookie, X-Redmine-API-Key or a
  * token.  Such a request never follows a redirect to another host. */
@@ -544,7 +572,7 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 			snprintf(errmsg, sizeof errmsg, "too many redirects");
 			goto fail;
 		}
-		if (carries_credentials(h) && !same_host(h->url, loc)) {
+		if (carries_credentials(h) && !loop_same_host(h->url, loc)) {
 			snprintf(errmsg, sizeof errmsg,
 			    "refused redirect to another host (credentials would follow)");
 			goto fail;
@@ -595,7 +623,7 @@ report:
 	r.retry_after = (double)retry;
 	r.transfer = h->easy;
 	if (h->req.certinfo && h->easy != NULL)
-		r.cert_expiry = cert_expiry(h->easy);
+		r.cert_expiry = loop_cert_expiry(h->easy);
 	/* The callback may start new transfers or cancel others, but not
 	 * this one: it is unlinked only after the callback returns. */
 	h->cb(&r, h->arg);
@@ -629,13 +657,31 @@ run_timers(struct loop *l)
 	}
 }
 
+/* Tell libcurl what happened to its sockets and whether its timer ran
+ * out, then report the transfers that ended. */
 static void
-check_transfers(struct loop *l)
+check_transfers(struct loop *l, const struct pollfd *p, size_t n)
 {
 	CURLMsg *msg;
 	int left;
 
-	curl_multi_perform(l->multi, &l->running);
+	for (size_t i = 0; i < n; i++) {
+		int ev = 0;
+
+		if (p[i].revents == 0)
+			continue;
+		if (p[i].revents & (POLLIN | POLLHUP))
+			ev |= CURL_CSELECT_IN;
+		if (p[i].revents & POLLOUT)
+			ev |= CURL_CSELECT_OUT;
+		if (p[i].revents & (POLLERR | POLLNVAL))
+			ev |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(l->multi, p[i].fd, ev, &l->running);
+	}
+	if (l->curl_when >= 0 && now_mono() >= l->curl_when) {
+		l->curl_when = -1;
+		curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &l->running);
+	}
 	while ((msg = curl_multi_info_read(l->multi, &left)) != NULL) {
 		struct http_handle *h = NULL;
 
@@ -653,51 +699,64 @@ check_transfers(struct loop *l)
 	}
 }
 
-void
-loop_run_once(struct loop *l, double max_wait)
+/* Call the watcher of every extra descriptor that is ready (callbacks may
+ * add or remove watchers: each fd is looked up again). */
+static void
+run_fds(struct loop *l, const struct pollfd *p, size_t n)
 {
-	struct curl_waitfd *w;
-	size_t n = l->nfds;
-	int timeout_ms;
-	double wait = max_wait;
-
-	if (l->timers != NULL) {
-		double d = l->timers->when - now_mono();
-
-		if (d < wait)
-			wait = d;
-	}
-	if (wait < 0)
-		wait = 0;
-	timeout_ms = (int)(wait * 1000.0 + 0.999);
-	w = xcalloc(n + 1, sizeof *w);
-	for (size_t i = 0; i < n; i++) {
-		w[i].fd = l->fds[i].fd;
-		w[i].events = (short)(((l->fds[i].events & LOOP_READ) ? CURL_WAIT_POLLIN : 0) |
-		    ((l->fds[i].events & LOOP_WRITE) ? CURL_WAIT_POLLOUT : 0));
-	}
-	curl_multi_poll(l->multi, w, (unsigned)n, timeout_ms, NULL);
-	check_transfers(l);
-	/* Callbacks may add or remove watchers: look each fd up again. */
 	for (size_t i = 0; i < n; i++) {
 		int ev = 0;
 
-		if (w[i].revents & CURL_WAIT_POLLIN)
+		if (p[i].revents & POLLIN)
 			ev |= LOOP_READ;
-		if (w[i].revents & CURL_WAIT_POLLOUT)
+		if (p[i].revents & POLLOUT)
 			ev |= LOOP_WRITE;
-		if (w[i].revents & ~(CURL_WAIT_POLLIN | CURL_WAIT_POLLOUT | CURL_WAIT_POLLPRI))
+		if (p[i].revents & (POLLERR | POLLNVAL))
 			ev |= LOOP_ERROR | LOOP_READ;
 		if (ev == 0)
 			continue;
 		for (size_t j = 0; j < l->nfds; j++) {
-			if (l->fds[j].fd == w[i].fd) {
-				l->fds[j].cb(w[i].fd, ev, l->fds[j].arg);
+			if (l->fds[j].fd == p[i].fd) {
+				l->fds[j].cb(p[i].fd, ev, l->fds[j].arg);
 				break;
 			}
 		}
 	}
-	free(w);
+}
+
+void
+loop_run_once(struct loop *l, double max_wait)
+{
+	size_t n = l->nfds, nc = l->nsocks;
+	struct pollfd *p = xcalloc(n + nc + 1, sizeof *p);
+	double wait = max_wait, now = now_mono();
+
+	if (l->timers != NULL && l->timers->when - now < wait)
+		wait = l->timers->when - now;
+	if (l->curl_when >= 0 && l->curl_when - now < wait)
+		wait = l->curl_when - now;
+	if (wait < 0)
+		wait = 0;
+	for (size_t i = 0; i < n; i++) {
+		p[i].fd = l->fds[i].fd;
+		p[i].events = (short)(((l->fds[i].events & LOOP_READ) ? POLLIN : 0) |
+		    ((l->fds[i].events & LOOP_WRITE) ? POLLOUT : 0));
+	}
+	for (size_t i = 0; i < nc; i++) {
+		p[n + i].fd = l->socks[i].fd;
+		p[n + i].events = l->socks[i].events;
+	}
+	p[n + nc].fd = l->wake[0];
+	p[n + nc].events = POLLIN;
+	if (poll(p, n + nc + 1, (int)(wait * 1000.0 + 0.999)) > 0 && p[n + nc].revents != 0) {
+		char buf[64];
+
+		while (read(l->wake[0], buf, sizeof buf) > 0)
+			;
+	}
+	check_transfers(l, p + n, nc);
+	run_fds(l, p, n);
+	free(p);
 	run_timers(l);
 	heapstat_tick();
 }
@@ -705,5 +764,7 @@ loop_run_once(struct loop *l, double max_wait)
 void
 loop_wakeup(struct loop *l)
 {
-	curl_multi_wakeup(l->multi);
+	ssize_t r = write(l->wake[1], "", 1);
+
+	(void)r;	/* full: a wake-up is pending already */
 }

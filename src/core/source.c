@@ -237,7 +237,7 @@ source_http_done(const struct http_response *r, void *arg)
 	source_async_end(s);
 }
 
-void
+struct source_req *
 source_http(struct source *s, const struct http_request *req, http_cb cb, void *arg)
 {
 	struct source_req *sr = xcalloc(1, sizeof *sr);
@@ -254,6 +254,21 @@ source_http(struct source *s, const struct http_request *req, http_cb cb, void *
 	sr->next = s->inflight;
 	s->inflight = sr;
 	sr->h = loop_http(s->app->loop, &r, source_http_done, sr);
+	return sr;
+}
+
+/* Drop a request of the round that is no longer wanted: its callback is
+ * never called.  Only for a request still in flight; it may be called
+ * from the callback of another request of the same source. */
+void
+source_http_cancel(struct source *s, struct source_req *sr)
+{
+	if (sr == NULL)
+		return;
+	inflight_remove(s, sr);
+	loop_http_cancel(s->app->loop, sr->h);
+	free(sr);
+	source_async_end(s);
 }
 
 /* Replace every occurrence of needle in *text (needles shorter than 4

@@ -7,6 +7,7 @@
 #include "ceres/model/activity.h"
 #include "ceres/render/render.h"
 #include "ceres/util/i18n.h"
+#include "ceres/util/sanitize.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
@@ -14,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Display columns of the newest change in the text summary. */
+#define FLEET_CHANGE_WIDTH	32
 
 /* value (and max) of label in a perfdata string; false when absent or
  * unknown ("U"). */
@@ -164,6 +168,29 @@ fig(char *buf, size_t n, long v)
 		snprintf(buf, n, "%ld", v);
 }
 
+/* The newest change as the sites screen shows it ("2h repo: title"),
+ * cut and padded to FLEET_CHANGE_WIDTH columns; "-" without one. */
+static void
+change_cell(const struct fleet_row *r, char *buf, size_t n)
+{
+	char when[16];
+	int pad;
+
+	if (r->change[0] == '\0' || r->change_time <= 0)
+		snprintf(buf, n, "-");
+	else {
+		fmt_age(now_wall() - r->change_time, when, sizeof when);
+		snprintf(buf, n, "%s %s", when, r->change);
+		while (text_width(buf) > FLEET_CHANGE_WIDTH)
+			utf8_clip(buf, strlen(buf) - 1);
+	}
+	pad = FLEET_CHANGE_WIDTH - text_width(buf);
+	for (size_t len = strlen(buf); pad > 0 && len + 1 < n; pad--, len++) {
+		buf[len] = ' ';
+		buf[len + 1] = '\0';
+	}
+}
+
 void
 render_fleet_text(struct app *const *apps, const struct status *st, size_t n, FILE *out)
 {
@@ -179,11 +206,12 @@ render_fleet_text(struct app *const *apps, const struct status *st, size_t n, FI
 	fprintf(out, "ceres-top %s  %s  %s: %s - %s\n", _("fleet"),
 	    fmt_rfc3339(now_wall(), ts, sizeof ts), _("status"),
 	    status_name(render_fleet_code(st, n)), sb.buf);
-	fprintf(out, "  %-16s %-9s %9s %5s %5s %6s  %s\n", _("SITE"), _("STATUS"),
-	    _("SERVICES"), _("CRIT"), _("WARN"), _("READY"), _("SUMMARY"));
+	fprintf(out, "  %-16s %-9s %9s %5s %5s %6s  %-*s  %s\n", _("SITE"), _("STATUS"),
+	    _("SERVICES"), _("CRIT"), _("WARN"), _("READY"), FLEET_CHANGE_WIDTH, _("NEWEST CHANGE"),
+	    _("SUMMARY"));
 	for (size_t i = 0; i < n; i++) {
 		struct fleet_row r;
-		char svc[64], up[24], total[24], crit[24], warn[24], rd[24];
+		char svc[64], up[24], total[24], crit[24], warn[24], rd[24], change[256];
 
 		render_fleet_row(apps[i], &r);
 		fig(up, sizeof up, r.up);
@@ -192,9 +220,10 @@ render_fleet_text(struct app *const *apps, const struct status *st, size_t n, FI
 		fig(crit, sizeof crit, r.crit);
 		fig(warn, sizeof warn, r.warn);
 		fig(rd, sizeof rd, r.readiness);
-		fprintf(out, "  %-16s %-9s %9s %5s %5s %5s%s  %s\n", apps[i]->site,
+		change_cell(&r, change, sizeof change);
+		fprintf(out, "  %-16s %-9s %9s %5s %5s %5s%s  %s  %s\n", apps[i]->site,
 		    status_name(st[i].code), svc, crit, warn, rd, r.readiness >= 0 ? "%" : " ",
-		    st[i].summary.len > 0 ? st[i].summary.buf : r.problem);
+		    change, st[i].summary.len > 0 ? st[i].summary.buf : r.problem);
 	}
 	strbuf_free(&sb);
 }

@@ -1,7 +1,8 @@
 /* The Alertmanager source: one round asks the first healthy HA peer for
- * every alert (active, silenced, inhibited), fails over to the next peer
- * on any error, then fetches the silences (and, in the console, the
- * cluster status) from the peer that answered.  Health rows for the
+ * every alert (active, silenced, inhibited) and, at the same time, for its
+ * silences, fails over to the next peer (both again) on any error; the
+ * silences are used only from the peer that gave the alerts.  In the
+ * console the cluster status of that peer follows.  Health rows for the
  * peers come from sources/http.c; this source feeds the alerts feature. */
 #include "ceres/sources/alerts.h"
 #include "ceres/core/app.h"
@@ -26,7 +27,26 @@ struct am_src {
 	struct strbuf	 errors;	/* "peer: error; ..." of this round */
 	struct alerts_stream *stream;	/* the alerts answer being read */
 	uint64_t	 silences_hash;	/* of the silences answer in use, 0 none */
+	/* The silences of the peer being asked, asked with its alerts. */
+	struct source_req *sil_req;	/* in flight, or NULL */
+	bool		 alerts_ok;	/* that peer gave the alerts */
+	bool		 sil_held;	/* its answer came first: kept below */
+	long		 sil_status;
+	char		*sil_error;
+	char		*sil_body;
+	size_t		 sil_len;
 };
+
+static void
+sil_drop(struct am_src *d)
+{
+	d->sil_held = false;
+	free(d->sil_error);
+	d->sil_error = NULL;
+	free(d->sil_body);
+	d->sil_body = NULL;
+	d->sil_len = 0;
+}
 
 static void ask(struct source *s);
 
@@ -50,9 +70,8 @@ status_done(const struct http_response *r, void *arg)
 }
 
 static void
-silences_done(const struct http_response *r, void *arg)
+silences_use(struct source *s, const struct http_response *r)
 {
-	struct source *s = arg;
 	struct am_src *d = s->data;
 	struct alerts *al = d->al;
 	struct silence_set *set = NULL;
@@ -90,6 +109,49 @@ silences_done(const struct http_response *r, void *arg)
 }
 
 static void
+silences_done(const struct http_response *r, void *arg)
+{
+	struct source *s = arg;
+	struct am_src *d = s->data;
+
+	d->sil_req = NULL;
+	if (d->alerts_ok) {
+		silences_use(s, r);
+		return;
+	}
+	/* The alerts of this peer are still coming: keep the answer. */
+	sil_drop(d);
+	d->sil_held = true;
+	d->sil_status = r->status;
+	d->sil_error = r->error != NULL ? xstrdup(r->error) : NULL;
+	d->sil_body = xmalloc(r->len + 1);
+	if (r->len > 0)
+		memcpy(d->sil_body, r->body, r->len);
+	d->sil_body[r->len] = '\0';
+	d->sil_len = r->len;
+}
+
+/* The silences of the peer that gave the alerts: now if they are in,
+ * else when they come (silences_done). */
+static void
+silences_settle(struct source *s)
+{
+	struct am_src *d = s->data;
+	struct http_response held;
+
+	d->alerts_ok = true;
+	if (!d->sil_held)
+		return;
+	memset(&held, 0, sizeof held);
+	held.status = d->sil_status;
+	held.error = d->sil_error;
+	held.body = d->sil_body;
+	held.len = d->sil_len;
+	silences_use(s, &held);
+	sil_drop(d);
+}
+
+static void
 alerts_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
@@ -99,6 +161,7 @@ alerts_done(const struct http_response *r, void *arg)
 	struct alerts_peer *p = &al->peers[pi];
 	struct alert_set *set = NULL;
 	char *cause = NULL, *u;
+	struct http_request req;
 	struct alerts_stream *st = d->stream;
 	int rc = -1;
 
@@ -115,6 +178,10 @@ alerts_done(const struct http_response *r, void *arg)
 		rc = alerts_parse(r->body, r->len, &set, &cause);
 	alerts_stream_free(st);
 	if (rc < 0) {
+		/* This peer's silences are of no use now. */
+		source_http_cancel(s, d->sil_req);
+		d->sil_req = NULL;
+		sil_drop(d);
 		str_set(&p->error, cause);
 		p->failed_at = now_wall();
 		if (d->errors.len > 0)
@@ -147,10 +214,7 @@ alerts_done(const struct http_response *r, void *arg)
 		app_dirty(s->app);
 	}
 
-	u = xasprintf("%s/api/v2/silences%s%s", p->url, *d->conn->filter_query != '\0' ? "?" : "",
-	    d->conn->filter_query + (*d->conn->filter_query != '\0'));
-	backend_request(s, &d->conn->be, u, true, false, 0, silences_done, s);
-	free(u);
+	silences_settle(s);
 	/* The cluster line is for the console; --once does not wait for it. */
 	if (!s->once_only && (!al->have_status || al->status_peer != pi ||
 	    s->rounds % STATUS_EVERY == 0)) {
@@ -168,6 +232,7 @@ ask(struct source *s)
 	struct alerts_peer *p = &al->peers[d->order[d->at]];
 	const char *hdrs[BACKEND_HDRS];
 	struct http_request req;
+	double timeout;
 	char *u;
 
 	p->tried = true;
@@ -190,6 +255,17 @@ ask(struct source *s)
 			req.timeout = share > 0.5 ? share : 0.5;
 	}
 	source_http(s, &req, alerts_done, s);
+	free(u);
+	/* The silences of the same peer, at the same time, with the same
+	 * deadline. */
+	d->alerts_ok = false;
+	sil_drop(d);
+	u = xasprintf("%s/api/v2/silences%s%s", p->url, *d->conn->filter_query != '\0' ? "?" : "",
+	    d->conn->filter_query + (*d->conn->filter_query != '\0'));
+	timeout = req.timeout;
+	backend_start(&d->conn->be, &req, hdrs, u, true);
+	req.timeout = timeout;
+	d->sil_req = source_http(s, &req, silences_done, s);
 	free(u);
 }
 
@@ -218,6 +294,7 @@ am_free(struct source *s)
 
 	strbuf_free(&d->errors);
 	alerts_stream_free(d->stream);
+	sil_drop(d);
 	free(d->order);
 	free(d);
 }

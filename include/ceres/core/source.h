@@ -74,8 +74,11 @@ double source_next_delay(const struct source *s);
 void source_poll_now(struct source *s);
 
 /* Issue a request as part of the current round.  The request inherits the
- * source's timeout and size cap when its own are 0. */
-void source_http(struct source *s, const struct http_request *req, http_cb cb, void *arg);
+ * source's timeout and size cap when its own are 0.  The request it
+ * returns is valid until its callback runs or source_http_cancel(). */
+struct source_req *source_http(struct source *s, const struct http_request *req, http_cb cb, void *arg);
+/* Cancel a request still in flight (its callback never runs). */
+void source_http_cancel(struct source *s, struct source_req *sr);
 /* For non-HTTP work (libpq, sockets): count it into the round. */
 void source_async_begin(struct source *s);
 void source_async_end(struct source *s);
