@@ -161,7 +161,6 @@ alerts_done(const struct http_response *r, void *arg)
 	struct alerts_peer *p = &al->peers[pi];
 	struct alert_set *set = NULL;
 	char *cause = NULL, *u;
-	struct http_request req;
 	struct alerts_stream *st = d->stream;
 	int rc = -1;
 
