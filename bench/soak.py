@@ -763,7 +763,9 @@ def main():
         (shlex.quote(A.dir),) * 4) + " CERES_TOP_HEAP_STATS=" + shlex.quote(heapf)
     wrap = os.path.join(A.dir, "wrap.sh")
     with open(wrap, "w") as f:
-        f.write("#!/bin/sh\n%s %s %s -c %s 2>%s/stderr.txt\necho \"exit=$?\" > %s/exit\nstty -a > %s/stty\n" % (
+        # Two sites in the config (for :site switching): --site opens the
+        # console on one of them, not on the sites screen.
+        f.write("#!/bin/sh\n%s %s %s -c %s --site sandbox 2>%s/stderr.txt\necho \"exit=$?\" > %s/exit\nstty -a > %s/stty\n" % (
             env, A.wrap, shlex.quote(A.ceres), shlex.quote(A.config), A.dir, A.dir, A.dir))
     os.chmod(wrap, 0o755)
 

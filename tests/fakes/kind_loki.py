@@ -341,6 +341,12 @@ def _query(req, instant):
     return req.reply_json(body)
 
 
+def _go_string(s):
+    """A pushed string as Loki (Go's JSON decoder) keeps it: an unpaired
+    surrogate escape (\\udcff) becomes U+FFFD; pairs stay as they are."""
+    return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def _push(req):
     try:
         body = req.json()
@@ -362,7 +368,7 @@ def _push(req):
             values = s.get("values") if isinstance(s, dict) else None
             if not isinstance(labels, dict) or not isinstance(values, list) or not labels:
                 return _err(req, "each stream needs a non-empty \"stream\" object and \"values\"")
-            labels = {str(k): str(v) for k, v in labels.items()}
+            labels = {_go_string(str(k)): _go_string(str(v)) for k, v in labels.items()}
             key = "\x00".join("%s=%s" % kv for kv in sorted(labels.items()))
             sid = st["pkeys"].get(key)
             if sid is None:
@@ -374,7 +380,7 @@ def _push(req):
                     return _err(req, "each value must be [\"<ns>\", \"line\"]")
                 ts = now if v[0] in (None, "") else int(v[0])
                 st["pseq"] += 1
-                new.append((ts, st["pseq"], sid, v[1]))
+                new.append((ts, st["pseq"], sid, _go_string(v[1])))
                 stamps.append(str(ts))
                 accepted += 1
         p = st["pushed"]

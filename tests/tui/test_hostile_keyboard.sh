@@ -166,9 +166,11 @@ TUI_SOCK=ceres-test-$$-big
 chmod 600 "$D/big.config"
 tui_start 160 50 -c "$D/big.config"
 check "console with the big answers starts" tui_wait "h-gzip-bomb" 15
-measure_latency "big answers"
 # 500 target rows (the down ones), the four oversized answers, the Kuma bomb.
 check "the 50,000-target Prometheus gets 500 rows, not 7,143" wait_for 10 tui_has "CRITICAL 505 down"
+# The keys while every round brings the big answers again (the first
+# parse of the 50,000 targets, once, is not among the samples).
+measure_latency "big answers"
 check "target rows are there" tui_has "target j i0 "
 tui_keys q
 check "q quits the big-answer console" wait_for 5 tui_dead
