@@ -194,18 +194,6 @@ silence_json(const struct silence *s)
 	return o;
 }
 
-/* Flush sb to out once it holds this much. */
-#define STREAM_CHUNK	(64u << 10)
-
-static void
-flush_some(struct strbuf *sb, FILE *out, size_t at_least)
-{
-	if (sb->len >= at_least && sb->len > 0) {
-		fwrite(sb->buf, 1, sb->len, out);
-		sb->len = 0;
-	}
-}
-
 /* The "alerts" array, one alert at a time from the model. */
 static void
 alerts_json_stream(struct app *app, void *data, FILE *out)
@@ -221,10 +209,10 @@ alerts_json_stream(struct app *app, void *data, FILE *out)
 		if (i > 0)
 			strbuf_addc(&sb, ',');
 		alert_json(&sb, &al->set->alerts[i]);
-		flush_some(&sb, out, STREAM_CHUNK);
+		strbuf_flush_to(&sb, out, STRBUF_STREAM_CHUNK);
 	}
 	strbuf_addc(&sb, ']');
-	flush_some(&sb, out, 0);
+	strbuf_flush_to(&sb, out, 0);
 	strbuf_free(&sb);
 }
 
@@ -380,12 +368,12 @@ alerts_text_stream(struct app *app, void *data, FILE *f)
 			common_labels(g, out);
 		for (size_t i = g->first; i < g->first + g->n; i++) {
 			text_alert(al, g, &set->alerts[i], out, now);
-			flush_some(out, f, STREAM_CHUNK);
+			strbuf_flush_to(out, f, STRBUF_STREAM_CHUNK);
 		}
 	}
 	if (set->n == 0)
 		strbuf_addf(out, "  %s\n", _("(no alerts)"));
-	flush_some(out, f, 0);
+	strbuf_flush_to(out, f, 0);
 	strbuf_free(&sb);
 }
 

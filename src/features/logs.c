@@ -131,18 +131,6 @@ logs_set_query(struct logs_area *f, const char *query)
 		loki_set_query(f->src, query);
 }
 
-/* Flush sb to out once it holds this much. */
-#define STREAM_CHUNK	(64u << 10)
-
-static void
-flush_some(struct strbuf *sb, FILE *out, size_t at_least)
-{
-	if (sb->len >= at_least && sb->len > 0) {
-		fwrite(sb->buf, 1, sb->len, out);
-		sb->len = 0;
-	}
-}
-
 /* One line as the object a cJSON tree of it would print. */
 static void
 line_json(struct strbuf *sb, const struct log_line *ln)
@@ -185,10 +173,10 @@ logs_json_stream(struct app *app, void *data, FILE *out)
 		if (q > log_ring_first(r))
 			strbuf_addc(&sb, ',');
 		line_json(&sb, log_ring_get(r, q));
-		flush_some(&sb, out, STREAM_CHUNK);
+		strbuf_flush_to(&sb, out, STRBUF_STREAM_CHUNK);
 	}
 	strbuf_addc(&sb, ']');
-	flush_some(&sb, out, 0);
+	strbuf_flush_to(&sb, out, 0);
 	strbuf_free(&sb);
 }
 
@@ -270,11 +258,11 @@ logs_text_stream(struct app *app, void *data, FILE *f)
 		}
 		strbuf_adds(&sb, p);
 		strbuf_addc(&sb, '\n');
-		flush_some(&sb, f, STREAM_CHUNK);
+		strbuf_flush_to(&sb, f, STRBUF_STREAM_CHUNK);
 	}
 	if (lg->ring->count == 0 && lg->error == NULL)
 		strbuf_addf(&sb, "  %s\n", _("(no lines in the window)"));
-	flush_some(&sb, f, 0);
+	strbuf_flush_to(&sb, f, 0);
 	strbuf_free(&sb);
 }
 

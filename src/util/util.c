@@ -123,6 +123,15 @@ strbuf_init(struct strbuf *sb)
 }
 
 void
+strbuf_flush_to(struct strbuf *sb, FILE *out, size_t at_least)
+{
+	if (sb->len >= at_least && sb->len > 0) {
+		fwrite(sb->buf, 1, sb->len, out);
+		sb->len = 0;
+	}
+}
+
+void
 strbuf_free(struct strbuf *sb)
 {
 	free(sb->buf);

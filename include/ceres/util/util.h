@@ -5,6 +5,7 @@
 #define CERES_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,6 +44,10 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addc(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *strbuf_detach(struct strbuf *sb);
+/* Streamed output: write sb to out and empty it once it holds at least
+ * at_least bytes (0: whatever it holds). */
+#define STRBUF_STREAM_CHUNK	(64u << 10)
+void strbuf_flush_to(struct strbuf *sb, FILE *out, size_t at_least);
 
 /* Monotonic seconds, and wall-clock seconds since the epoch. */
 double now_mono(void);
