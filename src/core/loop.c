@@ -711,7 +711,9 @@ run_fds(struct loop *l, const struct pollfd *p, size_t n)
 			ev |= LOOP_READ;
 		if (p[i].revents & POLLOUT)
 			ev |= LOOP_WRITE;
-		if (p[i].revents & (POLLERR | POLLNVAL))
+		/* A hang-up alone (a child's pipe closed, the tty gone) must
+		 * reach the watcher, or poll() reports it again at once. */
+		if (p[i].revents & (POLLERR | POLLNVAL | POLLHUP))
 			ev |= LOOP_ERROR | LOOP_READ;
 		if (ev == 0)
 			continue;
