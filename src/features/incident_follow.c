@@ -167,7 +167,6 @@ follow_tick(void *arg)
 	from = inc->nlines > 0 ? inc->lines[inc->nlines - 1].ts + 1 : (int64_t)(inc->win.from * 1e9);
 	path = loki_range_path(inc->sel.selector, from, (int64_t)(now * 1e9) + 1000000000, fl->ic->limit,
 	    true);
-	loki_reader_free(fl->rd);
 	fl->rd = loki_reader_new();
 	fl->h = loki_request(fl->logs->src, path, fl->logs->src->timeout, FOLLOW_MAX_BYTES, fl->rd,
 	    follow_done, fl);
