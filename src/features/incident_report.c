@@ -283,8 +283,12 @@ incident_text(const struct incident *inc, struct strbuf *sb)
 		fmt_rfc3339_ns(inc->lines[i].ts, t, sizeof t);
 		strbuf_addf(sb, "  %s %s %s\n", t, inc->lines[i].labels, inc->lines[i].text);
 	}
-	if (inc->logs_error != NULL)
-		strbuf_addf(sb, "  %s\n", inc->logs_error);
+	if (inc->logs_error != NULL) {
+		char *err = sanitize_str(inc->logs_error);	/* Loki's own text */
+
+		strbuf_addf(sb, "  %s\n", err);
+		free(err);
+	}
 	strbuf_addf(sb, "%s\n", _("CHANGES"));
 	for (i = 0; i < inc->nchanges; i++) {
 		const struct inc_change *c = &inc->changes[i];
