@@ -5,6 +5,7 @@
 #include "ceres/sources/logs.h"
 #include "loki_parse_int.h"
 #include "ceres/util/json.h"
+#include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
@@ -242,11 +243,11 @@ loki_skeleton_parse(const char *buf, size_t len, cJSON **res, char **cause)
 	*res = NULL;
 	root = json_parse_bounded(buf, len, &je);
 	if (je == JSON_TOO_COMPLEX) {
-		*cause = xasprintf("Loki answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+		*cause = xasprintf(_("Loki answer too complex (over %d JSON values)"), JSON_MAX_VALUES);
 		return NULL;
 	}
 	if (root == NULL) {
-		*cause = xstrdup("malformed JSON in the Loki answer");
+		*cause = xstrdup(_("malformed JSON in the Loki answer"));
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {

@@ -10,6 +10,7 @@
 #include "ceres/sources/logs.h"
 #include "ceres/util/json.h"
 #include "ceres/util/json_frame.h"
+#include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 #include "loki_parse_int.h"
 
@@ -481,11 +482,11 @@ loki_reader_finish(struct loki_reader *rd, struct loki_result *out, char **cause
 
 	memset(out, 0, sizeof *out);
 	if (rd->err == ERR_COMPLEX) {
-		*cause = xasprintf("Loki answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+		*cause = xasprintf(_("Loki answer too complex (over %d JSON values)"), JSON_MAX_VALUES);
 		return -1;
 	}
 	if (rd->err != ERR_NONE || (rd->framed && rd->mode != R_SKEL)) {
-		*cause = xstrdup("malformed JSON in the Loki answer");
+		*cause = xstrdup(_("malformed JSON in the Loki answer"));
 		return -1;
 	}
 	root = loki_skeleton_parse(rd->skel.buf != NULL ? rd->skel.buf : "", rd->skel.len, &res, cause);
