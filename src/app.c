@@ -93,14 +93,16 @@ app_features_free(struct app *app)
 }
 
 static struct app *
-app_create(const struct options *opt, const char *site, struct loop *loop, char **cause)
+app_create(const struct options *opt, const char *site, struct loop *loop,
+    const struct config *base, char **cause)
 {
 	struct app *app = xcalloc(1, sizeof *app);
 
 	app->opt = *opt;
 	app->opt.site = site;
 	model_init(&app->model);
-	app->config = config_load(opt->config_path, site, cause);
+	app->config = base != NULL ? config_site(base, site, cause) :
+	    config_load(opt->config_path, site, cause);
 	if (app->config == NULL) {
 		free(app);
 		return NULL;
@@ -126,13 +128,14 @@ app_create(const struct options *opt, const char *site, struct loop *loop, char 
 struct app *
 app_new(const struct options *opt, char **cause)
 {
-	return app_create(opt, opt->site, NULL, cause);
+	return app_create(opt, opt->site, NULL, NULL, cause);
 }
 
 struct app *
-app_new_site(const struct options *opt, const char *site, struct loop *loop, char **cause)
+app_new_site(const struct options *opt, const char *site, struct loop *loop,
+    const struct config *base, char **cause)
 {
-	return app_create(opt, site, loop, cause);
+	return app_create(opt, site, loop, base, cause);
 }
 
 #define SWAP(T, x, y) do { T tmp_ = (x); (x) = (y); (y) = tmp_; } while (0)

@@ -122,9 +122,17 @@ fleet_open(struct fleet *f, size_t i, char **cause)
 struct fleet *
 fleet_new(struct app *root, char **cause)
 {
-	struct fleet *f = xcalloc(1, sizeof *f);
+	struct fleet *f;
 	char **names;
 	size_t n = site_names(&(struct options){ .site = NULL }, root->config, &names);
+	/* The file is read once for every site. */
+	struct config *base = config_load_base(root->opt.config_path, cause);
+
+	if (base == NULL) {
+		names_free(names, n);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof *f);
 
 	f->root = root;
 	f->open = fleet_open;
@@ -136,19 +144,21 @@ fleet_new(struct app *root, char **cause)
 			f->shown = i;
 			continue;
 		}
-		f->site[f->n] = app_new_site(&root->opt, names[i], root->loop, cause);
+		f->site[f->n] = app_new_site(&root->opt, names[i], root->loop, base, cause);
 		if (f->site[f->n] == NULL) {
 			char *why = xasprintf(_("site %s: %s"), names[i], *cause);
 
 			free(*cause);
 			*cause = why;
 			names_free(names, n);
+			config_free(base);
 			fleet_free(f);
 			return NULL;
 		}
 		f->n++;
 	}
 	names_free(names, n);
+	config_free(base);
 	if (f->shown == SIZE_MAX) {
 		/* The console's own site is not one of the [site] sections
 		 * (no --site): it is shown first, as one more row. */
@@ -229,18 +239,19 @@ int
 fleet_run_once(const struct options *opt)
 {
 	char *cause = NULL, **names;
-	struct config *cfg = config_load(opt->config_path, opt->site, &cause);
+	/* The file is read and parsed once; each site's config is made
+	 * from it. */
+	struct config *base = config_load_base(opt->config_path, &cause);
 	struct app **apps;
 	size_t n;
 	int code = 3;
 
-	if (cfg == NULL) {
+	if (base == NULL) {
 		fprintf(stderr, "ceres-top: %s\n", cause);
 		free(cause);
 		return 3;
 	}
-	n = site_names(opt, cfg, &names);
-	config_free(cfg);
+	n = site_names(opt, base, &names);
 	if (n == 0) {
 		/* No [site] sections: the config itself is the one site. */
 		names[0] = NULL;
@@ -252,20 +263,26 @@ fleet_run_once(const struct options *opt)
 			struct options o = *opt;
 
 			o.site = names[0];
-			apps[0] = app_new(&o, &cause);
+			apps[0] = app_new_site(&o, names[0], NULL, base, &cause);
 		} else
-			apps[i] = app_new_site(opt, names[i], apps[0]->loop, &cause);
+			apps[i] = app_new_site(opt, names[i], apps[0]->loop, base, &cause);
 		if (apps[i] == NULL) {
-			fprintf(stderr, "ceres-top: %s%s%s\n", names[i] != NULL ? names[i] : "",
-			    names[i] != NULL ? ": " : "", cause);
+			/* --site names the one site: its error says which. */
+			bool named = names[i] != NULL && opt->site == NULL;
+
+			fprintf(stderr, "ceres-top: %s%s%s\n", named ? names[i] : "",
+			    named ? ": " : "", cause);
 			free(cause);
 			goto out;
 		}
 	}
+	config_free(base);
+	base = NULL;
 	keep_alive(apps, n);
 	once_poll(apps, n, opt->timeout);
 	code = once_print(apps, n, opt);
 out:
+	config_free(base);
 	for (size_t i = n; i-- > 0;)
 		app_free(apps[i]);
 	free(apps);

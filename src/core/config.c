@@ -245,6 +245,33 @@ cfg_config_new(void)
 	return cp;
 }
 
+/* A copy of a config as written: every section, every entry but those
+ * of other sites than site (all of them when site is NULL). */
+struct config_private *
+cfg_config_clone(const struct config_private *src, const char *site)
+{
+	struct config_private	*cp = cfg_config_new();
+	const struct config	*b = &src->pub;
+
+	cp->pub.path = b->path != NULL ? xstrdup(b->path) : NULL;
+	cp->pub.defaults = b->defaults;
+	for (size_t i = 0; i < src->nsections; i++)
+		cfg_section_add(cp, src->sections[i].section, src->sections[i].name);
+	for (size_t i = 0; i < b->nentries; i++) {
+		const struct config_entry *e = &b->entries[i];
+
+		if (site != NULL && strcmp(e->section, "site") == 0 && !same(e->name, site))
+			continue;
+		cfg_entry_set(cp, e->section, e->name, e->key, e->value, e->file, e->line,
+		    e->secret_origin);
+	}
+	if (src->inline_secret != NULL)
+		cp->inline_secret = xstrdup(src->inline_secret);
+	if (src->inline_fix != NULL)
+		cp->inline_fix = xstrdup(src->inline_fix);
+	return cp;
+}
+
 void
 config_free(struct config *c)
 {

@@ -46,6 +46,7 @@ struct config_private {
 	struct config_index	 entry_index;
 	struct config_index	 section_index;
 	bool			 site_applied;
+	bool			 base;		/* config_load_base(): as written */
 	char			*inline_secret;	/* first secret written inline */
 	char			*inline_fix;	/* how to move it out of the file */
 };
@@ -120,6 +121,7 @@ void cfg_section_add(struct config_private *cp, const char *section, const char 
 void cfg_entry_set(struct config_private *cp, const char *section, const char *name,
     const char *key, const char *value, const char *file, int line, const char *origin);
 struct config_private *cfg_config_new(void);
+struct config_private *cfg_config_clone(const struct config_private *src, const char *site);
 int cfg_split_override(const char *key, char **sec, char **name, char **k);
 
 #endif

@@ -560,28 +560,38 @@ resolve_secret(struct config_entry *e, char **cause)
 
 /* ---- public ---------------------------------------------------------- */
 
-struct config *
-config_parse(const char *name, const char *buf, size_t len, const char *site, char **cause)
+/* The file's sections and entries as written: no site applied, no
+ * secret read.  NULL and *why on a syntax or schema error. */
+static struct config_private *
+parse_raw(const char *name, const char *buf, size_t len, char **why)
 {
 	struct config_private	*cp = cfg_config_new();
-	struct config		*c = &cp->pub;
 	struct parser		 p = { .cp = cp };
-	const char		*v;
-	char			*why = NULL;
 	int			 r;
 
-	if (name == NULL)
-		name = "<config>";
-	c->path = xstrdup(name);
-	p.file = c->path;
+	cp->pub.path = xstrdup(name != NULL ? name : "<config>");
+	p.file = cp->pub.path;
 	r = parse_all(&p, buf != NULL ? buf : "", buf != NULL ? len : 0);
 	free(p.section);
 	free(p.name);
 	if (r != 0) {
-		why = p.error;
-		goto fail;
+		*why = p.error;
+		config_free(&cp->pub);
+		return NULL;
 	}
-	if (site != NULL && apply_site(cp, name, site, &why) != 0)
+	return cp;
+}
+
+/* Apply the site's overrides and read the secrets: the config the
+ * program looks up.  Frees cp on error. */
+static struct config *
+finish(struct config_private *cp, const char *site, char **cause)
+{
+	struct config	*c = &cp->pub;
+	const char	*v;
+	char		*why = NULL;
+
+	if (site != NULL && apply_site(cp, c->path, site, &why) != 0)
 		goto fail;
 	for (size_t i = 0; i < c->nentries; i++) {
 		struct config_entry *e = &c->entries[i];
@@ -602,6 +612,22 @@ fail:
 		free(why);
 	config_free(c);
 	return NULL;
+}
+
+struct config *
+config_parse(const char *name, const char *buf, size_t len, const char *site, char **cause)
+{
+	char			*why = NULL;
+	struct config_private	*cp = parse_raw(name, buf, len, &why);
+
+	if (cp == NULL) {
+		if (cause != NULL)
+			*cause = why;
+		else
+			free(why);
+		return NULL;
+	}
+	return finish(cp, site, cause);
 }
 
 /* Read the config file: the explicit path, else the first of the search
@@ -650,20 +676,24 @@ config_read(const char *path, char **file, char **buf, size_t *len, mode_t *mode
 	return *file == NULL && *cause != NULL ? -1 : 0;
 }
 
-struct config *
-config_load(const char *path, const char *site, char **cause)
+/* Read and parse the config; with base set, stop before the site and
+ * the secrets (config_site() finishes a copy per site). */
+static struct config *
+load(const char *path, const char *site, bool base, char **cause)
 {
 	struct config_private	*cp;
-	struct config		*c;
 	char			*file, *buf, *err = NULL;
 	size_t			 len;
 	mode_t			 mode;
 
 	/* -c /dev/null: an empty config (no built-in layout), as with
 	 * tmux -f /dev/null or ssh -F /dev/null. */
-	if (path != NULL && strcmp(path, "/dev/null") == 0)
-		return config_parse(path, "", 0, site, cause);
-	if (config_read(path, &file, &buf, &len, &mode, &err) != 0)
+	if (path != NULL && strcmp(path, "/dev/null") == 0) {
+		buf = NULL;
+		len = 0;
+		file = xstrdup(path);
+		mode = 0600;
+	} else if (config_read(path, &file, &buf, &len, &mode, &err) != 0)
 		goto fail;
 	if (file == NULL) {
 		if (site != NULL) {
@@ -672,22 +702,27 @@ config_load(const char *path, const char *site, char **cause)
 		}
 		cp = cfg_config_new();
 		cp->pub.defaults = true;
+		cp->base = base;
 		return &cp->pub;
 	}
-	c = config_parse(file, buf, len, site, &err);
-	explicit_bzero(buf, len);
+	cp = parse_raw(file, buf, len, &err);
+	if (buf != NULL)
+		explicit_bzero(buf, len);
 	free(buf);
-	if (c == NULL)
+	if (cp == NULL)
 		goto fail;
-	cp = priv(c);
 	if ((mode & 077) != 0 && cp->inline_secret != NULL) {
 		err = xasprintf(_("%s: contains an inline secret (%s) but is readable by "
 		    "group/other; chmod 600 it or %s"), file, cp->inline_secret, cp->inline_fix);
-		config_free(c);
+		config_free(&cp->pub);
 		goto fail;
 	}
 	free(file);
-	return c;
+	if (base) {
+		cp->base = true;
+		return &cp->pub;
+	}
+	return finish(cp, site, cause);
 
 fail:
 	free(file);
@@ -698,3 +733,39 @@ fail:
 	return NULL;
 }
 
+struct config *
+config_load(const char *path, const char *site, char **cause)
+{
+	return load(path, site, false, cause);
+}
+
+struct config *
+config_load_base(const char *path, char **cause)
+{
+	return load(path, NULL, true, cause);
+}
+
+/* A site's config from the base: only that site's [site] entries come
+ * along (the sections all do, so config_names() still lists every site),
+ * so a fleet of N sites holds N small configs rather than N whole files. */
+struct config *
+config_site(const struct config *base, const char *site, char **cause)
+{
+	const struct config_private *b = priv(base);
+
+	if (!b->base)
+		abort();
+	if (base->defaults) {
+		struct config_private *cp;
+
+		if (site != NULL) {
+			if (cause != NULL)
+				*cause = xasprintf(_("unknown site %s: there is no config file"), site);
+			return NULL;
+		}
+		cp = cfg_config_new();
+		cp->pub.defaults = true;
+		return &cp->pub;
+	}
+	return finish(cfg_config_clone(b, site), site, cause);
+}

@@ -72,9 +72,11 @@ check "--site beta narrows to one site, exit 0 (got $RC)" python3 -c '
 import json,sys; j=json.load(open(sys.argv[1]))
 assert [s["site"] for s in j["sites"]]==["beta"] and j["exit_code"]==0 and int(sys.argv[2])==0, j["summary"]' \
 	"$FD/beta.json" "$RC"
-"$CERES_TOP" -c "$FLEET_CFG" --once --fleet --site nowhere > /dev/null 2>&1
+"$CERES_TOP" -c "$FLEET_CFG" --once --fleet --site nowhere > /dev/null 2> "$FD/nowhere.err"
 RC=$?
 check "an unknown --site: exit 3 (got $RC)" [ "$RC" -eq 3 ]
+check "an unknown --site: the one message --once gives" \
+	grep -qx "ceres-top: $FLEET_CFG: unknown site nowhere" "$FD/nowhere.err"
 "$CERES_TOP" -c "$FLEET_CFG" --once --fleet --format openmetrics > /dev/null 2>&1
 RC=$?
 check "--fleet with openmetrics is a usage error (got $RC)" [ "$RC" -eq 64 ]

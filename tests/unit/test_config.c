@@ -966,6 +966,84 @@ test_inline_secret_group_readable_refused(void **state)
 	free(p);
 }
 
+/* ---- one read for every site (the fleet) ----------------------------- */
+
+/* config_site(base, x) must give what config_load(path, x) gives: the
+ * same values (secrets read per site), the same site list, the same
+ * errors; and hold only its own site's overrides. */
+static void
+test_config_site_same_as_load(void **state)
+{
+	char		*p = tpath("fleetconf"), *tok = tpath("fleettok"), *tokb = tpath("fleettokb");
+	char		*t, *cause = NULL, *cause2 = NULL;
+	struct config	*base, *a, *b;
+	const char	**names = NULL;
+	const char	*sites[] = { NULL, "alpha", "beta" };
+
+	(void)state;
+	write_file(tok, "base-token\n", 0600);
+	write_file(tokb, "beta-token\n", 0600);
+	t = xasprintf("[ceres]\ninterval = 5\n[gitea]\nurl = http://g\ntoken_file = %s\n"
+	    "[service \"web\"]\nurl = http://w/\n"
+	    "[site \"alpha\"]\nceres.interval = 7\nservice.web.url = http://alpha/\n"
+	    "[site \"beta\"]\ngitea.token_file = %s\nservice.web.url = http://beta/\n", tok, tokb);
+	write_file(p, t, 0600);
+	base = config_load_base(p, &cause);
+	assert_non_null(base);
+	for (size_t i = 0; i < 3; i++) {
+		a = config_load(p, sites[i], &cause);
+		b = config_site(base, sites[i], &cause);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_string_equal(config_get(a, "ceres", NULL, "interval"),
+		    config_get(b, "ceres", NULL, "interval"));
+		assert_string_equal(config_get(a, "service", "web", "url"),
+		    config_get(b, "service", "web", "url"));
+		assert_string_equal(config_get(a, "gitea", NULL, "token"),
+		    config_get(b, "gitea", NULL, "token"));
+		assert_int_equal(config_names(b, "site", &names), 2);
+		assert_string_equal(names[0], "alpha");
+		assert_string_equal(names[1], "beta");
+		free(names);
+		if (sites[i] != NULL) {
+			assert_string_equal(b->site, sites[i]);
+			/* Only its own site's overrides came along. */
+			for (size_t j = 0; j < b->nentries; j++)
+				if (strcmp(b->entries[j].section, "site") == 0)
+					assert_string_equal(b->entries[j].name, sites[i]);
+			assert_true(b->nentries < a->nentries);
+		} else
+			assert_int_equal(b->nentries, a->nentries);
+		config_free(a);
+		config_free(b);
+	}
+	b = config_site(base, "beta", &cause);
+	assert_string_equal(config_get(b, "gitea", NULL, "token"), "beta-token");
+	assert_string_equal(config_get(b, "service", "web", "url"), "http://beta/");
+	config_free(b);
+	/* The same error as a load with an unknown --site. */
+	assert_null(config_load(p, "gamma", &cause));
+	assert_null(config_site(base, "gamma", &cause2));
+	assert_string_equal(cause, cause2);
+	free(cause);
+	free(cause2);
+	/* A secret file that went missing fails the site that reads it. */
+	unlink(tokb);
+	assert_null(config_site(base, "beta", &cause));
+	assert_non_null(strstr(cause, "cannot read token_file"));
+	free(cause);
+	b = config_site(base, "alpha", &cause);
+	assert_non_null(b);
+	config_free(b);
+	config_free(base);
+	unlink(tok);
+	unlink(p);
+	free(t);
+	free(tok);
+	free(tokb);
+	free(p);
+}
+
 static void
 test_inline_secret_mode_600_accepted(void **state)
 {
@@ -1717,6 +1795,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_err_webhook_url_file_not_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inline_secret_group_readable_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inline_secret_mode_600_accepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_site_same_as_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_inline_secret_mode_644_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inline_secret_in_site_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conninfo_password_refused, setup, teardown),

@@ -87,9 +87,11 @@ void signals_set_tty_restore(bool on);
 struct app *app_new(const struct options *opt, char **cause);
 void app_free(struct app *app);
 /* One more site on the loop of another app (the fleet): its own config
- * with that site's overrides, model, sources and features; no signals. */
+ * with that site's overrides, model, sources and features; no signals.
+ * loop NULL: a loop (and signals) of its own.  base: the config file as
+ * config_load_base() read it, or NULL to read the file again. */
 struct app *app_new_site(const struct options *opt, const char *site, struct loop *loop,
-    char **cause);
+    const struct config *base, char **cause);
 /* Exchange what two apps of one loop watch (config, model, sources,
  * features, site settings): the console opens a site of the fleet with
  * its data already there.  Every pointer back to the owner follows. */

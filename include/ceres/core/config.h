@@ -57,6 +57,12 @@ struct config {
  * /etc/ceres-top/config, else built-in defaults.  site may be NULL.
  * Returns NULL and sets *cause ("file:line: message") on error. */
 struct config *config_load(const char *path, const char *site, char **cause);
+/* The fleet reads the file once: config_load_base() parses it as written
+ * (no site applied, no secret read), config_site() makes each site's
+ * config from it, as config_load(path, site) would (same errors).  The
+ * base itself is for config_site() and config_free() only. */
+struct config *config_load_base(const char *path, char **cause);
+struct config *config_site(const struct config *base, const char *site, char **cause);
 /* Parse from memory (tests, fuzzing); name is used in messages. */
 struct config *config_parse(const char *name, const char *buf, size_t len, const char *site, char **cause);
 void config_free(struct config *c);
