@@ -59,6 +59,11 @@ struct http_request {
 	 * the body as usual. */
 	void		(*sink)(const char *p, size_t n, void *arg);
 	void		 *sink_arg;
+	/* Requests with the same scope (a site) share one DNS cache; NULL:
+	 * the loop's own.  libcurl sweeps the whole cache a transfer uses at
+	 * each start, so one cache for every host of a big fleet made each
+	 * request cost as much as the fleet is large. */
+	const void	 *dns_scope;
 };
 
 struct http_response {
