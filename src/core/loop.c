@@ -422,7 +422,8 @@ easy_get(struct loop *l)
 }
 
 /* Out of the multi handle, every option back to its default (the
- * strings it copied, credentials included, are freed), kept for reuse. */
+ * strings it copied, credentials included, are freed: the next request
+ * sends nothing of this one, tests/unit/test_core), kept for reuse. */
 static void
 easy_put(struct loop *l, CURL *e)
 {
@@ -638,7 +639,8 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 			    "refused redirect to another host (credentials would follow)");
 			goto fail;
 		}
-		/* Re-issue the same request to the new location. */
+		/* Re-issue the same request to the new location (loc lives
+		 * in the easy handle: copied before the handle is reset). */
 		str_set(&h->url, loc);
 		easy_put(l, h->easy);
 		h->easy = NULL;

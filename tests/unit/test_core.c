@@ -1,5 +1,6 @@
 /* The core: the verdict never goes down, a transfer that cannot start is
- * reported once (its round ends), a site switch without curses, and the
+ * reported once (its round ends), easy handles reused with nothing of the
+ * last request left on them, a site switch without curses, and the
  * registry tables agree with the feature enum. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "ceres/core/app.h"
 #include "ceres/core/feature.h"
@@ -90,6 +95,125 @@ test_refused_transfer_reported_once(void **state)
 	loop_run_once(l, 0.05);
 	assert_int_equal(s.calls, 1);
 	loop_free(l);
+}
+
+/* A one-connection-at-a-time HTTP server in a child: each answer says
+ * whether the request carried an Authorization or X-Test header. */
+static pid_t
+echo_server(int n, int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	pid_t pid;
+
+	assert_true(ls >= 0);
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(ls, 8), 0);
+	assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid > 0) {
+		close(ls);
+		return pid;
+	}
+	alarm(10);	/* never outlives a failed test */
+	for (int i = 0; i < n; i++) {
+		char req[8192], body[64], out[256];
+		size_t got = 0;
+		int c = accept(ls, NULL, NULL);
+
+		if (c < 0)
+			_exit(1);
+		while (got < sizeof req - 1) {
+			ssize_t r = read(c, req + got, sizeof req - 1 - got);
+
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+			req[got] = '\0';
+			if (strstr(req, "\r\n\r\n") != NULL)
+				break;
+		}
+		req[got] = '\0';
+		snprintf(body, sizeof body, "auth=%d xtest=%d",
+		    strstr(req, "\r\nAuthorization:") != NULL, strstr(req, "\r\nX-Test:") != NULL);
+		snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n%s", strlen(body), body);
+		if (write(c, out, strlen(out)) < 0)
+			_exit(1);
+		close(c);
+	}
+	_exit(0);
+}
+
+struct echo_seen {
+	int	calls;
+	long	status;
+	char	body[64];
+};
+
+static void
+on_echo(const struct http_response *r, void *arg)
+{
+	struct echo_seen *s = arg;
+
+	s->calls++;
+	s->status = r->status;
+	snprintf(s->body, sizeof s->body, "%s", r->body != NULL ? r->body : "");
+}
+
+static void
+echo_get(struct loop *l, const char *url, const char *userpwd, const char **hdrs,
+    const void *scope, const char *want)
+{
+	struct http_request req;
+	struct echo_seen s = { 0 };
+
+	memset(&req, 0, sizeof req);
+	req.url = url;
+	req.timeout = 5;
+	req.userpwd = userpwd;
+	req.headers = hdrs;
+	req.dns_scope = scope;
+	(void)loop_http(l, &req, on_echo, &s);
+	for (int i = 0; i < 100 && s.calls == 0; i++)
+		loop_run_once(l, 0.1);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.status, 200);
+	assert_string_equal(s.body, want);
+}
+
+/* A finished transfer's easy handle serves the next one (reset): the
+ * credentials and headers of the first must not reach the second, and
+ * requests of different DNS scopes (sites) and of none all work. */
+static void
+test_easy_reuse_is_clean(void **state)
+{
+	char *cause = NULL, url[64], url2[64], url3[64];
+	struct loop *l = loop_new(&cause);
+	const char *hdrs[] = { "X-Test: secret-ish", NULL };
+	int port, st, k1, k2;
+	pid_t pid = echo_server(6, &port);
+
+	(void)state;
+	assert_non_null(l);
+	snprintf(url, sizeof url, "http://localhost:%d/", port);
+	snprintf(url2, sizeof url2, "http://127.0.0.1:%d/", port);
+	snprintf(url3, sizeof url3, "http://u:p@127.0.0.1:%d/", port);
+	echo_get(l, url, "user:pass", hdrs, &k1, "auth=1 xtest=1");
+	echo_get(l, url, NULL, NULL, &k2, "auth=0 xtest=0");
+	echo_get(l, url2, NULL, hdrs, NULL, "auth=0 xtest=1");
+	echo_get(l, url, NULL, NULL, &k1, "auth=0 xtest=0");
+	echo_get(l, url3, NULL, NULL, &k1, "auth=1 xtest=0");
+	echo_get(l, url2, NULL, NULL, &k2, "auth=0 xtest=0");
+	assert_int_equal(loop_http_running(l), 0);
+	loop_free(l);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 static char *
@@ -174,6 +298,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_raise),
 		cmocka_unit_test(test_refused_transfer_reported_once),
+		cmocka_unit_test(test_easy_reuse_is_clean),
 		cmocka_unit_test(test_switch_site),
 		cmocka_unit_test(test_registry),
 	};
