@@ -72,9 +72,45 @@ alerts_arena_strdup(struct alerts_arena *a, const char *s)
 	return alerts_arena_strndup(a, s, strlen(s));
 }
 
+#define INTERN_SLOTS	1024		/* a power of two */
+#define INTERN_MAX	512		/* entries: the table stays half empty */
+#define INTERN_LEN	128
+
+struct alerts_intern {
+	const char	*s[INTERN_SLOTS];
+	uint32_t	 len[INTERN_SLOTS];
+	size_t		 n;
+};
+
+const char *
+alerts_arena_intern(struct alerts_arena *a, const char *s, size_t n)
+{
+	struct alerts_intern *t = a->intern;
+	size_t i;
+	const char *p;
+
+	if (n > INTERN_LEN)
+		return alerts_arena_strndup(a, s, n);
+	if (t == NULL)
+		t = a->intern = xcalloc(1, sizeof *t);
+	for (i = (size_t)hash64w(s, n, 0) & (INTERN_SLOTS - 1); t->s[i] != NULL;
+	    i = (i + 1) & (INTERN_SLOTS - 1))
+		if (t->len[i] == n && memcmp(t->s[i], s, n) == 0)
+			return t->s[i];
+	p = alerts_arena_strndup(a, s, n);
+	if (t->n < INTERN_MAX) {
+		t->s[i] = p;
+		t->len[i] = (uint32_t)n;
+		t->n++;
+	}
+	return p;
+}
+
 void
 alerts_arena_free(struct alerts_arena *a)
 {
+	free(a->intern);
+	a->intern = NULL;
 	while (a->head != NULL) {
 		struct alerts_arena_block *b = a->head;
 
@@ -193,6 +229,12 @@ silence_set_find(const struct silence_set *set, const char *id)
 	return NULL;
 }
 
+static inline bool
+same_str(const char *a, const char *b)
+{
+	return a == b || strcmp(a, b) == 0;
+}
+
 /* Group order: severity class, severity text, alertname, then the oldest
  * first inside a group, fingerprint last so the order is total. */
 static int
@@ -203,9 +245,10 @@ alert_cmp(const void *x, const void *y)
 
 	if (a->sev != b->sev)
 		return a->sev < b->sev ? -1 : 1;
-	if ((c = strcmp(a->severity, b->severity)) != 0)
+	/* Interned strings: equal ones mostly have equal pointers. */
+	if (a->severity != b->severity && (c = strcmp(a->severity, b->severity)) != 0)
 		return c;
-	if ((c = strcmp(a->alertname, b->alertname)) != 0)
+	if (a->alertname != b->alertname && (c = strcmp(a->alertname, b->alertname)) != 0)
 		return c;
 	if (a->starts != b->starts)
 		return a->starts < b->starts ? -1 : 1;
@@ -359,8 +402,8 @@ group_sorted(struct alert_set *set)
 		struct alert_group *g;
 
 		while (j < set->n && set->alerts[j].sev == set->alerts[i].sev &&
-		    strcmp(set->alerts[j].severity, set->alerts[i].severity) == 0 &&
-		    strcmp(set->alerts[j].alertname, set->alerts[i].alertname) == 0)
+		    same_str(set->alerts[j].severity, set->alerts[i].severity) &&
+		    same_str(set->alerts[j].alertname, set->alerts[i].alertname))
 			j++;
 		set->groups = xreallocarray(set->groups, set->ngroups + 1, sizeof *set->groups);
 		g = &set->groups[set->ngroups++];

@@ -82,6 +82,18 @@ keep(struct alerts_arena *a, const char *s)
 	return out;
 }
 
+/* keep(), one copy per distinct string: label names, and the values of
+ * alertname and severity (few distinct ones, compared by the sort). */
+static const char *
+keep_interned(struct alerts_arena *a, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (utf8_valid_prefix((const unsigned char *)s, len) != len)
+		return keep(a, s);
+	return alerts_arena_intern(a, s, len);
+}
+
 /* A display copy: sanitized once, kept in the arena. */
 static const char *
 display(struct alerts_arena *a, const char *s)
@@ -154,8 +166,10 @@ get_pairs(struct alerts_arena *a, const cJSON *o, size_t *n)
 			continue;
 		/* Sorted and deduplicated as kept: two invalid names may become
 		 * the same valid one (found by fuzz_alerts). */
-		tmp[k].p.name = keep(a, c->string);
-		tmp[k].p.value = keep(a, c->valuestring);
+		tmp[k].p.name = keep_interned(a, c->string);
+		tmp[k].p.value = strcmp(tmp[k].p.name, "alertname") == 0 ||
+		    strcmp(tmp[k].p.name, "severity") == 0 ?
+		    keep_interned(a, c->valuestring) : keep(a, c->valuestring);
 		tmp[k].order = k;
 		k++;
 	}

@@ -85,7 +85,7 @@ element(const char *el, size_t len, size_t offset, void *arg)
 		set->alerts = xreallocarray(set->alerts, st->cap, sizeof *set->alerts);
 		st->from_prev = xreallocarray(st->from_prev, st->cap, sizeof *st->from_prev);
 	}
-	h = hash64(el, len, 0x616c65727473ULL);
+	h = hash64w(el, len, 0x616c65727473ULL);
 	if (h == 0)
 		h = 1;
 	if ((from = find_prev(st, h)) != 0) {

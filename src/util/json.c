@@ -95,6 +95,17 @@ json_get_arr(const cJSON *o, const char *key)
 	return cJSON_IsArray(v) ? v : NULL;
 }
 
+/* Bytes written as they are: not a control character, '"' or '\\' (and
+ * not the terminating NUL, which stops the scan).  Filled once. */
+static unsigned char plain[256];
+
+static void
+plain_init(void)
+{
+	for (int c = 0x20; c < 0x100; c++)
+		plain[c] = c != '"' && c != '\\';
+}
+
 /* Escaping follows RFC 8259 as cJSON prints it: quote, backslash and
  * controls escaped (\u00xx in lower case but the short forms), every
  * other byte (valid UTF-8 included) passed through. */
@@ -104,13 +115,21 @@ json_write_str(struct strbuf *sb, const char *s)
 	static const char hex[] = "0123456789abcdef";
 	const char *run = s;
 
+	if (!plain['a'])
+		plain_init();
 	strbuf_addc(sb, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;; s++) {
+		unsigned char c;
 		char esc[7] = { '\\', 'u', '0', '0', 0, 0, 0 };
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+		/* The long runs of plain bytes, four at a time. */
+		while (plain[(unsigned char)s[0]] && plain[(unsigned char)s[1]] &&
+		    plain[(unsigned char)s[2]] && plain[(unsigned char)s[3]])
+			s += 4;
+		while (plain[(unsigned char)*s])
+			s++;
+		if ((c = (unsigned char)*s) == '\0')
+			break;
 		strbuf_add(sb, run, (size_t)(s - run));
 		run = s + 1;
 		switch (c) {

@@ -480,6 +480,29 @@ hash64(const void *p, size_t n, uint64_t seed)
 	return h;
 }
 
+uint64_t
+hash64w(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ULL ^ (seed * 0x9e3779b97f4a7c15ULL) ^
+	    ((uint64_t)n * 0xff51afd7ed558ccdULL), w;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0x9fb21c651e98df25ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, b, n);
+	h = (h ^ w ^ ((uint64_t)n << 59)) * 0x9fb21c651e98df25ULL;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
 /* RFC 3339 with nanoseconds, UTC, trailing zeros trimmed (Go's
  * RFC3339Nano): "2026-01-03T10:37:00.123456789Z"; "-" before 1970. */
 char *

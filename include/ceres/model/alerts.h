@@ -21,10 +21,16 @@ struct strbuf;
 struct alerts_arena {
 	struct alerts_arena_block	*head;
 	size_t				 bytes;
+	struct alerts_intern		*intern;	/* see alerts_arena_intern() */
 };
 void *alerts_arena_alloc(struct alerts_arena *a, size_t n);
 char *alerts_arena_strndup(struct alerts_arena *a, const char *s, size_t n);
 char *alerts_arena_strdup(struct alerts_arena *a, const char *s);
+/* One copy per distinct short string (label names, alertname, severity):
+ * equal strings of one arena then have equal pointers, which the sort
+ * and the grouping compare first.  Past a few hundred distinct strings
+ * (or for a long one) it is a plain copy. */
+const char *alerts_arena_intern(struct alerts_arena *a, const char *s, size_t n);
 void alerts_arena_free(struct alerts_arena *a);
 
 struct alert_pair {
