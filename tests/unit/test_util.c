@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "ceres/util/sanitize.h"
 #include "ceres/util/file.h"
 #include "ceres/util/heapstat.h"
+#include "ceres/util/json.h"
 #include "ceres/util/util.h"
 
 #include <errno.h>
@@ -297,6 +299,55 @@ test_url_without_userinfo(void **state)
 	free(u);
 }
 
+/* json_write_str writes what cJSON prints, for every special byte at
+ * every place of strings around its four-byte stride, and for hashes:
+ * hash64w changes with any byte and with the length. */
+static void
+test_json_write_str_like_cjson(void **state)
+{
+	static const char special[] = { '"', '\\', '\n', '\r', '\t', '\b', '\f', 0x01, 0x1f, 0x7f,
+	    (char)0xc3 };
+	char s[16];
+
+	(void)state;
+	for (size_t len = 1; len < 11; len++) {
+		for (size_t at = 0; at < len; at++) {
+			for (size_t k = 0; k < sizeof special; k++) {
+				struct strbuf sb;
+				cJSON *j;
+				char *want;
+
+				memset(s, 'a', len);
+				s[len] = '\0';
+				s[at] = special[k];
+				if (special[k] == (char)0xc3 && at + 1 < len)
+					s[at + 1] = (char)0xa9;	/* é */
+				j = cJSON_CreateString(s);
+				want = cJSON_PrintUnformatted(j);
+				strbuf_init(&sb);
+				json_write_str(&sb, s);
+				strbuf_addc(&sb, '\0');
+				assert_string_equal(sb.buf, want);
+				strbuf_free(&sb);
+				cJSON_free(want);
+				cJSON_Delete(j);
+			}
+		}
+	}
+	memset(s, 'x', sizeof s);
+	for (size_t n = 0; n < sizeof s; n++) {
+		uint64_t h = hash64w(s, n, 1);
+
+		assert_true(h != hash64w(s, n, 2));
+		if (n > 0) {
+			s[n - 1] = 'y';
+			assert_true(h != hash64w(s, n, 1));
+			s[n - 1] = 'x';
+			assert_true(h != hash64w(s, n - 1, 1));
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -312,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_basics),
 		cmocka_unit_test(test_heapstat),
 		cmocka_unit_test(test_heapstat_file),
+		cmocka_unit_test(test_json_write_str_like_cjson),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
