@@ -293,7 +293,6 @@ http_check_start(struct source *s)
 		backend_add_header(&req, c->auth_header);
 	req.insecure = c->insecure || c->be.insecure;
 	req.authenticated = c->auth_header != NULL || req.authenticated;
-	req.certinfo = str_has_prefix(c->url, "https://");
 	c->have_first = false;
 	if (strcmp(c->kind, "keycloak") == 0) {
 		u1 = join_url(c->health_url, "/health/ready");
