@@ -37,6 +37,7 @@ usage(FILE *f)
 "                         screen first; with --once one snapshot per site\n"
 "                         and a summary, exit code of the worst site\n"), f);
 	fprintf(f, _("      --panes LIST       comma list of %s\n"), names);
+	fputs(_("                         (default all; the console shows only these)\n"), f);
 	fputs(_(
 "      --incident SEL     with --once: the incident view of one alert (a\n"
 "                         fingerprint or alertname=X[,label=value...]),\n"

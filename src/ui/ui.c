@@ -105,6 +105,25 @@ ui_put(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
 	return used;
 }
 
+/* A pane is on screen when its feature is among --panes. */
+static bool
+pane_shown(const struct app *app, int i)
+{
+	return app_feature_enabled(app, i);
+}
+
+/* The first shown pane from i on, going by step (+1 or -1). */
+static int
+pane_from(const struct app *app, int i, int step)
+{
+	for (int k = 0; k < FEATURE_COUNT; k++) {
+		if (pane_shown(app, i))
+			return i;
+		i = (i + step + FEATURE_COUNT) % FEATURE_COUNT;
+	}
+	return i;
+}
+
 /* Panes shown in this layout, and where: the rows of ui_layout share
  * the height by weight (the last takes what is left), the panes of a
  * row share its width (the last takes what is left). */
@@ -112,8 +131,13 @@ static void
 layout(struct app *app)
 {
 	struct ui *ui = app->ui;
-	int h = LINES, w = COLS, body = h - 2, weights = 0, y = 1;
+	int h = LINES, w = COLS, body = h - 2, weights = 0, y = 1, nrows = 0;
 	bool small = w < 80 || h < 24;
+	struct {
+		const struct ui_layout_row	*r;
+		int				 shown[UI_LAYOUT_COLS];
+		int				 n;
+	} rows[FEATURE_COUNT];
 
 	for (int i = 0; i < FEATURE_COUNT; i++) {
 		if (ui->win[i] != NULL)
@@ -129,17 +153,29 @@ layout(struct app *app)
 			wbkgdset(ui->win[ui->focus], ' ' | ui_attr(COLOR_ROLE_NORMAL));
 		return;
 	}
-	for (const struct ui_layout_row *r = ui_layout; r->weight > 0; r++)
-		weights += r->weight;
+	/* Only the panes of --panes: a row without any is left out, the
+	 * others share its room. */
 	for (const struct ui_layout_row *r = ui_layout; r->weight > 0; r++) {
-		int rh = r[1].weight > 0 ? body * r->weight / weights : body - (y - 1), n = 0, x = 0;
+		int shown[UI_LAYOUT_COLS], n = 0;
 
-		while (n < UI_LAYOUT_COLS && r->panes[n] >= 0)
-			n++;
+		for (int k = 0; k < UI_LAYOUT_COLS && r->panes[k] >= 0; k++)
+			if (pane_shown(app, r->panes[k]))
+				shown[n++] = r->panes[k];
+		if (n == 0)
+			continue;
+		rows[nrows].r = r;
+		rows[nrows].n = n;
+		memcpy(rows[nrows++].shown, shown, sizeof shown);
+		weights += r->weight;
+	}
+	for (int i = 0; i < nrows; i++) {
+		int rh = i + 1 < nrows ? body * rows[i].r->weight / weights : body - (y - 1), x = 0;
+		int n = rows[i].n;
+
 		for (int k = 0; k < n; k++) {
 			int cw = k + 1 < n ? w / n : w - x;
 
-			ui->win[r->panes[k]] = newwin(rh, cw, y, x);
+			ui->win[rows[i].shown[k]] = newwin(rh, cw, y, x);
 			x += cw;
 		}
 		y += rh;
@@ -253,7 +289,7 @@ focus_set(struct app *app, int i)
 {
 	struct ui *ui = app->ui;
 
-	if (i < 0 || i >= FEATURE_COUNT)
+	if (i < 0 || i >= FEATURE_COUNT || !pane_shown(app, i))
 		return;
 	if (ui->focus != i && ui->single)
 		ui->need_layout = true;
@@ -332,10 +368,10 @@ global_key(struct app *app, int key)
 		help_open(app);
 		break;
 	case '\t':
-		focus_set(app, (ui->focus + 1) % FEATURE_COUNT);
+		focus_set(app, pane_from(app, (ui->focus + 1) % FEATURE_COUNT, 1));
 		break;
 	case KEY_BTAB:
-		focus_set(app, (ui->focus + FEATURE_COUNT - 1) % FEATURE_COUNT);
+		focus_set(app, pane_from(app, (ui->focus + FEATURE_COUNT - 1) % FEATURE_COUNT, -1));
 		break;
 	case '1': case '2': case '3': case '4': case '5':
 		focus_set(app, key - '1');
@@ -453,7 +489,7 @@ rotate_tick(void *arg)
 
 	app->ui->rotate_timer = NULL;
 	if (!ui_overlay_active(app) && !app->ui->prompt.active)
-		focus_set(app, (app->ui->focus + 1) % FEATURE_COUNT);
+		focus_set(app, pane_from(app, (app->ui->focus + 1) % FEATURE_COUNT, 1));
 	app->ui->rotate_timer = loop_timer_add(app->loop, app->opt.rotate, rotate_tick, app);
 }
 
@@ -589,7 +625,7 @@ ui_start(struct app *app)
 	app->ui = ui;
 	app->on_signal = ui_on_signal;
 	ui->need_layout = true;
-	ui->focus = FEATURE_HEALTH;
+	ui->focus = pane_from(app, FEATURE_HEALTH, 1);	/* the first of --panes */
 	/* The theme is read before curses starts, so that a broken file is
 	 * reported as file:line on a normal terminal. */
 	if ((ui->theme = theme_load(theme_name(app), &cause)) == NULL) {
