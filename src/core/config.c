@@ -188,7 +188,10 @@ cfg_section_add(struct config_private *cp, const char *section, const char *name
 
 	if (*slot != SIZE_MAX)
 		return;
-	cp->sections = xreallocarray(cp->sections, cp->nsections + 1, sizeof *cp->sections);
+	if (cp->nsections == cp->sections_cap) {
+		cp->sections_cap = cp->sections_cap > 0 ? cp->sections_cap * 2 : 16;
+		cp->sections = xreallocarray(cp->sections, cp->sections_cap, sizeof *cp->sections);
+	}
 	cp->sections[cp->nsections].section = xstrdup(section);
 	cp->sections[cp->nsections].name = name != NULL ? xstrdup(name) : NULL;
 	*slot = cp->nsections++;
@@ -220,7 +223,10 @@ cfg_entry_set(struct config_private *cp, const char *section, const char *name,
 		e = &c->entries[*slot];
 		entry_clear_value(e);
 	} else {
-		c->entries = xreallocarray(c->entries, c->nentries + 1, sizeof *c->entries);
+		if (c->nentries == cp->entries_cap) {
+			cp->entries_cap = cp->entries_cap > 0 ? cp->entries_cap * 2 : 16;
+			c->entries = xreallocarray(c->entries, cp->entries_cap, sizeof *c->entries);
+		}
 		e = &c->entries[c->nentries];
 		e->section = xstrdup(section);
 		e->name = name != NULL ? xstrdup(name) : NULL;

@@ -43,6 +43,8 @@ struct config_private {
 	struct config		 pub;
 	struct config_section	*sections;	/* file order, no duplicates */
 	size_t			 nsections;
+	size_t			 sections_cap;	/* the arrays grow by doubling */
+	size_t			 entries_cap;
 	struct config_index	 entry_index;
 	struct config_index	 section_index;
 	bool			 site_applied;
