@@ -259,13 +259,8 @@ fleet_run_once(const struct options *opt)
 	}
 	apps = xcalloc(n, sizeof *apps);
 	for (size_t i = 0; i < n; i++) {
-		if (i == 0) {
-			struct options o = *opt;
-
-			o.site = names[0];
-			apps[0] = app_new_site(&o, names[0], NULL, base, &cause);
-		} else
-			apps[i] = app_new_site(opt, names[i], apps[0]->loop, base, &cause);
+		/* The first site owns the loop (and the signals). */
+		apps[i] = app_new_site(opt, names[i], i > 0 ? apps[0]->loop : NULL, base, &cause);
 		if (apps[i] == NULL) {
 			/* --site names the one site: its error says which. */
 			bool named = names[i] != NULL && opt->site == NULL;

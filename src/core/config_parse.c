@@ -676,6 +676,22 @@ config_read(const char *path, char **file, char **buf, size_t *len, mode_t *mode
 	return *file == NULL && *cause != NULL ? -1 : 0;
 }
 
+/* No config file: the built-in layout, which has no sites. */
+static struct config *
+defaults(const char *site, char **cause)
+{
+	struct config_private *cp;
+
+	if (site != NULL) {
+		if (cause != NULL)
+			*cause = xasprintf(_("unknown site %s: there is no config file"), site);
+		return NULL;
+	}
+	cp = cfg_config_new();
+	cp->pub.defaults = true;
+	return &cp->pub;
+}
+
 /* Read and parse the config; with base set, stop before the site and
  * the secrets (config_site() finishes a copy per site). */
 static struct config *
@@ -696,14 +712,11 @@ load(const char *path, const char *site, bool base, char **cause)
 	} else if (config_read(path, &file, &buf, &len, &mode, &err) != 0)
 		goto fail;
 	if (file == NULL) {
-		if (site != NULL) {
-			err = xasprintf(_("unknown site %s: there is no config file"), site);
-			goto fail;
-		}
-		cp = cfg_config_new();
-		cp->pub.defaults = true;
-		cp->base = base;
-		return &cp->pub;
+		struct config *c = defaults(site, cause);
+
+		if (c != NULL)
+			priv(c)->base = base;
+		return c;
 	}
 	cp = parse_raw(file, buf, len, &err);
 	if (buf != NULL)
@@ -755,17 +768,7 @@ config_site(const struct config *base, const char *site, char **cause)
 
 	if (!b->base)
 		abort();
-	if (base->defaults) {
-		struct config_private *cp;
-
-		if (site != NULL) {
-			if (cause != NULL)
-				*cause = xasprintf(_("unknown site %s: there is no config file"), site);
-			return NULL;
-		}
-		cp = cfg_config_new();
-		cp->pub.defaults = true;
-		return &cp->pub;
-	}
+	if (base->defaults)
+		return defaults(site, cause);
 	return finish(cfg_config_clone(b, site), site, cause);
 }

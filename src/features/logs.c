@@ -169,8 +169,9 @@ logs_json_stream(struct app *app, void *data, FILE *out)
 	(void)app;
 	strbuf_init(&sb);
 	strbuf_addc(&sb, '[');
-	for (uint64_t q = r != NULL ? log_ring_first(r) : 0; r != NULL && q < r->next_seq; q++) {
-		if (q > log_ring_first(r))
+	for (uint64_t first = r != NULL ? log_ring_first(r) : 0, q = first;
+	    r != NULL && q < r->next_seq; q++) {
+		if (q > first)
 			strbuf_addc(&sb, ',');
 		line_json(&sb, log_ring_get(r, q));
 		strbuf_flush_to(&sb, out, STRBUF_STREAM_CHUNK);

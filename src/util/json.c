@@ -120,7 +120,6 @@ json_write_str(struct strbuf *sb, const char *s)
 	strbuf_addc(sb, '"');
 	for (;; s++) {
 		unsigned char c;
-		char esc[7] = { '\\', 'u', '0', '0', 0, 0, 0 };
 
 		/* The long runs of plain bytes, four at a time. */
 		while (plain[(unsigned char)s[0]] && plain[(unsigned char)s[1]] &&
@@ -140,11 +139,12 @@ json_write_str(struct strbuf *sb, const char *s)
 		case '\t': strbuf_adds(sb, "\\t"); break;
 		case '\b': strbuf_adds(sb, "\\b"); break;
 		case '\f': strbuf_adds(sb, "\\f"); break;
-		default:
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			strbuf_add(sb, esc, 6);
+		default: {
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			strbuf_add(sb, esc, sizeof esc);
 			break;
+		}
 		}
 	}
 	strbuf_add(sb, run, (size_t)(s - run));

@@ -461,6 +461,17 @@ str_trim(char *s)
 /* FNV-1a with a seed, then a splitmix64 avalanche so that close inputs
  * spread: for hash tables and sets, not for anything an attacker could
  * exploit beyond slowing a table down. */
+/* Final avalanche (splitmix64) so that close inputs spread. */
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
 uint64_t
 hash64(const void *p, size_t n, uint64_t seed)
 {
@@ -471,13 +482,7 @@ hash64(const void *p, size_t n, uint64_t seed)
 		h ^= b[i];
 		h *= 0x100000001b3ULL;
 	}
-	/* Final avalanche (splitmix64) so that close inputs spread. */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
+	return mix64(h);
 }
 
 uint64_t
@@ -494,13 +499,7 @@ hash64w(const void *p, size_t n, uint64_t seed)
 	}
 	w = 0;
 	memcpy(&w, b, n);
-	h = (h ^ w ^ ((uint64_t)n << 59)) * 0x9fb21c651e98df25ULL;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
+	return mix64((h ^ w ^ ((uint64_t)n << 59)) * 0x9fb21c651e98df25ULL);
 }
 
 /* RFC 3339 with nanoseconds, UTC, trailing zeros trimmed (Go's
