@@ -102,6 +102,22 @@ cfg_schema_lookup(const char *section, const char *key, const char **origin, cha
 	return NULL;
 }
 
+/* section.key or section.name.key of a [site] override.  The name is
+ * everything between the first and the last dot, case kept. */
+int
+cfg_split_override(const char *key, char **sec, char **name, char **k)
+{
+	const char	*first = strchr(key, '.'), *last = strrchr(key, '.');
+
+	if (first == NULL || !cfg_valid_name(key, (size_t)(first - key)) ||
+	    !cfg_valid_name(last + 1, strlen(last + 1)) || first + 1 == last)
+		return -1;
+	*sec = cfg_lower_dup(key, (size_t)(first - key));
+	*name = first == last ? NULL : xstrndup(first + 1, (size_t)(last - first - 1));
+	*k = cfg_lower_dup(last + 1, strlen(last + 1));
+	return 0;
+}
+
 /* ---- entries and sections -------------------------------------------- */
 
 static uint64_t

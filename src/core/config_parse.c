@@ -295,22 +295,6 @@ done:
 	return 0;
 }
 
-/* section.key or section.name.key of a [site] override.  The name is
- * everything between the first and the last dot, case kept. */
-int
-cfg_split_override(const char *key, char **sec, char **name, char **k)
-{
-	const char	*first = strchr(key, '.'), *last = strrchr(key, '.');
-
-	if (first == NULL || !cfg_valid_name(key, (size_t)(first - key)) ||
-	    !cfg_valid_name(last + 1, strlen(last + 1)) || first + 1 == last)
-		return -1;
-	*sec = cfg_lower_dup(key, (size_t)(first - key));
-	*name = first == last ? NULL : xstrndup(first + 1, (size_t)(last - first - 1));
-	*k = cfg_lower_dup(last + 1, strlen(last + 1));
-	return 0;
-}
-
 /* The first secret written inline in the file, for config_load's check of
  * the file mode; conninfo passwords and user:pass@ in URLs count too. */
 static void
