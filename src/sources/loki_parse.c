@@ -295,18 +295,6 @@ loki_result_warnings(cJSON *root, struct loki_result *r)
 	}
 }
 
-int
-loki_parse_streams(const char *buf, size_t len, struct loki_result *out, char **cause)
-{
-	struct loki_reader *rd = loki_reader_new();
-	int rc;
-
-	loki_reader_feed(buf != NULL ? buf : "", buf != NULL ? len : 0, rd);
-	rc = loki_reader_finish(rd, out, cause);
-	loki_reader_free(rd);
-	return rc;
-}
-
 void
 loki_strv_free(char **v, size_t n)
 {

@@ -500,3 +500,16 @@ loki_reader_finish(struct loki_reader *rd, struct loki_result *out, char **cause
 	memset(&rd->res, 0, sizeof rd->res);
 	return 0;
 }
+
+/* A whole answer in memory: the reader fed it in one piece. */
+int
+loki_parse_streams(const char *buf, size_t len, struct loki_result *out, char **cause)
+{
+	struct loki_reader *rd = loki_reader_new();
+	int rc;
+
+	loki_reader_feed(buf != NULL ? buf : "", buf != NULL ? len : 0, rd);
+	rc = loki_reader_finish(rd, out, cause);
+	loki_reader_free(rd);
+	return rc;
+}
