@@ -57,9 +57,9 @@ utf8_valid_prefix(const unsigned char *s, size_t len)
 /* Copy a backend string into the arena as valid UTF-8: invalid bytes
  * become U+FFFD, everything else (controls included) is kept as sent. */
 static const char *
-keep(struct alerts_arena *a, const char *s)
+keep(struct alerts_arena *a, const char *s, size_t len)
 {
-	size_t len = strlen(s), ok = utf8_valid_prefix((const unsigned char *)s, len);
+	size_t ok = utf8_valid_prefix((const unsigned char *)s, len);
 	struct strbuf sb;
 	const char *out;
 
@@ -85,12 +85,10 @@ keep(struct alerts_arena *a, const char *s)
 /* keep(), one copy per distinct string: label names, and the values of
  * alertname and severity (few distinct ones, compared by the sort). */
 static const char *
-keep_interned(struct alerts_arena *a, const char *s)
+keep_interned(struct alerts_arena *a, const char *s, size_t len)
 {
-	size_t len = strlen(s);
-
 	if (utf8_valid_prefix((const unsigned char *)s, len) != len)
-		return keep(a, s);
+		return keep(a, s, len);
 	return alerts_arena_intern(a, s, len);
 }
 
@@ -106,13 +104,9 @@ display(struct alerts_arena *a, const char *s)
 }
 
 static const char *
-get_str(struct alerts_arena *a, const cJSON *o, const char *key, const char *def)
+keep_or(struct alerts_arena *a, struct am_str v, const char *def)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	if (cJSON_IsString(v) && v->valuestring != NULL)
-		return keep(a, v->valuestring);
-	return def;
+	return v.s != NULL ? keep(a, v.s, v.n) : def;
 }
 
 static double
@@ -141,69 +135,66 @@ pair_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+#define FEW_PAIRS	16
+
 /* The string members of a JSON object, sorted by name; a repeated name
  * keeps its last value, as Go's decoder (and Alertmanager) would. */
 static struct alert_pair *
-get_pairs(struct alerts_arena *a, const cJSON *o, size_t *n)
+build_pairs(struct alerts_arena *a, const struct am_raw_pair *in, size_t k, size_t *n)
 {
-	const cJSON *c;
-	struct pair_sort *tmp;
+	struct pair_sort few[FEW_PAIRS], *tmp;
 	struct alert_pair *out;
-	size_t k = 0, m = 0;
+	size_t m = 0;
 
 	*n = 0;
-	if (!cJSON_IsObject(o))
-		return NULL;
-	cJSON_ArrayForEach(c, o)
-		if (cJSON_IsString(c) && c->valuestring != NULL && c->string != NULL)
-			k++;
 	if (k == 0)
 		return NULL;
-	tmp = xcalloc(k, sizeof *tmp);
-	k = 0;
-	cJSON_ArrayForEach(c, o) {
-		if (!cJSON_IsString(c) || c->valuestring == NULL || c->string == NULL)
-			continue;
+	tmp = k <= FEW_PAIRS ? few : xcalloc(k, sizeof *tmp);
+	for (size_t i = 0; i < k; i++) {
 		/* Sorted and deduplicated as kept: two invalid names may become
 		 * the same valid one (found by fuzz_alerts). */
-		tmp[k].p.name = keep_interned(a, c->string);
-		tmp[k].p.value = strcmp(tmp[k].p.name, "alertname") == 0 ||
-		    strcmp(tmp[k].p.name, "severity") == 0 ?
-		    keep_interned(a, c->valuestring) : keep(a, c->valuestring);
-		tmp[k].order = k;
-		k++;
+		tmp[i].p.name = keep_interned(a, in[i].name.s, in[i].name.n);
+		tmp[i].p.value = strcmp(tmp[i].p.name, "alertname") == 0 ||
+		    strcmp(tmp[i].p.name, "severity") == 0 ?
+		    keep_interned(a, in[i].value.s, in[i].value.n) : keep(a, in[i].value.s, in[i].value.n);
+		tmp[i].order = i;
 	}
-	qsort(tmp, k, sizeof *tmp, pair_cmp);
+	if (k <= FEW_PAIRS) {
+		/* Insertion sort: a handful of labels, mostly in order already. */
+		for (size_t i = 1; i < k; i++) {
+			struct pair_sort t = tmp[i];
+			size_t j = i;
+
+			for (; j > 0 && pair_cmp(&tmp[j - 1], &t) > 0; j--)
+				tmp[j] = tmp[j - 1];
+			tmp[j] = t;
+		}
+	} else
+		qsort(tmp, k, sizeof *tmp, pair_cmp);
 	out = alerts_arena_alloc(a, k * sizeof *out);
 	for (size_t i = 0; i < k; i++) {
 		if (i + 1 < k && strcmp(tmp[i].p.name, tmp[i + 1].p.name) == 0)
 			continue;	/* a later value of the same name follows */
 		out[m++] = tmp[i].p;
 	}
-	free(tmp);
+	if (tmp != few)
+		free(tmp);
 	*n = m;
 	return out;
 }
 
 /* An array of strings, or of objects with a "name" (receivers). */
 static const char **
-get_strings(struct alerts_arena *a, const cJSON *arr, size_t *n)
+build_strings(struct alerts_arena *a, const struct am_str *in, size_t k, size_t *n)
 {
-	const cJSON *c;
 	const char **out;
-	size_t k = 0;
 
-	*n = 0;
-	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
-		return NULL;
-	out = alerts_arena_alloc(a, (size_t)cJSON_GetArraySize(arr) * sizeof *out);
-	cJSON_ArrayForEach(c, arr) {
-		const cJSON *v = cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "name") : c;
-
-		if (cJSON_IsString(v) && v->valuestring != NULL)
-			out[k++] = keep(a, v->valuestring);
-	}
 	*n = k;
+	if (k == 0)
+		return NULL;
+	out = alerts_arena_alloc(a, k * sizeof *out);
+	for (size_t i = 0; i < k; i++)
+		out[i] = keep(a, in[i].s, in[i].n);
 	return out;
 }
 
@@ -250,23 +241,24 @@ fallback_fingerprint(struct alerts_arena *a, const struct alert_pair *l, size_t 
 	return alerts_arena_strdup(a, buf);
 }
 
+/* The pairs and strings of a span (NULL for none: the arrays may be). */
+#define PAIRS(r, sp)	((sp).n > 0 ? (r)->pairs + (sp).off : NULL)
+#define STRS(r, sp)	((sp).n > 0 ? (r)->strs + (sp).off : NULL)
+
 int
-am_alert_from_json(struct alerts_arena *a, const cJSON *o, struct alert *al)
+am_alert_build(struct alerts_arena *a, const struct am_raw *r, struct alert *al)
 {
-	const cJSON *st;
 	const char *s;
 
-	if (!cJSON_IsObject(o))
-		return -1;
 	memset(al, 0, sizeof *al);
 	/* Labels are an alert's identity: without any it is not an alert
 	 * (Alertmanager refuses to store one). */
-	al->labels = get_pairs(a, cJSON_GetObjectItemCaseSensitive(o, "labels"), &al->nlabels);
+	al->labels = build_pairs(a, PAIRS(r, r->labels), r->labels.n, &al->nlabels);
 	if (al->nlabels == 0)
 		return -1;
-	al->annotations = get_pairs(a, cJSON_GetObjectItemCaseSensitive(o, "annotations"),
+	al->annotations = build_pairs(a, PAIRS(r, r->annotations), r->annotations.n,
 	    &al->nannotations);
-	al->fingerprint = get_str(a, o, "fingerprint", NULL);
+	al->fingerprint = keep_or(a, r->fingerprint, NULL);
 	if (al->fingerprint == NULL || *al->fingerprint == '\0')
 		al->fingerprint = fallback_fingerprint(a, al->labels, al->nlabels);
 	s = pair_value(al->labels, al->nlabels, "alertname");
@@ -280,26 +272,21 @@ am_alert_from_json(struct alerts_arena *a, const cJSON *o, struct alert *al)
 	if (s == NULL || *s == '\0')
 		s = pair_value(al->annotations, al->nannotations, "description");
 	al->summary = s != NULL ? s : "";
-	al->starts_at = get_str(a, o, "startsAt", "");
-	al->ends_at = get_str(a, o, "endsAt", "");
-	al->updated_at = get_str(a, o, "updatedAt", "");
+	al->starts_at = keep_or(a, r->starts_at, "");
+	al->ends_at = keep_or(a, r->ends_at, "");
+	al->updated_at = keep_or(a, r->updated_at, "");
 	al->starts = get_time(al->starts_at);
 	al->ends = get_time(al->ends_at);
-	al->generator_url = get_str(a, o, "generatorURL", NULL);
+	al->generator_url = keep_or(a, r->generator_url, NULL);
 	if (al->generator_url != NULL && *al->generator_url == '\0')
 		al->generator_url = NULL;
-	al->receivers = get_strings(a, cJSON_GetObjectItemCaseSensitive(o, "receivers"),
-	    &al->nreceivers);
-	st = cJSON_GetObjectItemCaseSensitive(o, "status");
-	if (!cJSON_IsObject(st))
-		st = NULL;
-	al->am_state = st != NULL ? get_str(a, st, "state", "active") : "active";
-	al->silenced_by = get_strings(a, cJSON_GetObjectItemCaseSensitive(st, "silencedBy"),
+	al->receivers = build_strings(a, STRS(r, r->receivers), r->receivers.n, &al->nreceivers);
+	al->am_state = r->status ? keep_or(a, r->state, "active") : "active";
+	al->silenced_by = build_strings(a, STRS(r, r->silenced_by), r->silenced_by.n,
 	    &al->nsilenced_by);
-	al->inhibited_by = get_strings(a, cJSON_GetObjectItemCaseSensitive(st, "inhibitedBy"),
+	al->inhibited_by = build_strings(a, STRS(r, r->inhibited_by), r->inhibited_by.n,
 	    &al->ninhibited_by);
-	al->muted_by = get_strings(a, cJSON_GetObjectItemCaseSensitive(st, "mutedBy"),
-	    &al->nmuted_by);
+	al->muted_by = build_strings(a, STRS(r, r->muted_by), r->muted_by.n, &al->nmuted_by);
 	if (strcmp(al->am_state, "unprocessed") == 0)
 		al->state = ALERT_UNPROCESSED;
 	else if (strcmp(al->am_state, "suppressed") == 0 || strcmp(al->am_state, "active") != 0) {
@@ -317,6 +304,148 @@ am_alert_from_json(struct alerts_arena *a, const cJSON *o, struct alert *al)
 	al->d_alertname = display(a, al->alertname);
 	al->d_summary = display(a, al->summary);
 	return 0;
+}
+
+void
+am_raw_reset(struct am_raw *r)
+{
+	struct am_raw_pair *pairs = r->pairs;
+	struct am_str *strs = r->strs;
+	char *dec = r->dec;
+	size_t pc = r->pairs_cap, sc = r->strs_cap, dc = r->dec_cap;
+
+	memset(r, 0, sizeof *r);
+	r->pairs = pairs;
+	r->pairs_cap = pc;
+	r->strs = strs;
+	r->strs_cap = sc;
+	r->dec = dec;
+	r->dec_cap = dc;
+}
+
+void
+am_raw_free(struct am_raw *r)
+{
+	free(r->pairs);
+	free(r->strs);
+	free(r->dec);
+	memset(r, 0, sizeof *r);
+}
+
+void
+am_raw_pair_add(struct am_raw *r, struct am_str name, struct am_str value)
+{
+	if (r->npairs == r->pairs_cap) {
+		r->pairs_cap = r->pairs_cap > 0 ? r->pairs_cap * 2 : 32;
+		r->pairs = xreallocarray(r->pairs, r->pairs_cap, sizeof *r->pairs);
+	}
+	r->pairs[r->npairs].name = name;
+	r->pairs[r->npairs].value = value;
+	r->npairs++;
+}
+
+void
+am_raw_str_add(struct am_raw *r, struct am_str v)
+{
+	if (r->nstrs == r->strs_cap) {
+		r->strs_cap = r->strs_cap > 0 ? r->strs_cap * 2 : 16;
+		r->strs = xreallocarray(r->strs, r->strs_cap, sizeof *r->strs);
+	}
+	r->strs[r->nstrs++] = v;
+}
+
+static struct am_str
+cstr(const cJSON *v)
+{
+	struct am_str s = { NULL, 0 };
+
+	if (cJSON_IsString(v) && v->valuestring != NULL) {
+		s.s = v->valuestring;
+		s.n = strlen(v->valuestring);
+	}
+	return s;
+}
+
+static const char *
+get_str(struct alerts_arena *a, const cJSON *o, const char *key, const char *def)
+{
+	return keep_or(a, cstr(cJSON_GetObjectItemCaseSensitive(o, key)), def);
+}
+
+static void
+raw_pairs(struct am_raw *r, const cJSON *o, struct am_span *sp)
+{
+	const cJSON *c;
+
+	sp->off = r->npairs;
+	if (cJSON_IsObject(o))
+		cJSON_ArrayForEach(c, o)
+			if (cJSON_IsString(c) && c->valuestring != NULL && c->string != NULL)
+				am_raw_pair_add(r, (struct am_str){ c->string, strlen(c->string) }, cstr(c));
+	sp->n = r->npairs - sp->off;
+}
+
+static void
+raw_strings(struct am_raw *r, const cJSON *arr, struct am_span *sp)
+{
+	const cJSON *c;
+
+	sp->off = r->nstrs;
+	if (cJSON_IsArray(arr))
+		cJSON_ArrayForEach(c, arr) {
+			struct am_str v = cstr(cJSON_IsObject(c) ?
+			    cJSON_GetObjectItemCaseSensitive(c, "name") : c);
+
+			if (v.s != NULL)
+				am_raw_str_add(r, v);
+		}
+	sp->n = r->nstrs - sp->off;
+}
+
+int
+am_alert_from_json(struct alerts_arena *a, const cJSON *o, struct alert *al)
+{
+	struct am_raw r = { 0 };
+	const cJSON *st;
+	int rc;
+
+	if (!cJSON_IsObject(o))
+		return -1;
+	raw_pairs(&r, cJSON_GetObjectItemCaseSensitive(o, "labels"), &r.labels);
+	raw_pairs(&r, cJSON_GetObjectItemCaseSensitive(o, "annotations"), &r.annotations);
+	r.fingerprint = cstr(cJSON_GetObjectItemCaseSensitive(o, "fingerprint"));
+	r.starts_at = cstr(cJSON_GetObjectItemCaseSensitive(o, "startsAt"));
+	r.ends_at = cstr(cJSON_GetObjectItemCaseSensitive(o, "endsAt"));
+	r.updated_at = cstr(cJSON_GetObjectItemCaseSensitive(o, "updatedAt"));
+	r.generator_url = cstr(cJSON_GetObjectItemCaseSensitive(o, "generatorURL"));
+	raw_strings(&r, cJSON_GetObjectItemCaseSensitive(o, "receivers"), &r.receivers);
+	st = cJSON_GetObjectItemCaseSensitive(o, "status");
+	if (cJSON_IsObject(st)) {
+		r.status = true;
+		r.state = cstr(cJSON_GetObjectItemCaseSensitive(st, "state"));
+		raw_strings(&r, cJSON_GetObjectItemCaseSensitive(st, "silencedBy"), &r.silenced_by);
+		raw_strings(&r, cJSON_GetObjectItemCaseSensitive(st, "inhibitedBy"), &r.inhibited_by);
+		raw_strings(&r, cJSON_GetObjectItemCaseSensitive(st, "mutedBy"), &r.muted_by);
+	}
+	rc = am_alert_build(a, &r, al);
+	am_raw_free(&r);
+	return rc;
+}
+
+int
+am_alert_read(struct alerts_arena *a, const char *el, size_t len, struct am_raw *scratch,
+    struct alert *al)
+{
+	cJSON *j;
+	int rc;
+
+	am_raw_reset(scratch);
+	if (am_alert_scan(el, len, scratch) == 0)
+		return am_alert_build(a, scratch, al);
+	j = cJSON_ParseWithLength(el, len);
+	rc = am_alert_from_json(a, j, al);
+	cJSON_Delete(j);
+	return rc;
 }
 
 static const char *

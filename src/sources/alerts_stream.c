@@ -10,7 +10,6 @@
 #include "ceres/util/json_frame.h"
 #include "ceres/util/util.h"
 
-#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +23,7 @@ struct alerts_stream {
 	size_t			 table_cap;	/* a power of two */
 	unsigned char		*used;		/* prev alerts matched this answer */
 	size_t			 matched;
+	struct am_raw		 raw;		/* reused from alert to alert */
 };
 
 static void
@@ -73,7 +73,6 @@ element(const char *el, size_t len, size_t offset, void *arg)
 	struct alert_set *set = st->set;
 	uint64_t h;
 	size_t from;
-	cJSON *j;
 
 	(void)offset;
 	if (el == NULL) {
@@ -94,13 +93,11 @@ element(const char *el, size_t len, size_t offset, void *arg)
 		st->matched++;
 		return;
 	}
-	j = cJSON_ParseWithLength(el, len);
-	if (am_alert_from_json(&set->arena, j, &set->alerts[set->n]) == 0) {
+	if (am_alert_read(&set->arena, el, len, &st->raw, &set->alerts[set->n]) == 0) {
 		set->alerts[set->n].raw_hash = h;
 		st->from_prev[set->n++] = 0;
 	} else
 		set->malformed++;
-	cJSON_Delete(j);
 }
 
 struct alerts_stream *
@@ -215,6 +212,7 @@ alerts_stream_free(struct alerts_stream *st)
 	free(st->from_prev);
 	free(st->table);
 	free(st->used);
+	am_raw_free(&st->raw);
 	free(st);
 }
 

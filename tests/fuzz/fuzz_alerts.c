@@ -1,10 +1,12 @@
 /* Fuzz the alerts area's Alertmanager parsers on the same bytes: alerts
  * (grouped, indexed), silences (counted against the alerts, and rebuilt
- * into a POST body that must be JSON again), status, silence id, errors. */
+ * into a POST body that must be JSON again), status, silence id, errors;
+ * and the bytes as one alert, read by am_alert_scan() as cJSON reads them. */
 #include "ceres/sources/alerts.h"
 #include "ceres/features/alerts.h"
 #include "ceres/util/util.h"
 #include "fuzz.h"
+#include "alerts_scan_check.h"
 
 #include <cJSON.h>
 
@@ -40,7 +42,10 @@ FUZZ_TARGET(alerts)
 	struct alert_set *as = NULL;
 	struct silence_set *ss = NULL;
 	struct am_status st;
+	const char *why;
 
+	/* The bytes as one alert: read by the scan as cJSON reads them. */
+	FUZZ_ASSERT(scan_matches_cjson(buf, size, &why) != SCAN_MISMATCH);
 	if (alerts_parse(buf, size, &as, &cause) == 0)
 		check_alerts(as);
 	else {

@@ -39,6 +39,48 @@ void alerts_stream_free(struct alerts_stream *st);
 struct cJSON;
 struct json_frame;
 int am_alert_from_json(struct alerts_arena *a, const struct cJSON *o, struct alert *al);
+/* One alert as its JSON says it, before anything is kept: strings as
+ * decoded (not NUL-terminated; s NULL when absent or not a string), the
+ * first member of each name (as cJSON_GetObjectItemCaseSensitive finds
+ * it), the string members of labels and annotations in their order. */
+struct am_str {
+	const char	*s;
+	size_t		 n;
+};
+struct am_raw_pair {
+	struct am_str	 name, value;
+};
+struct am_span {
+	size_t		 off, n;
+};
+struct am_raw {
+	struct am_str		 fingerprint, starts_at, ends_at, updated_at, generator_url;
+	bool			 status;	/* "status" is an object */
+	struct am_str		 state;		/* status.state */
+	struct am_span		 labels, annotations;		/* in pairs */
+	struct am_span		 receivers, silenced_by, inhibited_by, muted_by;	/* in strs */
+	struct am_raw_pair	*pairs;
+	size_t			 npairs, pairs_cap;
+	struct am_str		*strs;
+	size_t			 nstrs, strs_cap;
+	char			*dec;		/* decoded strings (alerts_scan.c) */
+	size_t			 dec_cap;
+};
+void am_raw_reset(struct am_raw *r);	/* empty, the arrays kept for reuse */
+void am_raw_free(struct am_raw *r);
+void am_raw_pair_add(struct am_raw *r, struct am_str name, struct am_str value);
+void am_raw_str_add(struct am_raw *r, struct am_str v);
+/* The alert of a raw form: 0, or -1 when it is not an alert (no labels). */
+int am_alert_build(struct alerts_arena *a, const struct am_raw *r, struct alert *al);
+/* The raw form read straight from one element's bytes (alerts_scan.c):
+ * 0, or 1 when the element holds what only cJSON reads (numbers, \u
+ * escapes, NUL bytes, deep nesting, anything not plain JSON): then r is
+ * incomplete and the element must go to cJSON.  Whatever it reads, it
+ * reads as cJSON would (tests/unit/test_alerts_scan.c, fuzz_alerts). */
+int am_alert_scan(const char *el, size_t len, struct am_raw *r);
+/* One element of an alerts answer: am_alert_scan(), else cJSON. */
+int am_alert_read(struct alerts_arena *a, const char *el, size_t len, struct am_raw *scratch,
+    struct alert *al);
 long am_frame_finish(const char *what, struct json_frame *f, char **cause);
 int silences_parse(const char *buf, size_t len, struct silence_set **out, char **cause);
 int am_status_parse(const char *buf, size_t len, struct am_status *out, char **cause);
