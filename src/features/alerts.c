@@ -121,41 +121,43 @@ json_strings(struct strbuf *sb, const char *const *v, size_t n)
 	strbuf_addc(sb, ']');
 }
 
+/* A constant key (and what comes before it), copied as it is. */
+#define KEY(sb, lit)	strbuf_add((sb), (lit), sizeof(lit) - 1)
+
 static void
 alert_json(struct strbuf *sb, const struct alert *a)
 {
-	strbuf_addc(sb, '{');
-	json_key(sb, "fingerprint", true);
+	KEY(sb, "{\"fingerprint\":");
 	json_write_str(sb, a->fingerprint);
-	json_key(sb, "alertname", false);
+	KEY(sb, ",\"alertname\":");
 	json_write_str(sb, a->alertname);
-	json_key(sb, "severity", false);
+	KEY(sb, ",\"severity\":");
 	json_write_str(sb, a->severity);
-	json_key(sb, "state", false);
+	KEY(sb, ",\"state\":");
 	json_write_str(sb, a->am_state);
-	json_key(sb, "display_state", false);
+	KEY(sb, ",\"display_state\":");
 	json_write_str(sb, alert_state_name(a->state));
-	json_key(sb, "silenced_by", false);
+	KEY(sb, ",\"silenced_by\":");
 	json_strings(sb, a->silenced_by, a->nsilenced_by);
-	json_key(sb, "inhibited_by", false);
+	KEY(sb, ",\"inhibited_by\":");
 	json_strings(sb, a->inhibited_by, a->ninhibited_by);
-	json_key(sb, "muted_by", false);
+	KEY(sb, ",\"muted_by\":");
 	json_strings(sb, a->muted_by, a->nmuted_by);
-	json_key(sb, "starts_at", false);
+	KEY(sb, ",\"starts_at\":");
 	json_str_or_null(sb, a->starts_at);
-	json_key(sb, "ends_at", false);
+	KEY(sb, ",\"ends_at\":");
 	json_str_or_null(sb, a->ends_at);
-	json_key(sb, "updated_at", false);
+	KEY(sb, ",\"updated_at\":");
 	json_str_or_null(sb, a->updated_at);
-	json_key(sb, "summary", false);
+	KEY(sb, ",\"summary\":");
 	json_write_str(sb, a->summary);
-	json_key(sb, "labels", false);
+	KEY(sb, ",\"labels\":");
 	json_pairs(sb, a->labels, a->nlabels);
-	json_key(sb, "annotations", false);
+	KEY(sb, ",\"annotations\":");
 	json_pairs(sb, a->annotations, a->nannotations);
-	json_key(sb, "generator_url", false);
+	KEY(sb, ",\"generator_url\":");
 	json_str_or_null(sb, a->generator_url);
-	json_key(sb, "receivers", false);
+	KEY(sb, ",\"receivers\":");
 	json_strings(sb, a->receivers, a->nreceivers);
 	strbuf_addc(sb, '}');
 }
@@ -424,7 +426,9 @@ alerts_status(struct app *app, void *data, struct status *st)
 		status_raise(st, STATUS_UNKNOWN);
 		status_note(st, status_plural(app, "alerts stale %s", "alerts stale %s", 1), age);
 	}
-	alerts_news_update(af);
+	/* What is new is new since the last round: --once has one. */
+	if (!app->opt.once)
+		alerts_news_update(af);
 	if (crit > 0) {
 		const struct alert *newest;
 		size_t fresh = alerts_news_critical(af, &newest);

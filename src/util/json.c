@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Values are counted by what starts one: the first, and every ',' '['
  * '{' outside a string (an upper bound, off by one per empty container). */
@@ -117,6 +118,23 @@ json_write_str(struct strbuf *sb, const char *s)
 
 	if (!plain['a'])
 		plain_init();
+	/* The long runs of plain bytes, four at a time. */
+	while (plain[(unsigned char)s[0]] && plain[(unsigned char)s[1]] &&
+	    plain[(unsigned char)s[2]] && plain[(unsigned char)s[3]])
+		s += 4;
+	while (plain[(unsigned char)*s])
+		s++;
+	if (*s == '\0') {
+		/* Nothing to escape (most strings): one copy. */
+		size_t n = (size_t)(s - run);
+		char *d = strbuf_room(sb, n + 2);
+
+		d[0] = '"';
+		memcpy(d + 1, run, n);
+		d[n + 1] = '"';
+		strbuf_commit(sb, n + 2);
+		return;
+	}
 	strbuf_addc(sb, '"');
 	for (;; s++) {
 		unsigned char c;

@@ -171,10 +171,11 @@ strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
-void
-strbuf_addc(struct strbuf *sb, char c)
+char *
+strbuf_room(struct strbuf *sb, size_t n)
 {
-	strbuf_add(sb, &c, 1);
+	strbuf_grow(sb, n);
+	return sb->buf + sb->len;
 }
 
 void

@@ -41,7 +41,24 @@ void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_adds(struct strbuf *sb, const char *s);
-void strbuf_addc(struct strbuf *sb, char c);
+/* Room for n more bytes at the end: write them there, then
+ * strbuf_commit(sb, n) (at most n). */
+char *strbuf_room(struct strbuf *sb, size_t n);
+static inline void
+strbuf_commit(struct strbuf *sb, size_t n)
+{
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+static inline void
+strbuf_addc(struct strbuf *sb, char c)
+{
+	if (sb->len + 2 <= sb->cap) {
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = '\0';
+	} else
+		strbuf_add(sb, &c, 1);
+}
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *strbuf_detach(struct strbuf *sb);
 /* Streamed output: write sb to out and empty it once it holds at least
