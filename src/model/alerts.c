@@ -18,8 +18,8 @@
 #include <pcre2.h>
 
 /* Blocks grow with the arena (each as big as the arena so far, from
- * ARENA_BLOCK to ARENA_MAX_BLOCK), so a small answer stays small and a
- * large one takes few blocks.  A block of a huge page or more is mapped
+ * ARENA_BLOCK to ARENA_MAX_BLOCK; past 512 KB at least a huge page), so
+ * a small answer stays small and a large one takes few blocks.  A block of a huge page or more is mapped
  * on a huge page boundary and asked for transparent huge pages: 100,000
  * alerts fill about 100 MB, and 4 KB at a time that is 25,000 page
  * faults, each dear in a virtual machine. */
@@ -83,6 +83,9 @@ alerts_arena_alloc(struct alerts_arena *a, size_t n)
 	if (b == NULL || off > b->cap || b->cap - off < n) {
 		size_t next = a->bytes < ARENA_BLOCK ? ARENA_BLOCK :
 		    a->bytes > ARENA_MAX_BLOCK ? ARENA_MAX_BLOCK : a->bytes;
+
+		if (next >= ARENA_HUGE / 4 && next < ARENA_HUGE)
+			next = ARENA_HUGE;	/* past 512 KB, huge pages */
 
 		if (n > next / 4) {
 			/* A big object gets its own block behind the current

@@ -10,6 +10,7 @@
 #include "ceres/util/json_frame.h"
 #include "ceres/util/util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +82,10 @@ element(const char *el, size_t len, size_t offset, void *arg)
 	}
 	if (set->n == st->cap) {
 		st->cap = st->cap > 0 ? st->cap * 2 : 64;
-		set->alerts = xreallocarray(set->alerts, st->cap, sizeof *set->alerts);
+		if (st->cap > SIZE_MAX / sizeof *set->alerts)	/* says so and exits */
+			set->alerts = xreallocarray(set->alerts, st->cap, sizeof *set->alerts);
+		set->alerts = xrealloc_huge(set->alerts, set->n * sizeof *set->alerts,
+		    st->cap * sizeof *set->alerts);
 		st->from_prev = xreallocarray(st->from_prev, st->cap, sizeof *st->from_prev);
 	}
 	h = hash64w(el, len, 0x616c65727473ULL);

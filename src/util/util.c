@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 
 static void
@@ -169,6 +170,27 @@ void
 strbuf_adds(struct strbuf *sb, const char *s)
 {
 	strbuf_add(sb, s, strlen(s));
+}
+
+void *
+xrealloc_huge(void *p, size_t old, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const size_t huge = (size_t)2 << 20;
+	size_t len = n < SIZE_MAX - huge ? (n + huge - 1) & ~(huge - 1) : 0;
+	void *q = NULL;
+
+	if (n >= huge && len > 0 && posix_memalign(&q, huge, len) == 0) {
+		(void)madvise(q, len, MADV_HUGEPAGE);	/* a hint */
+		if (p != NULL && old > 0)
+			memcpy(q, p, old < n ? old : n);
+		free(p);
+		return q;
+	}
+#else
+	(void)old;
+#endif
+	return xrealloc(p, n);
 }
 
 char *

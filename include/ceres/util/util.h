@@ -19,6 +19,11 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t m);
+/* xrealloc(p, n) for an array that grows big (old: the bytes of p in
+ * use): from 2 MB on, a new block on a huge page boundary asked for
+ * transparent huge pages, the old bytes copied: a page fault per 2 MB
+ * instead of per 4 KB.  Freed with free(). */
+void *xrealloc_huge(void *p, size_t old, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
