@@ -35,10 +35,9 @@ struct fd_watch {
 
 struct loop_timer {
 	double			 when;		/* monotonic */
+	uint64_t		 seq;		/* equal deadlines: first added first */
 	loop_timer_cb		 cb;
 	void			*arg;
-	struct loop_timer	*next;
-	struct loop_timer	*prev;
 };
 
 struct http_handle {
@@ -81,14 +80,28 @@ struct curl_sock {
  * was a tenth of the console's CPU. */
 #define LOOP_SPARE_EASY	128
 
-/* A DNS cache of its own for the requests of one scope.  Scopes live as
- * long as the loop (a key is only a partition: an address used again by
- * another site is harmless); past LOOP_MAX_SCOPES the loop's cache. */
+/* A DNS cache and a connection cache of their own for the requests of
+ * one scope (a site).  libcurl walks the whole connection cache of a
+ * transfer twice over: every second, at a transfer's start, to find dead
+ * connections (a poll() each), and at every transfer's end
+ * (curl_multi_remove_handle looks for connect-only ones); with one cache
+ * for a fleet of 1,550 kept-alive connections each request cost as much
+ * as the fleet is large.  A host that requests of two scopes use (a
+ * central engine serving many sites as tenants) goes to the loop's common
+ * share instead, so its connections, its per-host limit and its HTTP/2
+ * multiplexing stay one for all.  Scopes live as long as the loop; past
+ * LOOP_MAX_SCOPES, or past LOOP_MAX_HOSTS hosts, the common share. */
 #define LOOP_MAX_SCOPES	1024
-struct dns_scope {
+#define LOOP_MAX_HOSTS	8192		/* slots of the host table, a power of two */
+struct scope {
 	const void	*key;
 	CURLSH		*share;
 };
+struct host_owner {
+	uint64_t	 host;		/* hash64 of "scheme://host:port", 0 free */
+	const void	*key;		/* the scope, or &shared_host */
+};
+static const char shared_host;
 
 struct loop {
 	CURLM			*multi;
@@ -99,14 +112,21 @@ struct loop {
 	size_t			 socks_cap;
 	double			 curl_when;	/* curl's timer (monotonic), <0 none */
 	int			 wake[2];	/* loop_wakeup() self-pipe */
-	struct loop_timer	*timers;		/* sorted by deadline */
-	struct loop_timer	*timers_tail;
+	/* A binary heap by deadline: a timer per source, a thousand and
+	 * more with a fleet, at intervals from seconds to minutes. */
+	struct loop_timer	**timers;
+	size_t			 ntimers;
+	size_t			 timers_cap;
+	uint64_t		 timer_seq;
 	struct http_handle	*handles;
 	int			 running;
 	CURL			*spare[LOOP_SPARE_EASY];	/* easy handles for reuse */
 	size_t			 nspare;
-	struct dns_scope	*scopes;	/* http_request.dns_scope */
+	struct scope		*scopes;	/* http_request.scope */
 	size_t			 nscopes;
+	CURLSH			*common;	/* hosts of several scopes */
+	struct host_owner	*hosts;		/* LOOP_MAX_HOSTS slots */
+	size_t			 nhosts;
 };
 
 static int
@@ -192,16 +212,13 @@ static void http_handle_free(struct loop *l, struct http_handle *h);
 void
 loop_free(struct loop *l)
 {
-	struct loop_timer *t, *tn;
-
 	if (l == NULL)
 		return;
 	while (l->handles != NULL)
 		http_handle_free(l, l->handles);
-	for (t = l->timers; t != NULL; t = tn) {
-		tn = t->next;
-		free(t);
-	}
+	for (size_t i = 0; i < l->ntimers; i++)
+		free(l->timers[i]);
+	free(l->timers);
 	free(l->fds);
 	while (l->nspare > 0)
 		curl_easy_cleanup(l->spare[--l->nspare]);
@@ -209,6 +226,9 @@ loop_free(struct loop *l)
 	for (size_t i = 0; i < l->nscopes; i++)
 		curl_share_cleanup(l->scopes[i].share);
 	free(l->scopes);
+	if (l->common != NULL)
+		curl_share_cleanup(l->common);
+	free(l->hosts);
 	free(l->socks);
 	close(l->wake[0]);
 	close(l->wake[1]);
@@ -247,59 +267,88 @@ loop_fd_del(struct loop *l, int fd)
 	}
 }
 
-struct loop_timer *
-loop_timer_add(struct loop *l, double delay, loop_timer_cb cb, void *arg)
+static bool
+timer_before(const struct loop_timer *a, const struct loop_timer *b)
 {
-	struct loop_timer *t = xcalloc(1, sizeof *t), *p;
-
-	t->when = now_mono() + (delay > 0 ? delay : 0);
-	t->cb = cb;
-	t->arg = arg;
-	/* Keep the list sorted by deadline, equal ones in the order they
-	 * came.  It holds a timer per source (a thousand with a fleet of
-	 * sites), and a new one is nearly always the latest: look from the
-	 * end. */
-	for (p = l->timers_tail; p != NULL && p->when > t->when; p = p->prev)
-		;
-	t->prev = p;
-	t->next = p != NULL ? p->next : l->timers;
-	if (t->next != NULL)
-		t->next->prev = t;
-	else
-		l->timers_tail = t;
-	if (p != NULL)
-		p->next = t;
-	else
-		l->timers = t;
-	return t;
+	return a->when < b->when || (a->when == b->when && a->seq < b->seq);
 }
 
 static void
-timer_unlink(struct loop *l, struct loop_timer *t)
+heap_up(struct loop *l, size_t i)
 {
-	if (t->prev != NULL)
-		t->prev->next = t->next;
-	else
-		l->timers = t->next;
-	if (t->next != NULL)
-		t->next->prev = t->prev;
-	else
-		l->timers_tail = t->prev;
+	struct loop_timer **h = l->timers, *t = h[i];
+
+	while (i > 0 && timer_before(t, h[(i - 1) / 2])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = t;
 }
 
+static void
+heap_down(struct loop *l, size_t i)
+{
+	struct loop_timer **h = l->timers, *t = h[i];
+	size_t n = l->ntimers;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && timer_before(h[c + 1], h[c]))
+			c++;
+		if (!timer_before(h[c], t))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = t;
+}
+
+/* Take the timer at heap index i out (not freed). */
+static void
+heap_remove(struct loop *l, size_t i)
+{
+	l->ntimers--;
+	if (i == l->ntimers)
+		return;
+	l->timers[i] = l->timers[l->ntimers];
+	heap_up(l, i);
+	heap_down(l, i);
+}
+
+struct loop_timer *
+loop_timer_add(struct loop *l, double delay, loop_timer_cb cb, void *arg)
+{
+	struct loop_timer *t = xcalloc(1, sizeof *t);
+
+	t->when = now_mono() + (delay > 0 ? delay : 0);
+	t->seq = l->timer_seq++;
+	t->cb = cb;
+	t->arg = arg;
+	if (l->ntimers == l->timers_cap) {
+		l->timers_cap = l->timers_cap > 0 ? l->timers_cap * 2 : 64;
+		l->timers = xreallocarray(l->timers, l->timers_cap, sizeof *l->timers);
+	}
+	l->timers[l->ntimers++] = t;
+	heap_up(l, l->ntimers - 1);
+	return t;
+}
+
+/* A timer that is not (or no longer) in the heap is left alone: it is
+ * looked for by its address, never read. */
 void
 loop_timer_cancel(struct loop *l, struct loop_timer *t)
 {
-	struct loop_timer *p;
-
 	if (t == NULL)
 		return;
-	for (p = l->timers; p != NULL && p != t; p = p->next)
-		;
-	if (p == NULL)
-		return;
-	timer_unlink(l, t);
-	free(t);
+	for (size_t i = 0; i < l->ntimers; i++)
+		if (l->timers[i] == t) {
+			heap_remove(l, i);
+			free(t);
+			return;
+		}
 }
 
 /* Keep up to n connections alive (never fewer than the default, never
@@ -397,18 +446,87 @@ setup_connection(CURL *e, const struct http_handle *h)
 }
 
 static CURLSH *
-scope_share(struct loop *l, const void *key)
+share_new(void)
+{
+	CURLSH *sh = curl_share_init();
+
+	if (sh != NULL) {
+		curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+		curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	}
+	return sh;
+}
+
+/* hash64 of a URL's "scheme://host:port" (user info left out, case
+ * folded); 0 when it has none. */
+static uint64_t
+url_host(const char *url)
+{
+	const char *p = strstr(url, "://"), *end, *at;
+	char buf[512];
+	size_t n = 0;
+	uint64_t h;
+
+	if (p == NULL)
+		return 0;
+	end = p + 3 + strcspn(p + 3, "/?#");
+	at = memchr(p + 3, '@', (size_t)(end - p - 3));
+	for (const char *q = url; q < end && n < sizeof buf; q++) {
+		if (q == p + 3 && at != NULL)
+			q = at + 1;
+		buf[n++] = (char)tolower((unsigned char)*q);
+	}
+	h = hash64(buf, n, 0x686f7374ULL);
+	return h != 0 ? h : 1;
+}
+
+/* Which scope a host's requests go to: the first scope that asked for
+ * it, or the common share once another one does. */
+static const void *
+host_scope(struct loop *l, const char *url, const void *key)
+{
+	uint64_t h = url_host(url);
+	size_t i;
+
+	if (h == 0)
+		return &shared_host;
+	if (l->hosts == NULL)
+		l->hosts = xcalloc(LOOP_MAX_HOSTS, sizeof *l->hosts);
+	for (i = (size_t)h & (LOOP_MAX_HOSTS - 1); l->hosts[i].host != 0; i = (i + 1) & (LOOP_MAX_HOSTS - 1))
+		if (l->hosts[i].host == h) {
+			if (l->hosts[i].key != key)
+				l->hosts[i].key = &shared_host;
+			return l->hosts[i].key;
+		}
+	if (l->nhosts >= LOOP_MAX_HOSTS / 4 * 3)
+		return &shared_host;	/* the table stays a quarter empty */
+	l->hosts[i].host = h;
+	l->hosts[i].key = key;
+	l->nhosts++;
+	return key;
+}
+
+static CURLSH *
+scope_share(struct loop *l, const void *key, const char *url)
 {
 	CURLSH *sh;
 
 	if (key == NULL)
 		return NULL;
+	key = host_scope(l, url, key);
+	if (key == &shared_host) {
+		if (l->common == NULL)
+			l->common = share_new();
+		return l->common;
+	}
 	for (size_t i = 0; i < l->nscopes; i++)
 		if (l->scopes[i].key == key)
 			return l->scopes[i].share;
-	if (l->nscopes >= LOOP_MAX_SCOPES || (sh = curl_share_init()) == NULL)
-		return NULL;
-	curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	if (l->nscopes >= LOOP_MAX_SCOPES || (sh = share_new()) == NULL) {
+		if (l->common == NULL)
+			l->common = share_new();
+		return l->common;
+	}
 	l->scopes = xreallocarray(l->scopes, l->nscopes + 1, sizeof *l->scopes);
 	l->scopes[l->nscopes].key = key;
 	l->scopes[l->nscopes++].share = sh;
@@ -450,7 +568,7 @@ http_setup(struct loop *l, struct http_handle *h)
 		return -1;
 	}
 	h->easy = e;
-	curl_easy_setopt(e, CURLOPT_SHARE, scope_share(l, h->req.dns_scope));
+	curl_easy_setopt(e, CURLOPT_SHARE, scope_share(l, h->req.scope, h->url));
 	curl_easy_setopt(e, CURLOPT_URL, h->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, h);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -710,10 +828,10 @@ run_timers(struct loop *l)
 {
 	double now = now_mono();
 
-	while (l->timers != NULL && l->timers->when <= now) {
-		struct loop_timer *t = l->timers;
+	while (l->ntimers > 0 && l->timers[0]->when <= now) {
+		struct loop_timer *t = l->timers[0];
 
-		timer_unlink(l, t);
+		heap_remove(l, 0);
 		t->cb(t->arg);
 		free(t);
 	}
@@ -795,8 +913,8 @@ loop_run_once(struct loop *l, double max_wait)
 	struct pollfd *p = xcalloc(n + nc + 1, sizeof *p);
 	double wait = max_wait, now = now_mono();
 
-	if (l->timers != NULL && l->timers->when - now < wait)
-		wait = l->timers->when - now;
+	if (l->ntimers > 0 && l->timers[0]->when - now < wait)
+		wait = l->timers[0]->when - now;
 	if (l->curl_when >= 0 && l->curl_when - now < wait)
 		wait = l->curl_when - now;
 	if (wait < 0)

@@ -250,8 +250,8 @@ source_http(struct source *s, const struct http_request *req, http_cb cb, void *
 		r.timeout = s->timeout;
 	if (r.max_bytes == 0)
 		r.max_bytes = s->max_bytes;
-	if (r.dns_scope == NULL)
-		r.dns_scope = s->app;	/* a DNS cache per site */
+	if (r.scope == NULL)
+		r.scope = s->app;	/* DNS and connection caches per site */
 	source_async_begin(s);
 	sr->next = s->inflight;
 	s->inflight = sr;

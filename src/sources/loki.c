@@ -518,7 +518,7 @@ loki_request(struct source *s, const char *path, double timeout, size_t max_byte
 		req.sink = loki_reader_feed;
 		req.sink_arg = rd;
 	}
-	req.dns_scope = s->app;	/* a DNS cache per site */
+	req.scope = s->app;	/* DNS and connection caches per site */
 	h = loop_http(s->app->loop, &req, cb, arg);
 	free(u);
 	return h;

@@ -1,7 +1,8 @@
 /* The core: the verdict never goes down, a transfer that cannot start is
  * reported once (its round ends), easy handles reused with nothing of the
- * last request left on them, a site switch without curses, and the
- * registry tables agree with the feature enum. */
+ * last request left on them, connections kept per scope (a host of two
+ * scopes in one cache), timers in deadline order, a site switch without
+ * curses, and the registry tables agree with the feature enum. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -178,7 +180,7 @@ echo_get(struct loop *l, const char *url, const char *userpwd, const char **hdrs
 	req.timeout = 5;
 	req.userpwd = userpwd;
 	req.headers = hdrs;
-	req.dns_scope = scope;
+	req.scope = scope;
 	(void)loop_http(l, &req, on_echo, &s);
 	for (int i = 0; i < 100 && s.calls == 0; i++)
 		loop_run_once(l, 0.1);
@@ -214,6 +216,183 @@ test_easy_reuse_is_clean(void **state)
 	loop_free(l);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* A keep-alive HTTP server in a child: answers n requests in all, each
+ * with "conn=K", K the number of the connection it came on (1, 2...). */
+static pid_t
+conn_server(int n, int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	pid_t pid;
+
+	assert_true(ls >= 0);
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(ls, 8), 0);
+	assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid > 0) {
+		close(ls);
+		return pid;
+	}
+	alarm(10);	/* never outlives a failed test */
+	{
+		struct pollfd p[17];
+		int id[17], nconn = 0, answered = 0;
+		char buf[17][4096];
+		size_t got[17];
+
+		p[0].fd = ls;
+		p[0].events = POLLIN;
+		for (int i = 1; i < 17; i++)
+			p[i].fd = -1;
+		while (answered < n) {
+			if (poll(p, 17, 5000) <= 0)
+				_exit(1);
+			if (p[0].revents & POLLIN) {
+				int c = accept(ls, NULL, NULL), i;
+
+				for (i = 1; i < 17 && p[i].fd >= 0; i++)
+					;
+				if (c < 0 || i == 17)
+					_exit(1);
+				p[i].fd = c;
+				p[i].events = POLLIN;
+				id[i] = ++nconn;
+				got[i] = 0;
+			}
+			for (int i = 1; i < 17; i++) {
+				ssize_t r;
+
+				if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
+					continue;
+				r = read(p[i].fd, buf[i] + got[i], sizeof buf[i] - 1 - got[i]);
+				if (r <= 0) {
+					close(p[i].fd);
+					p[i].fd = -1;
+					continue;
+				}
+				got[i] += (size_t)r;
+				buf[i][got[i]] = '\0';
+				if (strstr(buf[i], "\r\n\r\n") != NULL) {
+					char body[32], out[128];
+
+					snprintf(body, sizeof body, "conn=%d", id[i]);
+					snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+					    strlen(body), body);
+					if (write(p[i].fd, out, strlen(out)) < 0)
+						_exit(1);
+					got[i] = 0;
+					answered++;
+				}
+			}
+		}
+	}
+	_exit(0);
+}
+
+/* Connections are kept per scope; a host asked for by two scopes moves to
+ * one cache common to them (its connections shared from then on); a
+ * request without a scope has the loop's own. */
+static void
+test_connection_scopes(void **state)
+{
+	char *cause = NULL, url[64];
+	struct loop *l = loop_new(&cause);
+	int port, st, k1, k2;
+	pid_t pid = conn_server(7, &port);
+
+	(void)state;
+	assert_non_null(l);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+	echo_get(l, url, NULL, NULL, &k1, "conn=1");
+	echo_get(l, url, NULL, NULL, &k1, "conn=1");	/* kept alive, in k1's cache */
+	echo_get(l, url, NULL, NULL, &k2, "conn=2");	/* now the host of two: common */
+	echo_get(l, url, NULL, NULL, &k1, "conn=2");	/* k1 there too */
+	echo_get(l, url, NULL, NULL, &k2, "conn=2");
+	echo_get(l, url, NULL, NULL, NULL, "conn=3");	/* the loop's own */
+	echo_get(l, url, NULL, NULL, NULL, "conn=3");
+	loop_free(l);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+struct timer_log {
+	struct loop		*loop;
+	double			 deadline[300];
+	int			 fired[300];
+	int			 order[300];
+	int			 n;
+	struct loop_timer	*t[300];
+};
+
+struct timer_arg {
+	struct timer_log	*log;
+	int			 i;
+};
+
+static void
+on_timer(void *arg)
+{
+	struct timer_arg *a = arg;
+	struct timer_log *g = a->log;
+
+	g->fired[a->i]++;
+	g->order[g->n++] = a->i;
+	g->t[a->i] = NULL;
+	/* The first one to fire cancels the last, which has not fired. */
+	if (g->n == 1 && g->t[299] != NULL) {
+		loop_timer_cancel(g->loop, g->t[299]);
+		g->t[299] = NULL;
+	}
+}
+
+/* Timers fire once each, in deadline order, never before it; cancelled
+ * ones never; cancelling one that already fired is harmless. */
+static void
+test_timers_in_order(void **state)
+{
+	char *cause = NULL;
+	struct loop *l = loop_new(&cause);
+	static struct timer_log g;
+	static struct timer_arg args[300];
+	struct loop_timer *fired_one;
+	double start;
+
+	(void)state;
+	assert_non_null(l);
+	memset(&g, 0, sizeof g);
+	g.loop = l;
+	start = now_mono();
+	for (int i = 0; i < 300; i++) {
+		double delay = i == 299 ? 0.2 : (double)((i * 37) % 61) / 1000;
+
+		args[i].log = &g;
+		args[i].i = i;
+		g.deadline[i] = now_mono() + delay;
+		g.t[i] = loop_timer_add(l, delay, on_timer, &args[i]);
+	}
+	/* Every fifth cancelled before it fires. */
+	for (int i = 0; i < 300; i += 5) {
+		loop_timer_cancel(l, g.t[i]);
+		g.t[i] = NULL;
+	}
+	fired_one = g.t[1];
+	while (now_mono() - start < 0.5)
+		loop_run_once(l, 0.01);
+	loop_timer_cancel(l, fired_one);	/* fired already: nothing happens */
+	assert_int_equal(g.n, 300 - 60 - 1);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(g.fired[i], i % 5 == 0 || i == 299 ? 0 : 1);
+	for (int k = 1; k < g.n; k++)
+		assert_true(g.deadline[g.order[k]] >= g.deadline[g.order[k - 1]] - 0.0005);
+	loop_free(l);
 }
 
 static char *
@@ -299,6 +478,8 @@ main(void)
 		cmocka_unit_test(test_status_raise),
 		cmocka_unit_test(test_refused_transfer_reported_once),
 		cmocka_unit_test(test_easy_reuse_is_clean),
+		cmocka_unit_test(test_connection_scopes),
+		cmocka_unit_test(test_timers_in_order),
 		cmocka_unit_test(test_switch_site),
 		cmocka_unit_test(test_registry),
 	};

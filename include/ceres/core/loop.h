@@ -59,11 +59,13 @@ struct http_request {
 	 * the body as usual. */
 	void		(*sink)(const char *p, size_t n, void *arg);
 	void		 *sink_arg;
-	/* Requests with the same scope (a site) share one DNS cache; NULL:
-	 * the loop's own.  libcurl sweeps the whole cache a transfer uses at
-	 * each start, so one cache for every host of a big fleet made each
-	 * request cost as much as the fleet is large. */
-	const void	 *dns_scope;
+	/* Requests with the same scope (a site) share one DNS cache and one
+	 * connection cache (a host that several scopes ask goes to one cache
+	 * common to them); NULL: the loop's own.  libcurl walks the whole
+	 * caches a transfer uses at its start and end, so one cache for every
+	 * host of a big fleet made each request cost as much as the fleet is
+	 * large. */
+	const void	 *scope;
 };
 
 struct http_response {
