@@ -44,6 +44,32 @@ names_free(char **names, size_t n)
 	free(names);
 }
 
+/* The hosts of every URL of a site's config, said to the loop ahead: a
+ * host that several sites name (a central engine) keeps one set of
+ * connections for all of them from the first round. */
+static void
+scope_hosts(struct app *a)
+{
+	const struct config *c = a->config;
+
+	for (size_t i = 0; i < c->nentries; i++) {
+		const struct config_entry *e = &c->entries[i];
+		const struct config_key *k = config_schema_find(e->section, e->key);
+		const char *v = config_get(c, e->section, e->name, e->key);
+
+		if (k == NULL || k->type != CONFIG_URL || v == NULL)
+			continue;
+		for (v += strspn(v, " \t,"); *v != '\0'; v += strspn(v, " \t,")) {
+			size_t len = strcspn(v, " \t,");
+			char *u = xstrndup(v, len);
+
+			loop_scope_host(a->loop, a, u);
+			free(u);
+			v += len;
+		}
+	}
+}
+
 /* Every site's sources keep their connections from one round to the
  * next: a source talks to one host, readiness adds a few. */
 static void
@@ -51,8 +77,10 @@ keep_alive(struct app *const *apps, size_t n)
 {
 	long want = 64;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		want += 2 * (long)apps[i]->nsources;
+		scope_hosts(apps[i]);
+	}
 	loop_set_max_connections(apps[0]->loop, want);
 }
 

@@ -506,6 +506,13 @@ host_scope(struct loop *l, const char *url, const void *key)
 	return key;
 }
 
+void
+loop_scope_host(struct loop *l, const void *scope, const char *url)
+{
+	if (scope != NULL && url != NULL)
+		(void)host_scope(l, url, scope);
+}
+
 static CURLSH *
 scope_share(struct loop *l, const void *key, const char *url)
 {

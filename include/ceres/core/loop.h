@@ -28,6 +28,10 @@ void loop_fd_del(struct loop *l, int fd);
 /* One-shot timer after delay seconds; the handle is invalid once it fired. */
 struct loop_timer *loop_timer_add(struct loop *l, double delay, loop_timer_cb cb, void *arg);
 void loop_timer_cancel(struct loop *l, struct loop_timer *t);
+/* Say ahead that requests of scope will go to url's host (see
+ * http_request.scope): a host two scopes name goes to the common cache
+ * from their first request, not only once the second one asks. */
+void loop_scope_host(struct loop *l, const void *scope, const char *url);
 
 /* Run one pass: wait at most max_wait seconds for any event, dispatch. */
 void loop_run_once(struct loop *l, double max_wait);
