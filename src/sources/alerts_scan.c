@@ -144,14 +144,70 @@ more(struct scan *s, unsigned char closer, int *rc)
 	return 0;
 }
 
+typedef int (*member_fn)(struct scan *s, const struct am_str *key, int depth, void *arg);
+typedef int (*element_fn)(struct scan *s, int depth, void *arg);
+
+/* The object at s->p: fn reads each member's value (s->p before it). */
+static int
+object(struct scan *s, int depth, member_fn fn, void *arg)
+{
+	struct am_str k;
+	int rc = 0;
+
+	if (depth > SCAN_DEPTH || expect(s, '{') != 0)
+		return GIVE_UP;
+	if (next_is(s, '}')) {
+		s->p++;
+		return 0;
+	}
+	do
+		if (string(s, &k) != 0 || expect(s, ':') != 0 || fn(s, &k, depth + 1, arg) != 0)
+			return GIVE_UP;
+	while (more(s, '}', &rc));
+	return rc;
+}
+
+/* The array at s->p: fn reads each element. */
+static int
+array(struct scan *s, int depth, element_fn fn, void *arg)
+{
+	int rc = 0;
+
+	if (depth > SCAN_DEPTH || expect(s, '[') != 0)
+		return GIVE_UP;
+	if (next_is(s, ']')) {
+		s->p++;
+		return 0;
+	}
+	do
+		if (fn(s, depth + 1, arg) != 0)
+			return GIVE_UP;
+	while (more(s, ']', &rc));
+	return rc;
+}
+
+static int skip_value(struct scan *s, int depth);
+
+static int
+skip_member(struct scan *s, const struct am_str *key, int depth, void *arg)
+{
+	(void)key;
+	(void)arg;
+	return skip_value(s, depth);
+}
+
+static int
+skip_element(struct scan *s, int depth, void *arg)
+{
+	(void)arg;
+	return skip_value(s, depth);
+}
+
 static int
 skip_value(struct scan *s, int depth)
 {
 	struct am_str v;
-	int rc = 0;
 
-	if (depth > SCAN_DEPTH)
-		return GIVE_UP;
 	space(s);
 	if (s->p >= s->end)
 		return GIVE_UP;
@@ -165,112 +221,15 @@ skip_value(struct scan *s, int depth)
 	case 'n':
 		return literal(s, "null", 4);
 	case '[':
-		s->p++;
-		if (next_is(s, ']')) {
-			s->p++;
-			return 0;
-		}
-		do
-			if (skip_value(s, depth + 1) != 0)
-				return GIVE_UP;
-		while (more(s, ']', &rc));
-		return rc;
+		return array(s, depth, skip_element, NULL);
 	case '{':
-		s->p++;
-		if (next_is(s, '}')) {
-			s->p++;
-			return 0;
-		}
-		do
-			if (string(s, &v) != 0 || expect(s, ':') != 0 || skip_value(s, depth + 1) != 0)
-				return GIVE_UP;
-		while (more(s, '}', &rc));
-		return rc;
+		return object(s, depth, skip_member, NULL);
 	default:
 		return GIVE_UP;		/* a number, or not JSON */
 	}
 }
 
 #define is(k, name)	((k)->n == sizeof name - 1 && memcmp((k)->s, name, sizeof name - 1) == 0)
-
-/* An object's string members, in order, into r->pairs. */
-static int
-pairs(struct scan *s, struct am_span *sp, int depth)
-{
-	struct am_str k, v;
-	int rc = 0;
-
-	sp->off = s->r->npairs;
-	if (!next_is(s, '{'))
-		return skip_value(s, depth);	/* not an object: no members */
-	s->p++;
-	if (next_is(s, '}')) {
-		s->p++;
-		return 0;
-	}
-	do {
-		if (string(s, &k) != 0 || expect(s, ':') != 0)
-			return GIVE_UP;
-		if (next_is(s, '"')) {
-			if (string(s, &v) != 0)
-				return GIVE_UP;
-			am_raw_pair_add(s->r, k, v);
-		} else if (skip_value(s, depth + 1) != 0)
-			return GIVE_UP;
-	} while (more(s, '}', &rc));
-	sp->n = s->r->npairs - sp->off;
-	return rc;
-}
-
-/* An array of strings, or of objects whose first "name" is a string. */
-static int
-strings(struct scan *s, struct am_span *sp, int depth)
-{
-	struct am_str v, k;
-	int rc = 0;
-
-	sp->off = s->r->nstrs;
-	if (!next_is(s, '['))
-		return skip_value(s, depth);
-	s->p++;
-	if (next_is(s, ']')) {
-		s->p++;
-		return 0;
-	}
-	do {
-		if (next_is(s, '"')) {
-			if (string(s, &v) != 0)
-				return GIVE_UP;
-			am_raw_str_add(s->r, v);
-		} else if (next_is(s, '{')) {
-			bool seen = false;
-			int orc = 0;
-
-			s->p++;
-			if (next_is(s, '}')) {
-				s->p++;
-				continue;
-			}
-			do {
-				if (string(s, &k) != 0 || expect(s, ':') != 0)
-					return GIVE_UP;
-				if (!seen && is(&k, "name") && next_is(s, '"')) {
-					if (string(s, &v) != 0)
-						return GIVE_UP;
-					am_raw_str_add(s->r, v);
-				} else if (skip_value(s, depth + 2) != 0)
-					return GIVE_UP;
-				if (is(&k, "name"))
-					seen = true;
-			} while (more(s, '}', &orc));
-			if (orc != 0)
-				return GIVE_UP;
-		} else if (skip_value(s, depth + 1) != 0)
-			return GIVE_UP;
-	} while (more(s, ']', &rc));
-	sp->n = s->r->nstrs - sp->off;
-	return rc;
-}
 
 /* A string member: its value when it is a string, absent otherwise. */
 static int
@@ -281,6 +240,82 @@ str_member(struct scan *s, struct am_str *out, int depth)
 	return skip_value(s, depth);
 }
 
+static int
+pair_member(struct scan *s, const struct am_str *key, int depth, void *arg)
+{
+	struct am_str v = { NULL, 0 };
+
+	(void)arg;
+	if (str_member(s, &v, depth) != 0)
+		return GIVE_UP;
+	if (v.s != NULL)
+		am_raw_pair_add(s->r, *key, v);
+	return 0;
+}
+
+/* An object's string members, in order, into r->pairs. */
+static int
+pairs(struct scan *s, struct am_span *sp, int depth)
+{
+	int rc;
+
+	sp->off = s->r->npairs;
+	if (!next_is(s, '{'))
+		return skip_value(s, depth);	/* not an object: no members */
+	rc = object(s, depth, pair_member, NULL);
+	sp->n = s->r->npairs - sp->off;
+	return rc;
+}
+
+/* In an object of a list: its first "name", when that is a string. */
+static int
+name_member(struct scan *s, const struct am_str *key, int depth, void *arg)
+{
+	bool *seen = arg;
+	struct am_str v = { NULL, 0 };
+
+	if (!is(key, "name") || *seen)
+		return skip_value(s, depth);
+	*seen = true;
+	if (str_member(s, &v, depth) != 0)
+		return GIVE_UP;
+	if (v.s != NULL)
+		am_raw_str_add(s->r, v);
+	return 0;
+}
+
+static int
+string_element(struct scan *s, int depth, void *arg)
+{
+	struct am_str v;
+	bool seen = false;
+
+	(void)arg;
+	if (next_is(s, '"')) {
+		if (string(s, &v) != 0)
+			return GIVE_UP;
+		am_raw_str_add(s->r, v);
+		return 0;
+	}
+	if (next_is(s, '{'))
+		return object(s, depth, name_member, &seen);
+	return skip_value(s, depth);
+}
+
+/* An array of strings, or of objects whose first "name" is a string. */
+static int
+strings(struct scan *s, struct am_span *sp, int depth)
+{
+	int rc;
+
+	sp->off = s->r->nstrs;
+	if (!next_is(s, '['))
+		return skip_value(s, depth);
+	rc = array(s, depth, string_element, NULL);
+	sp->n = s->r->nstrs - sp->off;
+	return rc;
+}
+
 enum {
 	M_LABELS = 1 << 0, M_ANNOTATIONS = 1 << 1, M_FINGERPRINT = 1 << 2, M_STARTS = 1 << 3,
 	M_ENDS = 1 << 4, M_UPDATED = 1 << 5, M_GENERATOR = 1 << 6, M_RECEIVERS = 1 << 7,
@@ -288,49 +323,32 @@ enum {
 	M_MUTED = 1 << 12,
 };
 
+/* A member of "status"; seen: the names met already (the first counts). */
 static int
-status(struct scan *s, unsigned *seen)
+status_member(struct scan *s, const struct am_str *k, int depth, void *arg)
 {
 	struct am_raw *r = s->r;
-	struct am_str k;
-	int rc = 0, e;
+	unsigned *seen = arg;
+	unsigned bit = is(k, "state") ? M_STATE : is(k, "silencedBy") ? M_SILENCED :
+	    is(k, "inhibitedBy") ? M_INHIBITED : is(k, "mutedBy") ? M_MUTED : 0;
 
-	if (!next_is(s, '{'))
-		return skip_value(s, 1);
-	r->status = true;
-	s->p++;
-	if (next_is(s, '}')) {
-		s->p++;
-		return 0;
+	if (bit == 0 || (*seen & bit))
+		return skip_value(s, depth);
+	*seen |= bit;
+	switch (bit) {
+	case M_STATE: return str_member(s, &r->state, depth);
+	case M_SILENCED: return strings(s, &r->silenced_by, depth);
+	case M_INHIBITED: return strings(s, &r->inhibited_by, depth);
+	default: return strings(s, &r->muted_by, depth);
 	}
-	do {
-		if (string(s, &k) != 0 || expect(s, ':') != 0)
-			return GIVE_UP;
-		if (is(&k, "state") && !(*seen & M_STATE)) {
-			*seen |= M_STATE;
-			e = str_member(s, &r->state, 2);
-		} else if (is(&k, "silencedBy") && !(*seen & M_SILENCED)) {
-			*seen |= M_SILENCED;
-			e = strings(s, &r->silenced_by, 2);
-		} else if (is(&k, "inhibitedBy") && !(*seen & M_INHIBITED)) {
-			*seen |= M_INHIBITED;
-			e = strings(s, &r->inhibited_by, 2);
-		} else if (is(&k, "mutedBy") && !(*seen & M_MUTED)) {
-			*seen |= M_MUTED;
-			e = strings(s, &r->muted_by, 2);
-		} else
-			e = skip_value(s, 2);
-		if (e != 0)
-			return GIVE_UP;
-	} while (more(s, '}', &rc));
-	return rc;
 }
 
-/* One top-level member: k is its name, s->p at its value. */
+/* A member of the alert. */
 static int
-member(struct scan *s, const struct am_str *k, unsigned *seen)
+member(struct scan *s, const struct am_str *k, int depth, void *arg)
 {
 	struct am_raw *r = s->r;
+	unsigned *seen = arg;
 	unsigned bit = is(k, "labels") ? M_LABELS : is(k, "annotations") ? M_ANNOTATIONS :
 	    is(k, "fingerprint") ? M_FINGERPRINT : is(k, "startsAt") ? M_STARTS :
 	    is(k, "endsAt") ? M_ENDS : is(k, "updatedAt") ? M_UPDATED :
@@ -338,18 +356,22 @@ member(struct scan *s, const struct am_str *k, unsigned *seen)
 	    is(k, "status") ? M_STATUS : 0;
 
 	if (bit == 0 || (*seen & bit))
-		return skip_value(s, 1);	/* only the first of a name counts */
+		return skip_value(s, depth);	/* only the first of a name counts */
 	*seen |= bit;
 	switch (bit) {
-	case M_LABELS: return pairs(s, &r->labels, 1);
-	case M_ANNOTATIONS: return pairs(s, &r->annotations, 1);
-	case M_FINGERPRINT: return str_member(s, &r->fingerprint, 1);
-	case M_STARTS: return str_member(s, &r->starts_at, 1);
-	case M_ENDS: return str_member(s, &r->ends_at, 1);
-	case M_UPDATED: return str_member(s, &r->updated_at, 1);
-	case M_GENERATOR: return str_member(s, &r->generator_url, 1);
-	case M_RECEIVERS: return strings(s, &r->receivers, 1);
-	default: return status(s, seen);
+	case M_LABELS: return pairs(s, &r->labels, depth);
+	case M_ANNOTATIONS: return pairs(s, &r->annotations, depth);
+	case M_FINGERPRINT: return str_member(s, &r->fingerprint, depth);
+	case M_STARTS: return str_member(s, &r->starts_at, depth);
+	case M_ENDS: return str_member(s, &r->ends_at, depth);
+	case M_UPDATED: return str_member(s, &r->updated_at, depth);
+	case M_GENERATOR: return str_member(s, &r->generator_url, depth);
+	case M_RECEIVERS: return strings(s, &r->receivers, depth);
+	default:
+		if (!next_is(s, '{'))
+			return skip_value(s, depth);
+		r->status = true;
+		return object(s, depth, status_member, seen);
 	}
 }
 
@@ -357,22 +379,12 @@ int
 am_alert_scan(const char *el, size_t len, struct am_raw *r)
 {
 	struct scan s = { (const unsigned char *)el, (const unsigned char *)el + len, r, 0 };
-	struct am_str k;
 	unsigned seen = 0;
-	int rc = 0;
 
 	if (r->dec_cap < len + 1) {
 		free(r->dec);
 		r->dec_cap = len + 1;
 		r->dec = xmalloc(r->dec_cap);
 	}
-	if (expect(&s, '{') != 0)
-		return GIVE_UP;
-	if (next_is(&s, '}'))
-		return 0;
-	do
-		if (string(&s, &k) != 0 || expect(&s, ':') != 0 || member(&s, &k, &seen) != 0)
-			return GIVE_UP;
-	while (more(&s, '}', &rc));
-	return rc;
+	return object(&s, 0, member, &seen);
 }

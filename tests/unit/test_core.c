@@ -99,30 +99,44 @@ test_refused_transfer_reported_once(void **state)
 	loop_free(l);
 }
 
+/* A listening socket on a loopback port and a child to serve it: in the
+ * parent the child's pid (*ls closed), in the child 0 (*ls its socket). */
+static pid_t
+server_fork(int *port, int *ls)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int one = 1;
+	pid_t pid;
+
+	*ls = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*ls >= 0);
+	setsockopt(*ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(*ls, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(*ls, 8), 0);
+	assert_int_equal(getsockname(*ls, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid > 0) {
+		close(*ls);
+		return pid;
+	}
+	alarm(10);	/* never outlives a failed test */
+	return 0;
+}
+
 /* A one-connection-at-a-time HTTP server in a child: each answer says
  * whether the request carried an Authorization or X-Test header. */
 static pid_t
 echo_server(int n, int *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof a;
-	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	pid_t pid;
+	int ls;
+	pid_t pid = server_fork(port, &ls);
 
-	assert_true(ls >= 0);
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(listen(ls, 8), 0);
-	assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid > 0) {
-		close(ls);
+	if (pid > 0)
 		return pid;
-	}
-	alarm(10);	/* never outlives a failed test */
 	for (int i = 0; i < n; i++) {
 		char req[8192], body[64], out[256];
 		size_t got = 0;
@@ -223,25 +237,11 @@ test_easy_reuse_is_clean(void **state)
 static pid_t
 conn_server(int n, int *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof a;
-	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	pid_t pid;
+	int ls;
+	pid_t pid = server_fork(port, &ls);
 
-	assert_true(ls >= 0);
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(listen(ls, 8), 0);
-	assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid > 0) {
-		close(ls);
+	if (pid > 0)
 		return pid;
-	}
-	alarm(10);	/* never outlives a failed test */
 	{
 		struct pollfd p[17];
 		int id[17], nconn = 0, answered = 0;
