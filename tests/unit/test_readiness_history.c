@@ -90,7 +90,10 @@ test_history_bounded(void **state)
 	assert_true(len < 2000 * 40 + 200);
 	rd_history_parse(text, len, &back);
 	assert_int_equal(back.n, h.n);
-	assert_memory_equal(back.p, h.p, h.n * sizeof *h.p);
+	for (size_t i = 0; i < h.n; i++) {	/* field by field: not the padding */
+		assert_true(back.p[i].t == h.p[i].t);
+		assert_memory_equal(back.p[i].pct, h.p[i].pct, sizeof h.p[i].pct);
+	}
 	free(text);
 	rd_history_free(&back);
 	rd_history_free(&h);
