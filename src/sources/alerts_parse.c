@@ -92,11 +92,19 @@ keep_interned(struct alerts_arena *a, const char *s, size_t len)
 	return alerts_arena_intern(a, s, len);
 }
 
-/* A display copy: sanitized once, kept in the arena. */
+/* A display copy: sanitized once, kept in the arena.  Printable ASCII
+ * (most of it) is its own display copy. */
 static const char *
 display(struct alerts_arena *a, const char *s)
 {
-	char *d = sanitize_str(s);
+	const unsigned char *p = (const unsigned char *)s;
+	char *d;
+
+	while (*p >= 0x20 && *p < 0x7f)
+		p++;
+	if (*p == '\0')
+		return s;
+	d = sanitize_str(s);
 	const char *out = alerts_arena_strdup(a, d);
 
 	free(d);

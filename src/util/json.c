@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Values are counted by what starts one: the first, and every ',' '['
@@ -107,6 +108,18 @@ plain_init(void)
 		plain[c] = c != '"' && c != '\\';
 }
 
+/* Whether any of eight bytes needs escaping: below 0x20 (NUL too), a
+ * quote or a backslash (exact as a yes or no). */
+static inline uint64_t
+escape8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return ((x - ones * 0x20) & ~x & highs) | ((q - ones) & ~q & highs) |
+	    ((b - ones) & ~b & highs);
+}
+
 /* Escaping follows RFC 8259 as cJSON prints it: quote, backslash and
  * controls escaped (\u00xx in lower case but the short forms), every
  * other byte (valid UTF-8 included) passed through. */
@@ -116,12 +129,20 @@ json_write_str(struct strbuf *sb, const char *s)
 	static const char hex[] = "0123456789abcdef";
 	const char *run = s;
 
+	size_t len = strlen(s), i = 0;
+
 	if (!plain['a'])
 		plain_init();
-	/* The long runs of plain bytes, four at a time. */
-	while (plain[(unsigned char)s[0]] && plain[(unsigned char)s[1]] &&
-	    plain[(unsigned char)s[2]] && plain[(unsigned char)s[3]])
-		s += 4;
+	/* The long runs of plain bytes, eight at a time. */
+	while (i + 8 <= len) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (escape8(x))
+			break;
+		i += 8;
+	}
+	s += i;
 	while (plain[(unsigned char)*s])
 		s++;
 	if (*s == '\0') {

@@ -299,18 +299,19 @@ test_url_without_userinfo(void **state)
 	free(u);
 }
 
-/* json_write_str writes what cJSON prints, for every special byte at
- * every place of strings around its four-byte stride, and for hashes:
+/* json_write_str writes what cJSON prints, for every special byte (and
+ * bytes next to the special ranges) at every place of strings around its
+ * eight-byte stride, and for hashes:
  * hash64w changes with any byte and with the length. */
 static void
 test_json_write_str_like_cjson(void **state)
 {
 	static const char special[] = { '"', '\\', '\n', '\r', '\t', '\b', '\f', 0x01, 0x1f, 0x7f,
-	    (char)0xc3 };
-	char s[16];
+	    (char)0xc3, 0x20, '!', '#', '[', ']', (char)0x80, (char)0xa2, (char)0xdc, (char)0xff };
+	char s[32];
 
 	(void)state;
-	for (size_t len = 1; len < 11; len++) {
+	for (size_t len = 1; len < 26; len++) {
 		for (size_t at = 0; at < len; at++) {
 			for (size_t k = 0; k < sizeof special; k++) {
 				struct strbuf sb;
