@@ -68,24 +68,47 @@ row_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Every site's row is made again at most twice a second when something
- * changed, and once a second for the ages: a key or a repaint between
- * uses the rows as they are (50 sites with 200 alerts each are not
- * counted again per key). */
+/* A site's row is made again (its verdict, counts and readiness: every
+ * feature asked) when the site changed, at most twice a second, and at
+ * least every FLEET_ROW_REMAKE seconds for what time alone changes; its
+ * data age is brought up to date once a second.  A key or a repaint
+ * between uses the rows as they are (50 sites with 200 alerts each are
+ * not counted again per key). */
+#define FLEET_ROW_REMAKE	5.0
+
 static void
 cache_refresh(struct ui *ui)
 {
 	struct fleet *f = ui->fleet;
 	double now = now_mono(), age = now - ui->fleet_cache_at;
+	bool all;
 
 	if (ui->fleet_cache != NULL && ui->fleet_ncache == f->n && ui->fleet_cache_at > 0 &&
 	    age < 1.0 && (!ui->fleet_stale || age < 0.5))
 		return;
-	free(ui->fleet_cache);
-	ui->fleet_cache = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_cache);
-	ui->fleet_ncache = f->n;
-	for (size_t i = 0; i < f->n; i++)
-		render_fleet_row(f->site[i], &ui->fleet_cache[i]);
+	all = ui->fleet_cache == NULL || ui->fleet_ncache != f->n || ui->fleet_cache_at <= 0;
+	if (ui->fleet_ncache != f->n || ui->fleet_cache == NULL) {
+		free(ui->fleet_cache);
+		free(ui->fleet_changed);
+		free(ui->fleet_made_at);
+		ui->fleet_cache = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_cache);
+		ui->fleet_changed = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_changed);
+		ui->fleet_made_at = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_made_at);
+		ui->fleet_ncache = f->n;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		struct app *a = f->site[i];
+
+		if (all || ui->fleet_changed[i] || now - ui->fleet_made_at[i] >= FLEET_ROW_REMAKE) {
+			render_fleet_row(a, &ui->fleet_cache[i]);
+			ui->fleet_changed[i] = false;
+			ui->fleet_made_at[i] = now;
+		} else {
+			const struct source *stale;
+
+			ui->fleet_cache[i].age = sources_vital_age(a->sources, a->nsources, &stale);
+		}
+	}
 	ui->fleet_cache_at = now;
 	ui->fleet_stale = false;
 }
@@ -311,8 +334,13 @@ fleet_dirty(struct app *app)
 	struct fleet *f = ui->fleet;
 
 	for (size_t i = 0; i < f->n; i++) {
-		if (f->site[i]->model.dirty)
+		if (f->site[i]->model.dirty) {
 			ui->fleet_stale = true;
+			if (ui->fleet_changed != NULL && i < ui->fleet_ncache)
+				ui->fleet_changed[i] = true;
+			else
+				ui->fleet_cache_at = 0;	/* no rows yet: all of them */
+		}
 		f->site[i]->model.dirty = false;
 	}
 	return ui->fleet_stale && now_mono() - ui->fleet_cache_at >= 0.5;

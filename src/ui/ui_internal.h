@@ -101,6 +101,8 @@ struct ui {
 	size_t			 fleet_ncache;
 	double			 fleet_cache_at;	/* monotonic; 0: make again */
 	bool			 fleet_stale;	/* some site changed since */
+	bool			*fleet_changed;	/* per site: changed since its row was made */
+	double			*fleet_made_at;	/* per site: when its row was made */
 };
 
 struct ui *ui_get(struct app *app);
