@@ -361,6 +361,7 @@ redmine_send(struct app *app, bool yes, void *arg)
 	req.ca_file = config_get(c, "redmine", NULL, "ca_file");
 	req.cert_file = config_get(c, "redmine", NULL, "cert_file");
 	req.key_file = config_get(c, "redmine", NULL, "key_file");
+	req.scope = app;
 	u->rm = loop_http(app->loop, &req, redmine_done, u);
 	ui_message(app, UI_MSG_INFO, "%s", _("creating the Redmine issue..."));
 	secret_free(auth);

@@ -129,6 +129,7 @@ action_send(struct alerts_action *act)
 	req.body_len = act->body != NULL ? strlen(act->body) : 0;
 	req.timeout = conn->timeout > 0 ? conn->timeout : act->app->timeout;
 	req.max_bytes = 1u << 20;
+	req.scope = act->app;	/* the site's connections to its Alertmanager */
 	act->h = loop_http(act->app->loop, &req, action_done, act);
 	free(url);
 }

@@ -363,6 +363,7 @@ route_send(struct webhooks *w, struct wh_route *r)
 	req.body_len = strlen(body);
 	req.timeout = r->timeout > 0 ? r->timeout : 10;
 	req.max_bytes = BODY_MAX;
+	req.scope = app;	/* the site's connections */
 	r->pending = loop_http(app->loop, &req, route_done, r);
 	burn_free(url);
 	burn_free(auth);
@@ -478,6 +479,7 @@ hooks_list(struct webhooks *w)
 		req.max_bytes = 1u << 20;
 		req.authenticated = true;
 		req.insecure = w->gitea_insecure;
+		req.scope = w->app;
 		g->pending = loop_http(w->app->loop, &req, hooks_listed, g);
 		free(url);
 		burn_free(auth);
