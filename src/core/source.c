@@ -102,6 +102,17 @@ source_next_delay(const struct source *s)
 	return d;
 }
 
+double
+source_next_start(const struct source *s, double spent)
+{
+	double d;
+
+	if (s->failures > 0 || s->retry_after > 0)
+		return source_next_delay(s);
+	d = s->interval - (spent > 0 ? spent : 0);
+	return d < s->interval / 2 ? s->interval / 2 : d;
+}
+
 /* A backend came back: the evidence gathered from it (readiness) is
  * fetched again now rather than after its own backoff.  Advisory sources
  * that are failing, or named after this one ("readiness loki"), re-run. */
@@ -162,7 +173,8 @@ source_round_end(struct source *s)
 		s->retry_until = now_mono() + (s->retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : s->retry_after);
 	app_dirty(s->app);
 	if (!s->once_only)
-		s->timer = loop_timer_add(s->app->loop, source_next_delay(s), source_round_start, s);
+		s->timer = loop_timer_add(s->app->loop, source_next_start(s, now_mono() - s->round_started),
+		    source_round_start, s);
 }
 
 static void

@@ -70,6 +70,14 @@ void source_free(struct source *s);
  * it after a failed round, longer only when the server asked
  * (Retry-After, at most 300 s). */
 double source_next_delay(const struct source *s);
+/* After a round that took spent seconds, how long until the next one
+ * starts: a round that went well keeps the beat (the next starts one
+ * interval after this one started, however long it took, but never
+ * sooner than half an interval after it ended), so every source of a
+ * site asks its backends in the same moment round after round and the
+ * data is never older than the interval plus one round; otherwise
+ * source_next_delay() after the end. */
+double source_next_start(const struct source *s, double spent);
 /* Start a round now (cancelling a pending timer); no-op while in a round. */
 void source_poll_now(struct source *s);
 
