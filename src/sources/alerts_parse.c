@@ -440,21 +440,6 @@ am_alert_from_json(struct alerts_arena *a, const cJSON *o, struct alert *al)
 	return rc;
 }
 
-int
-am_alert_read(struct alerts_arena *a, const char *el, size_t len, struct am_raw *scratch,
-    struct alert *al)
-{
-	cJSON *j;
-	int rc;
-
-	am_raw_reset(scratch);
-	if (am_alert_scan(el, len, scratch) == 0)
-		return am_alert_build(a, scratch, al);
-	j = cJSON_ParseWithLength(el, len);
-	rc = am_alert_from_json(a, j, al);
-	cJSON_Delete(j);
-	return rc;
-}
 
 static const char *
 json_type_name(const cJSON *j)

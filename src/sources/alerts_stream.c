@@ -10,6 +10,8 @@
 #include "ceres/util/json_frame.h"
 #include "ceres/util/util.h"
 
+#include <cJSON.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,22 @@ find_prev(struct alerts_stream *st, uint64_t h)
 		}
 	}
 	return 0;
+}
+
+int
+am_alert_read(struct alerts_arena *a, const char *el, size_t len, struct am_raw *scratch,
+    struct alert *al)
+{
+	cJSON *j;
+	int rc;
+
+	am_raw_reset(scratch);
+	if (am_alert_scan(el, len, scratch) == 0)
+		return am_alert_build(a, scratch, al);
+	j = cJSON_ParseWithLength(el, len);
+	rc = am_alert_from_json(a, j, al);
+	cJSON_Delete(j);
+	return rc;
 }
 
 static void

@@ -78,7 +78,8 @@ int am_alert_build(struct alerts_arena *a, const struct am_raw *r, struct alert 
  * incomplete and the element must go to cJSON.  Whatever it reads, it
  * reads as cJSON would (tests/unit/test_alerts_scan.c, fuzz_alerts). */
 int am_alert_scan(const char *el, size_t len, struct am_raw *r);
-/* One element of an alerts answer: am_alert_scan(), else cJSON. */
+/* One element of an alerts answer: am_alert_scan(), else cJSON
+ * (alerts_stream.c). */
 int am_alert_read(struct alerts_arena *a, const char *el, size_t len, struct am_raw *scratch,
     struct alert *al);
 long am_frame_finish(const char *what, struct json_frame *f, char **cause);
