@@ -48,26 +48,12 @@ names_free(char **names, size_t n)
  * host that several sites name (a central engine) keeps one set of
  * connections for all of them from the first round. */
 static void
-scope_hosts(struct app *a)
+scope_url(const char *url, const struct config_entry *e, void *arg)
 {
-	const struct config *c = a->config;
+	struct app *a = arg;
 
-	for (size_t i = 0; i < c->nentries; i++) {
-		const struct config_entry *e = &c->entries[i];
-		const struct config_key *k = config_schema_find(e->section, e->key);
-		const char *v = config_get(c, e->section, e->name, e->key);
-
-		if (k == NULL || k->type != CONFIG_URL || v == NULL)
-			continue;
-		for (v += strspn(v, " \t,"); *v != '\0'; v += strspn(v, " \t,")) {
-			size_t len = strcspn(v, " \t,");
-			char *u = xstrndup(v, len);
-
-			loop_scope_host(a->loop, a, u);
-			free(u);
-			v += len;
-		}
-	}
+	(void)e;
+	loop_scope_host(a->loop, a, url);
 }
 
 /* Every site's sources keep their connections from one round to the
@@ -79,7 +65,7 @@ keep_alive(struct app *const *apps, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		want += 2 * (long)apps[i]->nsources;
-		scope_hosts(apps[i]);
+		config_each_url(apps[i]->config, scope_url, apps[i]);
 	}
 	loop_set_max_connections(apps[0]->loop, want);
 }

@@ -338,6 +338,28 @@ config_get(const struct config *c, const char *section, const char *name, const 
 	return NULL;
 }
 
+void
+config_each_url(const struct config *c, config_url_fn fn, void *arg)
+{
+	for (size_t i = 0; c != NULL && i < c->nentries; i++) {
+		const struct config_entry *e = &c->entries[i];
+		const struct config_key *k;
+		const char *v = e->value;
+
+		if (strcmp(e->section, "site") == 0 || e->secret || v == NULL ||
+		    (k = config_schema_find(e->section, e->key)) == NULL || k->type != CONFIG_URL)
+			continue;
+		for (v += strspn(v, " \t"); *v != '\0'; v += strspn(v, " \t")) {
+			size_t len = strcspn(v, " \t");
+			char *u = xstrndup(v, len);
+
+			fn(u, e, arg);
+			free(u);
+			v += len;
+		}
+	}
+}
+
 const char *
 config_get_default(const struct config *c, const char *section, const char *name,
     const char *key, const char *def)

@@ -457,26 +457,16 @@ share_new(void)
 	return sh;
 }
 
-/* hash64 of a URL's "scheme://host:port" (user info left out, case
- * folded); 0 when it has none. */
+/* hash64 of a URL's origin (loop_origin()); 0 when it has none. */
 static uint64_t
 url_host(const char *url)
 {
-	const char *p = strstr(url, "://"), *end, *at;
-	char buf[512];
-	size_t n = 0;
+	char o[512];
 	uint64_t h;
 
-	if (p == NULL)
+	if (loop_origin(url, o, sizeof o) != 0)
 		return 0;
-	end = p + 3 + strcspn(p + 3, "/?#");
-	at = memchr(p + 3, '@', (size_t)(end - p - 3));
-	for (const char *q = url; q < end && n < sizeof buf; q++) {
-		if (q == p + 3 && at != NULL)
-			q = at + 1;
-		buf[n++] = (char)tolower((unsigned char)*q);
-	}
-	h = hash64(buf, n, 0x686f7374ULL);
+	h = hash64(o, strlen(o), 0x686f7374ULL);
 	return h != 0 ? h : 1;
 }
 
@@ -514,6 +504,14 @@ loop_scope_host(struct loop *l, const void *scope, const char *url)
 }
 
 static CURLSH *
+common_share(struct loop *l)
+{
+	if (l->common == NULL)
+		l->common = share_new();
+	return l->common;
+}
+
+static CURLSH *
 scope_share(struct loop *l, const void *key, const char *url)
 {
 	CURLSH *sh;
@@ -521,19 +519,13 @@ scope_share(struct loop *l, const void *key, const char *url)
 	if (key == NULL)
 		return NULL;
 	key = host_scope(l, url, key);
-	if (key == &shared_host) {
-		if (l->common == NULL)
-			l->common = share_new();
-		return l->common;
-	}
+	if (key == &shared_host)
+		return common_share(l);
 	for (size_t i = 0; i < l->nscopes; i++)
 		if (l->scopes[i].key == key)
 			return l->scopes[i].share;
-	if (l->nscopes >= LOOP_MAX_SCOPES || (sh = share_new()) == NULL) {
-		if (l->common == NULL)
-			l->common = share_new();
-		return l->common;
-	}
+	if (l->nscopes >= LOOP_MAX_SCOPES || (sh = share_new()) == NULL)
+		return common_share(l);
 	l->scopes = xreallocarray(l->scopes, l->nscopes + 1, sizeof *l->scopes);
 	l->scopes[l->nscopes].key = key;
 	l->scopes[l->nscopes++].share = sh;

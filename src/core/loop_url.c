@@ -1,33 +1,45 @@
-/* What the event loop asks of a finished transfer's URLs and
- * certificate: whether a redirect stays on the same origin, and when the
- * server's certificate expires. */
+/* What the event loop asks of URLs and certificates: a URL's origin
+ * (which connection cache its host's requests use), whether a redirect
+ * stays on the same origin, and when the server's certificate expires. */
 #include "loop_internal.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 int
+loop_origin(const char *url, char *out, size_t n)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, *scheme = NULL;
+	int rc = -1, len;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    (len = snprintf(out, n, "%s://%s:%s", scheme, host, port)) >= 0 && (size_t)len < n) {
+		for (char *p = out; *p != '\0'; p++)
+			*p = (char)tolower((unsigned char)*p);
+		rc = 0;
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+int
 loop_same_host(const char *a, const char *b)
 {
-	CURLU *ua = curl_url(), *ub = curl_url();
-	char *ha = NULL, *hb = NULL, *pa = NULL, *pb = NULL, *sa = NULL, *sb = NULL;
-	int same = 0;
+	char oa[512], ob[512];
 
-	if (curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
-	    curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK &&
-	    curl_url_get(ua, CURLUPART_HOST, &ha, 0) == CURLUE_OK &&
-	    curl_url_get(ub, CURLUPART_HOST, &hb, 0) == CURLUE_OK &&
-	    curl_url_get(ua, CURLUPART_PORT, &pa, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    curl_url_get(ub, CURLUPART_PORT, &pb, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    curl_url_get(ua, CURLUPART_SCHEME, &sa, 0) == CURLUE_OK &&
-	    curl_url_get(ub, CURLUPART_SCHEME, &sb, 0) == CURLUE_OK)
-		same = strcasecmp(ha, hb) == 0 && strcmp(pa, pb) == 0 && strcmp(sa, sb) == 0;
-	curl_free(ha); curl_free(hb); curl_free(pa); curl_free(pb); curl_free(sa); curl_free(sb);
-	curl_url_cleanup(ua);
-	curl_url_cleanup(ub);
-	return same;
+	return loop_origin(a, oa, sizeof oa) == 0 && loop_origin(b, ob, sizeof ob) == 0 &&
+	    strcmp(oa, ob) == 0;
 }
 
 double

@@ -12,17 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 /* Blocks grow with the arena (each as big as the arena so far, from
- * ARENA_BLOCK to ARENA_MAX_BLOCK; past 512 KB at least a huge page), so
- * a small answer stays small and a large one takes few blocks.  A block of a huge page or more is mapped
- * on a huge page boundary and asked for transparent huge pages: 100,000
- * alerts fill about 100 MB, and 4 KB at a time that is 25,000 page
- * faults, each dear in a virtual machine. */
+ * ARENA_BLOCK to ARENA_MAX_BLOCK; past 512 KB at least a huge page), so a
+ * small answer stays small and a large one takes few blocks; the big ones
+ * come on transparent huge pages (xmalloc_huge()): 100,000 alerts fill
+ * about 100 MB, and 4 KB at a time that is 25,000 page faults, each dear
+ * in a virtual machine. */
 #define ARENA_BLOCK	(64u * 1024)
 #define ARENA_HUGE	(2u * 1024 * 1024)
 #define ARENA_MAX_BLOCK	(4u * 1024 * 1024)
@@ -31,42 +30,16 @@ struct alerts_arena_block {
 	struct alerts_arena_block	*next;
 	size_t				 used;
 	size_t				 cap;
-	size_t				 mapped;	/* mmap'd length, 0 malloc'd */
 	alignas(max_align_t) unsigned char data[];
 };
 
 static struct alerts_arena_block *
 block_new(size_t cap)
 {
-	struct alerts_arena_block *b;
-	size_t size = offsetof(struct alerts_arena_block, data) + cap;
+	size_t got;
+	struct alerts_arena_block *b = xmalloc_huge(offsetof(struct alerts_arena_block, data) + cap, &got);
 
-	if (cap >= ARENA_HUGE) {
-		size_t len = (size + ARENA_HUGE - 1) & ~((size_t)ARENA_HUGE - 1);
-		unsigned char *p = mmap(NULL, len + ARENA_HUGE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p != MAP_FAILED) {
-			uintptr_t at = ((uintptr_t)p + ARENA_HUGE - 1) & ~((uintptr_t)ARENA_HUGE - 1);
-			unsigned char *start = p + (at - (uintptr_t)p);
-
-			if (start > p)
-				munmap(p, (size_t)(start - p));
-			if (p + len + ARENA_HUGE > start + len)
-				munmap(start + len, (size_t)(p + len + ARENA_HUGE - (start + len)));
-#ifdef MADV_HUGEPAGE
-			(void)madvise(start, len, MADV_HUGEPAGE);	/* a hint */
-#endif
-			b = (struct alerts_arena_block *)(void *)start;
-			b->mapped = len;
-			b->cap = len - offsetof(struct alerts_arena_block, data);
-			b->used = 0;
-			return b;
-		}
-	}
-	b = xmalloc(size);
-	b->mapped = 0;
-	b->cap = cap;
+	b->cap = got - offsetof(struct alerts_arena_block, data);
 	b->used = 0;
 	return b;
 }
@@ -170,10 +143,7 @@ alerts_arena_free(struct alerts_arena *a)
 		struct alerts_arena_block *b = a->head;
 
 		a->head = b->next;
-		if (b->mapped > 0)
-			munmap(b, b->mapped);
-		else
-			free(b);
+		free(b);
 	}
 	a->bytes = 0;
 }

@@ -11,6 +11,7 @@
 #include "ceres/util/util.h"
 
 #include <cJSON.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,15 +98,13 @@ keep_interned(struct alerts_arena *a, const char *s, size_t len)
 static const char *
 display(struct alerts_arena *a, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *out;
 	char *d;
 
-	while (*p >= 0x20 && *p < 0x7f)
-		p++;
-	if (*p == '\0')
+	if (sanitize_is_plain(s))
 		return s;
 	d = sanitize_str(s);
-	const char *out = alerts_arena_strdup(a, d);
+	out = alerts_arena_strdup(a, d);
 
 	free(d);
 	return out;
@@ -317,18 +316,7 @@ am_alert_build(struct alerts_arena *a, const struct am_raw *r, struct alert *al)
 void
 am_raw_reset(struct am_raw *r)
 {
-	struct am_raw_pair *pairs = r->pairs;
-	struct am_str *strs = r->strs;
-	char *dec = r->dec;
-	size_t pc = r->pairs_cap, sc = r->strs_cap, dc = r->dec_cap;
-
-	memset(r, 0, sizeof *r);
-	r->pairs = pairs;
-	r->pairs_cap = pc;
-	r->strs = strs;
-	r->strs_cap = sc;
-	r->dec = dec;
-	r->dec_cap = dc;
+	memset(r, 0, offsetof(struct am_raw, pairs));
 }
 
 void

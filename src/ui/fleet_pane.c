@@ -89,24 +89,21 @@ cache_refresh(struct ui *ui)
 	all = ui->fleet_cache == NULL || ui->fleet_ncache != f->n || ui->fleet_cache_at <= 0;
 	if (ui->fleet_ncache != f->n || ui->fleet_cache == NULL) {
 		free(ui->fleet_cache);
-		free(ui->fleet_changed);
-		free(ui->fleet_made_at);
 		ui->fleet_cache = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_cache);
-		ui->fleet_changed = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_changed);
-		ui->fleet_made_at = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_made_at);
 		ui->fleet_ncache = f->n;
 	}
 	for (size_t i = 0; i < f->n; i++) {
+		struct fleet_slot *sl = &ui->fleet_cache[i];
 		struct app *a = f->site[i];
 
-		if (all || ui->fleet_changed[i] || now - ui->fleet_made_at[i] >= FLEET_ROW_REMAKE) {
-			render_fleet_row(a, &ui->fleet_cache[i]);
-			ui->fleet_changed[i] = false;
-			ui->fleet_made_at[i] = now;
+		if (all || sl->changed || now - sl->made_at >= FLEET_ROW_REMAKE) {
+			render_fleet_row(a, &sl->row);
+			sl->changed = false;
+			sl->made_at = now;
 		} else {
 			const struct source *stale;
 
-			ui->fleet_cache[i].age = sources_vital_age(a->sources, a->nsources, &stale);
+			sl->row.age = sources_vital_age(a->sources, a->nsources, &stale);
 		}
 	}
 	ui->fleet_cache_at = now;
@@ -123,8 +120,8 @@ fleet_rows(struct app *app, struct fleet_row **rows)
 	cache_refresh(ui);
 	*rows = xcalloc(ui->fleet_ncache > 0 ? ui->fleet_ncache : 1, sizeof **rows);
 	for (size_t i = 0; i < ui->fleet_ncache; i++)
-		if (name_matches(ui->fleet_cache[i].name, ui->fleet_filter))
-			(*rows)[n++] = ui->fleet_cache[i];
+		if (name_matches(ui->fleet_cache[i].row.name, ui->fleet_filter))
+			(*rows)[n++] = ui->fleet_cache[i].row;
 	qsort(*rows, n, sizeof **rows, row_cmp);
 	return n;
 }
@@ -336,8 +333,8 @@ fleet_dirty(struct app *app)
 	for (size_t i = 0; i < f->n; i++) {
 		if (f->site[i]->model.dirty) {
 			ui->fleet_stale = true;
-			if (ui->fleet_changed != NULL && i < ui->fleet_ncache)
-				ui->fleet_changed[i] = true;
+			if (ui->fleet_cache != NULL && i < ui->fleet_ncache)
+				ui->fleet_cache[i].changed = true;
 			else
 				ui->fleet_cache_at = 0;	/* no rows yet: all of them */
 		}

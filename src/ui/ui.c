@@ -606,8 +606,6 @@ ui_stop(struct app *app)
 	free(ui->fleet_sel);
 	free(ui->fleet_filter);
 	free(ui->fleet_cache);
-	free(ui->fleet_changed);
-	free(ui->fleet_made_at);
 	if (ui->rotate_timer != NULL)
 		loop_timer_cancel(app->loop, ui->rotate_timer);
 	theme_free(ui->theme);

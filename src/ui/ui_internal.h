@@ -5,11 +5,11 @@
 #include <stdbool.h>
 #include <wchar.h>
 #include "ceres/core/feature.h"
+#include "ceres/render/render.h"
 #include "ceres/ui/ui.h"
 
 struct loop_timer;
 struct theme;
-struct fleet_row;
 
 struct ui_prompt {
 	bool		 active;
@@ -97,12 +97,17 @@ struct ui {
 	bool			 fleet_on;	/* shown instead of the panes */
 	char			*fleet_sel;	/* the selected site's name */
 	char			*fleet_filter;	/* "/" text, NULL none */
-	struct fleet_row	*fleet_cache;	/* every site's row, as last made */
+	struct fleet_slot	*fleet_cache;	/* every site's row, as last made */
 	size_t			 fleet_ncache;
 	double			 fleet_cache_at;	/* monotonic; 0: make again */
 	bool			 fleet_stale;	/* some site changed since */
-	bool			*fleet_changed;	/* per site: changed since its row was made */
-	double			*fleet_made_at;	/* per site: when its row was made */
+};
+
+/* A site's row on the sites screen, and when it must be made again. */
+struct fleet_slot {
+	struct fleet_row	 row;
+	bool			 changed;	/* the site changed since the row was made */
+	double			 made_at;	/* monotonic */
 };
 
 struct ui *ui_get(struct app *app);

@@ -128,7 +128,6 @@ json_write_str(struct strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *run = s;
-
 	size_t len = strlen(s), i = 0;
 
 	if (!plain['a'])

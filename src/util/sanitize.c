@@ -328,6 +328,16 @@ sanitize_text(const char *s, size_t len)
 	return sanitize(s, len, 0, NULL);
 }
 
+bool
+sanitize_is_plain(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p >= 0x20 && *p < 0x7f)	/* sanitize()'s runs copied as they are */
+		p++;
+	return *p == '\0';
+}
+
 char *
 sanitize_str(const char *s)
 {

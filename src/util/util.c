@@ -172,25 +172,38 @@ strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
+#define HUGE_PAGE	((size_t)2 << 20)
+
+void *
+xmalloc_huge(size_t n, size_t *got)
+{
+#ifdef MADV_HUGEPAGE
+	size_t len = n < SIZE_MAX - HUGE_PAGE ? (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : 0;
+	void *q = NULL;
+
+	if (n >= HUGE_PAGE && len > 0 && posix_memalign(&q, HUGE_PAGE, len) == 0) {
+		(void)madvise(q, len, MADV_HUGEPAGE);	/* a hint */
+		*got = len;
+		return q;
+	}
+#endif
+	*got = n;
+	return xmalloc(n);
+}
+
 void *
 xrealloc_huge(void *p, size_t old, size_t n)
 {
-#ifdef MADV_HUGEPAGE
-	const size_t huge = (size_t)2 << 20;
-	size_t len = n < SIZE_MAX - huge ? (n + huge - 1) & ~(huge - 1) : 0;
-	void *q = NULL;
+	size_t got;
+	void *q;
 
-	if (n >= huge && len > 0 && posix_memalign(&q, huge, len) == 0) {
-		(void)madvise(q, len, MADV_HUGEPAGE);	/* a hint */
-		if (p != NULL && old > 0)
-			memcpy(q, p, old < n ? old : n);
-		free(p);
-		return q;
-	}
-#else
-	(void)old;
-#endif
-	return xrealloc(p, n);
+	if (n < HUGE_PAGE)
+		return xrealloc(p, n);
+	q = xmalloc_huge(n, &got);
+	if (p != NULL && old > 0)
+		memcpy(q, p, old < n ? old : n);
+	free(p);
+	return q;
 }
 
 char *
@@ -481,9 +494,6 @@ str_trim(char *s)
 	return s;
 }
 
-/* FNV-1a with a seed, then a splitmix64 avalanche so that close inputs
- * spread: for hash tables and sets, not for anything an attacker could
- * exploit beyond slowing a table down. */
 /* Final avalanche (splitmix64) so that close inputs spread. */
 static uint64_t
 mix64(uint64_t h)
@@ -495,6 +505,9 @@ mix64(uint64_t h)
 	return h ^ (h >> 31);
 }
 
+/* FNV-1a with a seed, then a splitmix64 avalanche so that close inputs
+ * spread: for hash tables and sets, not for anything an attacker could
+ * exploit beyond slowing a table down. */
 uint64_t
 hash64(const void *p, size_t n, uint64_t seed)
 {

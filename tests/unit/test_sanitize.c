@@ -299,6 +299,30 @@ test_random(void **state)
 	}
 }
 
+/* sanitize_is_plain() says yes only where sanitize_str() would give the
+ * string back unchanged: every byte value at the start, middle and end. */
+static void
+test_is_plain_agrees(void **state)
+{
+	char s[8];
+
+	(void)state;
+	assert_true(sanitize_is_plain(""));
+	assert_true(sanitize_is_plain("DiskFull on host-01 ~ {x}"));
+	for (int b = 1; b < 256; b++)
+		for (int at = 0; at < 3; at++) {
+			char *d;
+
+			memcpy(s, "abcde", 6);
+			s[at * 2] = (char)b;
+			d = sanitize_str(s);
+			if (sanitize_is_plain(s))
+				assert_string_equal(d, s);
+			assert_int_equal(sanitize_is_plain(s), b >= 0x20 && b < 0x7f);
+			free(d);
+		}
+}
+
 int
 main(void)
 {
@@ -309,6 +333,7 @@ main(void)
 		cmocka_unit_test(test_width_c_locale),
 		cmocka_unit_test(test_sgr),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_is_plain_agrees),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");

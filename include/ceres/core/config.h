@@ -77,6 +77,11 @@ bool config_has_section(const struct config *c, const char *section, const char 
 /* Names of every [section "name"] in file order; *names is the caller's
  * (free the array, not the strings). */
 size_t config_names(const struct config *c, const char *section, const char ***names);
+/* Every URL the config names: each word of every URL-typed value outside
+ * the [site] sections (a site's overrides are applied already), secrets
+ * (webhook URLs) left out.  fn gets the URL and the entry it is in. */
+typedef void (*config_url_fn)(const char *url, const struct config_entry *e, void *arg);
+void config_each_url(const struct config *c, config_url_fn fn, void *arg);
 
 /* Print the effective config, secrets redacted, in config-file syntax. */
 char *config_dump(const struct config *c);

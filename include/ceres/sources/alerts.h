@@ -54,15 +54,18 @@ struct am_span {
 	size_t		 off, n;
 };
 struct am_raw {
+	/* What one alert says (cleared by am_raw_reset()). */
 	struct am_str		 fingerprint, starts_at, ends_at, updated_at, generator_url;
 	bool			 status;	/* "status" is an object */
 	struct am_str		 state;		/* status.state */
 	struct am_span		 labels, annotations;		/* in pairs */
 	struct am_span		 receivers, silenced_by, inhibited_by, muted_by;	/* in strs */
+	size_t			 npairs, nstrs;
+	/* Where it is kept, from alert to alert. */
 	struct am_raw_pair	*pairs;
-	size_t			 npairs, pairs_cap;
+	size_t			 pairs_cap;
 	struct am_str		*strs;
-	size_t			 nstrs, strs_cap;
+	size_t			 strs_cap;
 	char			*dec;		/* decoded strings (alerts_scan.c) */
 	size_t			 dec_cap;
 };

@@ -3,6 +3,7 @@
 #ifndef CERES_SANITIZE_H
 #define CERES_SANITIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <wchar.h>
@@ -13,6 +14,9 @@
 char *sanitize_text(const char *s, size_t len);
 /* Same, for a NUL-terminated string; NULL gives "". */
 char *sanitize_str(const char *s);
+/* True when sanitize_str(s) would be s again (printable ASCII only): a
+ * caller may then keep s itself as its display copy. */
+bool sanitize_is_plain(const char *s);
 
 /* Same, but newlines are kept (multi-line details). */
 char *sanitize_multiline(const char *s, size_t len);

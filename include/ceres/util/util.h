@@ -19,10 +19,13 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t m);
+/* n bytes for a big block about to be filled: from 2 MB on, rounded up
+ * to whole huge pages (*got says how many bytes), on a huge page boundary
+ * and asked for transparent huge pages: a page fault per 2 MB instead of
+ * per 4 KB.  Smaller, or where that fails, xmalloc().  Freed with free(). */
+void *xmalloc_huge(size_t n, size_t *got);
 /* xrealloc(p, n) for an array that grows big (old: the bytes of p in
- * use): from 2 MB on, a new block on a huge page boundary asked for
- * transparent huge pages, the old bytes copied: a page fault per 2 MB
- * instead of per 4 KB.  Freed with free(). */
+ * use): from 2 MB on, a new xmalloc_huge() block, the old bytes copied. */
 void *xrealloc_huge(void *p, size_t old, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

@@ -484,43 +484,43 @@ https_origin(const char *url)
 	return xasprintf("https://%.*s/", (int)(end - host), host);
 }
 
+struct tls_urls {
+	const struct config	*c;
+	struct rd_data		*d;
+};
+
+/* One URL of the config: its https origin, once. */
+static void
+tls_url(const char *url, const struct config_entry *e, void *arg)
+{
+	struct tls_urls *t = arg;
+	struct rd_data *d = t->d;
+	char *o = https_origin(url);
+
+	if (o == NULL)
+		return;
+	for (size_t j = 0; j < d->tls.n; j++)
+		if (strcmp(d->tls.u[j].url, o) == 0) {
+			free(o);
+			return;
+		}
+	d->tls.u = xreallocarray(d->tls.u, d->tls.n + 1, sizeof *d->tls.u);
+	memset(&d->tls.u[d->tls.n], 0, sizeof d->tls.u[0]);
+	d->tls.u[d->tls.n].url = o;
+	d->tls.u[d->tls.n].shown = sanitize_str(o);
+	d->tls.u[d->tls.n].insecure = config_get_bool(t->c, e->section, e->name, "insecure", false);
+	rd_fetch_wait(&d->tls.u[d->tls.n].f);
+	d->tls.n++;
+}
+
 void
 rds_tls_init(struct app *app, struct rd_data *d)
 {
-	const struct config *c = app->config;
+	struct tls_urls t = { app->config, d };
 	struct rds *r;
 
-	for (size_t i = 0; i < c->nentries; i++) {
-		const struct config_entry *e = &c->entries[i];
-		const struct config_key *k = config_schema_find(e->section, e->key);
-		char *list, *save = NULL, *w;
-
-		/* URL-typed keys only: never probe a secret (webhook URLs). */
-		if (strcmp(e->section, "site") == 0 || k == NULL || k->type != CONFIG_URL || e->secret)
-			continue;
-		list = xstrdup(e->value);
-		for (w = strtok_r(list, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
-			char *o = https_origin(w);
-			bool dup = false;
-
-			if (o == NULL)
-				continue;
-			for (size_t j = 0; j < d->tls.n && !dup; j++)
-				dup = strcmp(d->tls.u[j].url, o) == 0;
-			if (dup) {
-				free(o);
-				continue;
-			}
-			d->tls.u = xreallocarray(d->tls.u, d->tls.n + 1, sizeof *d->tls.u);
-			memset(&d->tls.u[d->tls.n], 0, sizeof d->tls.u[0]);
-			d->tls.u[d->tls.n].url = o;
-			d->tls.u[d->tls.n].shown = sanitize_str(o);
-			d->tls.u[d->tls.n].insecure = config_get_bool(c, e->section, e->name, "insecure", false);
-			rd_fetch_wait(&d->tls.u[d->tls.n].f);
-			d->tls.n++;
-		}
-		free(list);
-	}
+	/* URL-typed keys only: never probe a secret (webhook URLs). */
+	config_each_url(app->config, tls_url, &t);
 	if (d->tls.n == 0)
 		return;
 	r = rds_new(app, d, NULL, NULL);
