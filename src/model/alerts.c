@@ -297,16 +297,20 @@ group_common(struct alert_set *set, struct alert_group *g)
 		const struct alert *a = &set->alerts[k];
 		bool any = false;
 
-		for (size_t i = 0; i < first->nlabels; i++) {
-			const char *v;
+		/* Both label lists are sorted by name: one walk down both. */
+		for (size_t i = 0, j = 0; i < first->nlabels; i++) {
+			const char *name = first->labels[i].name;
+			int c = 1;
 
 			if (!keep[i])
 				continue;
-			v = alert_label(a, first->labels[i].name);
-			if (v == NULL || strcmp(v, first->labels[i].value) != 0)
-				keep[i] = false;
-			else
+			while (j < a->nlabels && (c = a->labels[j].name == name ? 0 :
+			    strcmp(a->labels[j].name, name)) < 0)
+				j++;
+			if (j < a->nlabels && c == 0 && same_str(a->labels[j].value, first->labels[i].value))
 				any = true;
+			else
+				keep[i] = false;
 		}
 		if (!any)
 			break;
@@ -403,6 +407,7 @@ dedup(struct alert_set *set, size_t *aux)
 			set->duplicates++;
 			continue;
 		}
+		set->alerts[i].index_at = slot;
 		if (w != i) {
 			set->alerts[w] = set->alerts[i];
 			if (aux != NULL)
@@ -413,13 +418,13 @@ dedup(struct alert_set *set, size_t *aux)
 	set->n = w;
 }
 
-/* The index and the groups of alerts already in group order. */
+/* The index and the groups of alerts already in group order, after
+ * dedup(): each alert's slot is where dedup put it. */
 static void
 group_sorted(struct alert_set *set)
 {
-	index_reset(set);
 	for (size_t i = 0; i < set->n; i++)
-		set->index[index_slot(set, set->alerts[i].fingerprint)] = i + 1;
+		set->index[set->alerts[i].index_at] = i + 1;
 
 	free(set->groups);
 	set->groups = NULL;

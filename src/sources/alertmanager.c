@@ -242,6 +242,8 @@ ask(struct source *s)
 	/* Each alert is parsed as soon as it is in (the cap is the loop's). */
 	alerts_stream_free(d->stream);
 	d->stream = alerts_stream_new(0, al->set);
+	if (s->once_only)
+		alerts_stream_single(d->stream);
 	req.sink = alerts_stream_feed;
 	req.sink_arg = d->stream;
 	/* --once has one deadline for everything: leave every peer still to

@@ -26,6 +26,7 @@ struct alerts_stream {
 	size_t			 table_cap;	/* a power of two */
 	unsigned char		*used;		/* prev alerts matched this answer */
 	size_t			 matched;
+	bool			 single;	/* no next round: no byte hashes */
 	struct am_raw		 raw;		/* reused from alert to alert */
 };
 
@@ -106,10 +107,10 @@ element(const char *el, size_t len, size_t offset, void *arg)
 		    st->cap * sizeof *set->alerts);
 		st->from_prev = xreallocarray(st->from_prev, st->cap, sizeof *st->from_prev);
 	}
-	h = hash64w(el, len, 0x616c65727473ULL);
-	if (h == 0)
+	h = 0;
+	if (!st->single && (h = hash64w(el, len, 0x616c65727473ULL)) == 0)
 		h = 1;
-	if ((from = find_prev(st, h)) != 0) {
+	if (h != 0 && (from = find_prev(st, h)) != 0) {
 		memset(&set->alerts[set->n], 0, sizeof *set->alerts);
 		st->from_prev[set->n++] = from;
 		st->matched++;
@@ -133,6 +134,12 @@ alerts_stream_new(size_t max_bytes, const struct alert_set *prev)
 		index_prev(st);
 	json_frame_init(&st->f, max_bytes, element, st);
 	return st;
+}
+
+void
+alerts_stream_single(struct alerts_stream *st)
+{
+	st->single = st->prev == NULL;
 }
 
 void

@@ -85,6 +85,7 @@ struct alert {
 	const char		*d_alertname;	/* sanitized display copies */
 	const char		*d_summary;
 	uint64_t		 raw_hash;	/* of its bytes in the answer, 0 unknown */
+	size_t			 index_at;	/* its slot in alert_set.index */
 };
 
 /* One line of the pane: the alerts that share alertname and severity. */

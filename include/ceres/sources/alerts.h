@@ -29,6 +29,9 @@ int alerts_parse(const char *buf, size_t len, struct alert_set **out, char **cau
  * live until finish. */
 struct alerts_stream;
 struct alerts_stream *alerts_stream_new(size_t max_bytes, const struct alert_set *prev);
+/* The set will be nobody's prev (--once): no hashes of the alerts' bytes
+ * (raw_hash stays 0).  Only for a stream without a prev. */
+void alerts_stream_single(struct alerts_stream *st);
 void alerts_stream_feed(const char *p, size_t n, void *stream);
 int alerts_stream_finish(struct alerts_stream *st, struct alert_set **out, char **cause);
 void alerts_stream_free(struct alerts_stream *st);
