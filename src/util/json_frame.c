@@ -5,6 +5,7 @@
 #include "ceres/util/json_frame.h"
 #include "ceres/util/json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 enum {
@@ -62,18 +63,35 @@ keep(struct json_frame *f, const char *p, size_t n)
 		strbuf_add(&f->elem, p, n);
 }
 
+/* Hand over the element el/len (the bytes kept, or a piece of the chunk
+ * when the element is whole in it). */
 static void
-emit(struct json_frame *f)
+emit_span(struct json_frame *f, const char *el, size_t len)
 {
 	if (f->complex) {
 		fail(f, JSON_FRAME_TOO_COMPLEX, f->elem_start);
 		return;
 	}
-	f->fn(f->deep ? NULL : f->elem.buf != NULL ? f->elem.buf : "",
-	    f->deep ? 0 : f->elem.len, f->elem_start, f->arg);
+	f->fn(f->deep ? NULL : el, f->deep ? 0 : len, f->elem_start, f->arg);
 	f->elements++;
 	f->elem.len = 0;
 	f->phase = PH_AFTER;
+}
+
+static void
+emit(struct json_frame *f)
+{
+	emit_span(f, f->elem.buf != NULL ? f->elem.buf : "", f->elem.len);
+}
+
+/* Whether any of the eight bytes of x is a quote or a backslash. */
+static inline bool
+str_stop8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return (((q - ones) & ~q) | ((b - ones) & ~b)) & high;
 }
 
 static void
@@ -176,16 +194,29 @@ scan(struct json_frame *f, const char *p, size_t n)
 			/* The hot loop: plain bytes of a string run through here,
 			 * those between quotes without a look at each. */
 			while (i < n) {
-				if (f->in_str && !f->esc)
+				if (f->in_str && !f->esc) {
+					uint64_t x;
+
+					for (; i + 8 <= n; i += 8) {
+						memcpy(&x, p + i, 8);
+						if (str_stop8(x))
+							break;
+					}
 					while (i < n && !str_stop[(unsigned char)p[i]])
 						i++;
+				}
 				if (i >= n || elem_byte(f, p[i]))
 					break;
 				i++;
 			}
 			if (i < n) {
-				keep(f, p + run, ++i - run);
-				emit(f);
+				/* Whole in this piece: handed over where it is. */
+				if (++i - run > 0 && f->elem.len == 0 && !f->deep && !f->complex)
+					emit_span(f, p + run, i - run);
+				else {
+					keep(f, p + run, i - run);
+					emit(f);
+				}
 			}
 			break;
 		case PH_SCALAR:

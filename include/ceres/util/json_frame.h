@@ -18,7 +18,8 @@
 #define JSON_FRAME_MAX_DEPTH	1000
 
 /* One element: el/len, or el == NULL for one too deep to keep.  offset is
- * where it starts in the answer. */
+ * where it starts in the answer.  el is not NUL-terminated (it may be a
+ * piece of the chunk fed) and lives until the callback returns. */
 typedef void (*json_frame_fn)(const char *el, size_t len, size_t offset, void *arg);
 
 enum json_frame_result {
