@@ -172,11 +172,76 @@ test_rounds(void **state)
 	alert_set_free(prev);
 }
 
+/* The reference order (alert_cmp's): severity class, severity,
+ * alertname, start, fingerprint. */
+static int
+ref_cmp(const struct alert *a, const struct alert *b)
+{
+	int c;
+
+	if (a->sev != b->sev)
+		return a->sev < b->sev ? -1 : 1;
+	if ((c = strcmp(a->severity, b->severity)) != 0)
+		return c;
+	if ((c = strcmp(a->alertname, b->alertname)) != 0)
+		return c;
+	if (a->starts != b->starts)
+		return a->starts < b->starts ? -1 : 1;
+	return strcmp(a->fingerprint, b->fingerprint);
+}
+
+/* A full sort of a set whose names are not all interned (more distinct
+ * names than the intern table takes, names past its length limit, so
+ * equal names sit at several addresses) is in the reference order, and
+ * every group is every alert of one (class, severity, alertname). */
+static void
+test_order_uninterned(void **state)
+{
+	static const char *sevs[] = { "critical", "warning", "info", "Critical", "", "page", "zzz" };
+	char longname[200], *cause = NULL;
+	struct alert_set *set = NULL;
+	struct strbuf sb;
+	size_t n = 3000, groups = 0;
+
+	(void)state;
+	memset(longname, 'L', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	strbuf_init(&sb);
+	strbuf_addc(&sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		unsigned nm = rnd(700), sv = rnd(7);
+
+		strbuf_addf(&sb, "%s{\"labels\":{\"alertname\":\"%s%u\",\"severity\":\"%s\","
+		    "\"i\":\"%zu\"},\"annotations\":{},\"startsAt\":\"2026-12-07T08:%02u:00Z\","
+		    "\"endsAt\":\"2026-12-07T12:00:00Z\",\"updatedAt\":\"2026-12-07T09:00:00Z\","
+		    "\"fingerprint\":\"%08x%08zx\",\"status\":{\"state\":\"active\"},\"receivers\":[]}",
+		    i > 0 ? "," : "", nm % 3 == 0 ? longname : "n", nm, sevs[sv], i, rnd(4),
+		    rnd(1u << 30), i);
+	}
+	strbuf_addc(&sb, ']');
+	assert_int_equal(alerts_parse(sb.buf, sb.len, &set, &cause), 0);
+	assert_int_equal(set->n, n);
+	for (size_t i = 0; i + 1 < n; i++)
+		assert_true(ref_cmp(&set->alerts[i], &set->alerts[i + 1]) < 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct alert *a = &set->alerts[i];
+
+		groups += i == 0 || a->sev != a[-1].sev || strcmp(a->severity, a[-1].severity) != 0 ||
+		    strcmp(a->alertname, a[-1].alertname) != 0;
+		assert_ptr_equal(alert_set_find(set, a->fingerprint), a);
+	}
+	assert_int_equal(set->ngroups, groups);
+	assert_true(groups > 1000);
+	alert_set_free(set);
+	strbuf_free(&sb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rounds),
+		cmocka_unit_test(test_order_uninterned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
