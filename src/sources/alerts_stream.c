@@ -100,11 +100,14 @@ element(const char *el, size_t len, size_t offset, void *arg)
 		return;
 	}
 	if (set->n == st->cap) {
+		size_t got;
+
 		st->cap = st->cap > 0 ? st->cap * 2 : 64;
 		if (st->cap > SIZE_MAX / sizeof *set->alerts)	/* says so and exits */
 			set->alerts = xreallocarray(set->alerts, st->cap, sizeof *set->alerts);
 		set->alerts = xrealloc_huge(set->alerts, set->n * sizeof *set->alerts,
-		    st->cap * sizeof *set->alerts);
+		    st->cap * sizeof *set->alerts, &got);
+		st->cap = got / sizeof *set->alerts;
 		st->from_prev = xreallocarray(st->from_prev, st->cap, sizeof *st->from_prev);
 	}
 	h = 0;

@@ -192,14 +192,15 @@ xmalloc_huge(size_t n, size_t *got)
 }
 
 void *
-xrealloc_huge(void *p, size_t old, size_t n)
+xrealloc_huge(void *p, size_t old, size_t n, size_t *got)
 {
-	size_t got;
 	void *q;
 
-	if (n < HUGE_PAGE)
+	if (n < HUGE_PAGE / 8) {
+		*got = n;
 		return xrealloc(p, n);
-	q = xmalloc_huge(n, &got);
+	}
+	q = xmalloc_huge(n > HUGE_PAGE ? n : HUGE_PAGE, got);
 	if (p != NULL && old > 0)
 		memcpy(q, p, old < n ? old : n);
 	free(p);

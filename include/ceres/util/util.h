@@ -25,8 +25,10 @@ void *xreallocarray(void *p, size_t n, size_t m);
  * per 4 KB.  Smaller, or where that fails, xmalloc().  Freed with free(). */
 void *xmalloc_huge(size_t n, size_t *got);
 /* xrealloc(p, n) for an array that grows big (old: the bytes of p in
- * use): from 2 MB on, a new xmalloc_huge() block, the old bytes copied. */
-void *xrealloc_huge(void *p, size_t old, size_t n);
+ * use; *got: the bytes it may use now): from 256 KB on, a new
+ * xmalloc_huge() block of at least 2 MB, the old bytes copied.  Filling
+ * 2 MB of 4 KB pages costs 512 page faults, a huge page one. */
+void *xrealloc_huge(void *p, size_t old, size_t n, size_t *got);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
