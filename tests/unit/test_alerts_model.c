@@ -336,11 +336,53 @@ test_arena(void **state)
 	assert_null(a.head);
 }
 
+/* Common labels when the alerts of a group have other label sets: a
+ * label missing from one alert, labels only some have (sorting before,
+ * between and after the first alert's), a value that differs once. */
+static void
+test_common_uneven(void **state)
+{
+	static const char *const alerts[] = {
+		"\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"m\":\"x\"",
+		"\"a\":\"1\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"m\":\"x\",\"z\":\"9\"",
+		"\"0\":\"0\",\"a\":\"1\",\"b\":\"2\",\"bb\":\"7\",\"c\":\"3\",\"d\":\"4\",\"m\":\"x\"",
+		"\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"44\",\"m\":\"x\"",
+	};
+	struct strbuf sb;
+	struct alert_set *set = NULL;
+	char *cause = NULL;
+	const struct alert_group *g;
+
+	(void)state;
+	strbuf_init(&sb);
+	strbuf_addc(&sb, '[');
+	for (size_t i = 0; i < sizeof alerts / sizeof alerts[0]; i++)
+		strbuf_addf(&sb, "%s{\"labels\":{\"alertname\":\"Same\",\"severity\":\"warning\",%s},"
+		    "\"annotations\":{},\"startsAt\":\"2026-12-07T08:0%zu:00Z\",\"fingerprint\":\"f%zu\","
+		    "\"status\":{\"state\":\"active\"},\"receivers\":[]}", i > 0 ? "," : "", alerts[i], i, i);
+	strbuf_addc(&sb, ']');
+	assert_int_equal(alerts_parse(sb.buf, sb.len, &set, &cause), 0);
+	assert_int_equal(set->ngroups, 1);
+	g = &set->groups[0];
+	assert_int_equal(g->n, 4);
+	/* b is missing from the second, d differs in the fourth; 0, bb, e
+	 * and z are not in every alert. */
+	assert_int_equal(g->ncommon, 5);
+	assert_string_equal(g->common[0].name, "a");
+	assert_string_equal(g->common[1].name, "alertname");
+	assert_string_equal(g->common[2].name, "c");
+	assert_string_equal(g->common[3].name, "m");
+	assert_string_equal(g->common[4].name, "severity");
+	alert_set_free(set);
+	strbuf_free(&sb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_group_order),
+		cmocka_unit_test(test_common_uneven),
 		cmocka_unit_test(test_sev_class),
 		cmocka_unit_test(test_preview),
 		cmocka_unit_test(test_bad_regex),
