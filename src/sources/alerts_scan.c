@@ -376,15 +376,27 @@ member(struct scan *s, const struct am_str *k, int depth, void *arg)
 }
 
 int
-am_alert_scan(const char *el, size_t len, struct am_raw *r)
+am_alert_scan_prefix(const char *p, size_t n, struct am_raw *r, size_t *used)
 {
-	struct scan s = { (const unsigned char *)el, (const unsigned char *)el + len, r, 0 };
+	struct scan s = { (const unsigned char *)p, (const unsigned char *)p + n, r, 0 };
 	unsigned seen = 0;
+	int rc;
 
-	if (r->dec_cap < len + 1) {
+	/* Decoded strings are never longer than their bytes. */
+	if (r->dec_cap < n + 1) {
 		free(r->dec);
-		r->dec_cap = len + 1;
+		r->dec_cap = n + 1;
 		r->dec = xmalloc(r->dec_cap);
 	}
-	return object(&s, 0, member, &seen);
+	if ((rc = object(&s, 0, member, &seen)) == 0)
+		*used = (size_t)((const char *)s.p - p);
+	return rc;
+}
+
+int
+am_alert_scan(const char *el, size_t len, struct am_raw *r)
+{
+	size_t used;
+
+	return am_alert_scan_prefix(el, len, r, &used);
 }

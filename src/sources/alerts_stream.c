@@ -86,19 +86,18 @@ am_alert_read(struct alerts_arena *a, const char *el, size_t len, struct am_raw 
 	return rc;
 }
 
+/* One alert's bytes into the set: copied from the last set when they are
+ * the same bytes as one of it, else read (scanned: st->raw holds them
+ * read already). */
 static void
-element(const char *el, size_t len, size_t offset, void *arg)
+add(struct alerts_stream *st, const char *el, size_t len, bool scanned)
 {
-	struct alerts_stream *st = arg;
 	struct alert_set *set = st->set;
+	struct alert *al;
 	uint64_t h;
 	size_t from;
+	int rc;
 
-	(void)offset;
-	if (el == NULL) {
-		set->malformed++;	/* too deep to be an alert */
-		return;
-	}
 	if (set->n == st->cap) {
 		size_t got;
 
@@ -113,17 +112,52 @@ element(const char *el, size_t len, size_t offset, void *arg)
 	h = 0;
 	if (!st->single && (h = hash64w(el, len, 0x616c65727473ULL)) == 0)
 		h = 1;
+	al = &set->alerts[set->n];
 	if (h != 0 && (from = find_prev(st, h)) != 0) {
-		memset(&set->alerts[set->n], 0, sizeof *set->alerts);
+		memset(al, 0, sizeof *al);
 		st->from_prev[set->n++] = from;
 		st->matched++;
 		return;
 	}
-	if (am_alert_read(&set->arena, el, len, &st->raw, &set->alerts[set->n]) == 0) {
-		set->alerts[set->n].raw_hash = h;
+	rc = scanned ? am_alert_build(&set->arena, &st->raw, al) :
+	    am_alert_read(&set->arena, el, len, &st->raw, al);
+	if (rc == 0) {
+		al->raw_hash = h;
 		st->from_prev[set->n++] = 0;
 	} else
 		set->malformed++;
+}
+
+static void
+element(const char *el, size_t len, size_t offset, void *arg)
+{
+	struct alerts_stream *st = arg;
+
+	(void)offset;
+	if (el == NULL)
+		st->set->malformed++;	/* too deep to be an alert */
+	else
+		add(st, el, len, false);
+}
+
+/* An alert whole in the piece that came in is read straight from it: the
+ * scan finds its end, so its bytes are not framed first (the framing
+ * takes the cut ones and those the scan leaves to cJSON).  The scan looks
+ * at most TAKE_WINDOW bytes ahead: an alert larger than that is framed. */
+#define TAKE_WINDOW	((size_t)64 << 10)
+
+static size_t
+take(const char *p, size_t n, size_t offset, void *arg)
+{
+	struct alerts_stream *st = arg;
+	size_t used;
+
+	(void)offset;
+	am_raw_reset(&st->raw);
+	if (am_alert_scan_prefix(p, n < TAKE_WINDOW ? n : TAKE_WINDOW, &st->raw, &used) != 0)
+		return 0;
+	add(st, p, used, true);
+	return used;
 }
 
 struct alerts_stream *
@@ -136,6 +170,7 @@ alerts_stream_new(size_t max_bytes, const struct alert_set *prev)
 	if (prev != NULL)
 		index_prev(st);
 	json_frame_init(&st->f, max_bytes, element, st);
+	json_frame_take(&st->f, take);
 	return st;
 }
 

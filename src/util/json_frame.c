@@ -39,6 +39,12 @@ json_frame_init(struct json_frame *f, size_t max_bytes, json_frame_fn fn, void *
 }
 
 void
+json_frame_take(struct json_frame *f, json_frame_take_fn take)
+{
+	f->take = take;
+}
+
+void
 json_frame_free(struct json_frame *f)
 {
 	strbuf_free(&f->whole);
@@ -186,6 +192,17 @@ scan(struct json_frame *f, const char *p, size_t n)
 				f->phase = PH_DONE;
 				f->end = at + 1;
 				break;
+			}
+			if (c == '{' && f->take != NULL) {
+				size_t used = f->take(p + i, n - i, at, f->arg);
+
+				if (used > 0) {
+					f->elem_start = at;
+					f->elements++;
+					f->phase = PH_AFTER;
+					i += used;
+					break;
+				}
 			}
 			begin(f, c, at);
 			run = i++;

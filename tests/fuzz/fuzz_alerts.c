@@ -36,6 +36,46 @@ check_alerts(const struct alert_set *as)
 	FUZZ_ASSERT(covered == as->n);
 }
 
+/* The bytes fed in pieces of 1 to 61 bytes (an alert cut by a piece's
+ * end is framed, one whole in a piece is read from it at once) give what
+ * one piece gives: the same alerts in the same order, or the same error. */
+static void
+check_pieces(const char *buf, size_t size, const struct alert_set *one, const char *one_cause)
+{
+	struct alerts_stream *st = alerts_stream_new(0, NULL);
+	struct alert_set *ps = NULL;
+	char *cause = NULL;
+	size_t at = 0;
+	unsigned step = size > 0 ? (unsigned char)buf[size - 1] % 97u + 1u : 1u;
+
+	while (at < size) {
+		size_t n = (at * 7 + step) % 61 + 1;
+
+		if (n > size - at)
+			n = size - at;
+		alerts_stream_feed(buf + at, n, st);
+		at += n;
+	}
+	if (alerts_stream_finish(st, &ps, &cause) == 0) {
+		FUZZ_ASSERT(one != NULL);
+		FUZZ_ASSERT(ps->n == one->n && ps->malformed == one->malformed);
+		FUZZ_ASSERT(ps->duplicates == one->duplicates && ps->ngroups == one->ngroups);
+		for (size_t i = 0; i < ps->n; i++) {
+			FUZZ_ASSERT(strcmp(ps->alerts[i].fingerprint, one->alerts[i].fingerprint) == 0);
+			FUZZ_ASSERT(strcmp(ps->alerts[i].summary, one->alerts[i].summary) == 0);
+			FUZZ_ASSERT(ps->alerts[i].nlabels == one->alerts[i].nlabels);
+			for (size_t k = 0; k < ps->alerts[i].nlabels; k++)
+				FUZZ_ASSERT(strcmp(ps->alerts[i].labels[k].value, one->alerts[i].labels[k].value) == 0);
+		}
+	} else {
+		FUZZ_ASSERT(one == NULL && one_cause != NULL && cause != NULL);
+		FUZZ_ASSERT(strcmp(cause, one_cause) == 0);
+	}
+	free(cause);
+	alert_set_free(ps);
+	alerts_stream_free(st);
+}
+
 FUZZ_TARGET(alerts)
 {
 	char *buf = fuzz_copy(data, size), *cause = NULL, *id = NULL, *err;
@@ -46,12 +86,14 @@ FUZZ_TARGET(alerts)
 
 	/* The bytes as one alert: read by the scan as cJSON reads them. */
 	FUZZ_ASSERT(scan_matches_cjson(buf, size, &why) != SCAN_MISMATCH);
-	if (alerts_parse(buf, size, &as, &cause) == 0)
+	if (alerts_parse(buf, size, &as, &cause) == 0) {
 		check_alerts(as);
-	else {
+		check_pieces(buf, size, as, NULL);
+	} else {
 		FUZZ_ASSERT(cause != NULL);
-		free(cause);
 		as = NULL;
+		check_pieces(buf, size, NULL, cause);
+		free(cause);
 	}
 	cause = NULL;
 	if (silences_parse(buf, size, &ss, &cause) == 0) {

@@ -31,8 +31,33 @@ collect(const char *el, size_t len, size_t offset, void *arg)
 	s->n++;
 }
 
+/* A take(): the object at p as far as cJSON reads it, recorded as
+ * collect() records an element. */
+static size_t
+take_object(const char *p, size_t n, size_t offset, void *arg)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(p, n, &end, 0);
+	bool obj = cJSON_IsObject(j) && end != NULL;
+
+	cJSON_Delete(j);
+	if (!obj)
+		return 0;
+	collect(p, (size_t)(end - p), offset, arg);
+	return (size_t)(end - p);
+}
+
+static enum json_frame_result
+frame_take(const char *buf, size_t len, unsigned step, bool take, struct seen *s, size_t *err_at);
+
 static enum json_frame_result
 frame(const char *buf, size_t len, unsigned step, struct seen *s, size_t *err_at)
+{
+	return frame_take(buf, len, step, false, s, err_at);
+}
+
+static enum json_frame_result
+frame_take(const char *buf, size_t len, unsigned step, bool take, struct seen *s, size_t *err_at)
 {
 	struct json_frame f;
 	enum json_frame_result r;
@@ -42,6 +67,8 @@ frame(const char *buf, size_t len, unsigned step, struct seen *s, size_t *err_at
 	strbuf_add(&s->out, "", 0);
 	s->n = 0;
 	json_frame_init(&f, 0, collect, s);
+	if (take)
+		json_frame_take(&f, take_object);
 	while (at < len) {
 		size_t n = step == 0 ? len - at : (at * 7 + step) % 13 + 1;
 
@@ -80,6 +107,19 @@ FUZZ_TARGET(json_frame)
 	FUZZ_ASSERT(r1 == r2);
 	FUZZ_ASSERT(r1 != JSON_FRAME_INVALID || e1 == e2);
 	FUZZ_ASSERT(one.out.len == cut.out.len && memcmp(one.out.buf, cut.out.buf, one.out.len) == 0);
+	strbuf_free(&cut.out);
+	/* Objects taken whole where a piece holds them: the same again
+	 * (cJSON's take reads past the value bound, so not over it). */
+	if (!json_too_complex(buf, size)) {
+		r2 = frame_take(buf, size, size > 0 ? (unsigned char)buf[0] + 1u : 1u, true, &cut, &e2);
+		FUZZ_ASSERT(r1 == r2);
+		FUZZ_ASSERT(r1 != JSON_FRAME_INVALID || e1 == e2);
+		FUZZ_ASSERT(one.out.len == cut.out.len && memcmp(one.out.buf, cut.out.buf, one.out.len) == 0);
+		strbuf_free(&cut.out);
+		r2 = frame_take(buf, size, 0, true, &cut, &e2);
+		FUZZ_ASSERT(r1 == r2);
+		FUZZ_ASSERT(one.out.len == cut.out.len && memcmp(one.out.buf, cut.out.buf, one.out.len) == 0);
+	}
 	whole = json_too_complex(buf, size) ? NULL : cJSON_ParseWithLength(buf, size);
 	/* cJSON takes any control byte for a space; JSON (and the scanner)
 	 * only four. */

@@ -1,6 +1,7 @@
 /* The framing scanner of a chunked JSON array (util/json_frame.c): every
  * split of an answer into pieces gives the same elements and the same
- * result as one piece; brackets and escaped quotes inside strings,
+ * result as one piece, with and without a take() reading whole objects
+ * out of the pieces; brackets and escaped quotes inside strings,
  * multi-byte UTF-8 split across pieces; truncated, over-cap, too complex
  * and too deep answers. */
 #include <stdarg.h>
@@ -8,12 +9,15 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ceres/util/json.h"
 #include "ceres/util/json_frame.h"
 #include "ceres/util/util.h"
+
+#include <cJSON.h>
 
 /* Elements joined with '\n' (NULL ones as "<deep>"), with their offsets. */
 struct seen {
@@ -32,6 +36,30 @@ collect(const char *el, size_t len, size_t offset, void *arg)
 		strbuf_add(&s->out, el, len);
 	strbuf_addf(&s->out, "@%zu\n", offset);
 	s->n++;
+}
+
+/* A take(): the object at p read by cJSON, its end where cJSON's reading
+ * ends (bracket by bracket, as the framing's), recorded as collect()
+ * records an element.  with_take turns it on for run(). */
+static bool with_take;
+static size_t taken;
+
+static size_t
+take_object(const char *p, size_t n, size_t offset, void *arg)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(p, n, &end, 0);
+	size_t len;
+
+	if (!cJSON_IsObject(j) || end == NULL) {
+		cJSON_Delete(j);
+		return 0;
+	}
+	cJSON_Delete(j);
+	len = (size_t)(end - p);
+	collect(p, len, offset, arg);
+	taken++;
+	return len;
 }
 
 struct outcome {
@@ -53,6 +81,8 @@ run(const char *buf, size_t len, size_t max, const size_t *cuts, size_t ncut)
 	strbuf_add(&s.out, "", 0);
 	s.n = 0;
 	json_frame_init(&f, max, collect, &s);
+	if (with_take)
+		json_frame_take(&f, take_object);
 	for (size_t i = 0; i <= ncut; i++) {
 		size_t to = i < ncut ? cuts[i] : len;
 
@@ -107,14 +137,21 @@ every_split(const char *buf, size_t max)
 static void
 expect(const char *buf, enum json_frame_result r, size_t err_at, const char *elems)
 {
-	struct outcome o = every_split(buf, 0);
+	struct outcome o;
 
-	assert_int_equal(o.r, r);
-	if (r == JSON_FRAME_INVALID)
-		assert_int_equal(o.err_at, err_at);
-	if (elems != NULL)
-		assert_string_equal(o.elems, elems);
-	free(o.elems);
+	/* Framed only, then with objects taken whole where a piece holds
+	 * them: the same elements, offsets and result. */
+	for (int t = 0; t < 2; t++) {
+		with_take = t == 1;
+		o = every_split(buf, 0);
+		assert_int_equal(o.r, r);
+		if (r == JSON_FRAME_INVALID)
+			assert_int_equal(o.err_at, err_at);
+		if (elems != NULL)
+			assert_string_equal(o.elems, elems);
+		free(o.elems);
+	}
+	with_take = false;
 }
 
 static void
@@ -134,6 +171,10 @@ test_elements(void **state)
 	    "{\"s\":\"\xd0\xb6\xe2\x82\xac\xf0\x9f\x94\xa5\"}@1\n\"\xe2\x82\xac]\"@19\n");
 	/* Unbalanced in kind but balanced in count: framed, the parser judges. */
 	expect("[{],{\"a\":1}]", JSON_FRAME_OK, 0, "{]@1\n{\"a\":1}@4\n");
+	/* The take() above did take objects (whole in a piece). */
+	taken = 0;
+	expect("[{\"a\":1}, {\"b\":2}]", JSON_FRAME_OK, 0, "{\"a\":1}@1\n{\"b\":2}@10\n");
+	assert_true(taken > 0);
 }
 
 static void
@@ -157,13 +198,17 @@ test_errors(void **state)
 	expect("[,1]", JSON_FRAME_INVALID, 1, NULL);
 	expect("[{} x]", JSON_FRAME_INVALID, 4, NULL);
 	expect("[{}}]", JSON_FRAME_INVALID, 3, NULL);
-	/* Over the cap, however it is cut. */
-	o = every_split("[{\"a\":1},{\"b\":2}]", 10);
-	assert_int_equal(o.r, JSON_FRAME_TOO_LARGE);
-	free(o.elems);
-	o = every_split("[{\"a\":1},{\"b\":2}]", 17);
-	assert_int_equal(o.r, JSON_FRAME_OK);
-	free(o.elems);
+	/* Over the cap, however it is cut, objects taken or not. */
+	for (int t = 0; t < 2; t++) {
+		with_take = t == 1;
+		o = every_split("[{\"a\":1},{\"b\":2}]", 10);
+		assert_int_equal(o.r, JSON_FRAME_TOO_LARGE);
+		free(o.elems);
+		o = every_split("[{\"a\":1},{\"b\":2}]", 17);
+		assert_int_equal(o.r, JSON_FRAME_OK);
+		free(o.elems);
+	}
+	with_take = false;
 	/* One element over the value bound: too complex; truncated first,
 	 * invalid at its start. */
 	big = xcalloc(2 * JSON_MAX_VALUES + 16, 1);

@@ -84,6 +84,9 @@ int am_alert_build(struct alerts_arena *a, const struct am_raw *r, struct alert 
  * incomplete and the element must go to cJSON.  Whatever it reads, it
  * reads as cJSON would (tests/unit/test_alerts_scan.c, fuzz_alerts). */
 int am_alert_scan(const char *el, size_t len, struct am_raw *r);
+/* The same for the object at the start of p[0..n), bytes after it
+ * allowed: *used is its length.  1 also when it does not end in n. */
+int am_alert_scan_prefix(const char *p, size_t n, struct am_raw *r, size_t *used);
 /* One element of an alerts answer: am_alert_scan(), else cJSON
  * (alerts_stream.c). */
 int am_alert_read(struct alerts_arena *a, const char *el, size_t len, struct am_raw *scratch,

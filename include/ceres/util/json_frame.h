@@ -22,6 +22,15 @@
  * piece of the chunk fed) and lives until the callback returns. */
 typedef void (*json_frame_fn)(const char *el, size_t len, size_t offset, void *arg);
 
+/* Optional, for the elements that start with '{' in the piece fed: their
+ * bytes from the '{' to the end of the piece are p[0..n).  It may take
+ * one whole element from them at once and return its length (the bytes
+ * of exactly one valid JSON object, so the framing would have found the
+ * same end); 0: it did not (the element is cut by the piece's end, or
+ * not what it reads), and the element is framed and handed to the
+ * element callback as usual.  Elements taken count in elements. */
+typedef size_t (*json_frame_take_fn)(const char *p, size_t n, size_t offset, void *arg);
+
 enum json_frame_result {
 	JSON_FRAME_OK = 0,	/* the array ended; bytes after it are ignored */
 	JSON_FRAME_EMPTY,	/* no byte at all */
@@ -34,6 +43,7 @@ enum json_frame_result {
 struct json_frame {
 	size_t		 max_bytes;	/* 0: no cap */
 	json_frame_fn	 fn;
+	json_frame_take_fn take;	/* NULL: none (json_frame_take()) */
 	void		*arg;
 	/* Progress. */
 	size_t		 total;		/* bytes fed */
@@ -53,6 +63,8 @@ struct json_frame {
 
 void json_frame_init(struct json_frame *f, size_t max_bytes, json_frame_fn fn, void *arg);
 void json_frame_free(struct json_frame *f);
+/* Elements that take() reads whole, as it is given them (same arg). */
+void json_frame_take(struct json_frame *f, json_frame_take_fn take);
 /* Feed the next n bytes; false once the answer is known to be bad (more
  * bytes are then ignored). */
 bool json_frame_feed(struct json_frame *f, const char *p, size_t n);
