@@ -8,6 +8,7 @@
 #include "ceres/core/loop.h"
 #include "loop_internal.h"
 #include "ceres/util/heapstat.h"
+#include "ceres/util/i18n.h"
 #include "ceres/util/util.h"
 
 #include <curl/curl.h>
@@ -563,7 +564,7 @@ http_setup(struct loop *l, struct http_handle *h)
 	double timeout = h->req.timeout > 0 ? h->req.timeout : 10;
 
 	if (e == NULL) {
-		snprintf(h->errbuf, sizeof h->errbuf, "cannot start transfer");
+		snprintf(h->errbuf, sizeof h->errbuf, "%s", _("cannot start transfer"));
 		return -1;
 	}
 	h->easy = e;
@@ -616,7 +617,7 @@ http_setup(struct loop *l, struct http_handle *h)
 		h->easy = NULL;
 		curl_slist_free_all(h->hdrs);
 		h->hdrs = NULL;
-		snprintf(h->errbuf, sizeof h->errbuf, "cannot start transfer");
+		snprintf(h->errbuf, sizeof h->errbuf, "%s", _("cannot start transfer"));
 		loop_wakeup(l);
 		return -1;
 	}
@@ -748,12 +749,12 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 	}
 	if (rc == CURLE_OK && h->req.follow && r.status >= 300 && r.status < 400 && loc != NULL) {
 		if (++h->redirects > MAX_REDIRECTS) {
-			snprintf(errmsg, sizeof errmsg, "too many redirects");
+			snprintf(errmsg, sizeof errmsg, "%s", _("too many redirects"));
 			goto fail;
 		}
 		if (carries_credentials(h) && !loop_same_host(h->url, loc)) {
-			snprintf(errmsg, sizeof errmsg,
-			    "refused redirect to another host (credentials would follow)");
+			snprintf(errmsg, sizeof errmsg, "%s",
+			    _("refused redirect to another host (credentials would follow)"));
 			goto fail;
 		}
 		/* Re-issue the same request to the new location (loc lives
@@ -769,15 +770,15 @@ http_done(struct loop *l, struct http_handle *h, CURLcode rc)
 		h->streaming = 0;
 		if (http_setup(l, h) == 0)
 			return;
-		snprintf(errmsg, sizeof errmsg, "cannot start transfer");
+		snprintf(errmsg, sizeof errmsg, "%s", _("cannot start transfer"));
 		goto fail;
 	}
 	if (h->truncated || rc == CURLE_FILESIZE_EXCEEDED)
-		snprintf(errmsg, sizeof errmsg, "response larger than %zu bytes", h->max);
+		snprintf(errmsg, sizeof errmsg, _("response larger than %zu bytes"), h->max);
 	else if (rc == CURLE_OUT_OF_MEMORY && h->errbuf[0] == '\0')
 		/* What libcurl 7.x reports for a header line over its 100 KB
 		 * limit; a real out-of-memory would have aborted in xmalloc. */
-		snprintf(errmsg, sizeof errmsg, "response headers too large");
+		snprintf(errmsg, sizeof errmsg, "%s", _("response headers too large"));
 	else if (rc != CURLE_OK)
 		snprintf(errmsg, sizeof errmsg, "%s", h->errbuf[0] != '\0' ? h->errbuf :
 		    curl_easy_strerror(rc));

@@ -536,7 +536,7 @@ am_frame_finish(const char *what, struct json_frame *f, char **cause)
 		*cause = xasprintf(_("%s: answer too complex"), what);
 		return -1;
 	case JSON_FRAME_TOO_LARGE:
-		*cause = xasprintf("response larger than %zu bytes", f->max_bytes);
+		*cause = xasprintf(_("response larger than %zu bytes"), f->max_bytes);
 		return -1;
 	case JSON_FRAME_NOT_ARRAY:
 		root = parse_json(what, f->whole.buf, f->whole.len, cause);
