@@ -279,6 +279,71 @@ prom_targets_parse(const char *buf, size_t len, struct prom_target **out, size_t
 	return 0;
 }
 
+int
+prom_up_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause)
+{
+	cJSON *j, *data, *result, *e;
+	enum json_error je;
+	const char *st, *rt;
+	size_t cnt = 0, i = 0;
+
+	*out = NULL;
+	*n = 0;
+	j = json_parse_bounded(buf, len, &je);
+	if (je == JSON_TOO_COMPLEX) {
+		*cause = xasprintf("up: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+		return -1;
+	}
+	if (j == NULL) {
+		*cause = xstrdup("up: malformed JSON");
+		return -1;
+	}
+	st = jstr(j, "status");
+	if (st == NULL || strcmp(st, "success") != 0) {
+		const char *err = jstr(j, "error");
+
+		*cause = xasprintf("up: %s", err != NULL ? err : "status is not success");
+		cJSON_Delete(j);
+		return -1;
+	}
+	data = cJSON_GetObjectItemCaseSensitive(j, "data");
+	rt = jstr(data, "resultType");
+	result = cJSON_GetObjectItemCaseSensitive(data, "result");
+	if (rt == NULL || strcmp(rt, "vector") != 0 || !cJSON_IsArray(result)) {
+		*cause = xstrdup("up: the answer is not a vector");
+		cJSON_Delete(j);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, result)
+		cnt++;
+	*out = xcalloc(cnt + 1, sizeof **out);
+	cJSON_ArrayForEach(e, result) {
+		struct prom_target *p = &(*out)[i];
+		const cJSON *metric = cJSON_GetObjectItemCaseSensitive(e, "metric");
+		const cJSON *value = cJSON_GetObjectItemCaseSensitive(e, "value");
+		const cJSON *v = cJSON_GetArrayItem(value, 1);
+		const char *vs = cJSON_IsString(v) ? v->valuestring : NULL;
+
+		if (!cJSON_IsObject(e))
+			continue;
+		p->job = jdup(metric, "job");
+		p->instance = jdup(metric, "instance");
+		p->scrape_url = NULL;
+		/* A sample's value is a string: "1", "0", or what else a
+		 * recording rule named up may hold. */
+		p->health = xstrdup(vs == NULL ? "unknown" : strcmp(vs, "1") == 0 ? "up" :
+		    strcmp(vs, "0") == 0 ? "down" : "unknown");
+		p->last_error = xstrdup("");
+		p->last_scrape_duration = -1;
+		if (p->job == NULL) p->job = xstrdup("?");
+		if (p->instance == NULL) p->instance = xstrdup("?");
+		i++;
+	}
+	*n = i;
+	cJSON_Delete(j);
+	return 0;
+}
+
 void
 prom_targets_free(struct prom_target *t, size_t n)
 {

@@ -1,5 +1,10 @@
 /* Prometheus health: /-/ready for the server itself, /api/v1/targets for
- * one row per scrape target (up/down with the last scrape error). */
+ * one row per scrape target (up/down with the last scrape error).  An
+ * engine that serves the Prometheus query API but neither of those
+ * (Grafana Mimir, Cortex: /-/ready answers 404) is judged by the instant
+ * query `up` instead: it answered, so it is up, and each series of up is
+ * a target row.  Now and then /-/ready is asked again, in case the URL
+ * now leads to a Prometheus. */
 #include "ceres/core/app.h"
 #include "ceres/net/backend.h"
 #include "ceres/sources/health.h"
@@ -10,6 +15,8 @@
 #include <string.h>
 
 #define PROM_MAX_ROWS	500	/* health rows of targets per Prometheus */
+#define PROM_UP_QUERY	"/api/v1/query?query=up"
+#define PROM_REPROBE	60	/* rounds on the query API before /-/ready again */
 
 struct prom {
 	char			*name;
@@ -20,7 +27,21 @@ struct prom {
 	struct prom_target	*targets;
 	size_t			 ntargets;
 	bool			 have_targets;
+	bool			 query_api;	/* no /-/ready: health from `up` */
+	bool			 targets_404;	/* this round, before /-/ready said */
+	unsigned		 query_rounds;
 };
+
+static void up_done(const struct http_response *r, void *arg);
+
+static void
+set_targets(struct prom *p, struct prom_target *t, size_t n)
+{
+	prom_targets_free(p->targets, p->ntargets);
+	p->targets = t;
+	p->ntargets = n;
+	p->have_targets = t != NULL;
+}
 
 static void
 ready_done(const struct http_response *r, void *arg)
@@ -28,14 +49,63 @@ ready_done(const struct http_response *r, void *arg)
 	struct source *s = arg;
 	struct prom *p = s->data;
 
+	if (r->status == 404 && !p->query_api) {
+		/* The query API of Mimir or Cortex: ask it instead, now. */
+		p->query_api = true;
+		p->query_rounds = 0;
+		backend_get(s, &p->be, PROM_UP_QUERY, 0, up_done, s);
+		return;
+	}
 	if (r->status == 0) {
 		p->ready.state = SVC_DOWN;
 		snprintf(p->ready.detail, sizeof p->ready.detail, "%s", r->error ? r->error : "no answer");
 		source_error(s, "%s", p->ready.detail);
 	} else
 		health_judge_ready(r->status, r->body, r->len, &p->ready);
+	p->query_api = false;
 	p->have_ready = true;
 	p->latency = r->latency_ms;
+	if (p->targets_404 && r->status != 0)
+		source_error(s, "targets: HTTP 404");
+}
+
+/* The instant query up, on an engine without /-/ready. */
+static void
+up_done(const struct http_response *r, void *arg)
+{
+	struct source *s = arg;
+	struct prom *p = s->data;
+	struct prom_target *t = NULL;
+	size_t n = 0;
+	char *cause = NULL;
+
+	p->have_ready = true;
+	p->latency = r->latency_ms;
+	set_targets(p, NULL, 0);
+	if (r->status == 0) {
+		p->ready.state = SVC_DOWN;
+		snprintf(p->ready.detail, sizeof p->ready.detail, "%s", r->error ? r->error : "no answer");
+		source_error(s, "%s", p->ready.detail);
+		return;
+	}
+	if (r->status != 200) {
+		p->ready.state = SVC_DOWN;
+		snprintf(p->ready.detail, sizeof p->ready.detail, "query API: HTTP %ld", r->status);
+		source_error(s, "%s", p->ready.detail);
+		if (r->status == 404)
+			p->query_api = false;	/* no query API either: /-/ready next round */
+		return;
+	}
+	if (prom_up_parse(r->body, r->len, &t, &n, &cause) != 0) {
+		p->ready.state = SVC_DEGRADED;
+		snprintf(p->ready.detail, sizeof p->ready.detail, "query API: %s", cause);
+		source_error(s, "%s", cause);
+		free(cause);
+		return;
+	}
+	p->ready.state = SVC_UP;
+	snprintf(p->ready.detail, sizeof p->ready.detail, "query API answers");
+	set_targets(p, t, n);
 }
 
 static void
@@ -45,10 +115,19 @@ targets_done(const struct http_response *r, void *arg)
 	struct prom *p = s->data;
 	char *cause = NULL;
 
-	prom_targets_free(p->targets, p->ntargets);
-	p->targets = NULL;
-	p->ntargets = 0;
-	p->have_targets = false;
+	if (r->status == 404) {
+		/* An engine without a targets list: up_done gives the rows
+		 * if /-/ready says so too; else it is an error. */
+		if (p->query_api)
+			return;
+		if (p->have_ready)
+			source_error(s, "targets: HTTP 404");
+		else
+			p->targets_404 = true;
+		set_targets(p, NULL, 0);
+		return;
+	}
+	set_targets(p, NULL, 0);
 	if (r->status == 0)
 		return;		/* ready_done reports the transport error */
 	if (r->status != 200 && r->len == 0) {
@@ -69,6 +148,14 @@ prom_start(struct source *s)
 	struct prom *p = s->data;
 
 	p->have_ready = false;
+	p->targets_404 = false;
+	if (p->query_api) {
+		if (++p->query_rounds % PROM_REPROBE != 0) {
+			backend_get(s, &p->be, PROM_UP_QUERY, 0, up_done, s);
+			return;
+		}
+		p->query_api = false;	/* /-/ready again: a 404 comes back here */
+	}
 	backend_get(s, &p->be, "/-/ready", 0, ready_done, s);
 	backend_get(s, &p->be, "/api/v1/targets?state=active", 0, targets_done, s);
 }
@@ -131,10 +218,11 @@ prom_round_end(struct source *s)
 		model_service_set_fact(m, sv, FACT_PROM_TARGETS_UP, fact);
 	}
 	if (p->ready.state == SVC_UP && p->have_targets && p->ntargets > PROM_MAX_ROWS)
-		snprintf(detail, sizeof detail, "ready, %zu/%zu targets up (%d rows shown)", up,
-		    p->ntargets, PROM_MAX_ROWS);
+		snprintf(detail, sizeof detail, "%s, %zu/%zu targets up (%d rows shown)",
+		    p->query_api ? "query API" : "ready", up, p->ntargets, PROM_MAX_ROWS);
 	else if (p->ready.state == SVC_UP && p->have_targets)
-		snprintf(detail, sizeof detail, "ready, %zu/%zu targets up", up, p->ntargets);
+		snprintf(detail, sizeof detail, "%s, %zu/%zu targets up", p->query_api ? "query API" : "ready",
+		    up, p->ntargets);
 	else if (p->ready.state == SVC_UP && s->error != NULL) {
 		/* Ready, but its targets could not be read: not all is well. */
 		snprintf(detail, sizeof detail, "ready; %s", s->error);

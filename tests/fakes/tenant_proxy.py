@@ -6,6 +6,10 @@ X-Scope-OrgID, forwards the others by path prefix, and records what it got.
     tenant_proxy.py --port PORT --control-port PORT2 --tenants berlin,paris \
         --route /prometheus=127.0.0.1:9090 --route /alertmanager=127.0.0.1:9093
 
+With --not-found REGEX (repeatable) a request whose path matches gets the
+404 of a route the engine does not have (Mimir's and Cortex's Prometheus
+API serves queries but neither /-/ready nor /api/v1/targets).
+
 With --tls-cert/--tls-key it serves HTTPS on PORT, and with --client-ca it
 also demands a client certificate signed by that CA (as the auth proxy in
 front of a central engine may).  The path is forwarded unchanged (the upstreams run with --web.route-prefix).
@@ -22,6 +26,7 @@ import argparse
 import errno
 import http.client
 import json
+import re
 import sys
 import threading
 import time
@@ -51,6 +56,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     routes = []
     tenants = set()
+    not_found = []
 
     def log_message(self, fmt, *args):
         pass
@@ -97,7 +103,7 @@ class Handler(BaseHTTPRequestHandler):
             rec["status"] = 401
             self.record(rec)
             return self.reply(401, "no org id\n")
-        if upstream is None:
+        if upstream is None or any(p.search(self.path) for p in self.not_found):
             rec["status"] = 404
             self.record(rec)
             return self.reply(404, "404 page not found\n")
@@ -148,7 +154,9 @@ def main():
     ap.add_argument("--tls-key")
     ap.add_argument("--client-ca")
     ap.add_argument("--route", action="append", default=[])
+    ap.add_argument("--not-found", action="append", default=[])
     a = ap.parse_args()
+    Handler.not_found = [re.compile(p) for p in a.not_found]
     Handler.tenants = set(t for t in a.tenants.split(",") if t)
     for r in a.route:
         prefix, hostport = r.split("=", 1)

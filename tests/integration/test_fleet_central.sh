@@ -8,6 +8,10 @@
 # prefix and X's tenant.  A silence made in the console for berlin carries
 # berlin's matcher even with that label unticked, and berlin's tenant.
 # Over 10 poll rounds the console opens no new connection to the gateway.
+# Behind a gateway that, like Grafana Mimir's, serves the Prometheus query
+# API but neither /-/ready nor /api/v1/targets, Prometheus is judged by
+# the query up (its series the target rows), and only the first round
+# asks /-/ready.
 # Behind an HTTPS gateway that demands a client certificate, ca_file,
 # cert_file and key_file get the same answers; without them the TLS error
 # shows.  Ports: the sandbox base (or CERES_TEST_PORT_BASE) + 700..705; needs no
@@ -22,6 +26,8 @@ GW_PORT=$((BASE + 2))
 CTL_PORT=$((BASE + 3))
 TLS_PORT=$((BASE + 4))
 TLS_CTL_PORT=$((BASE + 5))
+MIMIR_PORT=$((BASE + 6))
+MIMIR_CTL_PORT=$((BASE + 7))
 AM=http://127.0.0.1:$AM_PORT/alertmanager
 GW=http://127.0.0.1:$GW_PORT
 CTL=http://127.0.0.1:$CTL_PORT
@@ -77,6 +83,11 @@ python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$TLS_PORT" --control-port "$T
 	--tenants berlin --tls-cert "$D/srv.pem" --tls-key "$D/srv.key" --client-ca "$D/ca.pem" \
 	--route "/prometheus=127.0.0.1:$PROM_PORT" --route "/alertmanager=127.0.0.1:$AM_PORT" \
 	> "$D/tls-proxy.log" 2>&1 &
+PIDS+=($!)
+python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$MIMIR_PORT" --control-port "$MIMIR_CTL_PORT" \
+	--tenants munich --route "/prometheus=127.0.0.1:$PROM_PORT" \
+	--not-found '^/prometheus/-/' --not-found '^/prometheus/api/v1/targets' \
+	> "$D/mimir-proxy.log" 2>&1 &
 PIDS+=($!)
 check "Alertmanager up under /alertmanager" wait_for 30 curl -fsS "$AM/-/ready"
 check "Prometheus up under /prometheus" wait_for 30 curl -fsS "http://127.0.0.1:$PROM_PORT/prometheus/-/ready"
@@ -205,6 +216,47 @@ paths={x["path"].split("?")[0] for x in r}
 assert {"/prometheus/api/v1/rules","/prometheus/api/v1/alertmanagers","/alertmanager/api/v2/status"} <= paths, paths
 bad=[x for x in r if x["org"]!="berlin" or x["status"]!=200]
 assert not bad, bad' "$D/rd-log.json"
+
+# ---- an engine with the query API only (Mimir, Cortex).
+MIMIR_CTL=http://127.0.0.1:$MIMIR_CTL_PORT
+check "the Mimir-like gateway is up" wait_for 20 curl -fsS "$MIMIR_CTL/__proxy/log"
+printf '[ceres]\ninterval = 0.5\ntimeout = 5\naudit_log = %s/audit.log\nstate_dir = %s/state\n[prometheus]\nurl = http://127.0.0.1:%d/prometheus\norg_id = munich\n' \
+	"$D" "$D" "$MIMIR_PORT" > "$D/mimir.conf"
+chmod 600 "$D/mimir.conf"
+"$CERES_TOP" -c "$D/mimir.conf" --once --format json --panes health > "$D/mimir.json" 2> "$D/mimir.err"
+RC=$?
+check "query API only: Prometheus up from the query up, its target a row (exit $RC)" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+p=[s for s in j["services"] if s["name"]=="prometheus"][0]
+assert p["status"]=="up" and p["detail"]=="query API, 1/1 targets up", p
+t=[s for s in j["services"] if s["name"].startswith("prometheus target prometheus ")]
+assert len(t)==1 and t[0]["status"]=="up", t
+s=[s for s in j["sources"] if s["name"]=="prometheus"][0]
+assert s["ok"], s
+assert int(sys.argv[2])==0' "$D/mimir.json" "$RC"
+curl -fsS -XPOST "$MIMIR_CTL/__proxy/clear" >/dev/null
+tui_start 160 45 -c "$D/mimir.conf"
+ups() { curl -fsS "$MIMIR_CTL/__proxy/log" | python3 -c '
+import json,sys; print(sum(1 for x in json.load(sys.stdin)["requests"] if x["path"]=="/prometheus/api/v1/query?query=up"))'; }
+ups_at_least() { [ "$(ups)" -ge "$1" ]; }
+check "the console polls the query up round after round" wait_for 20 ups_at_least 6
+check "the console shows the query API's verdict" tui_wait "query API, 1/1 targets up" 10
+tui_stop
+curl -fsS "$MIMIR_CTL/__proxy/log" > "$D/mimir-log.json"
+check "/-/ready asked once, targets never again; every request with munich's tenant" python3 -c '
+import json,sys; r=json.load(open(sys.argv[1]))["requests"]
+ready=[x for x in r if x["path"]=="/prometheus/-/ready"]
+assert len(ready)==1 and ready[0]["status"]==404, ready
+tg=[x for x in r if x["path"].startswith("/prometheus/api/v1/targets")]
+assert len(tg)<=1, tg
+assert all(x["org"]=="munich" for x in r), [x for x in r if x["org"]!="munich"]' "$D/mimir-log.json"
+printf '[prometheus]\nurl = http://127.0.0.1:%d/nothing\norg_id = munich\n' "$MIMIR_PORT" > "$D/nothing.conf"
+chmod 600 "$D/nothing.conf"
+"$CERES_TOP" -c "$D/nothing.conf" --once --format json --panes health > "$D/nothing.json" 2>/dev/null
+check "a URL with neither /-/ready nor the query API is down, not up" python3 -c '
+import json,sys; j=json.load(open(sys.argv[1]))
+p=[s for s in j["services"] if s["name"]=="prometheus"][0]
+assert p["status"]=="down" and "query API: HTTP 404" in p["detail"], p' "$D/nothing.json"
 
 # ---- TLS: the gateway's CA, a client certificate.
 "$CERES_TOP" -c "$CFG" --once --site secure --format json --panes health,alerts > "$D/secure.json" 2>/dev/null

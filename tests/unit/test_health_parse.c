@@ -87,6 +87,54 @@ test_targets_empty_and_errors(void **state)
 	prom_targets_free(t, n);
 }
 
+/* The instant query up of an engine without a targets list (Mimir,
+ * Cortex): one row per series, 1 up, 0 down, anything else unknown. */
+static void
+test_up_query(void **state)
+{
+	size_t len, n;
+	char *buf = slurp("prometheus/query-up.json", &len), *cause = NULL;
+	struct prom_target *t;
+
+	(void)state;
+	assert_int_equal(prom_up_parse(buf, len, &t, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(t[0].job, "node");
+	assert_string_equal(t[0].instance, "10.0.2.7:9100");
+	assert_string_equal(t[0].health, "up");
+	assert_string_equal(t[1].health, "down");
+	assert_string_equal(t[1].last_error, "");
+	assert_true(t[1].last_scrape_duration < 0);
+	assert_string_equal(t[2].job, "blackbox – Zürich 監視");
+	assert_string_equal(t[2].instance, "?");
+	assert_string_equal(t[2].health, "unknown");
+	prom_targets_free(t, n);
+	free(buf);
+	/* An empty vector, an error, not a vector, not JSON. */
+	assert_int_equal(prom_up_parse("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}",
+	    63, &t, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	prom_targets_free(t, n);
+	assert_int_equal(prom_up_parse("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"no tenant\"}",
+	    61, &t, &n, &cause), -1);
+	assert_string_equal(cause, "up: no tenant");
+	free(cause);
+	assert_int_equal(prom_up_parse("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"1\"]}}",
+	    68, &t, &n, &cause), -1);
+	assert_string_equal(cause, "up: the answer is not a vector");
+	free(cause);
+	assert_int_equal(prom_up_parse("<html>gateway</html>", 20, &t, &n, &cause), -1);
+	assert_string_equal(cause, "up: malformed JSON");
+	free(cause);
+	/* Series of the wrong shape: skipped or unknown, never trusted. */
+	assert_int_equal(prom_up_parse("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+	    "[7,{\"metric\":5,\"value\":[1,1]},{\"value\":\"1\"}]}}", 105, &t, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].health, "unknown");
+	assert_string_equal(t[0].job, "?");
+	prom_targets_free(t, n);
+}
+
 static void
 test_redis_info(void **state)
 {
@@ -204,6 +252,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_targets_empty_and_errors),
+		cmocka_unit_test(test_up_query),
 		cmocka_unit_test(test_redis_info),
 		cmocka_unit_test(test_kuma),
 		cmocka_unit_test(test_judges),

@@ -50,6 +50,12 @@ struct prom_target {
 	double	 last_scrape_duration;	/* seconds */
 };
 int prom_targets_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause);
+/* The same rows from the answer to the instant query `up` (engines that
+ * serve the Prometheus query API but neither /-/ready nor the targets
+ * list: Grafana Mimir, Cortex): one per series, job and instance from
+ * its labels, "up" for 1, "down" for 0, "unknown" otherwise; no error
+ * text or scrape duration (-1). */
+int prom_up_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause);
 void prom_targets_free(struct prom_target *t, size_t n);
 
 /* Redis INFO (the replication section, and the server version). */
