@@ -33,6 +33,8 @@ struct http_check {
 	/* Two-request rounds keep the first answer until the second comes. */
 	struct health_result first;
 	bool		 have_first;
+	bool		 no_ready;	/* alertmanager: /-/ready 404 (Mimir's) */
+	bool		 status_ok;	/* alertmanager: /api/v2/status an object */
 	char		*page;		/* uptime kuma page body */
 	size_t		 page_len;
 	char		*beats;
@@ -257,6 +259,7 @@ am_status_done(const struct http_response *r, void *arg)
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(cl, "peers");
 
 	/* The cluster status refines the /-/ready verdict in round_end. */
+	c->status_ok = cJSON_IsObject(j);
 	free(c->page);
 	c->page = cJSON_IsString(st) ? xasprintf("%s:%d", st->valuestring,
 	    cJSON_IsArray(peers) ? cJSON_GetArraySize(peers) : 0) : NULL;
@@ -269,6 +272,7 @@ am_ready_done(const struct http_response *r, void *arg)
 	struct source *s = arg;
 	struct http_check *c = s->data;
 
+	c->no_ready = r->status == 404;
 	if (r->status == 0) {
 		c->first.state = SVC_DOWN;
 		snprintf(c->first.detail, sizeof c->first.detail, "%s", r->error ? r->error : "no answer");
@@ -396,6 +400,12 @@ http_check_round_end(struct source *s)
 	} else if (strcmp(c->kind, "alertmanager") == 0) {
 		struct health_result hr = c->first;
 
+		/* No /-/ready (the multi-tenant Alertmanager of Grafana Mimir
+		 * or Cortex): its status API answering is the verdict. */
+		if (c->no_ready && c->status_ok) {
+			hr.state = SVC_UP;
+			snprintf(hr.detail, sizeof hr.detail, "status API answers");
+		}
 		if (hr.state == SVC_UP && c->page != NULL) {
 			char st[32];
 			int peers = 0;
@@ -403,7 +413,8 @@ http_check_round_end(struct source *s)
 			if (sscanf(c->page, "%31[^:]:%d", st, &peers) == 2) {
 				if (strcmp(st, "settling") == 0)
 					hr.state = SVC_DEGRADED;
-				snprintf(hr.detail, sizeof hr.detail, "ready, cluster %s (%d peers)", st, peers);
+				snprintf(hr.detail, sizeof hr.detail, "%s, cluster %s (%d peers)",
+				    c->no_ready ? "status API" : "ready", st, peers);
 			}
 		}
 		service_set(s, model_service(m, c->name, c->kind), hr.state, c->latency, hr.detail);

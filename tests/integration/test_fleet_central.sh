@@ -11,7 +11,7 @@
 # Behind a gateway that, like Grafana Mimir's, serves the Prometheus query
 # API but neither /-/ready nor /api/v1/targets, Prometheus is judged by
 # the query up (its series the target rows), and only the first round
-# asks /-/ready.
+# asks /-/ready; its Alertmanager without /-/ready by its status API.
 # Behind an HTTPS gateway that demands a client certificate, ca_file,
 # cert_file and key_file get the same answers; without them the TLS error
 # shows.  Ports: the sandbox base (or CERES_TEST_PORT_BASE) + 700..705; needs no
@@ -85,8 +85,8 @@ python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$TLS_PORT" --control-port "$T
 	> "$D/tls-proxy.log" 2>&1 &
 PIDS+=($!)
 python3 "$TESTS_DIR/fakes/tenant_proxy.py" --port "$MIMIR_PORT" --control-port "$MIMIR_CTL_PORT" \
-	--tenants munich --route "/prometheus=127.0.0.1:$PROM_PORT" \
-	--not-found '^/prometheus/-/' --not-found '^/prometheus/api/v1/targets' \
+	--tenants munich --route "/prometheus=127.0.0.1:$PROM_PORT" --route "/alertmanager=127.0.0.1:$AM_PORT" \
+	--not-found '^/prometheus/-/' --not-found '^/prometheus/api/v1/targets' --not-found '^/alertmanager/-/' \
 	> "$D/mimir-proxy.log" 2>&1 &
 PIDS+=($!)
 check "Alertmanager up under /alertmanager" wait_for 30 curl -fsS "$AM/-/ready"
@@ -220,8 +220,8 @@ assert not bad, bad' "$D/rd-log.json"
 # ---- an engine with the query API only (Mimir, Cortex).
 MIMIR_CTL=http://127.0.0.1:$MIMIR_CTL_PORT
 check "the Mimir-like gateway is up" wait_for 20 curl -fsS "$MIMIR_CTL/__proxy/log"
-printf '[ceres]\ninterval = 0.5\ntimeout = 5\naudit_log = %s/audit.log\nstate_dir = %s/state\n[prometheus]\nurl = http://127.0.0.1:%d/prometheus\norg_id = munich\n' \
-	"$D" "$D" "$MIMIR_PORT" > "$D/mimir.conf"
+printf '[ceres]\ninterval = 0.5\ntimeout = 5\naudit_log = %s/audit.log\nstate_dir = %s/state\n[prometheus]\nurl = http://127.0.0.1:%d/prometheus\norg_id = munich\n[alertmanager]\nurl = http://127.0.0.1:%d/alertmanager\norg_id = munich\n' \
+	"$D" "$D" "$MIMIR_PORT" "$MIMIR_PORT" > "$D/mimir.conf"
 chmod 600 "$D/mimir.conf"
 "$CERES_TOP" -c "$D/mimir.conf" --once --format json --panes health > "$D/mimir.json" 2> "$D/mimir.err"
 RC=$?
@@ -233,6 +233,8 @@ t=[s for s in j["services"] if s["name"].startswith("prometheus target prometheu
 assert len(t)==1 and t[0]["status"]=="up", t
 s=[s for s in j["sources"] if s["name"]=="prometheus"][0]
 assert s["ok"], s
+a=[s for s in j["services"] if s["name"]=="alertmanager"][0]
+assert a["status"]=="up" and a["detail"].startswith("status API"), a
 assert int(sys.argv[2])==0' "$D/mimir.json" "$RC"
 curl -fsS -XPOST "$MIMIR_CTL/__proxy/clear" >/dev/null
 tui_start 160 45 -c "$D/mimir.conf"
@@ -247,6 +249,8 @@ check "/-/ready asked once, targets never again; every request with munich's ten
 import json,sys; r=json.load(open(sys.argv[1]))["requests"]
 ready=[x for x in r if x["path"]=="/prometheus/-/ready"]
 assert len(ready)==1 and ready[0]["status"]==404, ready
+st=[x for x in r if x["path"]=="/alertmanager/api/v2/status"]
+assert st and all(x["status"]==200 for x in st), st
 tg=[x for x in r if x["path"].startswith("/prometheus/api/v1/targets")]
 assert len(tg)<=1, tg
 assert all(x["org"]=="munich" for x in r), [x for x in r if x["org"]!="munich"]' "$D/mimir-log.json"
