@@ -216,34 +216,48 @@ jdup(const cJSON *o, const char *key)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
-int
-prom_targets_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause)
+/* The envelope of a Prometheus API answer, {"status": "success", "data":
+ * ...}: its data (the tree to free in *root), or NULL with *cause
+ * ("what: ..."). */
+static const cJSON *
+prom_data(const char *what, const char *buf, size_t len, cJSON **root, char **cause)
 {
-	cJSON *j, *data, *active, *t;
 	enum json_error je;
 	const char *st;
-	size_t cnt = 0, i = 0;
+	cJSON *j = json_parse_bounded(buf, len, &je);
 
-	*out = NULL;
-	*n = 0;
-	j = json_parse_bounded(buf, len, &je);
+	*root = NULL;
 	if (je == JSON_TOO_COMPLEX) {
-		*cause = xasprintf("targets: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
-		return -1;
+		*cause = xasprintf("%s: answer too complex (over %d JSON values)", what, JSON_MAX_VALUES);
+		return NULL;
 	}
 	if (j == NULL) {
-		*cause = xstrdup("targets: malformed JSON");
-		return -1;
+		*cause = xasprintf("%s: malformed JSON", what);
+		return NULL;
 	}
 	st = jstr(j, "status");
 	if (st == NULL || strcmp(st, "success") != 0) {
 		const char *e = jstr(j, "error");
 
-		*cause = xasprintf("targets: %s", e != NULL ? e : "status is not success");
+		*cause = xasprintf("%s: %s", what, e != NULL ? e : "status is not success");
 		cJSON_Delete(j);
-		return -1;
+		return NULL;
 	}
-	data = cJSON_GetObjectItemCaseSensitive(j, "data");
+	*root = j;
+	return cJSON_GetObjectItemCaseSensitive(j, "data");
+}
+
+int
+prom_targets_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause)
+{
+	cJSON *j, *active, *t;
+	const cJSON *data;
+	size_t cnt = 0, i = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((data = prom_data("targets", buf, len, &j, cause)) == NULL && j == NULL)
+		return -1;
 	active = cJSON_GetObjectItemCaseSensitive(data, "activeTargets");
 	if (active != NULL && !cJSON_IsNull(active) && !cJSON_IsArray(active)) {
 		*cause = xstrdup("targets: activeTargets is not a list");
@@ -282,31 +296,15 @@ prom_targets_parse(const char *buf, size_t len, struct prom_target **out, size_t
 int
 prom_up_parse(const char *buf, size_t len, struct prom_target **out, size_t *n, char **cause)
 {
-	cJSON *j, *data, *result, *e;
-	enum json_error je;
-	const char *st, *rt;
+	cJSON *j, *result, *e;
+	const cJSON *data;
+	const char *rt;
 	size_t cnt = 0, i = 0;
 
 	*out = NULL;
 	*n = 0;
-	j = json_parse_bounded(buf, len, &je);
-	if (je == JSON_TOO_COMPLEX) {
-		*cause = xasprintf("up: answer too complex (over %d JSON values)", JSON_MAX_VALUES);
+	if ((data = prom_data("up", buf, len, &j, cause)) == NULL && j == NULL)
 		return -1;
-	}
-	if (j == NULL) {
-		*cause = xstrdup("up: malformed JSON");
-		return -1;
-	}
-	st = jstr(j, "status");
-	if (st == NULL || strcmp(st, "success") != 0) {
-		const char *err = jstr(j, "error");
-
-		*cause = xasprintf("up: %s", err != NULL ? err : "status is not success");
-		cJSON_Delete(j);
-		return -1;
-	}
-	data = cJSON_GetObjectItemCaseSensitive(j, "data");
 	rt = jstr(data, "resultType");
 	result = cJSON_GetObjectItemCaseSensitive(data, "result");
 	if (rt == NULL || strcmp(rt, "vector") != 0 || !cJSON_IsArray(result)) {
