@@ -170,7 +170,10 @@ alerts_stream_new(size_t max_bytes, const struct alert_set *prev)
 	if (prev != NULL)
 		index_prev(st);
 	json_frame_init(&st->f, max_bytes, element, st);
-	json_frame_take(&st->f, take);
+	/* With a last set, most alerts are its bytes again: framed and
+	 * hashed, they are copied without being read at all. */
+	if (prev == NULL)
+		json_frame_take(&st->f, take);
 	return st;
 }
 
