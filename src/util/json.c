@@ -113,11 +113,7 @@ plain_init(void)
 static inline uint64_t
 escape8(uint64_t x)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-
-	return ((x - ones * 0x20) & ~x & highs) | ((q - ones) & ~q & highs) |
-	    ((b - ones) & ~b & highs);
+	return json_bytes_below8(x, 0x20) | json_bytes_eq8(x, '"') | json_bytes_eq8(x, '\\');
 }
 
 /* Escaping follows RFC 8259 as cJSON prints it: quote, backslash and

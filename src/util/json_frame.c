@@ -94,10 +94,7 @@ emit(struct json_frame *f)
 static inline bool
 str_stop8(uint64_t x)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-
-	return (((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+	return (json_bytes_eq8(x, '"') | json_bytes_eq8(x, '\\')) != 0;
 }
 
 static void
@@ -227,8 +224,9 @@ scan(struct json_frame *f, const char *p, size_t n)
 				i++;
 			}
 			if (i < n) {
+				i++;	/* its last byte */
 				/* Whole in this piece: handed over where it is. */
-				if (++i - run > 0 && f->elem.len == 0 && !f->deep && !f->complex)
+				if (f->elem.len == 0 && !f->deep && !f->complex)
 					emit_span(f, p + run, i - run);
 				else {
 					keep(f, p + run, i - run);

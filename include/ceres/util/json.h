@@ -5,7 +5,26 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <cJSON.h>
+
+/* Eight bytes of a string at a time (x read with memcpy): non-zero when
+ * one of them is c, or with json_bytes_below8() one below c (exact as a
+ * yes or no; which bits are set is not). */
+#define JSON_ONES8	0x0101010101010101ULL
+#define JSON_HIGHS8	0x8080808080808080ULL
+static inline uint64_t
+json_bytes_eq8(uint64_t x, unsigned char c)
+{
+	uint64_t v = x ^ (JSON_ONES8 * c);
+
+	return (v - JSON_ONES8) & ~v & JSON_HIGHS8;
+}
+static inline uint64_t
+json_bytes_below8(uint64_t x, unsigned char c)
+{
+	return (x - JSON_ONES8 * c) & ~x & JSON_HIGHS8;
+}
 
 /* A parsed JSON tree costs ~80 bytes per value however few bytes the
  * value took: 8 MiB of "[0,0,0,..." is 4 million values, 350 MB of
