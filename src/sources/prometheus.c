@@ -34,6 +34,15 @@ struct prom {
 
 static void up_done(const struct http_response *r, void *arg);
 
+/* No answer, or not one that says it is up: down, and the round failed. */
+static void
+ready_down(struct source *s, struct prom *p, const char *detail)
+{
+	p->ready.state = SVC_DOWN;
+	snprintf(p->ready.detail, sizeof p->ready.detail, "%s", detail);
+	source_error(s, "%s", p->ready.detail);
+}
+
 static void
 set_targets(struct prom *p, struct prom_target *t, size_t n)
 {
@@ -56,11 +65,9 @@ ready_done(const struct http_response *r, void *arg)
 		backend_get(s, &p->be, PROM_UP_QUERY, 0, up_done, s);
 		return;
 	}
-	if (r->status == 0) {
-		p->ready.state = SVC_DOWN;
-		snprintf(p->ready.detail, sizeof p->ready.detail, "%s", r->error ? r->error : "no answer");
-		source_error(s, "%s", p->ready.detail);
-	} else
+	if (r->status == 0)
+		ready_down(s, p, r->error != NULL ? r->error : "no answer");
+	else
 		health_judge_ready(r->status, r->body, r->len, &p->ready);
 	p->query_api = false;
 	p->have_ready = true;
@@ -77,21 +84,18 @@ up_done(const struct http_response *r, void *arg)
 	struct prom *p = s->data;
 	struct prom_target *t = NULL;
 	size_t n = 0;
-	char *cause = NULL;
+	char *cause = NULL, why[64];
 
 	p->have_ready = true;
 	p->latency = r->latency_ms;
 	set_targets(p, NULL, 0);
 	if (r->status == 0) {
-		p->ready.state = SVC_DOWN;
-		snprintf(p->ready.detail, sizeof p->ready.detail, "%s", r->error ? r->error : "no answer");
-		source_error(s, "%s", p->ready.detail);
+		ready_down(s, p, r->error != NULL ? r->error : "no answer");
 		return;
 	}
 	if (r->status != 200) {
-		p->ready.state = SVC_DOWN;
-		snprintf(p->ready.detail, sizeof p->ready.detail, "query API: HTTP %ld", r->status);
-		source_error(s, "%s", p->ready.detail);
+		snprintf(why, sizeof why, "query API: HTTP %ld", r->status);
+		ready_down(s, p, why);
 		if (r->status == 404)
 			p->query_api = false;	/* no query API either: /-/ready next round */
 		return;
@@ -113,6 +117,8 @@ targets_done(const struct http_response *r, void *arg)
 {
 	struct source *s = arg;
 	struct prom *p = s->data;
+	struct prom_target *t = NULL;
+	size_t n = 0;
 	char *cause = NULL;
 
 	if (r->status == 404) {
@@ -134,12 +140,12 @@ targets_done(const struct http_response *r, void *arg)
 		source_error(s, "targets: HTTP %ld", r->status);
 		return;
 	}
-	if (prom_targets_parse(r->body, r->len, &p->targets, &p->ntargets, &cause) != 0) {
+	if (prom_targets_parse(r->body, r->len, &t, &n, &cause) != 0) {
 		source_error(s, "%s", cause);
 		free(cause);
 		return;
 	}
-	p->have_targets = true;
+	set_targets(p, t, n);
 }
 
 static void

@@ -81,13 +81,14 @@ cache_refresh(struct ui *ui)
 {
 	struct fleet *f = ui->fleet;
 	double now = now_mono(), age = now - ui->fleet_cache_at;
-	bool all;
+	bool fresh, all;
 
 	if (ui->fleet_cache != NULL && ui->fleet_ncache == f->n && ui->fleet_cache_at > 0 &&
 	    age < 1.0 && (!ui->fleet_stale || age < 0.5))
 		return;
-	all = ui->fleet_cache == NULL || ui->fleet_ncache != f->n || ui->fleet_cache_at <= 0;
-	if (ui->fleet_ncache != f->n || ui->fleet_cache == NULL) {
+	fresh = ui->fleet_cache == NULL || ui->fleet_ncache != f->n;
+	all = fresh || ui->fleet_cache_at <= 0;
+	if (fresh) {
 		free(ui->fleet_cache);
 		ui->fleet_cache = xcalloc(f->n > 0 ? f->n : 1, sizeof *ui->fleet_cache);
 		ui->fleet_ncache = f->n;
